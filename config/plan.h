@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config/plan.h - the flat list of tests a run will execute.
+ *
+ * Built from one or more manifests (config/manifest.h): suites, defaults,
+ * discovery, CUnit imports, overrides, command-line defaults, filters and
+ * shards are all resolved here.  `--list` and `--check` stop here.  Every
+ * test carries its final limits, expectation and a task ready for the
+ * engine.  The plan owns every string it points to.
+ */
+#ifndef PYN_CONFIG_PLAN_H
+#define PYN_CONFIG_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <pyntest/pyntest.h>
+
+/* What counts as success for a test (`expect:`). */
+enum pyn_expect_kind {
+	PYN_EXPECT_OUTCOME = 0,   /* a given outcome (default: pass) */
+	PYN_EXPECT_TIMEOUT = 1,   /* wall_timeout or cpu_timeout */
+	PYN_EXPECT_SIGNAL = 2,    /* error by signal `value` */
+	PYN_EXPECT_EXIT_CODE = 3, /* exited with status `value` */
+};
+
+struct pyn_expect {
+	enum pyn_expect_kind kind;
+	enum pyn_outcome outcome; /* for PYN_EXPECT_OUTCOME */
+	int value;                /* signal number or exit code */
+};
+
+/*
+ * Does `res` meet `exp`?  When it does not, writes "expected X, got Y:
+ * MESSAGE" into `why`.
+ */
+bool pyn_expect_met(const struct pyn_expect *exp, const struct pyn_result *res,
+		    char *why, size_t why_len);
+/* "pass", "timeout", "signal SIGSEGV", "exit code 3". */
+const char *pyn_expect_describe(const struct pyn_expect *exp, char *buf,
+				size_t len);
+
+struct pyn_plan_test {
+	char *id;         /* "suite.test", unique in the plan */
+	char *suite;      /* JUnit testsuite name (and classname) */
+	char *name;       /* JUnit testcase name */
+	size_t order;     /* position in manifest order, from 0 */
+	struct pyn_task task;     /* ready for pyn_engine_submit */
+	struct pyn_limits limits; /* final limits */
+	struct pyn_expect expect;
+	unsigned retries; /* reruns allowed for an unexpected outcome */
+	char *manifest;   /* the manifest that declared it */
+	char *file;       /* source of the test entry (manifest) */
+	unsigned line;    /* its line, 0: unknown */
+};
+
+struct pyn_plan {
+	struct pyn_plan_test *tests;
+	size_t n_tests;
+	size_t n_suites;  /* distinct suite names, in order of first test */
+	char **suites;
+	char **plugins;   /* resolved plug-in paths, in load order */
+	size_t n_plugins;
+};
+
+/* Options from the command line that shape the plan. */
+struct pyn_plan_options {
+	const char *const *filters; /* -k globs on ids; "!" excludes */
+	size_t n_filters;
+	unsigned shard_index;   /* --shard I/N: 0-based index here */
+	unsigned shard_count;   /* 0: no sharding */
+	enum pyn_isolation isolation; /* --isolation, DEFAULT: manifest's */
+	double wall_time_s;     /* --wall-time, 0: none given */
+	double cpu_time_s;      /* --cpu-time */
+	uint64_t memory_bytes;  /* --memory */
+	int retries;            /* --retries, -1: none given */
+};
+
+/*
+ * Build the plan from manifests already loaded.  Reports every user
+ * mistake (missing library, missing symbol, bad plug-in, ...) in `err`
+ * with the manifest's FILE:LINE:COLUMN and returns PYN_EMANIFEST.
+ */
+struct pyn_manifest;
+int pyn_plan_build(struct pyn_plan *plan, struct pyn_manifest *const *manifests,
+		   size_t n_manifests, const struct pyn_plan_options *options,
+		   struct pyn_error *err);
+
+void pyn_plan_release(struct pyn_plan *plan);
+
+#endif /* PYN_CONFIG_PLAN_H */

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * plugins/loader.h - the only code that calls libltdl.
+ *
+ * Opens shared objects (test libraries and limiter plug-ins) with
+ * lt_dlopenext, so the extension is optional, and resolves symbols.
+ */
+#ifndef PYN_PLUGINS_LOADER_H
+#define PYN_PLUGINS_LOADER_H
+
+#include <pyntest/error.h>
+
+struct pyn__module;
+
+/*
+ * Open `path` (extension optional) with global symbol visibility.  Fills
+ * `err` with libltdl's reason on failure ("cannot load test object
+ * 'x': file not found").
+ */
+int pyn__module_open(struct pyn__module **module, const char *path,
+		     struct pyn_error *err);
+
+/* The address of `name` in the module, or NULL. */
+void *pyn__module_symbol(struct pyn__module *module, const char *name);
+
+/* Close a module; accepts NULL. */
+void pyn__module_close(struct pyn__module *module);
+
+/*
+ * Find the file `path` names, as lt_dlopenext would: as given, then with
+ * ".la" and ".so"; relative paths against `base_dir` (may be NULL), then
+ * each directory of the colon-separated list in environment variable
+ * `env_var` (may be NULL).  Writes the absolute path into `out`.
+ * Returns 0 or PYN_ENOTFOUND.
+ */
+int pyn__module_resolve(const char *path, const char *base_dir,
+			const char *env_var, char *out, size_t out_len);
+
+#endif /* PYN_PLUGINS_LOADER_H */

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * plugins/registry.h - the limiters known to this process.
+ *
+ * Process-global and ordered: the built-in limiters first (wall_time,
+ * cpu_time, memory, process_tree), then plug-ins in the order they were
+ * loaded.  A worker or fork server loads the same plug-ins in the same
+ * order, so an index names the same limiter in every process of a run.
+ */
+#ifndef PYN_PLUGINS_REGISTRY_H
+#define PYN_PLUGINS_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <pyntest/limiter.h>
+
+#define PYN__LIMITERS_MAX 32
+
+struct pyn__limiter_slot {
+	const struct pyn_limiter *limiter;
+	char path[512];     /* "" for built-ins */
+	bool builtin;
+	bool supported;     /* probe() said yes */
+	char provider[32];  /* probe()'s provider ("cgroup1", "rlimit") */
+	char why[256];      /* probe()'s reason when unsupported */
+};
+
+/*
+ * Register the built-in limiters and probe every limiter (once; later
+ * calls do nothing).  Forced providers come from the environment variable
+ * PYNTEST_PROVIDERS ("memory=rlimit,process_tree=subreaper") and from
+ * pyn__registry_force() calls made before.  Thread-safe.
+ */
+int pyn__registry_init(struct pyn_error *err);
+
+/* Insist on a provider for a limiter ("memory", "rlimit"): before init. */
+int pyn__registry_force(const char *limiter, const char *provider,
+			struct pyn_error *err);
+
+/*
+ * Load a plug-in module and probe it.  Refuses (PYN_EABI) a different
+ * abi_version, a struct_size too small for the fields up to `teardown`,
+ * a missing entry point and a duplicate name, with a message naming the
+ * file, the limiter and both versions.  Loading the same path twice is
+ * not an error (the second call does nothing).
+ */
+int pyn__registry_add_plugin(const char *path, struct pyn_error *err);
+
+size_t pyn__registry_count(void);
+const struct pyn__limiter_slot *pyn__registry_get(size_t index);
+/* The slot for `name`, or NULL; *index (may be NULL) gets its index. */
+const struct pyn__limiter_slot *pyn__registry_find(const char *name,
+						   size_t *index);
+/* The host table handed to limiters. */
+const struct pyn_host *pyn__registry_host(void);
+
+#endif /* PYN_PLUGINS_REGISTRY_H */
