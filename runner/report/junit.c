@@ -1,0 +1,662 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/report/junit.c - the JUnit XML report (SPEC §3).
+ *
+ * Two flavours: the default one adds testcase file/line and <properties>
+ * (read by GitLab, GitHub reporters and the Jenkins JUnit plugin; the
+ * project's runner/report/pyntest-junit.xsd describes it), and `strict`,
+ * which validates against junit-10-xunit-plugin.xsd and moves the
+ * measurements into the suite's <system-out>.
+ *
+ * Whatever a test printed, the report parses: every byte XML 1.0 forbids
+ * (NUL, C0 controls but tab/LF/CR, invalid UTF-8, U+FFFE/U+FFFF) becomes
+ * U+FFFD.  The file is written beside its final name and renamed over it,
+ * so a reader never sees half a report.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner/report/report.h"
+
+size_t pyn__junit_fail_after;
+
+/*
+ * Fill `err` without libpyntest, so the reporters build and are tested on
+ * their own.
+ */
+static int report_error(struct pyn_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int report_error(struct pyn_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return code;
+	memset(err, 0, sizeof(*err));
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+struct out {
+	FILE *f;
+	size_t written;
+	size_t fail_after; /* 0: never fail on purpose */
+	int error;         /* errno of the first failure, 0: none */
+	enum pyn__junit_flavor flavor;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (o->error || !n)
+		return;
+	if (o->fail_after && o->written + n > o->fail_after) {
+		/* Write what fits, then fail like a full disk would. */
+		size_t room = o->fail_after - o->written;
+
+		if (room)
+			fwrite(s, 1, room, o->f);
+		o->written += room;
+		o->error = ENOSPC;
+		return;
+	}
+	if (fwrite(s, 1, n, o->f) != n) {
+		o->error = errno ? errno : EIO;
+		return;
+	}
+	o->written += n;
+}
+
+static void puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void printf_(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void printf_(struct out *o, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	put(o, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+#define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
+
+/*
+ * Length of the valid UTF-8 sequence XML allows at s[0..n), or 0 when the
+ * bytes there are not one (then one byte is replaced).  Follows RFC 3629
+ * table 3: no overlongs, no surrogates, nothing above U+10FFFF.
+ */
+static size_t utf8_ok(const unsigned char *s, size_t n)
+{
+	unsigned char b = s[0], lo = 0x80, hi = 0xBF;
+	size_t len;
+	unsigned cp;
+
+	if (b >= 0xC2 && b <= 0xDF) {
+		len = 2;
+		cp = b & 0x1F;
+	} else if (b >= 0xE0 && b <= 0xEF) {
+		len = 3;
+		cp = b & 0x0F;
+		if (b == 0xE0)
+			lo = 0xA0;
+		if (b == 0xED)
+			hi = 0x9F;
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		len = 4;
+		cp = b & 0x07;
+		if (b == 0xF0)
+			lo = 0x90;
+		if (b == 0xF4)
+			hi = 0x8F;
+	} else {
+		return 0;
+	}
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp == 0xFFFE || cp == 0xFFFF)
+		return 0;
+	return len;
+}
+
+/*
+ * Escape `n` bytes.  In attributes, tab/LF/CR become character references
+ * so attribute normalisation keeps them; CR is a reference in text too,
+ * since parsers turn a raw CR into LF.
+ */
+static void esc(struct out *o, const char *text, size_t n, bool attr)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, run = 0;
+
+	while (i < n) {
+		unsigned char b = s[i];
+		const char *rep = NULL;
+		size_t len = 1;
+
+		if (b >= 0x80) {
+			len = utf8_ok(s + i, n - i);
+			if (!len) {
+				rep = REPLACEMENT;
+				len = 1;
+			}
+		} else if (b == '&') {
+			rep = "&amp;";
+		} else if (b == '<') {
+			rep = "&lt;";
+		} else if (b == '>') {
+			rep = "&gt;";
+		} else if (b == '"' && attr) {
+			rep = "&quot;";
+		} else if (b == '\r') {
+			rep = "&#13;";
+		} else if (b == '\n' && attr) {
+			rep = "&#10;";
+		} else if (b == '\t' && attr) {
+			rep = "&#9;";
+		} else if (b < 0x20 && b != '\n' && b != '\t') {
+			rep = REPLACEMENT;
+		}
+		if (rep) {
+			put(o, text + i - run, run);
+			run = 0;
+			puts_(o, rep);
+		} else {
+			run += len;
+		}
+		i += len;
+	}
+	put(o, text + n - run, run);
+}
+
+static void esc_str(struct out *o, const char *s, bool attr)
+{
+	esc(o, s ? s : "", s ? strlen(s) : 0, attr);
+}
+
+static void attr(struct out *o, const char *name, const char *value)
+{
+	printf_(o, " %s=\"", name);
+	esc_str(o, value, true);
+	puts_(o, "\"");
+}
+
+static void property(struct out *o, const char *indent, const char *name,
+		     const char *value)
+{
+	printf_(o, "%s<property", indent);
+	attr(o, "name", name);
+	attr(o, "value", value);
+	puts_(o, "/>\n");
+}
+
+/*
+ * Captured output, cut at the test's output_limit (the engine cuts too;
+ * this keeps the promise even for a result built elsewhere) with a marker
+ * that says how much there was.
+ */
+static void output(struct out *o, const char *tag, const char *indent,
+		   const char *buf, size_t len, uint64_t total, size_t limit)
+{
+	size_t keep = len;
+	char a[32], b[32];
+
+	if (total < len)
+		total = len;
+	if (!total)
+		return;
+	if (limit && keep > limit)
+		keep = limit;
+	printf_(o, "%s<%s>", indent, tag);
+	esc(o, buf ? buf : "", buf ? keep : 0, false);
+	if (total > keep) {
+		if (keep && buf[keep - 1] != '\n')
+			puts_(o, "\n");
+		printf_(o, "[pyntest: output cut at %s of %s]",
+			pyn__format_bytes(keep, a, sizeof(a)),
+			pyn__format_bytes(total, b, sizeof(b)));
+	}
+	printf_(o, "</%s>\n", tag);
+}
+
+/* Every failed assertion, one a line, or the message when there are none. */
+static void assertions(struct out *o, const struct pyn__attempt *a)
+{
+	const struct pyn_result *r = &a->result;
+	unsigned shown = r->n_failures < PYN_RESULT_FAILURES_MAX ?
+				 r->n_failures :
+				 PYN_RESULT_FAILURES_MAX;
+	char buf[1200];
+
+	if (!shown || a->verdict != PYN_OUTCOME_FAIL ||
+	    r->outcome != PYN_OUTCOME_FAIL) {
+		esc_str(o, a->message, false);
+		return;
+	}
+	for (unsigned i = 0; i < shown; i++) {
+		const struct pyn_failure *f = &r->failures[i];
+
+		snprintf(buf, sizeof(buf), "%s:%u: %s\n", f->file, f->line,
+			 f->condition);
+		esc_str(o, buf, false);
+	}
+	if (r->n_failures > shown)
+		printf_(o, "(%u more failed assertions not recorded)\n",
+			r->n_failures - shown);
+}
+
+static bool is_failure(enum pyn_outcome v)
+{
+	return v == PYN_OUTCOME_FAIL;
+}
+
+static bool is_error(enum pyn_outcome v)
+{
+	return v != PYN_OUTCOME_PASS && v != PYN_OUTCOME_FAIL &&
+	       v != PYN_OUTCOME_SKIPPED;
+}
+
+static void outcome_element(struct out *o, const struct pyn__attempt *a)
+{
+	if (!a) {
+		puts_(o, "      <error type=\"Interrupted\" message=\"interrupted "
+			 "before it started\">interrupted before it started"
+			 "</error>\n");
+		return;
+	}
+	if (a->verdict == PYN_OUTCOME_PASS)
+		return;
+	if (a->verdict == PYN_OUTCOME_SKIPPED) {
+		puts_(o, "      <skipped");
+		attr(o, "message", a->message);
+		puts_(o, ">");
+		esc_str(o, a->message, false);
+		puts_(o, "</skipped>\n");
+		return;
+	}
+	printf_(o, "      <%s", is_failure(a->verdict) ? "failure" : "error");
+	attr(o, "type", pyn__attempt_error_type(a));
+	attr(o, "message", a->message);
+	puts_(o, ">");
+	assertions(o, a);
+	printf_(o, "</%s>\n", is_failure(a->verdict) ? "failure" : "error");
+}
+
+/* flakyFailure/flakyError or rerunFailure/rerunError for one attempt. */
+static void retry_element(struct out *o, const char *kind,
+			  const struct pyn__attempt *a, size_t output_limit)
+{
+	const struct pyn_result *r = &a->result;
+	char tag[32];
+
+	snprintf(tag, sizeof(tag), "%s%s", kind,
+		 is_failure(a->verdict) ? "Failure" : "Error");
+	printf_(o, "      <%s", tag);
+	attr(o, "type", pyn__attempt_error_type(a));
+	attr(o, "message", a->message);
+	puts_(o, ">\n        <stackTrace>");
+	assertions(o, a);
+	puts_(o, "</stackTrace>\n");
+	output(o, "system-out", "        ", r->out, r->out_len, r->out_total,
+	       output_limit);
+	output(o, "system-err", "        ", r->err, r->err_len, r->err_total,
+	       output_limit);
+	printf_(o, "      </%s>\n", tag);
+}
+
+static void testcase_properties(struct out *o,
+				const struct pyn__report_entry *e,
+				const struct pyn__attempt *a)
+{
+	const struct pyn_limits *lim = &e->test->limits;
+	const char *in = "        ";
+	char v[64], name[256];
+
+	puts_(o, "      <properties>\n");
+	property(o, in, "pyntest.outcome",
+		 a ? pyn__outcome_word(a->result.outcome) : "interrupted");
+	property(o, in, "pyntest.expected", e->expected[0] ? e->expected : "pass");
+	snprintf(v, sizeof(v), "%.3f", a ? a->result.wall_time_s : 0.0);
+	property(o, in, "pyntest.wall_time_s", v);
+	snprintf(v, sizeof(v), "%.3f", a ? a->result.cpu_time_s : 0.0);
+	property(o, in, "pyntest.cpu_time_s", v);
+	if (a && a->result.peak_memory_bytes >= 0)
+		snprintf(v, sizeof(v), "%lld",
+			 (long long)a->result.peak_memory_bytes);
+	else
+		snprintf(v, sizeof(v), "unknown");
+	property(o, in, "pyntest.peak_memory_bytes", v);
+	if (lim->wall_time_s > 0) {
+		snprintf(v, sizeof(v), "%.3f", lim->wall_time_s);
+		property(o, in, "pyntest.limit.wall_time_s", v);
+	}
+	if (lim->cpu_time_s > 0) {
+		snprintf(v, sizeof(v), "%.3f", lim->cpu_time_s);
+		property(o, in, "pyntest.limit.cpu_time_s", v);
+	}
+	if (lim->memory_bytes > 0) {
+		snprintf(v, sizeof(v), "%llu",
+			 (unsigned long long)lim->memory_bytes);
+		property(o, in, "pyntest.limit.memory_bytes", v);
+	}
+	if (!a)
+		goto out;
+	if (a->result.memory_provider[0])
+		property(o, in, "pyntest.memory_provider",
+			 a->result.memory_provider);
+	if (a->result.tree_provider[0])
+		property(o, in, "pyntest.tree_provider",
+			 a->result.tree_provider);
+	if (a->result.term_signal) {
+		const char *sig = sigabbrev_np(a->result.term_signal);
+
+		snprintf(v, sizeof(v), "SIG%s", sig ? sig : "?");
+		property(o, in, "pyntest.signal", v);
+	}
+	if (a->result.outcome == PYN_OUTCOME_FAIL && a->result.exit_code > 0) {
+		snprintf(v, sizeof(v), "%d", a->result.exit_code);
+		property(o, in, "pyntest.exit_code", v);
+	}
+	if (a->result.leftover_processes) {
+		snprintf(v, sizeof(v), "%u", a->result.leftover_processes);
+		property(o, in, "pyntest.leftover_processes", v);
+	}
+	if (e->n_attempts > 1) {
+		snprintf(v, sizeof(v), "%zu", e->n_attempts);
+		property(o, in, "pyntest.attempts", v);
+	}
+	for (size_t i = 0; i < a->result.n_properties; i++) {
+		const char *p = a->result.properties[i];
+		const char *eq = p ? strchr(p, '=') : NULL;
+
+		if (!eq)
+			continue;
+		snprintf(name, sizeof(name), "%s%.*s",
+			 strncmp(p, "pyntest.", 8) ? "pyntest." : "",
+			 (int)(eq - p), p);
+		property(o, in, name, eq + 1);
+	}
+out:
+	puts_(o, "      </properties>\n");
+}
+
+/* The test's source location: the manifest entry, else the assertion. */
+static bool location(const struct pyn__report_entry *e,
+		     const struct pyn__attempt *a, const char **file,
+		     unsigned *line)
+{
+	if (e->test->file && e->test->file[0]) {
+		*file = e->test->file;
+		*line = e->test->line;
+		return true;
+	}
+	if (a && a->result.n_failures && a->result.failures[0].file[0]) {
+		*file = a->result.failures[0].file;
+		*line = a->result.failures[0].line;
+		return true;
+	}
+	return false;
+}
+
+static void testcase(struct out *o, const struct pyn__report_entry *e)
+{
+	const struct pyn__attempt *a = pyn__entry_primary(e);
+	size_t limit = e->test->limits.capture_output ?
+			       e->test->limits.output_limit :
+			       0;
+	const char *file;
+	unsigned line;
+	char v[32];
+
+	puts_(o, "    <testcase");
+	attr(o, "classname", e->test->suite);
+	attr(o, "name", e->test->name);
+	snprintf(v, sizeof(v), "%.3f", a ? a->result.wall_time_s : 0.0);
+	attr(o, "time", v);
+	if (o->flavor == PYN__JUNIT_DEFAULT && location(e, a, &file, &line)) {
+		attr(o, "file", file);
+		if (line) {
+			snprintf(v, sizeof(v), "%u", line);
+			attr(o, "line", v);
+		}
+	}
+	puts_(o, ">\n");
+	if (o->flavor == PYN__JUNIT_DEFAULT)
+		testcase_properties(o, e, a);
+	outcome_element(o, a);
+	if (pyn__entry_is_flaky(e)) {
+		for (size_t i = 0; i + 1 < e->n_attempts; i++)
+			retry_element(o, "flaky", &e->attempts[i], limit);
+	} else {
+		for (size_t i = 1; i < e->n_attempts; i++)
+			retry_element(o, "rerun", &e->attempts[i], limit);
+	}
+	if (a) {
+		output(o, "system-out", "      ", a->result.out, a->result.out_len,
+		       a->result.out_total, limit);
+		output(o, "system-err", "      ", a->result.err, a->result.err_len,
+		       a->result.err_total, limit);
+	}
+	puts_(o, "    </testcase>\n");
+}
+
+/* Strict flavour: the testcase properties as one line per test. */
+static void measurement_line(struct out *o, const struct pyn__report_entry *e)
+{
+	const struct pyn__attempt *a = pyn__entry_primary(e);
+	const struct pyn_limits *lim = &e->test->limits;
+	char buf[1024];
+	int n;
+
+	n = snprintf(buf, sizeof(buf),
+		     "%s: outcome=%s expected=%s wall_time_s=%.3f "
+		     "cpu_time_s=%.3f peak_memory_bytes=%lld",
+		     e->test->id,
+		     a ? pyn__outcome_word(a->result.outcome) : "interrupted",
+		     e->expected[0] ? e->expected : "pass",
+		     a ? a->result.wall_time_s : 0.0,
+		     a ? a->result.cpu_time_s : 0.0,
+		     a ? (long long)a->result.peak_memory_bytes : -1LL);
+	if (n > 0 && (size_t)n < sizeof(buf) && lim->wall_time_s > 0)
+		n += snprintf(buf + n, sizeof(buf) - n,
+			      " limit.wall_time_s=%.3f", lim->wall_time_s);
+	if (n > 0 && (size_t)n < sizeof(buf) && lim->cpu_time_s > 0)
+		n += snprintf(buf + n, sizeof(buf) - n,
+			      " limit.cpu_time_s=%.3f", lim->cpu_time_s);
+	if (n > 0 && (size_t)n < sizeof(buf) && lim->memory_bytes > 0)
+		n += snprintf(buf + n, sizeof(buf) - n,
+			      " limit.memory_bytes=%llu",
+			      (unsigned long long)lim->memory_bytes);
+	if (a && a->result.memory_provider[0] && n > 0 &&
+	    (size_t)n < sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - n, " memory_provider=%s",
+			      a->result.memory_provider);
+	if (e->n_attempts > 1 && n > 0 && (size_t)n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, " attempts=%zu",
+			 e->n_attempts);
+	esc_str(o, buf, false);
+	puts_(o, "\n");
+}
+
+struct tally {
+	size_t tests, failures, errors, skipped;
+	double time;
+};
+
+static void tally_add(struct tally *t, const struct pyn__report_entry *e)
+{
+	const struct pyn__attempt *a = pyn__entry_primary(e);
+	enum pyn_outcome v = pyn__entry_verdict(e);
+
+	t->tests++;
+	if (is_failure(v))
+		t->failures++;
+	else if (v == PYN_OUTCOME_SKIPPED)
+		t->skipped++;
+	else if (is_error(v))
+		t->errors++;
+	if (a)
+		t->time += a->result.wall_time_s;
+}
+
+static void testsuite(struct out *o, const struct pyn__report *r,
+		      const char *suite, const char *stamp, const char *host)
+{
+	struct tally t = { 0 };
+
+	for (size_t i = 0; i < r->n_entries; i++)
+		if (!strcmp(r->entries[i].test->suite, suite))
+			tally_add(&t, &r->entries[i]);
+	if (!t.tests)
+		return;
+	puts_(o, "  <testsuite");
+	attr(o, "name", suite);
+	printf_(o, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+		   "skipped=\"%zu\" time=\"%.3f\"",
+		t.tests, t.failures, t.errors, t.skipped, t.time);
+	attr(o, "timestamp", stamp);
+	attr(o, "hostname", host);
+	puts_(o, ">\n    <properties>\n");
+	property(o, "      ", "pyntest.version", PYN_VERSION_STRING);
+	if (r->shard)
+		property(o, "      ", "pyntest.shard", r->shard);
+	puts_(o, "    </properties>\n");
+	for (size_t i = 0; i < r->n_entries; i++)
+		if (!strcmp(r->entries[i].test->suite, suite))
+			testcase(o, &r->entries[i]);
+	if (o->flavor == PYN__JUNIT_STRICT) {
+		puts_(o, "    <system-out>");
+		for (size_t i = 0; i < r->n_entries; i++)
+			if (!strcmp(r->entries[i].test->suite, suite))
+				measurement_line(o, &r->entries[i]);
+		puts_(o, "</system-out>\n");
+	}
+	puts_(o, "  </testsuite>\n");
+}
+
+static int write_all(const struct pyn__report *r, struct out *o)
+{
+	struct tally all = { 0 };
+	char stamp[32], host[256];
+	time_t when = (time_t)r->start_epoch_s;
+	struct tm tm;
+
+	if (!gmtime_r(&when, &tm) ||
+	    !strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(stamp, sizeof(stamp), "1970-01-01T00:00:00");
+	if (gethostname(host, sizeof(host)) || !host[0])
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+
+	for (size_t i = 0; i < r->n_entries; i++)
+		tally_add(&all, &r->entries[i]);
+	puts_(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	printf_(o, "<testsuites name=\"pyntest\" tests=\"%zu\" failures=\"%zu\" "
+		   "errors=\"%zu\"",
+		all.tests, all.failures, all.errors);
+	if (o->flavor == PYN__JUNIT_DEFAULT)
+		printf_(o, " skipped=\"%zu\"", all.skipped);
+	printf_(o, " time=\"%.3f\">\n", r->duration_s > 0 ? r->duration_s : 0.0);
+	for (size_t s = 0; s < r->n_suites; s++)
+		testsuite(o, r, r->suites[s], stamp, host);
+	puts_(o, "</testsuites>\n");
+	return o->error;
+}
+
+int pyn__junit_write_stream(const struct pyn__report *r, FILE *f,
+			    enum pyn__junit_flavor flavor,
+			    struct pyn_error *err)
+{
+	struct out o = { .f = f, .flavor = flavor };
+
+	if (write_all(r, &o) || fflush(f))
+		return report_error(err, PYN_EIO,
+				    "cannot write JUnit report: %s",
+				     strerror(o.error ? o.error : errno));
+	return 0;
+}
+
+int pyn__junit_write(const struct pyn__report *r, const char *path,
+		     enum pyn__junit_flavor flavor, struct pyn_error *err)
+{
+	struct out o = { .flavor = flavor, .fail_after = pyn__junit_fail_after };
+	char *dcopy = NULL, *bcopy = NULL, *tmp = NULL;
+	int fd = -1, ret = 0, e;
+	mode_t mask;
+
+	pyn__junit_fail_after = 0;
+	dcopy = strdup(path);
+	bcopy = strdup(path);
+	if (!dcopy || !bcopy ||
+	    asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy)) < 0) {
+		tmp = NULL;
+		ret = report_error(err, PYN_ENOMEM,
+				   "cannot write JUnit report '%s': out of memory",
+				    path);
+		goto out_free;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ret = report_error(err, PYN_EIO,
+				   "cannot write JUnit report '%s': %s", path,
+				    strerror(errno));
+		goto out_free;
+	}
+	/* mkstemp makes 0600; a report is for everyone the umask allows. */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	o.f = fdopen(fd, "w");
+	if (!o.f) {
+		e = errno;
+		close(fd);
+		goto out_fail;
+	}
+	write_all(r, &o);
+	e = o.error;
+	if (!e && fflush(o.f))
+		e = errno;
+	if (!e && fsync(fileno(o.f)))
+		e = errno;
+	if (fclose(o.f) && !e)
+		e = errno;
+	if (!e && rename(tmp, path))
+		e = errno;
+	if (!e)
+		goto out_free;
+out_fail:
+	unlink(tmp);
+	ret = report_error(err, PYN_EIO,
+			   "cannot write JUnit report '%s': %s", path,
+			    strerror(e));
+out_free:
+	free(tmp);
+	free(dcopy);
+	free(bcopy);
+	return ret;
+}

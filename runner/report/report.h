@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/report/report.h - what the reporters read: one entry per planned
+ * test, in plan order, with every attempt the scheduler made.
+ *
+ * Reporters only read this; the scheduler fills and owns it.  Nothing here
+ * calls the engine or the config layer, so a unit test can build a report
+ * by hand from a few plan tests and results.
+ */
+#ifndef PYN_RUNNER_REPORT_H
+#define PYN_RUNNER_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <pyntest/pyntest.h>
+
+#include "config/plan.h"
+
+/* One run of a test: the engine's result and what it counted as. */
+struct pyn__attempt {
+	struct pyn_result result;  /* owned by the attempt */
+	enum pyn_outcome verdict;  /* after the expectation: pass when met */
+	char message[1400];        /* verdict's message ("expected ..., got ...") */
+};
+
+struct pyn__report_entry {
+	const struct pyn_plan_test *test; /* borrowed from the plan */
+	char expected[64];         /* pyn_expect_describe() of the test */
+	/*
+	 * Attempts in order; 0 attempts: never started (interrupted before
+	 * it ran).  More than one: retried; the last decides.
+	 */
+	struct pyn__attempt *attempts;
+	size_t n_attempts;
+};
+
+struct pyn__report {
+	struct pyn__report_entry *entries; /* plan order */
+	size_t n_entries;
+	const char *const *suites; /* suite names, order of first test */
+	size_t n_suites;
+	double start_epoch_s;      /* wall clock at the start of the run */
+	double duration_s;         /* of the whole run */
+	const char *shard;         /* "1/2" or NULL */
+};
+
+/* The outcome counting for an entry: its last attempt's verdict. */
+enum pyn_outcome pyn__entry_verdict(const struct pyn__report_entry *e);
+/* The attempt the report shows (see junit.c), or NULL for none. */
+const struct pyn__attempt *pyn__entry_primary(const struct pyn__report_entry *e);
+/* Passed on a retry after an unexpected outcome. */
+bool pyn__entry_is_flaky(const struct pyn__report_entry *e);
+/* The message shown for an entry ("interrupted before it started"). */
+const char *pyn__entry_message(const struct pyn__report_entry *e);
+
+/* "pass", "wall_timeout", ... without the engine. */
+const char *pyn__outcome_word(enum pyn_outcome outcome);
+/* JUnit error type for an error-class attempt ("Signal", "WallTimeout"). */
+const char *pyn__attempt_error_type(const struct pyn__attempt *a);
+/* Counts of entries per verdict (index: enum pyn_outcome), and flaky. */
+struct pyn__counts {
+	size_t by[PYN_OUTCOME_COUNT];
+	size_t flaky;
+	size_t total;
+};
+void pyn__report_count(const struct pyn__report *r, struct pyn__counts *c);
+/* failed = every non-pass, non-skip verdict. */
+size_t pyn__counts_failed(const struct pyn__counts *c);
+
+/* "1.0 MiB", "512 B": for output-cut markers and memory messages. */
+const char *pyn__format_bytes(uint64_t n, char *buf, size_t len);
+
+/*
+ * Decide an attempt's verdict from its result and the test's expectation
+ * outcome of `met` (from pyn_expect_met) and its message `why`:
+ * a default expectation (pass) keeps the real outcome; a met non-default
+ * one is a pass; an unmet one is a fail naming both, except that skipped
+ * and interrupted stay what they are.
+ */
+void pyn__attempt_decide(struct pyn__attempt *a, const struct pyn_expect *exp,
+			 bool met, const char *why);
+
+/* ---- JUnit (junit.c) ---- */
+
+enum pyn__junit_flavor {
+	PYN__JUNIT_DEFAULT = 0, /* + testcase file/line/properties */
+	PYN__JUNIT_STRICT = 1,  /* junit-10-xunit-plugin.xsd */
+};
+
+/*
+ * Write the report to `path` atomically: a temporary file in the same
+ * directory, fsync, rename.  On failure the old file at `path` is left as
+ * it was and no temporary file remains.  Returns 0 or PYN_EIO / PYN_ENOMEM
+ * with `err` filled.
+ */
+int pyn__junit_write(const struct pyn__report *r, const char *path,
+		     enum pyn__junit_flavor flavor, struct pyn_error *err);
+/* Write the XML to an open stream (no atomicity). */
+int pyn__junit_write_stream(const struct pyn__report *r, FILE *f,
+			    enum pyn__junit_flavor flavor,
+			    struct pyn_error *err);
+/* For tests: make the next pyn__junit_write fail after this many bytes. */
+extern size_t pyn__junit_fail_after;
+
+/* ---- Console (console.c) ---- */
+
+enum pyn__console_mode {
+	PYN__CONSOLE_PLAIN = 0, /* CI or pipe: a line per finished non-pass */
+	PYN__CONSOLE_TTY = 1,   /* one live progress line redrawn with \r */
+};
+
+struct pyn__console {
+	FILE *out;
+	enum pyn__console_mode mode;
+	int verbosity;   /* -1: -q, 0: default, 1: -v */
+	bool color;
+	size_t total;
+	size_t done;
+	double start_s;  /* monotonic seconds at the start */
+	/* Names of running tests, for the progress line (borrowed). */
+	const char **running;
+	size_t n_running;
+	size_t cap_running;
+	bool line_drawn; /* a progress line is on screen */
+};
+
+/* Colour choice of --color, NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, TERM. */
+bool pyn__color_wanted(const char *when, int fd);
+void pyn__console_init(struct pyn__console *c, FILE *out,
+		       enum pyn__console_mode mode, int verbosity, bool color,
+		       size_t total);
+void pyn__console_release(struct pyn__console *c);
+void pyn__console_started(struct pyn__console *c, const char *id);
+void pyn__console_finished(struct pyn__console *c,
+			   const struct pyn__report_entry *e);
+/* Redraw the progress line (TTY mode only), e.g. on a timer. */
+void pyn__console_tick(struct pyn__console *c);
+/* The after-run part: failures with output tails, slowest, summary. */
+void pyn__console_summary(struct pyn__console *c, const struct pyn__report *r);
+/* "FAIL", "SIGSEGV", "TIMEOUT", ... for an entry. */
+const char *pyn__console_status_word(const struct pyn__report_entry *e,
+				     char *buf, size_t len);
+/* Monotonic clock in seconds. */
+double pyn__now(void);
+
+#endif /* PYN_RUNNER_REPORT_H */
