@@ -1,0 +1,46 @@
+# tests/e2e.cmake - the fixture libraries (tests/objects) and the
+# end-to-end tests (tests/e2e), which run the real bin/pyntest on the
+# manifests of tests/suites and check exit codes, messages and reports.
+#
+# Each e2e test is a script run by Debian's python3 (junitparser); it
+# prints every check, and exits 77 with the reason when it must skip.
+
+add_subdirectory(${CMAKE_CURRENT_SOURCE_DIR}/objects ${CMAKE_CURRENT_BINARY_DIR}/objects)
+
+set(_pyn_e2e_env
+  "PYNTEST=${PROJECT_BINARY_DIR}/${CMAKE_INSTALL_BINDIR}/pyntest"
+  "PYN_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+  "PYN_BINARY_DIR=${PROJECT_BINARY_DIR}"
+  "PYN_FIXTURE_DIR=${PYN_FIXTURE_DIR}"
+  "PYN_SANITIZE=${PYN_SANITIZE}"
+  "PYTHONDONTWRITEBYTECODE=1")
+
+# pyn_add_e2e_test(NAME [SERIAL] [TIMEOUT s])
+function(pyn_add_e2e_test name)
+  cmake_parse_arguments(T "SERIAL" "TIMEOUT" "" ${ARGN})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  math(EXPR _t "${T_TIMEOUT} * ${PYN_TEST_TIMEOUT_MULTIPLIER}")
+  add_test(NAME e2e.${name}
+    COMMAND ${PYN_SYSTEM_PYTHON} ${PROJECT_SOURCE_DIR}/tests/e2e/${name}.py
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests/e2e)
+  set_tests_properties(e2e.${name} PROPERTIES
+    ENVIRONMENT "${_pyn_e2e_env}"
+    TIMEOUT ${_t}
+    SKIP_RETURN_CODE 77
+    LABELS "e2e")
+  if(T_SERIAL)
+    # Timing-sensitive: wall-time figures, signals, process scans.
+    set_tests_properties(e2e.${name} PROPERTIES RUN_SERIAL TRUE)
+  endif()
+endfunction()
+
+pyn_add_e2e_test(exit_codes)
+pyn_add_e2e_test(bad_manifests)
+pyn_add_e2e_test(junit SERIAL)
+pyn_add_e2e_test(outcomes SERIAL)
+pyn_add_e2e_test(memory_providers SERIAL)
+pyn_add_e2e_test(interrupt SERIAL)
+pyn_add_e2e_test(hostile SERIAL TIMEOUT 240)
+pyn_add_e2e_test(example SERIAL)

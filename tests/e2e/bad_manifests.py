@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: MIT
+"""e2e: every tests/suites/bad/NAME.yaml makes pyntest exit 4 before
+running anything, with exactly the first line of NAME.expect as the first
+line on stderr.
+
+pyntest runs in tests/suites/bad with the bare file name, so the expected
+lines read `NAME.yaml:LINE:COLUMN: error: MESSAGE`.
+"""
+import glob
+import os
+
+from pyn_e2e import SUITES, check, done, log, run, skip, workdir
+
+bad = os.path.join(SUITES, "bad")
+cases = sorted(glob.glob(os.path.join(bad, "*.yaml")))
+if not cases:
+    skip("no bad-input fixtures in %s yet" % bad)
+tmp = workdir()
+n = 0
+for path in cases:
+    name = os.path.basename(path)
+    exp_path = path[:-len(".yaml")] + ".expect"
+    if not check(os.path.exists(exp_path), "%s has a .expect file" % name):
+        continue
+    with open(exp_path) as f:
+        want = f.readline().rstrip("\n")
+    rep = os.path.join(tmp, name + ".xml")
+    r = run([name], report=rep, cwd=bad)
+    first = r.err.splitlines()[0] if r.err else ""
+    check(r.code == 4, "%s: exit 4 (got %d)" % (name, r.code))
+    check(first == want, "%s: stderr starts with the expected line\n     want %r\n     got  %r"
+          % (name, want, first))
+    check(not os.path.exists(rep), "%s: nothing ran, no report" % name)
+    n += 1
+log("%d bad manifests checked" % n)
+done()

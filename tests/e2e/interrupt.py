@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: MIT
+"""e2e: SIGINT and SIGTERM stop a run cleanly; SIGKILL leaves the old
+report intact.
+
+SIGINT/SIGTERM: pyntest exits 2, the report holds the finished result and
+every other test as `interrupted`, and no fixture process is left.
+SIGKILL: the report file is replaced atomically, so the previous one
+stays as it was, and the test processes die with the runner.
+"""
+import os
+import signal
+import subprocess
+import time
+
+from pyn_e2e import (PYNTEST, check, done, env, kill_all, log, processes_with_lib,
+                     read_report, require_pyntest, suite, wait_gone, workdir)
+
+require_pyntest()
+tmp = workdir()
+LIB = "libpyn_fx_limits"
+
+stray = processes_with_lib(LIB)
+if stray:
+    log("note: %d processes of %s from elsewhere: %s" % (len(stray), LIB, stray))
+
+
+def start(report):
+    argv = [PYNTEST, "-j", "1", "-o", report, suite("sleepers.yaml")]
+    log("$ " + " ".join(argv))
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env())
+
+
+def wait_for_sleeper(p, seconds=10.0):
+    """Wait until a sleeping test runs (a process maps the fixture library
+    and the quick test is over)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and p.poll() is None:
+        if processes_with_lib(LIB):
+            time.sleep(0.8)  # quick (0.3 s) is done; sleep_1 runs
+            return True
+        time.sleep(0.05)
+    return False
+
+
+for sig in (signal.SIGINT, signal.SIGTERM):
+    name = signal.Signals(sig).name
+    rep = os.path.join(tmp, "%s.xml" % name)
+    p = start(rep)
+    check(wait_for_sleeper(p), "%s: a test started" % name)
+    before = set(processes_with_lib(LIB)) - set(stray)
+    p.send_signal(sig)
+    try:
+        out, err = p.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        check(False, "%s: pyntest ended within 10 s" % name)
+    check(p.returncode == 2, "%s: exit 2 (got %s)" % (name, p.returncode))
+    left = wait_gone(list(before), 2.0)
+    check(not left, "%s: no test process left (left: %s)" % (name, left))
+    kill_all(left)
+    if check(os.path.exists(rep), "%s: report written" % name):
+        _, cases = read_report(rep)
+        got = {tid: c.outcome for tid, c in cases.items()}
+        want = {"sleepers.quick": "pass", "sleepers.sleep_1": "interrupted",
+                "sleepers.sleep_2": "interrupted", "sleepers.sleep_3": "interrupted",
+                "after.fx_pass": "interrupted"}
+        check(got == want, "%s: finished result kept, the rest interrupted\n     want %s\n"
+              "     got  %s" % (name, want, got))
+        c = cases.get("sleepers.sleep_1")
+        if c is not None:
+            check(c.type == "Interrupted", "%s: <error type=\"Interrupted\"> (got %s)"
+                  % (name, c.type))
+    if p.returncode != 2:
+        log((out + err).decode("utf-8", "replace")[-3000:])
+
+# SIGKILL: the old report stays, the children die with the runner.
+rep = os.path.join(tmp, "kill.xml")
+OLD = b"<?xml version=\"1.0\"?>\n<testsuites><!-- the old report --></testsuites>\n"
+with open(rep, "wb") as f:
+    f.write(OLD)
+p = start(rep)
+check(wait_for_sleeper(p), "SIGKILL: a test started")
+before = set(processes_with_lib(LIB)) - set(stray)
+p.kill()
+p.communicate()
+with open(rep, "rb") as f:
+    check(f.read() == OLD, "SIGKILL: the old report is intact")
+leftovers = [x for x in os.listdir(tmp) if x not in ("SIGINT.xml", "SIGTERM.xml", "kill.xml")]
+check(not leftovers, "SIGKILL: only the report in its folder (found %s)" % leftovers)
+left = wait_gone(list(before), 3.0)
+check(not left, "SIGKILL: the test processes died with pyntest (left: %s)" % left)
+kill_all(left)
+done()

@@ -1,0 +1,279 @@
+# SPDX-License-Identifier: MIT
+"""tests/e2e/pyn_e2e.py - shared helpers of the end-to-end tests.
+
+Each e2e script runs the real pyntest (PYNTEST, set by tests/e2e.cmake) on
+manifests of tests/suites with the fixture libraries of tests/objects on
+PYNTEST_LIBRARY_PATH, and checks exit code, console output and report.
+Run by Debian's /usr/bin/python3 (junitparser is a Debian package).
+
+A script skips by printing why and exiting 77 (ctest SKIP_RETURN_CODE).
+"""
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+SKIP = 77
+SRC = os.environ.get("PYN_SOURCE_DIR",
+                     os.path.dirname(os.path.dirname(os.path.dirname(
+                         os.path.abspath(__file__)))))
+BIN = os.environ.get("PYN_BINARY_DIR", os.path.join(SRC, "build"))
+PYNTEST = os.environ.get("PYNTEST", os.path.join(BIN, "bin", "pyntest"))
+FIXTURES = os.environ.get("PYN_FIXTURE_DIR", os.path.join(BIN, "tests", "objects"))
+SUITES = os.path.join(SRC, "tests", "suites")
+SANITIZED = bool(os.environ.get("PYN_SANITIZE", ""))
+XSD = os.path.join(SRC, "runner", "report", "pyntest-junit.xsd")
+
+failures = []
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def skip(why):
+    log("SKIP: " + why)
+    sys.exit(SKIP)
+
+
+def check(cond, what):
+    """Record a failed check and go on, so one run shows every problem."""
+    if cond:
+        log("ok   " + what)
+    else:
+        log("FAIL " + what)
+        failures.append(what)
+    return cond
+
+
+def done():
+    if failures:
+        log("\n%d check(s) failed:" % len(failures))
+        for f in failures:
+            log("  - " + f)
+        sys.exit(1)
+    log("\nall checks passed")
+    sys.exit(0)
+
+
+def require_pyntest():
+    if not os.access(PYNTEST, os.X_OK):
+        log("FAIL pyntest not built: %s" % PYNTEST)
+        sys.exit(1)
+
+
+def env(**extra):
+    e = dict(os.environ)
+    old = e.get("PYNTEST_LIBRARY_PATH")
+    e["PYNTEST_LIBRARY_PATH"] = FIXTURES + (":" + old if old else "")
+    e.pop("XML_OUTPUT_FILE", None)
+    e["NO_COLOR"] = "1"
+    for k, v in extra.items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
+    return e
+
+
+class Run:
+    def __init__(self, args, proc, out, err, report, seconds):
+        self.args = args
+        self.code = proc.returncode
+        self.out = out
+        self.err = err
+        self.report = report
+        self.seconds = seconds
+
+    def __repr__(self):
+        return "pyntest %s -> %d" % (" ".join(self.args), self.code)
+
+
+def workdir():
+    d = tempfile.mkdtemp(prefix="pyn-e2e-")
+    return d
+
+
+def run(args, report=None, timeout=300, extra_env=None, cwd=None):
+    """Run pyntest ARGS (with -o REPORT when given); return a Run."""
+    require_pyntest()
+    argv = [PYNTEST]
+    if report:
+        argv += ["-o", report]
+    argv += args
+    t0 = time.monotonic()
+    proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+                          timeout=timeout, env=env(**(extra_env or {})), cwd=cwd)
+    secs = time.monotonic() - t0
+    out = proc.stdout.decode("utf-8", "replace")
+    err = proc.stderr.decode("utf-8", "replace")
+    r = Run(args, proc, out, err, report, secs)
+    log("$ %s  (exit %d, %.2f s)" % (" ".join(argv), r.code, secs))
+    return r
+
+
+def show(r, limit=4000):
+    log("--- stdout ---\n" + r.out[-limit:])
+    log("--- stderr ---\n" + r.err[-limit:])
+
+
+def suite(name):
+    return os.path.join(SUITES, name)
+
+
+# ---- The report -------------------------------------------------------
+
+class Case:
+    """One <testcase>, read with xml.etree."""
+
+    def __init__(self, suite_name, el):
+        self.suite = suite_name
+        self.el = el
+        self.name = el.get("name")
+        self.classname = el.get("classname")
+        self.time = float(el.get("time", "nan"))
+        self.props = {p.get("name"): p.get("value")
+                      for p in el.findall("./properties/property")}
+        self.failure = el.find("failure")
+        self.error = el.find("error")
+        self.skipped = el.find("skipped")
+        so = el.find("system-out")
+        se = el.find("system-err")
+        self.stdout = (so.text or "") if so is not None else None
+        self.stderr = (se.text or "") if se is not None else None
+
+    @property
+    def id(self):
+        return "%s.%s" % (self.suite, self.name)
+
+    @property
+    def outcome(self):
+        return self.props.get("pyntest.outcome")
+
+    @property
+    def verdict(self):
+        """What JUnit says: pass, failure, error or skipped."""
+        if self.failure is not None:
+            return "failure"
+        if self.error is not None:
+            return "error"
+        if self.skipped is not None:
+            return "skipped"
+        return "pass"
+
+    @property
+    def problem(self):
+        return next((e for e in (self.failure, self.error, self.skipped)
+                     if e is not None), None)
+
+    @property
+    def message(self):
+        p = self.problem
+        return "" if p is None else (p.get("message") or "")
+
+    @property
+    def type(self):
+        p = self.problem
+        return None if p is None else p.get("type")
+
+    @property
+    def text(self):
+        p = self.problem
+        return "" if p is None else (p.text or "")
+
+
+def read_report(path):
+    """Return (root, {id: Case}) from a JUnit report."""
+    tree = ET.parse(path)
+    root = tree.getroot()
+    suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+    cases = {}
+    for s in suites:
+        for c in s.findall("testcase"):
+            case = Case(s.get("name"), c)
+            cases[case.id] = case
+    return root, cases
+
+
+def validate(report, xsd):
+    """xmllint --schema; returns (ok, output)."""
+    p = subprocess.run(["xmllint", "--noout", "--schema", xsd, report],
+                       capture_output=True, text=True)
+    return p.returncode == 0, p.stdout + p.stderr
+
+
+def shared_dir():
+    """../shared beside the repository (CI's copy, or the workplace's)."""
+    for d in (os.environ.get("PYN_SHARED_DIR"),
+              os.path.join(os.path.dirname(SRC), "shared"),
+              "/work/shared"):
+        if d and os.path.isfile(os.path.join(d, "junit", "validate.sh")):
+            return d
+    return None
+
+
+def fixture_line(source, marker):
+    """Line number of the 'FX-LINE:marker' comment in tests/objects/SOURCE."""
+    path = os.path.join(SRC, "tests", "objects", source)
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            if "FX-LINE:" + marker in line:
+                return n
+    raise KeyError(marker)
+
+
+# ---- Processes --------------------------------------------------------
+
+def processes_with_lib(substr):
+    """PIDs of processes that have a file mapped whose path contains SUBSTR."""
+    found = []
+    me = os.getpid()
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == me:
+            continue
+        try:
+            with open("/proc/%s/maps" % pid) as f:
+                if substr in f.read():
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def pid_alive(pid):
+    """True if PID exists and is not a zombie."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read()
+    except OSError:
+        return False
+    state = st[st.rindex(")") + 2]
+    return state not in "ZX"
+
+
+def wait_gone(pids, seconds=3.0):
+    deadline = time.monotonic() + seconds
+    left = [p for p in pids if pid_alive(p)]
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = [p for p in left if pid_alive(p)]
+    return left
+
+
+def kill_all(pids):
+    for p in pids:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+NUM = r"[0-9]+\.[0-9]{3}"
+
+
+def matches(pattern, text):
+    return re.search(pattern, text or "") is not None
