@@ -20,6 +20,13 @@ struct pyn__module;
 int pyn__module_open(struct pyn__module **module, const char *path,
 		     struct pyn_error *err);
 
+/*
+ * Like pyn__module_open(), naming the file as `what` ("plug-in") in the
+ * message instead of "test object".  (Added for the plug-in registry.)
+ */
+int pyn__module_open_as(struct pyn__module **module, const char *path,
+			const char *what, struct pyn_error *err);
+
 /* The address of `name` in the module, or NULL. */
 void *pyn__module_symbol(struct pyn__module *module, const char *name);
 

@@ -55,4 +55,11 @@ const struct pyn__limiter_slot *pyn__registry_find(const char *name,
 /* The host table handed to limiters. */
 const struct pyn_host *pyn__registry_host(void);
 
+/*
+ * Why host->cgroup_parent(hierarchy) returned NULL (or could not delegate
+ * controllers), "" when it did not fail or was never asked.  Added for
+ * `pyntest --limiters` and the limiters' tests.
+ */
+const char *pyn__registry_cgroup_why(const char *hierarchy);
+
 #endif /* PYN_PLUGINS_REGISTRY_H */

@@ -252,6 +252,14 @@ struct pyn_limiter {
 
 	/* Parent: free the state (NULL after a failed or inactive setup). */
 	void (*teardown)(void *state);
+
+	/*
+	 * Added in 0.1.0 (the fields above are the minimum a host accepts):
+	 * the NULL-terminated names of the providers probe() may choose
+	 * ("cgroup2", "cgroup1", "rlimit"), best first; NULL when the limiter
+	 * has none.  The host checks forced providers against it.
+	 */
+	const char *const *providers;
 };
 
 /*

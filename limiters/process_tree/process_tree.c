@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * limiters/process_tree - leave no process of a test behind.
+ *
+ * Active for every test.  kill() ends every process of the test and says
+ * how many were still running; the engine calls it on a deadline or an
+ * interrupt, and again after the test's own process was reaped (then the
+ * count is the test's leftover processes).
+ *
+ * Providers:
+ *   cgroup2    a per-test v2 cgroup (the hybrid /sys/fs/cgroup/unified
+ *              mount needs no controllers for this): count cgroup.procs,
+ *              write 1 to cgroup.kill, wait for "populated 0" in
+ *              cgroup.events (POLLPRI, at most 2 s).  Nothing escapes.
+ *   subreaper  the runner is PR_SET_CHILD_SUBREAPER, so orphans of a test
+ *              become its children.  kill() SIGKILLs the test's process
+ *              group and every descendant still reachable from the test's
+ *              pid, then repeatedly the runner's children that belong to
+ *              the test: those in its process group, and those started
+ *              after it that left the runner's process group (setsid,
+ *              setpgid) and are not a known test, reaping each.  Limit:
+ *              with -j > 1 an orphan that left its process group cannot
+ *              be told apart from another running test's orphan, so it is
+ *              killed (and counted) by whichever test ends first; and a
+ *              process the engine starts in its own process group while a
+ *              test runs would be taken for an orphan.
+ */
+#include <dirent.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <pyntest/limiter.h>
+
+#include "limiters/util.h"
+
+enum tree_provider { TREE_NONE = 0, TREE_CGROUP2, TREE_SUBREAPER };
+
+static const char *const tree_providers[] = { "cgroup2", "subreaper", NULL };
+
+static enum tree_provider chosen;
+static char cg_parent[PATH_MAX];
+static const struct pyn_host *tree_host;
+
+/* Pids of tests between started() and teardown(): never orphans. */
+#define LIVE_MAX 256
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static pid_t live[LIVE_MAX];
+
+#define KILLED_MAX 4096
+
+struct tree_child {
+	char procs[768];
+};
+
+struct tree_state {
+	int provider;
+	int terminate;
+	pid_t pid;
+	unsigned long long start_ticks; /* of the test's process */
+	char dir[PATH_MAX];
+};
+
+static void live_set(pid_t old, pid_t pid)
+{
+	size_t i;
+
+	pthread_mutex_lock(&live_lock);
+	for (i = 0; i < LIVE_MAX; i++) {
+		if (live[i] == old) {
+			live[i] = pid;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&live_lock);
+}
+
+static bool live_has(pid_t pid)
+{
+	bool found = false;
+	size_t i;
+
+	pthread_mutex_lock(&live_lock);
+	for (i = 0; i < LIVE_MAX && !found; i++)
+		found = live[i] == pid;
+	pthread_mutex_unlock(&live_lock);
+	return found;
+}
+
+/* ---- /proc ----------------------------------------------------------- */
+
+struct proc_stat {
+	char state;
+	pid_t ppid, pgid, sid;
+	unsigned long long start;
+};
+
+static int proc_stat(pid_t pid, struct proc_stat *st)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long f[20];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (lim_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	/* The command may hold spaces and parentheses: skip to the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ')
+		return -1;
+	p += 2;
+	st->state = *p++;
+	/* Fields 4 (ppid) .. 22 (starttime). */
+	for (i = 0; i < 19; i++) {
+		char *end;
+
+		f[i] = strtoull(p, &end, 10);
+		if (end == p)
+			return -1;
+		p = end;
+	}
+	st->ppid = (pid_t)f[0];
+	st->pgid = (pid_t)f[1];
+	st->sid = (pid_t)f[2];
+	st->start = f[18];
+	return 0;
+}
+
+static bool is_running(pid_t pid)
+{
+	struct proc_stat st;
+
+	return proc_stat(pid, &st) == 0 && st.state != 'Z' && st.state != 'X';
+}
+
+/* Append the children of `pid` (every thread's) to list; returns count. */
+static size_t children_of(pid_t pid, pid_t *list, size_t n, size_t max)
+{
+	char path[PATH_MAX], buf[8192];
+	struct dirent *de;
+	const char *p;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return n;
+	while ((de = readdir(d)) && n < max) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/children",
+			 (int)pid, de->d_name);
+		if (lim_read_file(path, buf, sizeof(buf)) <= 0)
+			continue;
+		for (p = buf; *p && n < max;) {
+			uint64_t c = lim_parse_u64(p, &p);
+
+			if (c == 0)
+				break;
+			list[n++] = (pid_t)c;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+/* Every descendant of `pid`, breadth first, into list[n..]. */
+static size_t descendants_of(pid_t pid, pid_t *list, size_t n, size_t max)
+{
+	size_t i = n;
+
+	n = children_of(pid, list, n, max);
+	for (; i < n; i++)
+		n = children_of(list[i], list, n, max);
+	return n;
+}
+
+/* ---- cgroup2 --------------------------------------------------------- */
+
+static unsigned count_procs(const char *dir)
+{
+	char path[PATH_MAX], buf[16384];
+	unsigned n = 0;
+	const char *p;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (lim_read_file(path, buf, sizeof(buf)) < 0)
+		return 0;
+	for (p = buf; *p; p++) {
+		uint64_t pid = lim_parse_u64(p, &p);
+
+		if (pid > 0 && is_running((pid_t)pid))
+			n++;
+		if (!*p)
+			break;
+	}
+	return n;
+}
+
+static bool cgroup_populated(const char *events)
+{
+	char buf[512];
+
+	if (lim_read_file(events, buf, sizeof(buf)) < 0)
+		return false;
+	return lim_key_value(buf, "populated") > 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static unsigned cgroup_kill(const char *dir)
+{
+	char path[PATH_MAX], events[PATH_MAX], buf[64];
+	unsigned n = count_procs(dir);
+	double deadline = now_s() + 2.0;
+	struct pollfd pfd;
+
+	snprintf(events, sizeof(events), "%s/cgroup.events", dir);
+	if (n == 0 && !cgroup_populated(events))
+		return 0;
+	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	if (lim_write_file(path, "1") < 0 && tree_host) {
+		snprintf(buf, sizeof(buf), "cgroup.kill failed: errno %d",
+			 errno);
+		tree_host->log("process_tree", buf);
+	}
+	pfd.fd = open(events, O_RDONLY | O_CLOEXEC);
+	if (pfd.fd < 0)
+		return n;
+	pfd.events = POLLPRI;
+	/* cgroup.events signals POLLPRI when "populated" changes. */
+	while (cgroup_populated(events)) {
+		double left = deadline - now_s();
+
+		if (left <= 0) {
+			if (tree_host)
+				tree_host->log("process_tree",
+					       "processes survived cgroup.kill for 2 s");
+			break;
+		}
+		poll(&pfd, 1, (int)(left * 1000) + 1);
+		lseek(pfd.fd, 0, SEEK_SET);
+		if (read(pfd.fd, buf, sizeof(buf)) < 0)
+			break;
+	}
+	close(pfd.fd);
+	return n;
+}
+
+/* ---- subreaper ------------------------------------------------------- */
+
+/*
+ * Does the runner's child `c` belong to the test `s`?  In the test's
+ * process group, or started after the test and gone from the runner's
+ * process group (setsid/setpgid), and not itself a test.
+ */
+static bool orphan_of(const struct tree_state *s, pid_t c,
+		      const struct proc_stat *st)
+{
+	if (live_has(c))
+		return false;
+	if (st->pgid == s->pid)
+		return true;
+	return st->start >= s->start_ticks && st->pgid != getpgrp();
+}
+
+static unsigned subreaper_kill(struct tree_state *s)
+{
+	pid_t *list, *killed;
+	size_t n, i, n_killed = 0;
+	unsigned count = 0;
+	struct proc_stat st;
+	int round;
+	bool again;
+
+	list = malloc(sizeof(pid_t) * KILLED_MAX * 2);
+	if (!list)
+		return 0;
+	killed = list + KILLED_MAX;
+
+	/* The test still running: everything below it, then the group. */
+	if (is_running(s->pid)) {
+		n = descendants_of(s->pid, list, 0, KILLED_MAX);
+		for (i = 0; i < n; i++) {
+			if (is_running(list[i]))
+				count++;
+			kill(list[i], SIGKILL);
+		}
+	}
+	killpg(s->pid, SIGKILL);
+
+	for (round = 0; round < 50; round++) {
+		again = false;
+		n = children_of(getpid(), list, 0, KILLED_MAX);
+		for (i = 0; i < n; i++) {
+			pid_t c = list[i];
+			bool ours = false;
+			size_t k;
+
+			if (proc_stat(c, &st) < 0)
+				continue;
+			for (k = 0; k < n_killed && !ours; k++)
+				ours = killed[k] == c;
+			if (!ours && !orphan_of(s, c, &st))
+				continue;
+			/* Take its subtree first: it is reparented to us. */
+			if (st.state != 'Z') {
+				pid_t sub[256];
+				size_t m = descendants_of(c, sub, 0, 256), j;
+
+				if (!ours)
+					count++;
+				kill(c, SIGKILL);
+				for (j = 0; j < m; j++) {
+					if (is_running(sub[j]))
+						count++;
+					kill(sub[j], SIGKILL);
+					if (n_killed < KILLED_MAX)
+						killed[n_killed++] = sub[j];
+				}
+			}
+			if (!ours && n_killed < KILLED_MAX)
+				killed[n_killed++] = c;
+			/* Our unreaped child: its pid cannot be reused. */
+			waitpid(c, NULL, 0);
+			again = true;
+		}
+		if (!again)
+			break;
+	}
+	free(list);
+	return count;
+}
+
+/* ---- hooks ----------------------------------------------------------- */
+
+static int tree_probe(const struct pyn_host *host, const char *forced,
+		      char *provider, size_t provider_len, char *why,
+		      size_t why_len)
+{
+	char dir[PATH_MAX], path[PATH_MAX], reason[200] = "";
+	const char *parent;
+
+	tree_host = host;
+	chosen = TREE_NONE;
+	why[0] = '\0';
+	if (!forced || strcmp(forced, "cgroup2") == 0) {
+		parent = host->cgroup_parent("unified");
+		if (!parent) {
+			snprintf(reason, sizeof(reason),
+				 "no writable cgroup v2 hierarchy");
+		} else {
+			snprintf(dir, sizeof(dir), "%s/%sprobe-tree", parent,
+				 host->cgroup_prefix);
+			snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+			if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+				snprintf(reason, sizeof(reason),
+					 "cannot create a cgroup in '%s': %s",
+					 parent, strerror(errno));
+			else if (lim_write_file(path, "1") < 0)
+				snprintf(reason, sizeof(reason),
+					 "'%s' is not writable (kernel < 5.14?): %s",
+					 path, strerror(errno));
+			rmdir(dir);
+		}
+		if (!reason[0]) {
+			snprintf(cg_parent, sizeof(cg_parent), "%s", parent);
+			chosen = TREE_CGROUP2;
+			snprintf(provider, provider_len, "cgroup2");
+			return 1;
+		}
+		snprintf(why, why_len, "cgroup2: %s", reason);
+		if (forced)
+			return 0;
+	}
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+		if (why[0])
+			lim_cat(why, why_len, "; ");
+		lim_cat(why, why_len, "subreaper: PR_SET_CHILD_SUBREAPER failed");
+		return 0;
+	}
+	chosen = TREE_SUBREAPER;
+	snprintf(provider, provider_len, "subreaper");
+	why[0] = '\0';
+	return 1;
+}
+
+static int tree_setup(struct pyn_limiter_request *req, void **state,
+		      char *msg, size_t msg_len)
+{
+	struct tree_child *child = req->child_data;
+	size_t cap = req->child_data_size;
+	struct tree_state *s;
+	int n;
+
+	req->child_data_size = 0;
+	if (chosen == TREE_NONE)
+		return 1;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(msg, msg_len, "out of memory");
+		return -1;
+	}
+	*state = s;
+	s->provider = chosen;
+	s->terminate = req->terminate_child_processes;
+	if (chosen != TREE_CGROUP2)
+		return 0;
+	if (cap < sizeof(*child)) {
+		snprintf(msg, msg_len, "child data needs %zu bytes, not %zu",
+			 sizeof(*child), cap);
+		return -1;
+	}
+	/* Same name as memory's cgroup2 cgroup: they share it. */
+	n = snprintf(s->dir, sizeof(s->dir), "%s/%s%u", cg_parent,
+		     tree_host->cgroup_prefix, req->token);
+	if (n < 0 || (size_t)n + sizeof("/cgroup.procs") > sizeof(child->procs)) {
+		snprintf(msg, msg_len, "cgroup path too long: '%s'", s->dir);
+		s->dir[0] = '\0';
+		return -1;
+	}
+	if (mkdir(s->dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(msg, msg_len, "cannot create cgroup '%s': %s", s->dir,
+			 strerror(errno));
+		s->dir[0] = '\0';
+		return -1;
+	}
+	memset(child, 0, sizeof(*child));
+	snprintf(child->procs, sizeof(child->procs), "%s/cgroup.procs",
+		 s->dir);
+	req->child_data_size = sizeof(*child);
+	return 0;
+}
+
+static int tree_apply(const void *data, size_t size, char *msg,
+		      size_t msg_len)
+{
+	const struct tree_child *child = data;
+
+	if (size == 0)
+		return 0;
+	if (size != sizeof(*child)) {
+		lim_errmsg(msg, msg_len, "bad child data size", NULL,
+			   (int)size);
+		return -1;
+	}
+	if (lim_write_file(child->procs, "0") < 0) {
+		lim_errmsg(msg, msg_len, "cannot join cgroup", child->procs,
+			   errno);
+		return -1;
+	}
+	return 0;
+}
+
+static void tree_started(void *state, pid_t pid)
+{
+	struct tree_state *s = state;
+	struct proc_stat st;
+
+	if (!s)
+		return;
+	s->pid = pid;
+	if (proc_stat(pid, &st) == 0)
+		s->start_ticks = st.start;
+	live_set(0, pid);
+}
+
+static unsigned tree_kill(void *state, pid_t pid)
+{
+	struct tree_state *s = state;
+	unsigned n;
+
+	if (!s)
+		return 0;
+	if (!s->pid)
+		s->pid = pid;
+	/*
+	 * After the test ended, leftovers are killed only when the test
+	 * asks for it; while it runs (deadline, interrupt), always.
+	 */
+	if (!s->terminate && !is_running(s->pid)) {
+		if (s->provider == TREE_CGROUP2)
+			return count_procs(s->dir);
+		return 0;
+	}
+	if (s->provider == TREE_CGROUP2) {
+		n = cgroup_kill(s->dir);
+		/* Only the processes other than the test itself are leftovers. */
+		return n;
+	}
+	n = subreaper_kill(s);
+	return n;
+}
+
+static int tree_classify(void *state, const struct pyn_limiter_evidence *ev,
+			 struct pyn_limiter_verdict *v)
+{
+	(void)state;
+	(void)ev;
+	v->outcome = PYN_OUTCOME_UNDECIDED;
+	return 0;
+}
+
+static void tree_teardown(void *state)
+{
+	struct tree_state *s = state;
+
+	if (!s)
+		return;
+	if (s->pid)
+		live_set(s->pid, 0);
+	if (s->dir[0]) {
+		if (s->terminate)
+			cgroup_kill(s->dir);
+		if (rmdir(s->dir) < 0 && errno != ENOENT && errno != EBUSY &&
+		    tree_host)
+			tree_host->log("process_tree",
+				       "cannot remove a per-test cgroup");
+	}
+	free(s);
+}
+
+static const struct pyn_limiter process_tree_limiter = {
+	.abi_version = PYN_LIMITER_ABI_VERSION,
+	.struct_size = sizeof(struct pyn_limiter),
+	.name = "process_tree",
+	.version = "1.0",
+	.summary = "kill every process of a test: cgroup.kill or subreaper",
+	.provides = PYN_PROVIDES_PROCESS_TREE,
+	.probe = tree_probe,
+	.setup = tree_setup,
+	.apply = tree_apply,
+	.started = tree_started,
+	.kill = tree_kill,
+	.classify = tree_classify,
+	.teardown = tree_teardown,
+	.providers = tree_providers,
+};
+
+PYN_LIMITER_ENTRY(process_tree)
+{
+	(void)msg;
+	(void)msg_len;
+	tree_host = host;
+	return &process_tree_limiter;
+}

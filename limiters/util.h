@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * limiters/util.h - small helpers shared by the built-in limiters.
+ *
+ * Private and header-only, so that each limiter still builds against
+ * nothing but <pyntest/limiter.h> and libc, like a third-party one.  The
+ * lim_* functions without "fmt" in the name are async-signal-safe: plain
+ * system calls and byte copies, for use in apply().
+ */
+#ifndef PYN_LIMITERS_UTIL_H
+#define PYN_LIMITERS_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Append `src` to the NUL-terminated `dst` of capacity `len`. */
+static inline void lim_cat(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(dst);
+
+	while (*src && n + 1 < len)
+		dst[n++] = *src++;
+	if (len)
+		dst[n < len ? n : len - 1] = '\0';
+}
+
+/* Append the decimal `v`. */
+static inline void lim_cat_u64(char *dst, size_t len, uint64_t v)
+{
+	char buf[24];
+	size_t i = sizeof(buf) - 1;
+
+	buf[i] = '\0';
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	lim_cat(dst, len, buf + i);
+}
+
+/* "MSG 'PATH': errno N" into msg, for apply() failures. */
+static inline void lim_errmsg(char *msg, size_t len, const char *what,
+			      const char *path, int err)
+{
+	if (!msg || !len)
+		return;
+	msg[0] = '\0';
+	lim_cat(msg, len, what);
+	if (path) {
+		lim_cat(msg, len, " '");
+		lim_cat(msg, len, path);
+		lim_cat(msg, len, "'");
+	}
+	lim_cat(msg, len, ": errno ");
+	lim_cat_u64(msg, len, (uint64_t)err);
+}
+
+/* Read up to len-1 bytes of a small file; returns bytes or -1. */
+static inline ssize_t lim_read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n, total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)total + 1 < len) {
+		n = read(fd, buf + total, len - 1 - (size_t)total);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		total += n;
+	}
+	close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+/* Write `text` to a (cgroup) file; 0 or -1 with errno. */
+static inline int lim_write_file(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, len);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	if (n >= 0 && (size_t)n != len)
+		errno = EIO;
+	return n >= 0 && (size_t)n == len ? 0 : -1;
+}
+
+/* The decimal number at `p`; *end (may be NULL) gets the byte after. */
+static inline uint64_t lim_parse_u64(const char *p, const char **end)
+{
+	uint64_t v = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (end)
+		*end = p;
+	return v;
+}
+
+/*
+ * The value of the line "KEY VALUE" (or "KEY: VALUE") whose key is
+ * exactly `key` in `text`; -1 when there is none.  Exact keys matter:
+ * memory.oom_control has both "oom_kill_disable" and "oom_kill".
+ */
+static inline int64_t lim_key_value(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *line = text;
+
+	while (line && *line) {
+		if (strncmp(line, key, klen) == 0 &&
+		    (line[klen] == ' ' || line[klen] == ':' ||
+		     line[klen] == '\t')) {
+			const char *p = line + klen + (line[klen] == ':');
+
+			return (int64_t)lim_parse_u64(p, NULL);
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return -1;
+}
+
+/* "64.0 MiB": bytes for people (not async-signal-safe). */
+static inline const char *lim_fmt_bytes(uint64_t bytes, char *buf,
+					size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	size_t u = 0;
+
+	while (v >= 1024.0 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024.0;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
+	else
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+	return buf;
+}
+
+#endif /* PYN_LIMITERS_UTIL_H */

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * plugins/loader.c - open shared objects with libltdl.
+ *
+ * libltdl keeps global state and a global error string, so every call into
+ * it is made under one mutex; lt_dlinit runs once per process.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <ltdl.h>
+
+#include "plugins/loader.h"
+
+struct pyn__module {
+	lt_dlhandle handle;
+};
+
+static pthread_once_t ltdl_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t ltdl_lock = PTHREAD_MUTEX_INITIALIZER;
+static int ltdl_init_status;
+
+static void ltdl_init(void)
+{
+	ltdl_init_status = lt_dlinit();
+}
+
+static const char *ltdl_reason(void)
+{
+	const char *e = lt_dlerror();
+
+	return e ? e : "unknown error";
+}
+
+int pyn__module_open_as(struct pyn__module **module, const char *path,
+			const char *what, struct pyn_error *err)
+{
+	struct pyn__module *m;
+	lt_dladvise advise;
+	int ret = 0;
+
+	*module = NULL;
+	if (!what)
+		what = "shared object";
+	pthread_once(&ltdl_once, ltdl_init);
+	if (ltdl_init_status != 0)
+		return pyn_error_set(err, PYN_ELOAD, NULL, 0, 0,
+				     "cannot load %s '%s': libltdl failed to initialise",
+				     what, path);
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
+				     "cannot load %s '%s': out of memory",
+				     what, path);
+
+	pthread_mutex_lock(&ltdl_lock);
+	if (lt_dladvise_init(&advise)) {
+		ret = pyn_error_set(err, PYN_ELOAD, NULL, 0, 0,
+				    "cannot load %s '%s': %s", what, path,
+				    ltdl_reason());
+		goto out_unlock;
+	}
+	/*
+	 * Global visibility: a test library may rely on symbols of another
+	 * one loaded before it, and sanitizer runtimes expect it.
+	 */
+	if (lt_dladvise_ext(&advise) || lt_dladvise_global(&advise)) {
+		ret = pyn_error_set(err, PYN_ELOAD, NULL, 0, 0,
+				    "cannot load %s '%s': %s", what, path,
+				    ltdl_reason());
+		goto out_advise;
+	}
+	m->handle = lt_dlopenadvise(path, advise);
+	if (!m->handle)
+		ret = pyn_error_set(err, PYN_ELOAD, NULL, 0, 0,
+				    "cannot load %s '%s': %s", what, path,
+				    ltdl_reason());
+out_advise:
+	lt_dladvise_destroy(&advise);
+out_unlock:
+	pthread_mutex_unlock(&ltdl_lock);
+	if (ret) {
+		free(m);
+		return ret;
+	}
+	*module = m;
+	return 0;
+}
+
+int pyn__module_open(struct pyn__module **module, const char *path,
+		     struct pyn_error *err)
+{
+	return pyn__module_open_as(module, path, "test object", err);
+}
+
+void *pyn__module_symbol(struct pyn__module *module, const char *name)
+{
+	void *sym;
+
+	if (!module || !name)
+		return NULL;
+	pthread_mutex_lock(&ltdl_lock);
+	sym = lt_dlsym(module->handle, name);
+	pthread_mutex_unlock(&ltdl_lock);
+	return sym;
+}
+
+void pyn__module_close(struct pyn__module *module)
+{
+	if (!module)
+		return;
+	pthread_mutex_lock(&ltdl_lock);
+	lt_dlclose(module->handle);
+	pthread_mutex_unlock(&ltdl_lock);
+	free(module);
+}
+
+static int is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Try `dir/path`, `dir/path.la`, `dir/path.so` (dir may be NULL). */
+static int try_dir(const char *dir, const char *path, char *out,
+		   size_t out_len)
+{
+	static const char *const exts[] = { "", ".la", ".so" };
+	char buf[PATH_MAX], real[PATH_MAX];
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		if (dir && *dir)
+			n = snprintf(buf, sizeof(buf), "%s/%s%s", dir, path,
+				     exts[i]);
+		else
+			n = snprintf(buf, sizeof(buf), "%s%s", path, exts[i]);
+		if (n < 0 || (size_t)n >= sizeof(buf) || !is_file(buf))
+			continue;
+		/* realpath makes it absolute and gives one name per file. */
+		if (!realpath(buf, real))
+			continue;
+		if (strlen(real) >= out_len)
+			return PYN_ENOTFOUND;
+		strcpy(out, real);
+		return 0;
+	}
+	return PYN_ENOTFOUND;
+}
+
+int pyn__module_resolve(const char *path, const char *base_dir,
+			const char *env_var, char *out, size_t out_len)
+{
+	const char *list, *p;
+	char dir[PATH_MAX];
+
+	if (!path || !*path || !out || out_len == 0)
+		return PYN_ENOTFOUND;
+	if (path[0] == '/')
+		return try_dir(NULL, path, out, out_len);
+	if (try_dir(base_dir, path, out, out_len) == 0)
+		return 0;
+	list = env_var ? getenv(env_var) : NULL;
+	for (p = list; p && *p;) {
+		const char *end = strchr(p, ':');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len > 0 && len < sizeof(dir)) {
+			memcpy(dir, p, len);
+			dir[len] = '\0';
+			if (try_dir(dir, path, out, out_len) == 0)
+				return 0;
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return PYN_ENOTFOUND;
+}
