@@ -48,6 +48,7 @@ function(pyn_origin_rpath target from_dir)
   if(_rel STREQUAL "")
     set(_rel ".")
   endif()
+  string(REGEX REPLACE "/$" "" _rel "${_rel}")
   set_property(TARGET ${target} APPEND PROPERTY INSTALL_RPATH "$ORIGIN/${_rel}")
 endfunction()
 

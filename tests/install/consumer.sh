@@ -1,0 +1,130 @@
+#!/bin/bash
+# consumer.sh BUILD_DIR SOURCE_DIR CMAKE
+#
+# Install the build into a temporary prefix, move the prefix (a relocated
+# install must still work), then build and run examples/consumer against
+# it twice: as a CMake project (find_package(pyntest),
+# pyntest_discover_tests, ctest) and with its Makefile (pkg-config).
+# Exit 0 when every check holds, 1 otherwise.
+set -u
+build=$1
+src=$2
+cmake=$3
+ctest=$(dirname "$cmake")/ctest
+[ -x "$ctest" ] || ctest=ctest
+
+tmp=$(mktemp -d /tmp/pyn-consumer.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+say() { printf '%s\n' "$*"; }
+check() { # check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then
+		say "ok   $what"
+	else
+		say "FAIL $what"
+		fails=$((fails + 1))
+	fi
+}
+has() { grep -q -E -- "$2" "$1"; }
+lacks() { ! grep -q -E -- "$2" "$1"; }
+
+# A clean environment: nothing from the caller may help the consumer.
+unset PYNTEST_LIBRARY_PATH PYNTEST_PLUGIN_PATH XML_OUTPUT_FILE CMAKE_PREFIX_PATH \
+	PKG_CONFIG_PATH TEST_TOTAL_SHARDS TEST_SHARD_INDEX GTEST_TOTAL_SHARDS \
+	GTEST_SHARD_INDEX TESTBRIDGE_TEST_ONLY CTEST_OUTPUT_ON_FAILURE
+export NO_COLOR=1
+
+# --- install, then move the prefix --------------------------------------
+if ! "$cmake" --install "$build" --prefix "$tmp/stage" >"$tmp/install.log" 2>&1; then
+	cat "$tmp/install.log"
+	say "FAIL cmake --install"
+	exit 1
+fi
+mv "$tmp/stage" "$tmp/moved"
+prefix=$tmp/moved
+libdir=$(sed -n 's/^libdir=\${exec_prefix}\///p' "$prefix"/lib*/pkgconfig/pyntest.pc 2>/dev/null | head -1)
+[ -n "$libdir" ] || libdir=lib
+
+for f in bin/pyntest "$libdir/libpyntest.so" "$libdir/libpyntest.a" \
+	include/pyntest/pyntest.h include/pyntest/test.h \
+	libexec/pyntest/pyntest-worker \
+	"$libdir/cmake/pyntest/pyntestConfig.cmake" \
+	"$libdir/cmake/pyntest/pyntestConfigVersion.cmake" \
+	"$libdir/cmake/pyntest/pyntestTargets.cmake" \
+	"$libdir/cmake/pyntest/PyntestAddTests.cmake" \
+	"$libdir/pkgconfig/pyntest.pc" \
+	share/pyntest/pyntest-manifest.schema.json; do
+	check "installed $f" test -e "$prefix/$f"
+done
+check "nothing installed refers to the build tree" \
+	bash -c "! grep -rIl -F -- '$build' '$prefix' >'$tmp/refs' 2>/dev/null"
+[ -s "$tmp/refs" ] && sed 's/^/     /' "$tmp/refs"
+ldd "$prefix/bin/pyntest" >"$tmp/ldd" 2>&1
+check "relocated bin/pyntest loads the moved libpyntest" \
+	has "$tmp/ldd" "libpyntest\.so\.[0-9]+ => $prefix/"
+check "relocated bin/pyntest runs" "$prefix/bin/pyntest" --version
+
+# The consumer sources, outside the repository.
+cp -r "$src/examples/consumer" "$tmp/consumer"
+rm -rf "$tmp/consumer/build" "$tmp/consumer/build-make"
+
+# --- CMake: find_package(pyntest) + pyntest_discover_tests + ctest --------
+cb=$tmp/cbuild
+if ! "$cmake" -S "$tmp/consumer" -B "$cb" -DCMAKE_PREFIX_PATH="$prefix" \
+	-DCONSUMER_DEMO_FAILURE=ON >"$tmp/cfg.log" 2>&1 ||
+	! "$cmake" --build "$cb" >"$tmp/build.log" 2>&1; then
+	cat "$tmp/cfg.log" "$tmp/build.log" 2>/dev/null
+	say "FAIL configure/build examples/consumer against $prefix"
+	exit 1
+fi
+say "ok   examples/consumer configured and built against the moved prefix"
+
+"$ctest" --test-dir "$cb" --output-on-failure --timeout 120 >"$tmp/ctest.log" 2>&1
+rc=$?
+sed 's/^/     | /' "$tmp/ctest.log"
+check "ctest fails (the demo failure is registered)" test "$rc" -ne 0
+for t in add divide divide_by_zero digits huge_table null_table; do
+	check "consumer.calc.$t discovered and passed" \
+		has "$tmp/ctest.log" "consumer\.calc\.$t \.+ +Passed"
+done
+check "consumer.calc.needs_network reported as skipped" \
+	has "$tmp/ctest.log" "consumer\.calc\.needs_network \.+\**Skipped"
+check "consumer.demo_failure reported as failed" \
+	has "$tmp/ctest.log" "consumer\.demo_failure \.+\**Failed"
+check "the failure names its file:line" \
+	has "$tmp/ctest.log" "test_calc\.c:[0-9]+"
+check "8 tests in all" has "$tmp/ctest.log" "tests passed, 1 tests failed out of 8"
+check "discovery ran the installed runner" \
+	bash -c "grep -rqF -- '$prefix/bin/pyntest' '$cb'/pyntest_*_tests.cmake"
+
+"$ctest" --test-dir "$cb" -N -L '^calc$' >"$tmp/labels.log" 2>&1
+check "LABELS per suite: -L calc selects 7 tests" has "$tmp/labels.log" "Total Tests: 7"
+"$ctest" --test-dir "$cb" -E demo_failure >"$tmp/green.log" 2>&1
+check "without the demo failure, ctest passes" test $? -eq 0
+
+# --- Makefile: pkg-config ------------------------------------------------
+export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig
+flags=$(pkg-config --cflags --libs pyntest 2>&1)
+check "pkg-config --cflags --libs pyntest ($flags)" \
+	bash -c "[[ '$flags' == *-lpyntest* && '$flags' == *-I*include* ]]"
+runner=$(pkg-config --variable=pyntest pyntest)
+check "pkg-config --variable=pyntest is the moved runner" \
+	test "$(realpath "$runner" 2>/dev/null)" = "$(realpath "$prefix/bin/pyntest")"
+
+make -C "$tmp/consumer" check >"$tmp/make.log" 2>&1
+rc=$?
+sed 's/^/     | /' "$tmp/make.log"
+check "make check passes" test "$rc" -eq 0
+check "make check: 6 passed, 0 failed, 1 skipped" \
+	has "$tmp/make.log" "^6 passed, 0 failed, 1 skipped"
+check "make check wrote a JUnit report" test -s "$tmp/consumer/build-make/report.xml"
+make -C "$tmp/consumer" demo-failure >"$tmp/demo.log" 2>&1
+rc=$?
+check "make demo-failure fails (exit 1 from pyntest)" \
+	has "$tmp/demo.log" "^0 passed, 1 failed, 0 skipped"
+check "make demo-failure exits non-zero" test "$rc" -ne 0
+
+say "$fails failed checks"
+[ "$fails" -eq 0 ]
