@@ -128,8 +128,7 @@ if(PYN_INSTALL)
       RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}"
       LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
         NAMELINK_COMPONENT Development
-      ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
-      INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+      ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
     install(EXPORT pyntestTargets NAMESPACE pyntest::
       DESTINATION "${PYN_INSTALL_CMAKEDIR}")
   endif()
@@ -173,6 +172,8 @@ endif()
 
 # --- tests of all the above ------------------------------------------------
 
-if(BUILD_TESTING)
+# Not under add_subdirectory(): they install pyntest, which a parent
+# project has switched off.
+if(BUILD_TESTING AND PYN_INSTALL)
   include("${PROJECT_SOURCE_DIR}/tests/install.cmake" OPTIONAL)
 endif()
