@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/cli.c - the command line of SPEC §4, and the environment of the
+ * test protocols users bring (Bazel, GoogleTest).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/units.h"
+#include "runner/cli.h"
+
+static int usage_error(struct pyn_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int usage_error(struct pyn_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	memset(err, 0, sizeof(*err));
+	err->code = PYN_EUSAGE;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return PYN_EUSAGE;
+}
+
+void pyn__cli_usage(FILE *out)
+{
+	fputs(
+"Usage: pyntest [OPTIONS] MANIFEST...\n"
+"       pyntest [OPTIONS] PROGRAM [-- ARGS]\n"
+"Run C tests, each in its own limited child process, and report them.\n"
+"\n"
+"Report:\n"
+"  -o, --junit-xml PATH   write the JUnit report (atomically); default\n"
+"                         $XML_OUTPUT_FILE when set\n"
+"      --junit-flavor F   default | strict (junit-10 schema, no testcase\n"
+"                         properties or file/line)\n"
+"Selection:\n"
+"  -k, --filter GLOB      only test ids matching GLOB; repeatable; a leading\n"
+"                         '!' excludes; default $TESTBRIDGE_TEST_ONLY\n"
+"      --list             print test ids, one a line, and exit\n"
+"      --check            validate the manifests and exit\n"
+"      --shard I/N        run the I-th (1..N) of N deterministic shards;\n"
+"                         default from TEST_SHARD_INDEX/TEST_TOTAL_SHARDS\n"
+"                         or GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS (0-based)\n"
+"Running:\n"
+"  -j, --jobs N           tests in parallel (default: online CPUs)\n"
+"  -x, --fail-fast        stop after the first unexpected outcome\n"
+"      --retries N        rerun unexpected outcomes up to N times; a test\n"
+"                         that then passes is reported flaky\n"
+"      --isolation MODE   fork | spawn | forkserver, overriding the manifest\n"
+"      --wall-time T      default wall-time limit (500ms, 30s, 2m, 1.5h)\n"
+"      --cpu-time T       default CPU-time limit\n"
+"      --memory M         default memory limit (512MB, 1GiB)\n"
+"                         (manifest values win over these three)\n"
+"Limiters:\n"
+"      --limiters         list limiters (built-in, and plug-ins of the given\n"
+"                         manifests): supported here, by which provider, or\n"
+"                         why not\n"
+"      --provider L=P     use provider P for limiter L (memory=rlimit);\n"
+"                         repeatable; also $PYNTEST_PROVIDERS\n"
+"Output:\n"
+"  -q, --quiet            print only the summary\n"
+"  -v, --verbose          print every test, passes too\n"
+"      --color WHEN       auto | always | never (NO_COLOR, FORCE_COLOR,\n"
+"                         CLICOLOR_FORCE respected under auto)\n"
+"      --version          print the version and exit\n"
+"  -h, --help             print this help and exit\n"
+"\n"
+"Exit status: 0 every test met its expectation, 1 some did not,\n"
+"2 interrupted, 3 internal error, 4 usage or manifest error, 5 no tests ran.\n",
+	      out);
+}
+
+enum {
+	OPT_FLAVOR = 256,
+	OPT_LIST,
+	OPT_CHECK,
+	OPT_RETRIES,
+	OPT_SHARD,
+	OPT_ISOLATION,
+	OPT_WALL,
+	OPT_CPU,
+	OPT_MEMORY,
+	OPT_LIMITERS,
+	OPT_PROVIDER,
+	OPT_COLOR,
+	OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "junit-xml", required_argument, NULL, 'o' },
+	{ "junitxml", required_argument, NULL, 'o' },
+	{ "junit-flavor", required_argument, NULL, OPT_FLAVOR },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "filter", required_argument, NULL, 'k' },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "fail-fast", no_argument, NULL, 'x' },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "isolation", required_argument, NULL, OPT_ISOLATION },
+	{ "wall-time", required_argument, NULL, OPT_WALL },
+	{ "cpu-time", required_argument, NULL, OPT_CPU },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "limiters", no_argument, NULL, OPT_LIMITERS },
+	{ "provider", required_argument, NULL, OPT_PROVIDER },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "colour", required_argument, NULL, OPT_COLOR },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A whole decimal number in [lo, hi]; false for anything else. */
+static bool parse_uint(const char *s, unsigned long lo, unsigned long hi,
+		       unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int push(const char ***list, size_t *n, const char *item)
+{
+	const char **p = realloc(*list, (*n + 1) * sizeof(*p));
+
+	if (!p)
+		return PYN_ENOMEM;
+	p[(*n)++] = item;
+	*list = p;
+	return 0;
+}
+
+/* The name the user typed for the option `c`, for messages. */
+static const char *option_name(int c, char *buf, size_t len)
+{
+	for (const struct option *o = long_options; o->name; o++) {
+		if (o->val == c) {
+			if (c < 256)
+				snprintf(buf, len, "-%c/--%s", c, o->name);
+			else
+				snprintf(buf, len, "--%s", o->name);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "-%c", c);
+	return buf;
+}
+
+static int parse_shard(struct pyn__cli *cli, const char *arg,
+		       struct pyn_error *err)
+{
+	unsigned long i, n;
+	char tmp[64], *slash;
+
+	snprintf(tmp, sizeof(tmp), "%s", arg);
+	slash = strchr(tmp, '/');
+	if (slash)
+		*slash = '\0';
+	if (!slash || !parse_uint(slash + 1, 1, 1000000, &n) ||
+	    !parse_uint(tmp, 1, n, &i))
+		return usage_error(err,
+				   "option '--shard' needs I/N with 1 <= I <= N, not '%s'",
+				   arg);
+	cli->shard_index = (unsigned)(i - 1);
+	cli->shard_count = (unsigned)n;
+	return 0;
+}
+
+/*
+ * Bazel's TEST_TOTAL_SHARDS/TEST_SHARD_INDEX, then GoogleTest's pair, both
+ * 0-based; --shard wins over both.
+ */
+static int shard_from_env(struct pyn__cli *cli, struct pyn_error *err)
+{
+	static const char *const pairs[][2] = {
+		{ "TEST_TOTAL_SHARDS", "TEST_SHARD_INDEX" },
+		{ "GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX" },
+	};
+
+	for (size_t k = 0; k < 2; k++) {
+		const char *total = getenv(pairs[k][0]);
+		const char *index = getenv(pairs[k][1]);
+		unsigned long n, i;
+
+		if (!total || !*total)
+			continue;
+		if (!parse_uint(total, 1, 1000000, &n) || !index ||
+		    !parse_uint(index, 0, n - 1, &i))
+			return usage_error(err,
+					   "environment %s=%s and %s=%s are not a shard "
+					   "(0 <= index < total)",
+					   pairs[k][0], total, pairs[k][1],
+					   index ? index : "");
+		cli->shard_index = (unsigned)i;
+		cli->shard_count = (unsigned)n;
+		cli->shard_from_env = true;
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * TESTBRIDGE_TEST_ONLY (bazel test --test_filter) as filters, in
+ * GoogleTest's syntax: POS:POS-NEG:NEG.
+ */
+static int filters_from_env(struct pyn__cli *cli)
+{
+	const char *v = getenv("TESTBRIDGE_TEST_ONLY");
+	char *save = NULL, *tok, *neg, *w;
+
+	if (!v || !*v)
+		return 0;
+	cli->env_filters[0] = strdup(v);
+	/* Room for a '!' before each negative glob. */
+	cli->env_filters[1] = malloc(2 * strlen(v) + 2);
+	if (!cli->env_filters[0] || !cli->env_filters[1])
+		return PYN_ENOMEM;
+	neg = strchr(cli->env_filters[0], '-');
+	if (neg)
+		*neg++ = '\0';
+	for (tok = strtok_r(cli->env_filters[0], ":", &save); tok;
+	     tok = strtok_r(NULL, ":", &save))
+		if (push(&cli->filters, &cli->n_filters, tok))
+			return PYN_ENOMEM;
+	if (!neg)
+		return 0;
+	w = cli->env_filters[1];
+	for (tok = strtok_r(neg, ":", &save); tok;
+	     tok = strtok_r(NULL, ":", &save)) {
+		if (push(&cli->filters, &cli->n_filters, w))
+			return PYN_ENOMEM;
+		w += sprintf(w, "!%s", tok) + 1;
+	}
+	return 0;
+}
+
+static int parse_time(const char *opt, const char *arg, double *out,
+		      struct pyn_error *err)
+{
+	struct pyn_error e;
+
+	if (pyn_time_parse(arg, out, &e))
+		return usage_error(err, "option '%s': %s", opt, e.message);
+	return 0;
+}
+
+int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
+		   struct pyn_error *err)
+{
+	char name[64];
+	int argc_opts = argc, c, ret;
+	long cpus;
+	unsigned long v;
+
+	memset(cli, 0, sizeof(*cli));
+	cli->retries = -1;
+	cli->color = "auto";
+	cli->junit_path = getenv("XML_OUTPUT_FILE");
+	if (cli->junit_path && !*cli->junit_path)
+		cli->junit_path = NULL;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cli->jobs = cpus > 0 ? (unsigned)cpus : 1;
+
+	/* Everything after `--` belongs to PROGRAM, never to us. */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			argc_opts = i;
+			for (int k = i + 1; k < argc; k++)
+				if (push(&cli->program_args,
+					 &cli->n_program_args, argv[k]))
+					return PYN_ENOMEM;
+			break;
+		}
+	}
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc_opts, argv, ":o:j:k:xqvh", long_options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			cli->junit_path = optarg;
+			break;
+		case OPT_FLAVOR:
+			if (!strcmp(optarg, "default"))
+				cli->flavor = PYN__JUNIT_DEFAULT;
+			else if (!strcmp(optarg, "strict"))
+				cli->flavor = PYN__JUNIT_STRICT;
+			else
+				return usage_error(err,
+						   "option '--junit-flavor' takes default or strict, not '%s'",
+						   optarg);
+			break;
+		case 'j':
+			if (!parse_uint(optarg, 1, 4096, &v))
+				return usage_error(err,
+						   "option '-j/--jobs' needs a positive integer, not '%s'",
+						   optarg);
+			cli->jobs = (unsigned)v;
+			break;
+		case 'k':
+			if (push(&cli->filters, &cli->n_filters, optarg))
+				return PYN_ENOMEM;
+			break;
+		case OPT_LIST:
+			cli->list = true;
+			break;
+		case OPT_CHECK:
+			cli->check = true;
+			break;
+		case 'x':
+			cli->fail_fast = true;
+			break;
+		case OPT_RETRIES:
+			if (!parse_uint(optarg, 0, 1000, &v))
+				return usage_error(err,
+						   "option '--retries' needs a whole number, not '%s'",
+						   optarg);
+			cli->retries = (int)v;
+			break;
+		case OPT_SHARD:
+			ret = parse_shard(cli, optarg, err);
+			if (ret)
+				return ret;
+			break;
+		case OPT_ISOLATION:
+			if (!strcmp(optarg, "fork"))
+				cli->isolation = PYN_ISOLATION_FORK;
+			else if (!strcmp(optarg, "spawn"))
+				cli->isolation = PYN_ISOLATION_SPAWN;
+			else if (!strcmp(optarg, "forkserver"))
+				cli->isolation = PYN_ISOLATION_FORKSERVER;
+			else
+				return usage_error(err,
+						   "option '--isolation' takes fork, spawn or forkserver, not '%s'",
+						   optarg);
+			break;
+		case OPT_WALL:
+			ret = parse_time("--wall-time", optarg,
+					 &cli->wall_time_s, err);
+			if (ret)
+				return ret;
+			break;
+		case OPT_CPU:
+			ret = parse_time("--cpu-time", optarg, &cli->cpu_time_s,
+					 err);
+			if (ret)
+				return ret;
+			break;
+		case OPT_MEMORY: {
+			struct pyn_error e;
+
+			if (pyn_memory_parse(optarg, &cli->memory_bytes, &e))
+				return usage_error(err, "option '--memory': %s",
+						   e.message);
+			break;
+		}
+		case OPT_LIMITERS:
+			cli->limiters = true;
+			break;
+		case OPT_PROVIDER: {
+			const char *eq = strchr(optarg, '=');
+			struct pyn__provider_force *f;
+
+			if (!eq || eq == optarg || !eq[1])
+				return usage_error(err,
+						   "option '--provider' needs LIMITER=PROVIDER, not '%s'",
+						   optarg);
+			f = realloc(cli->forces,
+				    (cli->n_forces + 1) * sizeof(*f));
+			if (!f)
+				return PYN_ENOMEM;
+			cli->forces = f;
+			f = &f[cli->n_forces++];
+			f->limiter = strndup(optarg, (size_t)(eq - optarg));
+			f->provider = strdup(eq + 1);
+			if (!f->limiter || !f->provider)
+				return PYN_ENOMEM;
+			break;
+		}
+		case 'q':
+			cli->verbosity = -1;
+			break;
+		case 'v':
+			cli->verbosity = 1;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+			    strcmp(optarg, "never"))
+				return usage_error(err,
+						   "option '--color' takes auto, always or never, not '%s'",
+						   optarg);
+			cli->color = optarg;
+			break;
+		case OPT_VERSION:
+			cli->version = true;
+			break;
+		case 'h':
+			cli->help = true;
+			break;
+		case ':':
+			if (optopt)
+				return usage_error(err,
+						   "option '%s' needs an argument",
+						   option_name(optopt, name,
+							       sizeof(name)));
+			return usage_error(err, "option '%s' needs an argument",
+					   argv[optind - 1]);
+		default:
+			if (optopt)
+				return usage_error(err, "unknown option '-%c'",
+						   optopt);
+			return usage_error(err, "unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	for (int i = optind; i < argc_opts; i++)
+		if (push(&cli->manifests, &cli->n_manifests, argv[i]))
+			return PYN_ENOMEM;
+	if (cli->help || cli->version)
+		return 0;
+	if (!cli->shard_count) {
+		ret = shard_from_env(cli, err);
+		if (ret)
+			return ret;
+	}
+	if (!cli->n_filters && filters_from_env(cli))
+		return PYN_ENOMEM;
+	if (!cli->n_manifests && !cli->limiters)
+		return usage_error(err, "no manifest given");
+	if (cli->n_program_args && cli->n_manifests != 1)
+		return usage_error(err,
+				   "arguments after '--' need exactly one PROGRAM");
+	return 0;
+}
+
+void pyn__cli_release(struct pyn__cli *cli)
+{
+	if (!cli)
+		return;
+	free(cli->manifests);
+	free(cli->program_args);
+	free(cli->filters);
+	for (size_t i = 0; i < cli->n_forces; i++) {
+		free(cli->forces[i].limiter);
+		free(cli->forces[i].provider);
+	}
+	free(cli->forces);
+	free(cli->env_filters[0]);
+	free(cli->env_filters[1]);
+	memset(cli, 0, sizeof(*cli));
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/cli.h - the pyntest program's parts: options, scheduling, the
+ * duration cache.
+ */
+#ifndef PYN_RUNNER_CLI_H
+#define PYN_RUNNER_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <pyntest/pyntest.h>
+
+#include "config/plan.h"
+#include "runner/report/report.h"
+
+/* Exit codes (SPEC §4, pytest's). */
+enum pyn__exit {
+	PYN__EXIT_OK = 0,
+	PYN__EXIT_TESTS_FAILED = 1,
+	PYN__EXIT_INTERRUPTED = 2,
+	PYN__EXIT_INTERNAL = 3,
+	PYN__EXIT_USAGE = 4,
+	PYN__EXIT_NO_TESTS = 5,
+};
+
+struct pyn__provider_force {
+	char *limiter;
+	char *provider;
+};
+
+struct pyn__cli {
+	const char **manifests;   /* positional arguments */
+	size_t n_manifests;
+	const char **program_args; /* after `--`, for PROGRAM */
+	size_t n_program_args;
+	const char *junit_path;   /* -o, else $XML_OUTPUT_FILE, else NULL */
+	enum pyn__junit_flavor flavor;
+	unsigned jobs;
+	const char **filters;     /* -k, in order */
+	size_t n_filters;
+	bool list, check, fail_fast, limiters;
+	int retries;              /* -1: not given */
+	unsigned shard_index;     /* 0-based */
+	unsigned shard_count;     /* 0: no sharding */
+	bool shard_from_env;      /* TEST_* / GTEST_*: touch the status file */
+	enum pyn_isolation isolation;
+	double wall_time_s, cpu_time_s;
+	uint64_t memory_bytes;
+	struct pyn__provider_force *forces;
+	size_t n_forces;
+	int verbosity;            /* -1 -q, 0, 1 -v */
+	const char *color;        /* "auto", "always", "never" */
+	bool help, version;
+	char *env_filters[2];     /* storage of TESTBRIDGE_TEST_ONLY globs */
+};
+
+/*
+ * Parse argv and the environment (XML_OUTPUT_FILE, TEST_TOTAL_SHARDS,
+ * TEST_SHARD_INDEX, GTEST_*, TESTBRIDGE_TEST_ONLY).  Returns 0, or
+ * PYN_EUSAGE with a message naming the option in `err`.
+ */
+int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
+		   struct pyn_error *err);
+void pyn__cli_release(struct pyn__cli *cli);
+/* The --help text. */
+void pyn__cli_usage(FILE *out);
+
+struct pyn__schedule {
+	unsigned jobs;
+	bool fail_fast;
+	int watch_fd;              /* epoll set: signal_fd and a tick timer */
+	int signal_fd;             /* self-pipe read end: 'I' is an interrupt */
+	struct pyn__console *console;
+	/* Known durations (seconds, < 0 unknown) by plan index, or NULL. */
+	const double *durations;
+};
+
+/*
+ * Run every test of `plan` through `engine`, filling `report` (entries in
+ * plan order).  Sets *interrupted when a signal stopped the run.  Returns
+ * 0, or a negative PYN_E* when the engine itself broke.
+ */
+int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
+		      const struct pyn__schedule *s, struct pyn__report *report,
+		      bool *interrupted, struct pyn_error *err);
+void pyn__report_release(struct pyn__report *report);
+
+/* ---- the duration cache (schedule.c) ---- */
+
+/*
+ * The cache file for these manifests: $PYNTEST_CACHE_DIR, else
+ * $XDG_CACHE_HOME/pyntest, else ~/.cache/pyntest, then a file named by a
+ * hash of the manifests' absolute paths.  NULL when there is no place.
+ */
+char *pyn__cache_path(const char *const *manifests, size_t n);
+/* Durations by plan index, -1 when unknown; NULL when no cache. */
+double *pyn__cache_load(const char *path, const struct pyn_plan *plan);
+/* Merge this run's durations into the file (best effort, atomic). */
+void pyn__cache_save(const char *path, const struct pyn__report *report);
+
+#endif /* PYN_RUNNER_CLI_H */

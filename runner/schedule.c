@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/schedule.c - keep N tests running, retry the unexpected, stop on
+ * the first failure or a signal, and remember how long tests took.
+ *
+ * Results land in the report at their plan index, so the report's order is
+ * the manifest's whatever order tests finish in.  With durations from a
+ * previous run, the longest known tests start first (ctest's cost data):
+ * a long test started last would keep the run going alone at the end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runner/cli.h"
+
+struct order_item {
+	size_t index;
+	double seconds;
+};
+
+/* Longest known first; unknown ones after, in plan order. */
+static int by_duration(const void *pa, const void *pb)
+{
+	const struct order_item *a = pa, *b = pb;
+
+	if (a->seconds != b->seconds)
+		return a->seconds < b->seconds ? 1 : -1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static struct pyn__attempt *new_attempt(struct pyn__report_entry *e)
+{
+	struct pyn__attempt *p =
+		realloc(e->attempts, (e->n_attempts + 1) * sizeof(*p));
+
+	if (!p)
+		return NULL;
+	e->attempts = p;
+	p = &p[e->n_attempts++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+static bool unexpected(enum pyn_outcome v)
+{
+	return v != PYN_OUTCOME_PASS && v != PYN_OUTCOME_SKIPPED;
+}
+
+/*
+ * Drain the watch fd, an epoll set of the signal pipe and a tick timer:
+ * true when the pipe said "interrupt".
+ */
+static bool drain_watch(const struct pyn__schedule *s)
+{
+	struct epoll_event ev[4];
+	bool stop = false;
+	int n;
+
+	n = epoll_wait(s->watch_fd, ev, 4, 0);
+	for (int i = 0; i < n; i++) {
+		char buf[64];
+		ssize_t got = read(ev[i].data.fd, buf, sizeof(buf));
+
+		if (ev[i].data.fd != s->signal_fd)
+			continue; /* a tick */
+		for (ssize_t k = 0; k < got; k++)
+			if (buf[k] == 'I')
+				stop = true;
+	}
+	if (s->console)
+		pyn__console_tick(s->console);
+	return stop;
+}
+
+int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
+		      const struct pyn__schedule *s, struct pyn__report *report,
+		      bool *interrupted, struct pyn_error *err)
+{
+	struct order_item *order = NULL;
+	size_t n = plan->n_tests, next = 0, n_order = 0;
+	unsigned running = 0;
+	bool stop = false;
+	int ret = 0;
+
+	*interrupted = false;
+	report->entries = calloc(n ? n : 1, sizeof(*report->entries));
+	order = calloc(n ? n : 1, sizeof(*order));
+	if (!report->entries || !order) {
+		ret = pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
+				    "cannot schedule %zu tests: out of memory", n);
+		goto out;
+	}
+	report->n_entries = n;
+	report->suites = (const char *const *)plan->suites;
+	report->n_suites = plan->n_suites;
+	for (size_t i = 0; i < n; i++) {
+		struct pyn__report_entry *e = &report->entries[i];
+		const struct pyn_plan_test *t = &plan->tests[i];
+
+		e->test = t;
+		pyn_expect_describe(&t->expect, e->expected, sizeof(e->expected));
+		if (t->skip) {
+			/* `skip:` in the manifest: reported, never run. */
+			struct pyn__attempt *a = new_attempt(e);
+
+			if (!a) {
+				ret = PYN_ENOMEM;
+				goto out;
+			}
+			a->result.outcome = PYN_OUTCOME_SKIPPED;
+			a->result.peak_memory_bytes = -1;
+			a->verdict = PYN_OUTCOME_SKIPPED;
+			snprintf(a->message, sizeof(a->message), "%s",
+				 t->skip_reason ? t->skip_reason :
+						  "skipped in the manifest");
+			if (s->console)
+				pyn__console_finished(s->console, e);
+			continue;
+		}
+		order[n_order].index = i;
+		order[n_order].seconds = s->durations ? s->durations[i] : -1;
+		n_order++;
+	}
+	if (s->durations)
+		qsort(order, n_order, sizeof(*order), by_duration);
+
+	while (next < n_order || running) {
+		struct pyn_result res;
+		struct pyn__report_entry *e;
+		struct pyn__attempt *a;
+		char why[1024];
+		void *user = NULL;
+		bool met;
+		int got;
+
+		while (!stop && running < s->jobs && next < n_order) {
+			size_t i = order[next++].index;
+			const struct pyn_plan_test *t = &plan->tests[i];
+			struct pyn_error serr;
+
+			if (pyn_engine_submit(engine, &t->task, &t->limits,
+					      (void *)(uintptr_t)(i + 1), &serr)) {
+				/* Could not even start: that test's error. */
+				e = &report->entries[i];
+				a = new_attempt(e);
+				if (!a) {
+					ret = PYN_ENOMEM;
+					goto out;
+				}
+				a->result.outcome = PYN_OUTCOME_ERROR;
+				a->result.peak_memory_bytes = -1;
+				snprintf(a->result.error_type,
+					 sizeof(a->result.error_type),
+					 "SetupError");
+				a->verdict = PYN_OUTCOME_ERROR;
+				snprintf(a->message, sizeof(a->message),
+					 "cannot start test: %s", serr.message);
+				if (s->console)
+					pyn__console_finished(s->console, e);
+				if (s->fail_fast)
+					stop = true;
+				continue;
+			}
+			running++;
+			if (s->console)
+				pyn__console_started(s->console, t->id);
+		}
+		if (!running)
+			break;
+		memset(&res, 0, sizeof(res));
+		got = pyn_engine_next(engine, s->watch_fd, &res, &user, err);
+		if (got < 0) {
+			if (got == PYN_EINTERRUPTED)
+				continue;
+			ret = got;
+			goto out;
+		}
+		if (got == 0) {
+			if (drain_watch(s)) {
+				pyn_engine_interrupt(engine);
+				*interrupted = true;
+				stop = true;
+			}
+			continue;
+		}
+		running--;
+		e = &report->entries[(uintptr_t)user - 1];
+		a = new_attempt(e);
+		if (!a) {
+			pyn_result_release(&res);
+			ret = PYN_ENOMEM;
+			goto out;
+		}
+		a->result = res;
+		met = pyn_expect_met(&e->test->expect, &a->result, why,
+				     sizeof(why));
+		pyn__attempt_decide(a, &e->test->expect, met, why);
+		if (a->result.outcome == PYN_OUTCOME_INTERRUPTED) {
+			/* The handler interrupted the engine before we read
+			 * the pipe: only a signal interrupts running tests. */
+			*interrupted = true;
+			stop = true;
+		}
+		if (unexpected(a->verdict) && !stop &&
+		    a->verdict != PYN_OUTCOME_INTERRUPTED &&
+		    e->n_attempts <= e->test->retries) {
+			/* Rerun at once: it was going to run anyway. */
+			struct pyn_error serr;
+
+			if (!pyn_engine_submit(engine, &e->test->task,
+					       &e->test->limits, user, &serr)) {
+				running++;
+				continue;
+			}
+		}
+		if (s->console)
+			pyn__console_finished(s->console, e);
+		if (s->fail_fast && unexpected(a->verdict))
+			stop = true;
+	}
+out:
+	free(order);
+	return ret;
+}
+
+void pyn__report_release(struct pyn__report *report)
+{
+	if (!report)
+		return;
+	for (size_t i = 0; i < report->n_entries; i++) {
+		struct pyn__report_entry *e = &report->entries[i];
+
+		for (size_t k = 0; k < e->n_attempts; k++)
+			pyn_result_release(&e->attempts[k].result);
+		free(e->attempts);
+	}
+	free(report->entries);
+	report->entries = NULL;
+	report->n_entries = 0;
+}
+
+/* ---- the duration cache ---------------------------------------------- */
+
+struct cached {
+	char *id;
+	double seconds;
+};
+
+static int by_id(const void *pa, const void *pb)
+{
+	return strcmp(((const struct cached *)pa)->id,
+		      ((const struct cached *)pb)->id);
+}
+
+char *pyn__cache_path(const char *const *manifests, size_t n)
+{
+	const char *dir = getenv("PYNTEST_CACHE_DIR");
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	char *base = NULL, *path = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		char abs[PATH_MAX];
+		const char *p = realpath(manifests[i], abs) ? abs : manifests[i];
+
+		for (; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ull;
+		h = (h ^ '\n') * 1099511628211ull;
+	}
+	if (dir && *dir)
+		base = strdup(dir);
+	else if (xdg && *xdg) {
+		if (asprintf(&base, "%s/pyntest", xdg) < 0)
+			base = NULL;
+	} else if (home && *home) {
+		char *cache;
+
+		if (asprintf(&cache, "%s/.cache", home) >= 0) {
+			mkdir(cache, 0777);
+			free(cache);
+		}
+		if (asprintf(&base, "%s/.cache/pyntest", home) < 0)
+			base = NULL;
+	}
+	if (!base)
+		return NULL;
+	mkdir(base, 0777);
+	if (asprintf(&path, "%s/%016llx.durations", base,
+		     (unsigned long long)h) < 0)
+		path = NULL;
+	free(base);
+	return path;
+}
+
+/* Lines of "SECONDS ID"; sorted by id.  *n gets the count. */
+static struct cached *cache_read(const char *path, size_t *n)
+{
+	struct cached *c = NULL;
+	size_t cap = 0;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	*n = 0;
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	while (getline(&line, &len, f) > 0) {
+		char *end, *id;
+		double secs = strtod(line, &end);
+
+		if (end == line || *end != ' ' || secs < 0)
+			continue;
+		id = end + 1;
+		id[strcspn(id, "\n")] = '\0';
+		if (!*id)
+			continue;
+		if (*n == cap) {
+			struct cached *p;
+
+			cap = cap ? 2 * cap : 64;
+			p = realloc(c, cap * sizeof(*p));
+			if (!p)
+				break;
+			c = p;
+		}
+		c[*n].id = strdup(id);
+		c[*n].seconds = secs;
+		if (c[*n].id)
+			(*n)++;
+	}
+	free(line);
+	fclose(f);
+	if (*n)
+		qsort(c, *n, sizeof(*c), by_id);
+	return c;
+}
+
+static void cache_free(struct cached *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(c[i].id);
+	free(c);
+}
+
+double *pyn__cache_load(const char *path, const struct pyn_plan *plan)
+{
+	struct cached *c;
+	double *d;
+	size_t n;
+
+	if (!path)
+		return NULL;
+	c = cache_read(path, &n);
+	if (!c)
+		return NULL;
+	d = malloc((plan->n_tests ? plan->n_tests : 1) * sizeof(*d));
+	for (size_t i = 0; d && i < plan->n_tests; i++) {
+		struct cached key = { .id = plan->tests[i].id };
+		struct cached *hit = bsearch(&key, c, n, sizeof(*c), by_id);
+
+		d[i] = hit ? hit->seconds : -1;
+	}
+	cache_free(c, n);
+	return d;
+}
+
+void pyn__cache_save(const char *path, const struct pyn__report *report)
+{
+	struct cached *old;
+	char *tmp = NULL;
+	size_t n_old;
+	FILE *f;
+	int fd;
+
+	if (!path)
+		return;
+	old = cache_read(path, &n_old);
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		goto out;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto out_free;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		goto out_free;
+	}
+	for (size_t i = 0; i < report->n_entries; i++) {
+		const struct pyn__report_entry *e = &report->entries[i];
+		const struct pyn__attempt *a = pyn__entry_primary(e);
+		struct cached key = { .id = e->test->id }, *hit;
+
+		hit = old ? bsearch(&key, old, n_old, sizeof(*old), by_id) :
+			    NULL;
+		if (a && a->result.outcome != PYN_OUTCOME_INTERRUPTED &&
+		    a->result.wall_time_s > 0) {
+			fprintf(f, "%.6f %s\n", a->result.wall_time_s,
+				e->test->id);
+			if (hit)
+				hit->seconds = -1; /* replaced */
+		} else if (hit) {
+			fprintf(f, "%.6f %s\n", hit->seconds, hit->id);
+			hit->seconds = -1;
+		}
+	}
+	/* Keep what this run did not touch (filtered out, other shards). */
+	for (size_t i = 0; i < n_old; i++)
+		if (old[i].seconds >= 0)
+			fprintf(f, "%.6f %s\n", old[i].seconds, old[i].id);
+	if (fclose(f) || rename(tmp, path))
+		unlink(tmp);
+out_free:
+	free(tmp);
+out:
+	cache_free(old, n_old);
+}
