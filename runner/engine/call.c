@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/engine/call.c - the synchronous API: one engine, one task.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <plugins/registry.h>
+#include <pyntest/pyntest.h>
+
+int pyn_run(const struct pyn_task *task, const struct pyn_limits *limits,
+	    struct pyn_result *res, struct pyn_error *err)
+{
+	struct pyn_engine *e;
+	int rc;
+
+	if (!res)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "no result to fill");
+	memset(res, 0, sizeof(*res));
+	e = pyn_engine_new(NULL, err);
+	if (!e)
+		return err ? err->code : PYN_ESYSTEM;
+	rc = pyn_engine_submit(e, task, limits, NULL, err);
+	if (rc == 0) {
+		rc = pyn_engine_next(e, -1, res, NULL, err);
+		rc = rc == 1 ? 0 : rc < 0 ? rc : PYN_ESYSTEM;
+	}
+	pyn_engine_free(e);
+	return rc;
+}
+
+int pyn_call(void (*fn)(void *arg), void *arg, const struct pyn_limits *limits,
+	     struct pyn_result *res, struct pyn_error *err)
+{
+	struct pyn_task task;
+
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_FUNCTION;
+	task.name = "pyn_call";
+	task.fn = fn;
+	task.arg = arg;
+	return pyn_run(&task, limits, res, err);
+}
+
+int pyn_supports(const char *limit, char *provider, size_t provider_len,
+		 char *why, size_t why_len)
+{
+	const struct pyn__limiter_slot *slot;
+
+	if (provider && provider_len)
+		provider[0] = '\0';
+	if (why && why_len)
+		why[0] = '\0';
+	if (pyn__registry_init(NULL) != 0) {
+		if (why)
+			snprintf(why, why_len, "the limiters could not start");
+		return 0;
+	}
+	slot = limit ? pyn__registry_find(limit, NULL) : NULL;
+	if (!slot) {
+		if (why)
+			snprintf(why, why_len, "no limiter named '%s'",
+				 limit ? limit : "");
+		return 0;
+	}
+	if (provider)
+		snprintf(provider, provider_len, "%s", slot->provider);
+	if (!slot->supported) {
+		if (why)
+			snprintf(why, why_len, "%s", slot->why);
+		return 0;
+	}
+	return 1;
+}
+
+int pyn_plugin_load(const char *path, struct pyn_error *err)
+{
+	int rc = pyn__registry_init(err);
+
+	if (rc)
+		return rc;
+	return pyn__registry_add_plugin(path, err);
+}

@@ -1,0 +1,1159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/engine/engine.c - the asynchronous engine behind <pyntest/pyntest.h>.
+ *
+ * One epoll loop watches, per running test, its pidfd, an absolute
+ * CLOCK_MONOTONIC timerfd for the earliest limiter deadline and its two
+ * output pipes; plus an eventfd for pyn_engine_interrupt() and the
+ * caller's watch_fd.  No polling, no threads.  When a test's process
+ * ends it is reaped with wait4 (for its rusage), the limiters' kill()
+ * sweeps what it left behind, the page becomes evidence, and
+ * pyn__classify() decides.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <plugins/registry.h>
+#include <pyntest/pyntest.h>
+
+#include "classify.h"
+#include "engine.h"
+#include "harness.h"
+#include "server.h"
+
+enum ev_kind { EV_PID, EV_TIMER, EV_OUT, EV_ERR, EV_INTR, EV_WATCH };
+
+struct job;
+
+struct ev_tag {
+	enum ev_kind kind;
+	struct job *job;
+};
+
+struct stream {
+	int fd;
+	char *buf;
+	size_t len;
+	size_t cap;
+	uint64_t total;
+	struct ev_tag tag;
+};
+
+struct lim {
+	size_t index;
+	const struct pyn__limiter_slot *slot;
+	void *state;
+	int rc; /* setup(): 0 active, 1 inactive */
+	double deadline_s;
+	struct pyn_limiter_verdict verdict;
+	char **props;
+	size_t n_props;
+};
+
+struct job {
+	struct job *next;
+	struct pyn_engine *engine;
+	void *user;
+	struct pyn_limits limits;
+	void (*fn)(void *);
+	void *arg;
+	enum pyn_isolation isolation;
+	struct pyn__page *page;
+	int page_fd;
+	int result_fd;
+	pid_t pid;
+	int pidfd;
+	struct ev_tag pid_tag;
+	int timerfd;
+	struct ev_tag timer_tag;
+	struct stream out;
+	struct stream err;
+	struct lim lims[PYN__LIMITERS_MAX];
+	size_t n_lims;
+	double t_start;
+	double deadline_s; /* relative to t_start, 0: none */
+	const char *deadline_killer;
+	int killed_by;
+	const char *killer;
+	int status;
+	struct rusage ru;
+	double wall;
+	unsigned slot;
+	unsigned leftover;
+	char host_error[1024];
+	struct pyn_result res;
+};
+
+struct pyn_engine {
+	int epfd;
+	int intr_fd;
+	volatile sig_atomic_t interrupted;
+	struct ev_tag intr_tag;
+	struct ev_tag watch_tag;
+	struct job *running;
+	struct job *done;
+	struct job *done_tail;
+	unsigned pending;
+	uint64_t slots; /* bit i: lane i busy */
+	double t0;
+	unsigned token;
+	char worker[PATH_MAX];
+	void (*warn)(void *user, const char *message);
+	void *warn_user;
+	struct pyn__servers *servers;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void warnf(struct pyn_engine *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void warnf(struct pyn_engine *e, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (e && e->warn)
+		e->warn(e->warn_user, msg);
+	else
+		fprintf(stderr, "pyntest: warning: %s\n", msg);
+}
+
+/* ---- Finding pyntest-worker ------------------------------------------- */
+
+static int usable(const char *path)
+{
+	return path && path[0] && access(path, X_OK) == 0;
+}
+
+/* `file` is PREFIX/DIR/name: write PREFIX/PYN_LIBEXEC_RELDIR/pyntest-worker. */
+static int worker_beside(const char *file, char *out, size_t len)
+{
+	char buf[PATH_MAX];
+	char *slash;
+	int i;
+
+	snprintf(buf, sizeof(buf), "%s", file);
+	for (i = 0; i < 2; i++) {
+		slash = strrchr(buf, '/');
+		if (!slash)
+			return -1;
+		*slash = '\0';
+	}
+	snprintf(out, len, "%s/%s/pyntest-worker", buf, PYN_LIBEXEC_RELDIR);
+	return usable(out) ? 0 : -1;
+}
+
+static void find_worker(struct pyn_engine *e, const char *given)
+{
+	char exe[PATH_MAX];
+	Dl_info info;
+	ssize_t n;
+
+	e->worker[0] = '\0';
+	if (usable(given)) {
+		snprintf(e->worker, sizeof(e->worker), "%s", given);
+		return;
+	}
+	if (usable(getenv("PYNTEST_WORKER"))) {
+		snprintf(e->worker, sizeof(e->worker), "%s",
+			 getenv("PYNTEST_WORKER"));
+		return;
+	}
+	if (dladdr((void *)pyn_engine_new, &info) && info.dli_fname &&
+	    info.dli_fname[0] == '/' &&
+	    worker_beside(info.dli_fname, e->worker, sizeof(e->worker)) == 0)
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if (worker_beside(exe, e->worker, sizeof(e->worker)) == 0)
+			return;
+	}
+	e->worker[0] = '\0';
+}
+
+const char *pyn__engine_worker(struct pyn_engine *e)
+{
+	return e->worker;
+}
+
+/* ---- Engine ------------------------------------------------------------ */
+
+struct pyn_engine *pyn_engine_new(const struct pyn_engine_options *options,
+				  struct pyn_error *err)
+{
+	struct pyn_engine *e = calloc(1, sizeof(*e));
+	struct epoll_event ev;
+	struct pyn_error rerr;
+
+	if (!e) {
+		pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	if (pyn__registry_init(&rerr) != 0) {
+		pyn_error_set(err, rerr.code, NULL, 0, 0, "%s", rerr.message);
+		free(e);
+		return NULL;
+	}
+	e->intr_fd = -1;
+	e->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (e->epfd < 0)
+		goto out_sys;
+	e->intr_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (e->intr_fd < 0)
+		goto out_sys;
+	e->intr_tag.kind = EV_INTR;
+	e->watch_tag.kind = EV_WATCH;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = &e->intr_tag;
+	if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->intr_fd, &ev) != 0)
+		goto out_sys;
+	e->t0 = now_s();
+	if (options) {
+		e->warn = options->warn;
+		e->warn_user = options->warn_user;
+	}
+	find_worker(e, options ? options->worker_path : NULL);
+	return e;
+
+out_sys:
+	pyn_error_set(err, PYN_ESYSTEM, NULL, 0, 0,
+		      "cannot create the engine's event loop: %s",
+		      strerror(errno));
+	if (e->intr_fd >= 0)
+		close(e->intr_fd);
+	if (e->epfd >= 0)
+		close(e->epfd);
+	free(e);
+	return NULL;
+}
+
+unsigned pyn_engine_pending(const struct pyn_engine *engine)
+{
+	return engine ? engine->pending : 0;
+}
+
+void pyn_engine_interrupt(struct pyn_engine *engine)
+{
+	uint64_t one = 1;
+	ssize_t n;
+
+	if (!engine)
+		return;
+	engine->interrupted = 1;
+	n = write(engine->intr_fd, &one, sizeof(one));
+	(void)n;
+}
+
+static int ep_add(struct pyn_engine *e, int fd, struct ev_tag *tag)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = tag;
+	return epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void close_fd(struct pyn_engine *e, int *fd)
+{
+	if (*fd < 0)
+		return;
+	if (e)
+		epoll_ctl(e->epfd, EPOLL_CTL_DEL, *fd, NULL);
+	close(*fd);
+	*fd = -1;
+}
+
+/* ---- Limiters in the parent ------------------------------------------- */
+
+static void add_property(struct pyn_limiter_verdict *v, const char *name,
+			 const char *value)
+{
+	struct lim *l = v->host_data;
+	char **p;
+	size_t n;
+
+	if (!name || !value)
+		return;
+	p = realloc(l->props, (l->n_props + 1) * sizeof(*p));
+	if (!p)
+		return;
+	l->props = p;
+	n = strlen(name) + strlen(value) + 2;
+	p[l->n_props] = malloc(n);
+	if (!p[l->n_props])
+		return;
+	snprintf(p[l->n_props], n, "%s=%s", name, value);
+	l->n_props++;
+}
+
+/*
+ * setup() of every supported limiter in registry order; the active ones
+ * get a slot of the page.  Returns -1 with job->host_error on failure.
+ */
+static int limiters_setup(struct pyn_engine *e, struct job *job,
+			  const char *test_id, int loading)
+{
+	struct pyn_limiter_option opts[64];
+	struct pyn_limiter_request req;
+	const struct pyn__limiter_slot *slot;
+	struct pyn__page_limiter *pl;
+	size_t i, k, n = pyn__registry_count(), nopts;
+	char msg[PYN_LIMITER_MESSAGE_MAX];
+	struct lim *l;
+	int rc;
+
+	for (i = 0; i < n && job->n_lims < PYN__LIMITERS_MAX; i++) {
+		slot = pyn__registry_get(i);
+		if (!slot || !slot->supported || !slot->limiter ||
+		    !slot->limiter->setup)
+			continue;
+		nopts = 0;
+		for (k = 0; k < job->limits.n_options && nopts < 64; k++)
+			if (job->limits.options[k].limiter &&
+			    strcmp(job->limits.options[k].limiter,
+				   slot->limiter->name) == 0)
+				opts[nopts++] = job->limits.options[k].option;
+		pl = &job->page->limiters[job->page->n_limiters];
+		memset(&req, 0, sizeof(req));
+		req.struct_size = sizeof(req);
+		req.test_id = test_id ? test_id : "";
+		req.wall_time_s = job->limits.wall_time_s > 0 ?
+					  job->limits.wall_time_s :
+					  0;
+		req.cpu_time_s = job->limits.cpu_time_s > 0 ?
+					 job->limits.cpu_time_s :
+					 0;
+		req.memory_bytes = job->limits.memory_bytes;
+		req.terminate_child_processes =
+			job->limits.terminate_child_processes;
+		req.options = nopts ? opts : NULL;
+		req.n_options = nopts;
+		req.configured = nopts > 0;
+		req.child_data = pl->data;
+		req.child_data_size = sizeof(pl->data);
+		req.loading = loading;
+		req.token = ++e->token;
+		l = &job->lims[job->n_lims++];
+		memset(l, 0, sizeof(*l));
+		l->index = i;
+		l->slot = slot;
+		msg[0] = '\0';
+		rc = slot->limiter->setup(&req, &l->state, msg, sizeof(msg));
+		if (rc < 0) {
+			snprintf(job->host_error, sizeof(job->host_error),
+				 "limiter '%s' failed in setup: %s",
+				 slot->limiter->name,
+				 msg[0] ? msg : "unknown reason");
+			return -1;
+		}
+		l->rc = rc ? 1 : 0;
+		if (rc != 0)
+			continue;
+		if (req.child_data_size > sizeof(pl->data))
+			req.child_data_size = sizeof(pl->data);
+		pl->index = (int32_t)i;
+		pl->size = (uint32_t)req.child_data_size;
+		job->page->n_limiters++;
+		l->deadline_s = req.deadline_s;
+		if (req.deadline_s > 0 &&
+		    (!job->deadline_s || req.deadline_s < job->deadline_s)) {
+			job->deadline_s = req.deadline_s;
+			job->deadline_killer = slot->limiter->name;
+		}
+	}
+	/* No wall_time limiter took the limit: enforce it ourselves. */
+	if (job->limits.wall_time_s > 0 && !pyn__registry_find("wall_time",
+							       NULL)) {
+		if (!job->deadline_s || job->limits.wall_time_s < job->deadline_s) {
+			job->deadline_s = job->limits.wall_time_s;
+			job->deadline_killer = "wall_time";
+		}
+	}
+	return 0;
+}
+
+static void limiters_teardown(struct job *job)
+{
+	size_t i, k;
+	struct lim *l;
+
+	for (i = 0; i < job->n_lims; i++) {
+		l = &job->lims[i];
+		if (l->slot->limiter->teardown)
+			l->slot->limiter->teardown(l->rc == 0 ? l->state : NULL);
+		for (k = 0; k < l->n_props; k++)
+			free(l->props[k]);
+		free(l->props);
+		l->props = NULL;
+		l->n_props = 0;
+	}
+	job->n_lims = 0;
+}
+
+static unsigned limiters_kill(struct job *job)
+{
+	unsigned n = 0;
+	size_t i;
+
+	for (i = 0; i < job->n_lims; i++)
+		if (job->lims[i].rc == 0 && job->lims[i].slot->limiter->kill)
+			n += job->lims[i].slot->limiter->kill(job->lims[i].state,
+							     job->pid);
+	return n;
+}
+
+/* ---- Starting a test ------------------------------------------------- */
+
+static int open_stream(struct stream *s, int fds[2], size_t limit)
+{
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -1;
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	s->fd = fds[0];
+	s->cap = limit;
+	s->buf = malloc(limit + 1);
+	if (!s->buf)
+		return -1;
+	s->buf[0] = '\0';
+	return 0;
+}
+
+/*
+ * The child of FORK mode: this process's image, limited, then the task.
+ * Only async-signal-safe calls until the test runs.
+ */
+static __attribute__((noreturn)) void fork_child(struct job *job, pid_t parent,
+						 int out_w, int err_w)
+{
+	struct pyn__module *module = NULL;
+
+	if (job->out.fd >= 0)
+		close(job->out.fd);
+	if (job->err.fd >= 0)
+		close(job->err.fd);
+	job->page->limited = 1;
+	pyn__child_prepare(job->page, job->result_fd, out_w, err_w, parent,
+			   true);
+	pyn__child_apply(job->page);
+	if (job->page->task.kind != PYN_TASK_FUNCTION)
+		module = pyn__child_load(job->page);
+	pyn__child_run(job->page, module, job->fn, job->arg);
+}
+
+/* argv for `pyntest-worker`: the plug-ins, in registry order. */
+static char **worker_argv(struct pyn_engine *e, const char *mode,
+			  const char *const *extra, size_t n_extra)
+{
+	size_t n = pyn__registry_count(), i, k = 0;
+	const struct pyn__limiter_slot *slot;
+	char **argv = calloc(2 * n + n_extra + 4, sizeof(*argv));
+
+	if (!argv)
+		return NULL;
+	argv[k++] = e->worker;
+	argv[k++] = (char *)mode;
+	for (i = 0; i < n_extra; i++)
+		argv[k++] = (char *)extra[i];
+	for (i = 0; i < n; i++) {
+		slot = pyn__registry_get(i);
+		if (!slot || slot->builtin || !slot->path[0])
+			continue;
+		argv[k++] = "--plugin";
+		argv[k++] = (char *)slot->path;
+	}
+	argv[k] = NULL;
+	return argv;
+}
+
+char **pyn__worker_argv(struct pyn_engine *e, const char *mode,
+			const char *const *extra, size_t n_extra)
+{
+	return worker_argv(e, mode, extra, n_extra);
+}
+
+/*
+ * The child of SPAWN mode: made a test child here (group, death signal,
+ * output), then exec'd into pyntest-worker with the page on fd 3 and the
+ * result memfd on fd 4.
+ */
+static __attribute__((noreturn)) void spawn_child(struct job *job, char **argv,
+						  pid_t parent, int out_w,
+						  int err_w)
+{
+	int pfd, rfd;
+
+	if (job->out.fd >= 0)
+		close(job->out.fd);
+	if (job->err.fd >= 0)
+		close(job->err.fd);
+	pyn__child_prepare(job->page, -1, out_w, err_w, parent, true);
+	pfd = fcntl(job->page_fd, F_DUPFD, 10);
+	rfd = fcntl(job->result_fd, F_DUPFD, 10);
+	if (pfd < 0 || rfd < 0 || dup2(pfd, 3) < 0 || dup2(rfd, 4) < 0) {
+		job->page->state = PYN_CHILD_SETUP_FAILED;
+		_exit(PYN__EXIT_SETUP);
+	}
+	syscall(SYS_close_range, 5, ~0U, 0);
+	execv(argv[0], argv);
+	snprintf(job->page->setup_message, sizeof(job->page->setup_message),
+		 "cannot run the worker '%s': %s", argv[0], strerror(errno));
+	job->page->state = PYN_CHILD_SETUP_FAILED;
+	_exit(PYN__EXIT_SETUP);
+}
+
+static void set_timer(struct pyn_engine *e, struct job *job)
+{
+	struct itimerspec its;
+	double at;
+
+	if (job->deadline_s <= 0)
+		return;
+	job->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (job->timerfd < 0) {
+		warnf(e, "cannot create a timer for '%s': %s",
+		      pyn__page_str(job->page, job->page->task.name),
+		      strerror(errno));
+		return;
+	}
+	memset(&its, 0, sizeof(its));
+	at = job->t_start + job->deadline_s;
+	its.it_value.tv_sec = (time_t)at;
+	its.it_value.tv_nsec = (long)((at - (double)(time_t)at) * 1e9);
+	if (its.it_value.tv_nsec >= 1000000000L)
+		its.it_value.tv_nsec = 999999999L;
+	timerfd_settime(job->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+	job->timer_tag.kind = EV_TIMER;
+	job->timer_tag.job = job;
+	ep_add(e, job->timerfd, &job->timer_tag);
+}
+
+static void finish(struct pyn_engine *e, struct job *job);
+
+/* Start the job's process; on failure fills job->host_error. */
+static int start(struct pyn_engine *e, struct job *job)
+{
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	pid_t parent = getpid();
+	char **argv = NULL;
+	int rc = -1;
+	size_t i;
+
+	if (job->limits.capture_output) {
+		if (open_stream(&job->out, outp, job->limits.output_limit) ||
+		    open_stream(&job->err, errp, job->limits.output_limit)) {
+			snprintf(job->host_error, sizeof(job->host_error),
+				 "cannot capture output: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (job->isolation == PYN_ISOLATION_SPAWN) {
+		argv = worker_argv(e, "--run", NULL, 0);
+		if (!argv) {
+			snprintf(job->host_error, sizeof(job->host_error),
+				 "out of memory");
+			goto out;
+		}
+	}
+	job->t_start = now_s();
+	if (job->isolation == PYN_ISOLATION_FORKSERVER) {
+		job->pid = pyn__servers_start(e->servers, e, job->page,
+					      job->page_fd, job->result_fd,
+					      outp[1], errp[1], &job->limits,
+					      job->host_error,
+					      sizeof(job->host_error));
+		if (job->pid <= 0)
+			goto out;
+	} else {
+		job->pid = fork();
+		if (job->pid < 0) {
+			snprintf(job->host_error, sizeof(job->host_error),
+				 "cannot fork: %s", strerror(errno));
+			goto out;
+		}
+		if (job->pid == 0) {
+			if (argv)
+				spawn_child(job, argv, parent, outp[1], errp[1]);
+			fork_child(job, parent, outp[1], errp[1]);
+		}
+		setpgid(job->pid, job->pid);
+	}
+	job->pidfd = (int)syscall(SYS_pidfd_open, job->pid, 0);
+	if (job->pidfd < 0) {
+		/* Cannot watch it: kill it, and say why. */
+		kill(job->pid, SIGKILL);
+		waitpid(job->pid, NULL, 0);
+		snprintf(job->host_error, sizeof(job->host_error),
+			 "cannot watch the test's process: pidfd_open: %s",
+			 strerror(errno));
+		job->pid = 0;
+		goto out;
+	}
+	fcntl(job->pidfd, F_SETFD, FD_CLOEXEC);
+	for (i = 0; i < job->n_lims; i++)
+		if (job->lims[i].rc == 0 && job->lims[i].slot->limiter->started)
+			job->lims[i].slot->limiter->started(job->lims[i].state,
+							    job->pid);
+	job->pid_tag.kind = EV_PID;
+	job->pid_tag.job = job;
+	ep_add(e, job->pidfd, &job->pid_tag);
+	if (job->out.fd >= 0) {
+		job->out.tag.kind = EV_OUT;
+		job->out.tag.job = job;
+		ep_add(e, job->out.fd, &job->out.tag);
+		job->err.tag.kind = EV_ERR;
+		job->err.tag.job = job;
+		ep_add(e, job->err.fd, &job->err.tag);
+	}
+	set_timer(e, job);
+	rc = 0;
+out:
+	if (outp[1] >= 0)
+		close(outp[1]);
+	if (errp[1] >= 0)
+		close(errp[1]);
+	free(argv);
+	return rc;
+}
+
+static unsigned take_slot(struct pyn_engine *e)
+{
+	unsigned i;
+
+	for (i = 0; i < 64; i++) {
+		if (!(e->slots & ((uint64_t)1 << i))) {
+			e->slots |= (uint64_t)1 << i;
+			return i;
+		}
+	}
+	return 64;
+}
+
+static void job_free(struct job *job)
+{
+	if (!job)
+		return;
+	free(job->out.buf);
+	free(job->err.buf);
+	if (job->result_fd >= 0)
+		close(job->result_fd);
+	if (job->page_fd >= 0)
+		close(job->page_fd);
+	pyn__page_unmap(job->page);
+	pyn_result_release(&job->res);
+	free(job);
+}
+
+int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
+		      const struct pyn_limits *limits, void *user,
+		      struct pyn_error *err)
+{
+	struct pyn_limits none = PYN_LIMITS_INIT;
+	struct job *job;
+	int rc;
+
+	if (!e || !task)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "no engine or no task");
+	if (task->kind == PYN_TASK_FUNCTION && !task->fn)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "task '%s' has no function",
+				     task->name ? task->name : "?");
+	if (task->kind != PYN_TASK_FUNCTION && !task->library)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "task '%s' has no library",
+				     task->name ? task->name : "?");
+	job = calloc(1, sizeof(*job));
+	if (!job)
+		return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
+				     "out of memory");
+	job->engine = e;
+	job->user = user;
+	job->page_fd = job->result_fd = job->pidfd = job->timerfd = -1;
+	job->out.fd = job->err.fd = -1;
+	job->limits = limits ? *limits : none;
+	job->limits.options = NULL; /* only read during setup, below */
+	job->fn = task->fn;
+	job->arg = task->arg;
+	if (job->limits.output_limit == 0 && job->limits.capture_output)
+		job->limits.output_limit = 0;
+	rc = pyn__page_new(&job->page, &job->page_fd, err);
+	if (rc)
+		goto out_free;
+	job->result_fd = memfd_create("pyntest-result", MFD_CLOEXEC);
+	if (job->result_fd < 0) {
+		rc = pyn_error_set(err, PYN_ESYSTEM, NULL, 0, 0,
+				   "cannot create the result memfd: %s",
+				   strerror(errno));
+		goto out_free;
+	}
+	rc = pyn__page_set_task(job->page, task, err);
+	if (rc)
+		goto out_free;
+	job->page->limited = 1;
+
+	job->isolation = job->limits.isolation;
+	if (task->kind == PYN_TASK_FUNCTION)
+		job->isolation = PYN_ISOLATION_FORK;
+	else if (job->isolation == PYN_ISOLATION_DEFAULT)
+		job->isolation = PYN_ISOLATION_FORKSERVER;
+	if (job->isolation != PYN_ISOLATION_FORK && !e->worker[0]) {
+		warnf(e,
+		      "cannot find pyntest-worker (set PYNTEST_WORKER): "
+		      "running '%s' in fork mode",
+		      task->name ? task->name : "?");
+		job->isolation = PYN_ISOLATION_FORK;
+	}
+	if (job->isolation == PYN_ISOLATION_FORKSERVER && !e->servers) {
+		e->servers = pyn__servers_new();
+		if (!e->servers)
+			job->isolation = PYN_ISOLATION_SPAWN;
+	}
+
+	/* Options are borrowed: use them now, during setup. */
+	job->limits.options = limits ? limits->options : NULL;
+	job->slot = take_slot(e);
+	if (limiters_setup(e, job, task->name, 0) == 0)
+		start(e, job);
+	job->limits.options = NULL;
+	job->limits.n_options = 0;
+	e->pending++;
+	if (job->pid > 0) {
+		job->next = e->running;
+		e->running = job;
+	} else {
+		finish(e, job);
+	}
+	return 0;
+
+out_free:
+	job_free(job);
+	return rc;
+}
+
+/* ---- Watching --------------------------------------------------------- */
+
+static void kill_job(struct job *job, int reason, const char *killer)
+{
+	if (job->pid <= 0)
+		return;
+	if (!job->killed_by) {
+		job->killed_by = reason;
+		job->killer = killer;
+	}
+	limiters_kill(job);
+	if (job->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, job->pidfd, SIGKILL, NULL, 0);
+	kill(-job->pid, SIGKILL);
+}
+
+static void drain(struct pyn_engine *e, struct stream *s, int to_eof)
+{
+	char chunk[65536];
+	size_t keep;
+	ssize_t n;
+
+	while (s->fd >= 0) {
+		n = read(s->fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN && !to_eof)
+			return;
+		if (n <= 0) {
+			close_fd(e, &s->fd);
+			return;
+		}
+		s->total += (uint64_t)n;
+		keep = s->cap - s->len;
+		if (keep > (size_t)n)
+			keep = (size_t)n;
+		if (keep) {
+			memcpy(s->buf + s->len, chunk, keep);
+			s->len += keep;
+			s->buf[s->len] = '\0';
+		}
+	}
+}
+
+static void on_exit_event(struct pyn_engine *e, struct job *job)
+{
+	struct job **pp;
+	pid_t r;
+
+	r = wait4(job->pid, &job->status, WNOHANG | __WALL, &job->ru);
+	if (r == 0)
+		return;
+	if (r < 0) {
+		/* Reaped by someone else (a SIGCHLD handler of the caller). */
+		memset(&job->ru, 0, sizeof(job->ru));
+		job->status = W_EXITCODE(0, SIGKILL);
+	}
+	job->wall = now_s() - job->t_start;
+	for (pp = &e->running; *pp; pp = &(*pp)->next) {
+		if (*pp == job) {
+			*pp = job->next;
+			break;
+		}
+	}
+	job->next = NULL;
+	finish(e, job);
+}
+
+static void read_evidence(struct job *job, struct pyn_limiter_evidence *ev)
+{
+	struct pyn__page *p = job->page;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->struct_size = sizeof(*ev);
+	ev->wait_status = job->status;
+	ev->rusage = &job->ru;
+	ev->wall_time_s = job->wall;
+	ev->cpu_time_s = (double)job->ru.ru_utime.tv_sec +
+			 (double)job->ru.ru_utime.tv_usec / 1e6 +
+			 (double)job->ru.ru_stime.tv_sec +
+			 (double)job->ru.ru_stime.tv_usec / 1e6;
+	ev->killed_by = job->killed_by;
+	ev->killer = job->killer;
+	ev->child_state = p->state;
+	ev->alloc_failed = p->alloc_failed;
+	ev->alloc_failed_size = p->alloc_failed_size;
+	ev->vm_peak_bytes = p->vm_peak_bytes;
+	ev->vm_hwm_bytes = p->vm_hwm_bytes;
+	ev->rss_at_start_bytes = p->rss_at_start_bytes;
+	ev->would_pass = pyn__would_pass(job->status, p->state, p->n_failures,
+					 p->fail_called);
+}
+
+static void take_output(struct stream *s, char **buf, size_t *len,
+			uint64_t *total)
+{
+	*buf = s->buf;
+	*len = s->len;
+	*total = s->total;
+	s->buf = NULL;
+}
+
+static void take_return(struct job *job, struct pyn_result *res)
+{
+	struct stat st;
+	size_t size = (size_t)job->page->return_size;
+	void *p;
+
+	if (!job->page->returned || !size || job->result_fd < 0)
+		return;
+	if (fstat(job->result_fd, &st) != 0 || (uint64_t)st.st_size < size)
+		return;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		 job->result_fd, 0);
+	if (p == MAP_FAILED)
+		return;
+	res->data = p;
+	res->size = size;
+}
+
+static void finish(struct pyn_engine *e, struct job *job)
+{
+	struct pyn__claim claims[PYN__LIMITERS_MAX];
+	struct pyn__classify_input in;
+	struct pyn_limiter_evidence ev;
+	struct pyn__verdict v;
+	struct pyn_result *res = &job->res;
+	const struct pyn__limiter_slot *slot;
+	size_t i, k, n_claims = 0, n_props = 0;
+	double cpu = -1;
+	int64_t peak = -1;
+	struct lim *l;
+	uint64_t hwm;
+
+	/* What the test left behind goes now, before the evidence. */
+	if (job->pid > 0) {
+		if (job->limits.terminate_child_processes) {
+			job->leftover = limiters_kill(job);
+			kill(-job->pid, SIGKILL);
+		}
+		close_fd(e, &job->pidfd);
+		close_fd(e, &job->timerfd);
+	}
+	drain(e, &job->out, 0);
+	drain(e, &job->err, 0);
+	close_fd(e, &job->out.fd);
+	close_fd(e, &job->err.fd);
+
+	read_evidence(job, &ev);
+	for (i = 0; job->pid > 0 && i < job->n_lims; i++) {
+		l = &job->lims[i];
+		if (l->rc != 0 || !l->slot->limiter->classify)
+			continue;
+		memset(&l->verdict, 0, sizeof(l->verdict));
+		l->verdict.struct_size = sizeof(l->verdict);
+		l->verdict.outcome = PYN_OUTCOME_UNDECIDED;
+		l->verdict.cpu_time_s = -1;
+		l->verdict.peak_memory_bytes = -1;
+		l->verdict.add_property = add_property;
+		l->verdict.host_data = l;
+		if (l->slot->limiter->classify(l->state, &ev, &l->verdict) != 0)
+			l->verdict.outcome = PYN_OUTCOME_UNDECIDED;
+		l->verdict.message[sizeof(l->verdict.message) - 1] = '\0';
+		claims[n_claims].limiter = l->slot->limiter->name;
+		claims[n_claims].outcome = l->verdict.outcome;
+		claims[n_claims].message = l->verdict.message;
+		n_claims++;
+		if (l->verdict.cpu_time_s >= 0 && l->verdict.cpu_time_s > cpu)
+			cpu = l->verdict.cpu_time_s;
+		if (l->verdict.peak_memory_bytes >= 0 &&
+		    l->verdict.peak_memory_bytes > peak)
+			peak = l->verdict.peak_memory_bytes;
+		job->leftover += l->verdict.leftover_processes;
+		n_props += l->n_props;
+		if ((l->slot->limiter->provides & PYN_PROVIDES_MEMORY) &&
+		    !res->memory_provider[0])
+			snprintf(res->memory_provider,
+				 sizeof(res->memory_provider), "%s",
+				 l->slot->provider);
+		if ((l->slot->limiter->provides & PYN_PROVIDES_PROCESS_TREE) &&
+		    !res->tree_provider[0])
+			snprintf(res->tree_provider, sizeof(res->tree_provider),
+				 "%s", l->slot->provider);
+	}
+	if (cpu < 0)
+		cpu = ev.cpu_time_s;
+	if (peak < 0 && job->pid > 0) {
+		hwm = ev.vm_hwm_bytes ? ev.vm_hwm_bytes :
+					(uint64_t)job->ru.ru_maxrss * 1024;
+		peak = hwm > ev.rss_at_start_bytes ?
+			       (int64_t)(hwm - ev.rss_at_start_bytes) :
+			       0;
+	}
+
+	memset(&in, 0, sizeof(in));
+	in.ev = &ev;
+	in.host_setup_error = job->host_error;
+	in.setup_message = job->page->setup_message;
+	if (job->page->limiter_index >= 0) {
+		slot = pyn__registry_get((size_t)job->page->limiter_index);
+		in.applying_limiter = slot ? slot->limiter->name : NULL;
+	}
+	in.library = pyn__page_str(job->page, job->page->task.library);
+	in.n_failures = job->page->n_failures;
+	in.first_failure = &job->page->failures[0];
+	in.fail_called = job->page->fail_called;
+	in.fail_code = job->page->fail_code;
+	in.fail_message = job->page->fail_message;
+	in.skip_reason = job->page->skip_reason;
+	in.wall_time_s = job->limits.wall_time_s;
+	in.cpu_time_s = job->limits.cpu_time_s;
+	in.memory_bytes = job->limits.memory_bytes;
+	in.peak_memory_bytes = peak;
+	in.claims = claims;
+	in.n_claims = n_claims;
+	pyn__classify(&in, &v);
+
+	res->outcome = v.outcome;
+	snprintf(res->message, sizeof(res->message), "%s", v.message);
+	snprintf(res->error_type, sizeof(res->error_type), "%s",
+		 v.error_type);
+	res->wall_time_s = job->wall;
+	res->cpu_time_s = job->pid > 0 ? cpu : 0;
+	res->peak_memory_bytes = job->pid > 0 ? peak : -1;
+	res->start_s = job->t_start > 0 ? job->t_start - e->t0 : 0;
+	res->slot = job->slot;
+	if (job->pid > 0 && WIFEXITED(job->status)) {
+		res->exit_code = WEXITSTATUS(job->status);
+	} else if (job->pid > 0 && WIFSIGNALED(job->status)) {
+		res->exit_code = -1;
+		res->term_signal = WTERMSIG(job->status);
+	} else {
+		res->exit_code = -1;
+	}
+	res->fail_code = job->page->fail_code;
+	res->leftover_processes = job->leftover;
+	res->n_failures = job->page->n_failures;
+	memcpy(res->failures, job->page->failures, sizeof(res->failures));
+	snprintf(res->skip_reason, sizeof(res->skip_reason), "%s",
+		 job->page->state == PYN_CHILD_SKIPPED ?
+			 job->page->skip_reason :
+			 "");
+	take_return(job, res);
+	if (job->out.buf)
+		take_output(&job->out, &res->out, &res->out_len,
+			    &res->out_total);
+	if (job->err.buf)
+		take_output(&job->err, &res->err, &res->err_len,
+			    &res->err_total);
+	if (n_props) {
+		res->properties = calloc(n_props, sizeof(char *));
+		for (i = 0; res->properties && i < job->n_lims; i++) {
+			l = &job->lims[i];
+			for (k = 0; k < l->n_props; k++) {
+				res->properties[res->n_properties++] =
+					l->props[k];
+				l->props[k] = NULL;
+			}
+		}
+	}
+	limiters_teardown(job);
+	if (job->slot < 64)
+		e->slots &= ~((uint64_t)1 << job->slot);
+
+	if (e->done_tail)
+		e->done_tail->next = job;
+	else
+		e->done = job;
+	e->done_tail = job;
+}
+
+static void on_interrupt(struct pyn_engine *e)
+{
+	uint64_t v;
+	struct job *job;
+	ssize_t n = read(e->intr_fd, &v, sizeof(v));
+
+	(void)n;
+	if (!e->interrupted)
+		return;
+	e->interrupted = 0;
+	for (job = e->running; job; job = job->next)
+		kill_job(job, PYN_KILL_INTERRUPT, NULL);
+}
+
+static void on_timer(struct job *job)
+{
+	uint64_t v;
+	ssize_t n = read(job->timerfd, &v, sizeof(v));
+
+	(void)n;
+	kill_job(job, PYN_KILL_DEADLINE, job->deadline_killer);
+}
+
+int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
+		    void **user, struct pyn_error *err)
+{
+	struct epoll_event evs[32];
+	struct ev_tag *tag;
+	struct job *job;
+	int n, i, watched = 0, rc;
+
+	if (!e || !res)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "no engine or no result");
+	if (watch_fd >= 0 && ep_add(e, watch_fd, &e->watch_tag) != 0)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "cannot watch fd %d: %s", watch_fd,
+				     strerror(errno));
+	for (;;) {
+		if (e->done) {
+			job = e->done;
+			e->done = job->next;
+			if (!e->done)
+				e->done_tail = NULL;
+			e->pending--;
+			*res = job->res;
+			memset(&job->res, 0, sizeof(job->res));
+			if (user)
+				*user = job->user;
+			job_free(job);
+			rc = 1;
+			break;
+		}
+		if (watched) {
+			rc = 0;
+			break;
+		}
+		if (!e->running && watch_fd < 0) {
+			rc = pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+					   "no task is running");
+			break;
+		}
+		n = epoll_wait(e->epfd, evs, 32, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = pyn_error_set(err, PYN_ESYSTEM, NULL, 0, 0,
+					   "epoll_wait: %s", strerror(errno));
+			break;
+		}
+		/* Output first, so an exit in the same batch keeps it all. */
+		for (i = 0; i < n; i++) {
+			tag = evs[i].data.ptr;
+			if (tag->kind == EV_OUT)
+				drain(e, &tag->job->out, 0);
+			else if (tag->kind == EV_ERR)
+				drain(e, &tag->job->err, 0);
+			else if (tag->kind == EV_WATCH)
+				watched = 1;
+			else if (tag->kind == EV_INTR)
+				on_interrupt(e);
+		}
+		for (i = 0; i < n; i++) {
+			tag = evs[i].data.ptr;
+			if (tag->kind == EV_TIMER && tag->job->timerfd >= 0)
+				on_timer(tag->job);
+		}
+		for (i = 0; i < n; i++) {
+			tag = evs[i].data.ptr;
+			if (tag->kind == EV_PID && tag->job->pidfd >= 0)
+				on_exit_event(e, tag->job);
+		}
+	}
+	if (watch_fd >= 0)
+		epoll_ctl(e->epfd, EPOLL_CTL_DEL, watch_fd, NULL);
+	return rc;
+}
+
+void pyn_engine_free(struct pyn_engine *e)
+{
+	struct job *job, *next;
+	int st;
+
+	if (!e)
+		return;
+	for (job = e->running; job; job = next) {
+		next = job->next;
+		kill_job(job, PYN_KILL_INTERRUPT, NULL);
+		wait4(job->pid, &st, __WALL, &job->ru);
+		job->status = st;
+		close_fd(e, &job->pidfd);
+		close_fd(e, &job->timerfd);
+		close_fd(e, &job->out.fd);
+		close_fd(e, &job->err.fd);
+		limiters_teardown(job);
+		job_free(job);
+	}
+	for (job = e->done; job; job = next) {
+		next = job->next;
+		job_free(job);
+	}
+	pyn__servers_free(e->servers);
+	close(e->intr_fd);
+	close(e->epfd);
+	free(e);
+}

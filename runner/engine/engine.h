@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/engine/engine.h - internals shared by the engine and the worker.
+ */
+#ifndef PYN_ENGINE_ENGINE_H
+#define PYN_ENGINE_ENGINE_H
+
+#include <stddef.h>
+
+#include "page.h"
+
+/* Create and map a job page (memfd, MAP_SHARED).  Returns 0 or PYN_E*. */
+int pyn__page_new(struct pyn__page **page, int *fd, struct pyn_error *err);
+/* Map an existing page fd (worker, fork server). */
+struct pyn__page *pyn__page_map(int fd);
+void pyn__page_unmap(struct pyn__page *page);
+/* Copy a task's strings into the page.  Returns 0 or PYN_ENOMEM (too long). */
+int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
+		       struct pyn_error *err);
+
+/* Fork-server protocol: one request per test over a unix socket. */
+struct pyn__server_request {
+	uint32_t magic;   /* PYN__PAGE_MAGIC */
+	uint32_t n_fds;   /* page, result, out, err (out/err may be absent) */
+	int32_t has_out;
+	int32_t has_err;
+};
+struct pyn__server_reply {
+	int32_t pid; /* the test's pid (a child of the runner), or -errno */
+};
+
+#endif /* PYN_ENGINE_ENGINE_H */

@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/engine/harness.c - the child side of a test, and <pyntest/test.h>.
+ *
+ * Everything up to the test function is async-signal-safe: the child may
+ * have been forked from a multi-threaded caller.  Nothing is decided here:
+ * the child only writes what happened into the page and exits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include <plugins/loader.h>
+#include <plugins/registry.h>
+#include <pyntest/test.h>
+
+#include "harness.h"
+
+struct pyn__page *pyn__page;
+int pyn__result_fd = -1;
+
+static sigjmp_buf step_jump;
+static volatile sig_atomic_t step_armed;
+static char alt_stack[64 * 1024];
+
+/* strlcpy without the libc dependency, for signal-safe paths. */
+static void copy(char *dst, size_t len, const char *src)
+{
+	size_t i = 0;
+
+	if (!len)
+		return;
+	for (; src && src[i] && i + 1 < len; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+}
+
+static void append(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(dst);
+
+	if (n < len)
+		copy(dst + n, len - n, src);
+}
+
+static uint64_t status_field(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+	uint64_t v = 0;
+
+	if (!p)
+		return 0;
+	p += strlen(key);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	return v * 1024; /* /proc reports kB */
+}
+
+void pyn__read_status(uint64_t *vm_peak, uint64_t *vm_hwm, uint64_t *vm_rss)
+{
+	char buf[4096];
+	ssize_t n, got = 0;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (vm_peak)
+		*vm_peak = 0;
+	if (vm_hwm)
+		*vm_hwm = 0;
+	if (vm_rss)
+		*vm_rss = 0;
+	if (fd < 0)
+		return;
+	while (got < (ssize_t)sizeof(buf) - 1) {
+		n = read(fd, buf + got, sizeof(buf) - 1 - (size_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	if (vm_peak)
+		*vm_peak = status_field(buf, "VmPeak:");
+	if (vm_hwm)
+		*vm_hwm = status_field(buf, "VmHWM:");
+	if (vm_rss)
+		*vm_rss = status_field(buf, "VmRSS:");
+}
+
+/*
+ * The fatal-signal recorder: under RLIMIT_AS the peak is gone once the
+ * process is a zombie, so write it now, then die of the same signal.
+ */
+static void on_fatal(int sig)
+{
+	uint64_t peak, hwm;
+	struct pyn__page *page = pyn__page;
+
+	if (page) {
+		pyn__read_status(&peak, &hwm, NULL);
+		page->vm_peak_bytes = peak;
+		page->vm_hwm_bytes = hwm;
+		page->fatal_signal = sig;
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
+				     SIGILL, SIGXCPU, SIGXFSZ, SIGSYS };
+
+void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
+			int err_fd, pid_t parent, bool own_group)
+{
+	struct sigaction sa;
+	sigset_t none;
+	stack_t ss;
+	size_t i;
+	int sig, fd;
+	uint64_t rss;
+
+	pyn__page = page;
+	pyn__result_fd = result_fd;
+	if (own_group)
+		setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (parent > 0 && getppid() != parent)
+		_exit(PYN__EXIT_ORPHAN);
+
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0 && fd != STDIN_FILENO) {
+		dup2(fd, STDIN_FILENO);
+		close(fd);
+	}
+	if (out_fd >= 0 && out_fd != STDOUT_FILENO) {
+		dup2(out_fd, STDOUT_FILENO);
+		close(out_fd);
+	}
+	if (err_fd >= 0 && err_fd != STDERR_FILENO) {
+		dup2(err_fd, STDERR_FILENO);
+		if (err_fd != out_fd)
+			close(err_fd);
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		sigaction(sig, &sa, NULL);
+	}
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	ss.ss_sp = alt_stack;
+	ss.ss_size = sizeof(alt_stack);
+	ss.ss_flags = 0;
+	sigaltstack(&ss, NULL);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
+	for (i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaction(fatal_signals[i], &sa, NULL);
+
+	pyn__read_status(NULL, NULL, &rss);
+	page->rss_at_start_bytes = rss;
+}
+
+static __attribute__((noreturn)) void setup_failed(struct pyn__page *page,
+						   const char *a,
+						   const char *b,
+						   const char *c,
+						   const char *d)
+{
+	page->setup_message[0] = '\0';
+	append(page->setup_message, sizeof(page->setup_message), a);
+	append(page->setup_message, sizeof(page->setup_message), b);
+	append(page->setup_message, sizeof(page->setup_message), c);
+	append(page->setup_message, sizeof(page->setup_message), d);
+	page->state = PYN_CHILD_SETUP_FAILED;
+	_exit(PYN__EXIT_SETUP);
+}
+
+void pyn__child_apply(struct pyn__page *page)
+{
+	char msg[PYN_LIMITER_MESSAGE_MAX];
+	const struct pyn__limiter_slot *slot;
+	const struct pyn__page_limiter *pl;
+	uint32_t i;
+
+	for (i = 0; i < page->n_limiters; i++) {
+		pl = &page->limiters[i];
+		page->limiter_index = pl->index;
+		page->state = PYN_CHILD_APPLYING;
+		slot = pyn__registry_get((size_t)pl->index);
+		if (!slot || !slot->limiter)
+			setup_failed(page, "limiter #", "?",
+				     " is not registered in this process", "");
+		if (!slot->limiter->apply)
+			continue;
+		msg[0] = '\0';
+		if (slot->limiter->apply(pl->data, pl->size, msg,
+					 sizeof(msg)) != 0)
+			setup_failed(page, "limiter '", slot->limiter->name,
+				     "' failed in apply: ",
+				     msg[0] ? msg : "unknown reason");
+	}
+	page->limiter_index = -1;
+}
+
+struct pyn__module *pyn__child_load(struct pyn__page *page)
+{
+	struct pyn__module *module = NULL;
+	struct pyn_error err;
+	const char *lib = pyn__page_str(page, page->task.library);
+
+	page->state = PYN_CHILD_LOADING;
+	memset(&err, 0, sizeof(err));
+	if (!lib)
+		setup_failed(page, "no library to load", "", "", "");
+	if (pyn__module_open(&module, lib, &err) != 0)
+		setup_failed(page, err.message[0] ? err.message : "cannot load '",
+			     err.message[0] ? "" : lib,
+			     err.message[0] ? "" : "'", "");
+	return module;
+}
+
+/* One step (setup, test, teardown): returns 0, or -1 when it jumped out. */
+static int step(void (*fn)(void *), void *arg)
+{
+	if (sigsetjmp(step_jump, 0) == 0) {
+		step_armed = 1;
+		fn(arg);
+		step_armed = 0;
+		return 0;
+	}
+	step_armed = 0;
+	return -1;
+}
+
+struct void_fn {
+	void (*fn)(void);
+};
+
+static void call_void(void *p)
+{
+	((struct void_fn *)p)->fn();
+}
+
+struct init_fn {
+	int (*fn)(void);
+	const char *what;
+	const char *suite;
+};
+
+static void call_init(void *p)
+{
+	struct init_fn *f = p;
+
+	if (f->fn() != 0)
+		pyn_fail(1, "%s of CUnit suite '%s' failed", f->what, f->suite);
+}
+
+static void *need_symbol(struct pyn__page *page, struct pyn__module *module,
+			 uint32_t off)
+{
+	const char *name = pyn__page_str(page, off);
+	void *p;
+
+	if (!name || !name[0])
+		return NULL;
+	p = pyn__module_symbol(module, name);
+	if (!p)
+		setup_failed(page, "symbol '", name, "' not found in '",
+			     pyn__page_str(page, page->task.library));
+	return p;
+}
+
+/* Find a CUnit test in a CU_SuiteInfo[] array. */
+static void find_cunit(struct pyn__page *page, struct pyn__module *module,
+		       CU_SuiteInfo **suite, CU_TestInfo **test)
+{
+	CU_SuiteInfo *s = need_symbol(page, module, page->task.cunit_info);
+	const char *sn = pyn__page_str(page, page->task.cunit_suite);
+	const char *tn = pyn__page_str(page, page->task.cunit_test);
+	CU_TestInfo *t;
+
+	if (!s)
+		setup_failed(page, "CUnit tests need a CU_SuiteInfo symbol",
+			     "", "", "");
+	for (; s->pName; s++) {
+		if (!sn || strcmp(s->pName, sn) != 0)
+			continue;
+		for (t = s->pTests; t && t->pName; t++) {
+			if (tn && strcmp(t->pName, tn) == 0) {
+				*suite = s;
+				*test = t;
+				return;
+			}
+		}
+	}
+	setup_failed(page, "CUnit test '", tn ? tn : "", "' not found in suite ",
+		     sn ? sn : "");
+}
+
+static void apply_env(struct pyn__page *page)
+{
+	const char *cwd = pyn__page_str(page, page->task.cwd);
+	uint32_t i;
+	char *eq, *kv;
+
+	for (i = 0; i < page->task.n_env; i++) {
+		kv = page->task.strings + page->task.env[i];
+		eq = strchr(kv, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		setenv(kv, eq + 1, 1);
+		*eq = '=';
+	}
+	if (cwd && cwd[0] && chdir(cwd) != 0)
+		setup_failed(page, "cannot change directory to '", cwd, "': ",
+			     strerror(errno));
+}
+
+void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
+		    void (*fn)(void *), void *arg)
+{
+	struct void_fn setup = { NULL }, teardown = { NULL }, test = { NULL };
+	struct init_fn sinit = { NULL, "initialization", NULL };
+	struct init_fn sclean = { NULL, "cleanup", NULL };
+	CU_SuiteInfo *suite = NULL;
+	CU_TestInfo *ct = NULL;
+	uint64_t hwm, peak;
+	int ok = 1;
+
+	apply_env(page);
+	if (page->task.kind != PYN_TASK_FUNCTION) {
+		setup.fn = (void (*)(void))need_symbol(page, module,
+						       page->task.setup);
+		teardown.fn = (void (*)(void))need_symbol(page, module,
+							  page->task.teardown);
+		if (page->task.kind == PYN_TASK_CUNIT) {
+			find_cunit(page, module, &suite, &ct);
+			sinit.fn = suite->pInitFunc;
+			sinit.suite = suite->pName;
+			sclean.fn = suite->pCleanupFunc;
+			sclean.suite = suite->pName;
+			test.fn = ct->pTestFunc;
+		} else {
+			test.fn = (void (*)(void))need_symbol(page, module,
+							      page->task.symbol);
+			if (!test.fn)
+				setup_failed(page, "no test function given",
+					     "", "", "");
+		}
+	}
+
+	page->state = PYN_CHILD_SETUP;
+	if (sinit.fn)
+		ok = step(call_init, &sinit) == 0 && !page->fail_called;
+	if (ok && suite && suite->pSetUpFunc) {
+		struct void_fn su = { suite->pSetUpFunc };
+		ok = step(call_void, &su) == 0;
+	}
+	if (ok && setup.fn)
+		ok = step(call_void, &setup) == 0;
+	if (ok && !page->skipped) {
+		page->state = PYN_CHILD_RUNNING;
+		if (fn)
+			step(fn, arg);
+		else
+			step(call_void, &test);
+	}
+	page->state = PYN_CHILD_TEARDOWN;
+	if (teardown.fn)
+		step(call_void, &teardown);
+	if (suite && suite->pTearDownFunc) {
+		struct void_fn td = { suite->pTearDownFunc };
+		step(call_void, &td);
+	}
+	if (sclean.fn)
+		step(call_init, &sclean);
+
+	fflush(NULL);
+	pyn__read_status(&peak, &hwm, NULL);
+	page->vm_peak_bytes = peak;
+	page->vm_hwm_bytes = hwm;
+	if (page->skipped) {
+		page->state = PYN_CHILD_SKIPPED;
+		_exit(0);
+	}
+	if (page->n_failures || page->fail_called) {
+		page->state = PYN_CHILD_FAILED;
+		_exit(1);
+	}
+	page->state = PYN_CHILD_RETURNED;
+	_exit(0);
+}
+
+int pyn__child_assert(int value, unsigned line, const char *cond,
+		      const char *file, const char *function, int fatal)
+{
+	struct pyn__page *page = pyn__page;
+	struct pyn_failure *f;
+	uint32_t n;
+
+	if (!page || page->loading)
+		return -1;
+	if (value)
+		return 0;
+	n = page->n_failures;
+	if (n < PYN_RESULT_FAILURES_MAX) {
+		f = &page->failures[n];
+		copy(f->file, sizeof(f->file), file ? file : "");
+		f->line = line;
+		copy(f->condition, sizeof(f->condition), cond ? cond : "");
+		copy(f->function, sizeof(f->function), function ? function : "");
+	}
+	page->n_failures = n + 1;
+	if (fatal && step_armed)
+		siglongjmp(step_jump, 1);
+	if (fatal) {
+		fflush(NULL);
+		page->state = PYN_CHILD_FAILED;
+		_exit(1);
+	}
+	return 0;
+}
+
+/* ---- <pyntest/test.h> ------------------------------------------------ */
+
+void pyn_skip(const char *reason)
+{
+	struct pyn__page *page = pyn__page;
+
+	if (!page) {
+		printf("skipped: %s\n", reason ? reason : "");
+		fflush(stdout);
+		exit(77);
+	}
+	copy(page->skip_reason, sizeof(page->skip_reason),
+	     reason ? reason : "");
+	page->skipped = 1;
+	if (step_armed)
+		siglongjmp(step_jump, 1);
+	fflush(NULL);
+	page->state = PYN_CHILD_SKIPPED;
+	_exit(0);
+}
+
+void pyn_fail(int code, const char *fmt, ...)
+{
+	struct pyn__page *page = pyn__page;
+	char msg[1024] = "";
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+	}
+	if (!page) {
+		fprintf(stderr, "failed (%d): %s\n", code, msg);
+		exit(1);
+	}
+	copy(page->fail_message, sizeof(page->fail_message), msg);
+	page->fail_code = code;
+	page->fail_called = 1;
+	if (step_armed)
+		siglongjmp(step_jump, 1);
+	fflush(NULL);
+	page->state = PYN_CHILD_FAILED;
+	_exit(1);
+}
+
+/* Size the result memfd and map it; NULL when size is 0 or it fails. */
+static void *map_result(size_t size, int *rc)
+{
+	void *p;
+
+	*rc = PYN_EINVAL;
+	if (!pyn__page || pyn__result_fd < 0)
+		return NULL;
+	if (ftruncate(pyn__result_fd, (off_t)size) != 0) {
+		*rc = PYN_ENOMEM;
+		return NULL;
+	}
+	*rc = 0;
+	pyn__page->return_size = size;
+	pyn__page->returned = 1;
+	if (!size)
+		return NULL;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, pyn__result_fd,
+		 0);
+	if (p == MAP_FAILED) {
+		pyn__page->returned = 0;
+		*rc = PYN_ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+int pyn_return(const void *data, size_t size)
+{
+	int rc;
+	void *p = map_result(size, &rc);
+
+	if (rc)
+		return rc;
+	if (p) {
+		memcpy(p, data, size);
+		munmap(p, size);
+	}
+	return 0;
+}
+
+void *pyn_return_buffer(size_t size)
+{
+	int rc;
+
+	return map_result(size, &rc);
+}
+
+bool pyn_is_limited(void)
+{
+	return pyn__page != NULL;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/engine/harness.h - the child side of a test: from fork (or exec,
+ * or the fork server's clone) to _exit.
+ */
+#ifndef PYN_ENGINE_HARNESS_H
+#define PYN_ENGINE_HARNESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "page.h"
+
+struct pyn__module;
+
+/*
+ * Make this process a test child: own process group (when `own_group`),
+ * parent-death signal (exits PYN__EXIT_ORPHAN when `parent` is already
+ * gone), stdin from /dev/null, stdout/stderr to `out_fd`/`err_fd` (when
+ * >= 0), default signal mask and handlers, the fatal-signal recorder, the
+ * RSS at start.  Async-signal-safe.
+ */
+void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
+			int err_fd, pid_t parent, bool own_group);
+
+/*
+ * Apply every limiter of the page, in order (state APPLYING); on failure
+ * writes the message and _exits PYN__EXIT_SETUP.  Async-signal-safe.
+ */
+void pyn__child_apply(struct pyn__page *page);
+
+/* Load the task's library (state LOADING); _exits on failure. */
+struct pyn__module *pyn__child_load(struct pyn__page *page);
+
+/*
+ * Run the page's task (FUNCTION: fn(arg); SYMBOL/CUNIT: from `module`)
+ * with its setup and teardown, record the end state and _exit.
+ */
+__attribute__((noreturn)) void
+pyn__child_run(struct pyn__page *page, struct pyn__module *module,
+	       void (*fn)(void *), void *arg);
+
+/* Read VmPeak, VmHWM, VmRSS of this process (bytes; 0 when unknown). */
+void pyn__read_status(uint64_t *vm_peak, uint64_t *vm_hwm, uint64_t *vm_rss);
+
+/*
+ * The CUnit hook's entry (cunit_hook.c, linked into executables): record
+ * a failed assertion in the page.  Returns -1 outside a test child (the
+ * hook then forwards to CUnit), else 0; does not return for a fatal one.
+ */
+PYN_API int pyn__child_assert(int value, unsigned line, const char *cond,
+			      const char *file, const char *function,
+			      int fatal);
+
+#endif /* PYN_ENGINE_HARNESS_H */

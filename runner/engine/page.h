@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/engine/page.h - the job page shared by the parent and the child.
+ *
+ * One memfd per test, mapped MAP_SHARED by the parent before the child
+ * exists (fork) or passed to it (spawn worker, fork server).  The parent
+ * writes the task and each active limiter's child_data; the child writes
+ * its state and everything it wants to report.  The parent reads it only
+ * after the child was reaped: evidence first, verdict later.
+ */
+#ifndef PYN_ENGINE_PAGE_H
+#define PYN_ENGINE_PAGE_H
+
+#include <stdint.h>
+
+#include <pyntest/limiter.h>
+#include <pyntest/pyntest.h>
+#include <plugins/registry.h>
+
+#define PYN__PAGE_MAGIC 0x70796e31u /* "pyn1" */
+#define PYN__PAGE_STRINGS 8192
+#define PYN__PAGE_ENV_MAX 64
+
+/* Exit codes of the harness, for when the page says nothing more. */
+#define PYN__EXIT_SETUP 120  /* apply, load or symbol failure */
+#define PYN__EXIT_ORPHAN 121 /* the parent died before the test started */
+
+/* One active limiter: its registry index and the bytes for apply(). */
+struct pyn__page_limiter {
+	int32_t index;
+	uint32_t size;
+	unsigned char data[PYN_LIMITER_CHILD_DATA_MAX];
+};
+
+/* The task, as offsets into `strings` (0: none; offset 0 is ""). */
+struct pyn__page_task {
+	int32_t kind; /* enum pyn_task_kind */
+	uint32_t name, library, symbol, setup, teardown;
+	uint32_t cunit_info, cunit_suite, cunit_test, cwd;
+	uint32_t n_register, reg[8];
+	uint32_t n_env, env[PYN__PAGE_ENV_MAX];
+	uint32_t used; /* bytes of `strings` in use */
+	char strings[PYN__PAGE_STRINGS];
+};
+
+struct pyn__page {
+	uint32_t magic;
+	uint32_t size;
+	/* Written by the child. */
+	volatile int32_t state;         /* enum pyn_child_state */
+	volatile int32_t limiter_index; /* registry index while APPLYING */
+	volatile int32_t alloc_failed;
+	volatile uint64_t alloc_failed_size;
+	volatile uint64_t vm_peak_bytes;
+	volatile uint64_t vm_hwm_bytes;
+	volatile uint64_t rss_at_start_bytes;
+	volatile int32_t fatal_signal; /* seen by the recorder, 0: none */
+	volatile int32_t skipped;
+	volatile int32_t fail_called;
+	int32_t fail_code;
+	char fail_message[1024];
+	char skip_reason[256];
+	char setup_message[PYN_LIMITER_MESSAGE_MAX + 512];
+	volatile uint32_t n_failures;
+	struct pyn_failure failures[PYN_RESULT_FAILURES_MAX];
+	volatile int32_t returned;      /* pyn_return*() was called */
+	volatile uint64_t return_size;
+	/* Written by the parent before the child starts. */
+	int32_t limited;  /* 1: a test child (the malloc hook records) */
+	int32_t loading;  /* 1: a fork server loading its library */
+	uint32_t n_limiters;
+	struct pyn__page_limiter limiters[PYN__LIMITERS_MAX];
+	struct pyn__page_task task;
+};
+
+/* The page of the running child, NULL in any other process. */
+extern struct pyn__page *pyn__page;
+/* The result memfd of the running child, -1 when none. */
+extern int pyn__result_fd;
+
+/* A string of the page's task, NULL when not set. */
+static inline const char *pyn__page_str(const struct pyn__page *page,
+					uint32_t off)
+{
+	return off ? page->task.strings + off : NULL;
+}
+
+#endif /* PYN_ENGINE_PAGE_H */

@@ -1,0 +1,30 @@
+# The engine's tests: classify() on hand-built evidence, and the engine
+# driven through pyn_call / pyn_run / pyn_engine on in-process functions
+# and on the fixture libraries in tests/engine/.
+
+pyn_add_unit_test(test-classify
+  SOURCES unit/test-classify.c ${PROJECT_SOURCE_DIR}/runner/engine/classify.c
+  LIBS libpyntest)
+
+# Fixture libraries, named by behaviour.
+add_library(pyn_engine_fixture SHARED engine/fixture.c)
+target_link_libraries(pyn_engine_fixture PRIVATE PkgConfig::CUNIT pyntest_runtime)
+add_library(pyn_engine_ctor_crash SHARED engine/ctor_crash.c)
+add_library(pyn_engine_ctor_hang SHARED engine/ctor_hang.c)
+foreach(t pyn_engine_fixture pyn_engine_ctor_crash pyn_engine_ctor_hang)
+  set_target_properties(${t} PROPERTIES
+    LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/engine)
+endforeach()
+
+pyn_add_unit_test(test-engine
+  SOURCES unit/test-engine.c $<TARGET_OBJECTS:pyntest_cunit_hook>
+  LIBS libpyntest
+  TIMEOUT 90)
+# The hook must be what dlopened fixtures bind CU_ASSERT to.
+set_target_properties(test-engine PROPERTIES ENABLE_EXPORTS ON)
+target_compile_definitions(test-engine PRIVATE
+  FIXTURE_LIB="$<TARGET_FILE:pyn_engine_fixture>"
+  CTOR_CRASH_LIB="$<TARGET_FILE:pyn_engine_ctor_crash>"
+  CTOR_HANG_LIB="$<TARGET_FILE:pyn_engine_ctor_hang>")
+add_dependencies(test-engine pyntest-worker pyn_engine_fixture
+  pyn_engine_ctor_crash pyn_engine_ctor_hang)

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/engine/fixture.c - test functions with every behaviour the engine
+ * must classify, loaded by tests/unit/test-engine.c as a SYMBOL task.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <pyntest/test.h>
+
+#define FX __attribute__((visibility("default")))
+
+FX void fx_pass(void);
+FX void fx_assert_fail(void);
+FX void fx_assert_fatal(void);
+FX void fx_exit3(void);
+FX void fx_segv(void);
+FX void fx_abort(void);
+FX void fx_sleep(void);
+FX void fx_spin(void);
+FX void fx_null_deref(void);
+FX void fx_checked_malloc(void);
+FX void fx_huge_calloc(void);
+FX void fx_32mb(void);
+FX void fx_skip(void);
+FX void fx_fail(void);
+FX void fx_setup(void);
+FX void fx_teardown(void);
+FX void fx_print(void);
+FX void fx_return(void);
+
+/* The line of the failing assertion, checked by test-engine. */
+#define FX_ASSERT_LINE 47
+void fx_pass(void)
+{
+	CU_ASSERT_EQUAL(1 + 1, 2);
+}
+
+void fx_assert_fail(void)
+{
+	int a = 1, b = 2;
+	CU_ASSERT_EQUAL(a, b);
+	CU_ASSERT(a == 1);
+	CU_ASSERT(b == 3);
+}
+
+void fx_assert_fatal(void)
+{
+	CU_ASSERT_FATAL(0 == 1);
+	printf("after fatal\n");
+}
+
+void fx_exit3(void)
+{
+	exit(3);
+}
+
+void fx_segv(void)
+{
+	volatile int *p = NULL;
+	*p = 1;
+}
+
+void fx_abort(void)
+{
+	abort();
+}
+
+void fx_sleep(void)
+{
+	sleep(30);
+}
+
+void fx_spin(void)
+{
+	volatile unsigned long x = 0;
+	time_t end = time(NULL) + 20;
+
+	while (time(NULL) < end)
+		x++;
+}
+
+static void *chunks[4096];
+
+void fx_null_deref(void)
+{
+	size_t i;
+	char *p;
+
+	for (i = 0; i < 4096; i++) {
+		p = malloc(1 << 20);
+		chunks[i] = p;
+		p[0] = 1; /* NULL once the limit is hit: SIGSEGV */
+		memset(p, 1, 1 << 20);
+	}
+}
+
+void fx_checked_malloc(void)
+{
+	size_t i;
+	char *p;
+
+	for (i = 0; i < 4096; i++) {
+		p = malloc(1 << 20);
+		if (!p)
+			abort();
+		memset(p, 1, 1 << 20);
+		chunks[i] = p;
+	}
+}
+
+void fx_huge_calloc(void)
+{
+	char *p = calloc(1, (size_t)1 << 30);
+
+	memset(p, 1, (size_t)1 << 30);
+	chunks[0] = p;
+}
+
+void fx_32mb(void)
+{
+	char *p = malloc(32 << 20);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	memset(p, 1, 32 << 20);
+	free(p);
+}
+
+void fx_skip(void)
+{
+	pyn_skip("not today");
+}
+
+void fx_fail(void)
+{
+	pyn_fail(7, "wrong answer %d", 41);
+}
+
+void fx_setup(void)
+{
+	printf("setup ran\n");
+}
+
+void fx_teardown(void)
+{
+	printf("teardown ran\n");
+	fflush(stdout);
+}
+
+void fx_print(void)
+{
+	printf("hello out\n");
+	fprintf(stderr, "hello err\n");
+}
+
+void fx_return(void)
+{
+	static const char msg[] = "from the library";
+
+	pyn_return(msg, sizeof(msg));
+}

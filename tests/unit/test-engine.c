@@ -1,0 +1,703 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/unit/test-engine.c - the engine end to end, without the runner:
+ * in-process functions through pyn_call(), the fixture libraries of
+ * tests/engine/ through pyn_run() in every isolation mode, and the
+ * asynchronous pyn_engine (interrupt, watch_fd).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#include <pyntest/pyntest.h>
+#include <pyntest/test.h>
+
+static struct pyn_result res;
+static struct pyn_error err;
+
+static double scale(void)
+{
+	const char *m = getenv("PYN_TEST_TIMEOUT_MULTIPLIER");
+
+	return m && atof(m) > 0 ? atof(m) : 1;
+}
+
+static int call(void (*fn)(void *), void *arg, const struct pyn_limits *lim)
+{
+	int rc;
+
+	pyn_result_release(&res);
+	rc = pyn_call(fn, arg, lim, &res, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc)
+		fprintf(stderr, "\n  pyn_call: %s\n", err.message);
+	return rc;
+}
+
+static int run_sym(const char *lib, const char *sym, enum pyn_isolation iso,
+		   struct pyn_limits *lim)
+{
+	struct pyn_limits none = PYN_LIMITS_INIT;
+	struct pyn_task task;
+	int rc;
+
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_SYMBOL;
+	task.name = sym;
+	task.library = lib;
+	task.symbol = sym;
+	if (!lim)
+		lim = &none;
+	lim->isolation = iso;
+	pyn_result_release(&res);
+	rc = pyn_run(&task, lim, &res, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc)
+		fprintf(stderr, "\n  pyn_run: %s\n", err.message);
+	return rc;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static void show(void)
+{
+	fprintf(stderr, "\n  outcome %s, type '%s', message '%s'\n",
+		pyn_outcome_name(res.outcome), res.error_type, res.message);
+}
+
+/* ---- pyn_call on in-process functions -------------------------------- */
+
+static void fn_pass(void *arg)
+{
+	(void)arg;
+	CU_ASSERT_EQUAL(2, 2);
+}
+
+/* The line of the first assertion in fn_assert. */
+enum { assert_line = __LINE__ + 5 };
+
+static void fn_assert(void *arg)
+{
+	int x = *(int *)arg;
+	CU_ASSERT_EQUAL(x, 2);
+	CU_ASSERT(x == 1);
+}
+
+static void fn_fatal(void *arg)
+{
+	(void)arg;
+	CU_ASSERT_FATAL(0 == 1);
+	printf("after fatal\n");
+}
+
+static void fn_exit3(void *arg)
+{
+	(void)arg;
+	exit(3);
+}
+
+static void fn_segv(void *arg)
+{
+	volatile int *p = arg;
+	*p = 1;
+}
+
+static void fn_abort(void *arg)
+{
+	(void)arg;
+	abort();
+}
+
+static void fn_sleep(void *arg)
+{
+	(void)arg;
+	sleep(30);
+}
+
+static void fn_skip(void *arg)
+{
+	(void)arg;
+	pyn_skip("not today");
+}
+
+static void fn_fail(void *arg)
+{
+	(void)arg;
+	pyn_fail(7, "wrong answer %d", 41);
+}
+
+static void fn_return(void *arg)
+{
+	size_t n = *(size_t *)arg, i;
+	unsigned char *p = pyn_return_buffer(n);
+
+	if (n && !p)
+		abort();
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(i * 7);
+}
+
+static void fn_return_copy(void *arg)
+{
+	(void)arg;
+	pyn_return("hello", 6);
+}
+
+static void fn_limited(void *arg)
+{
+	(void)arg;
+	if (!pyn_is_limited())
+		exit(9);
+}
+
+static void fn_print(void *arg)
+{
+	size_t n = *(size_t *)arg, i;
+	char line[100];
+
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	for (i = 0; i < n / sizeof(line); i++)
+		fwrite(line, 1, sizeof(line), stdout);
+	fprintf(stderr, "to stderr\n");
+}
+
+static void test_pass(void)
+{
+	if (call(fn_pass, NULL, NULL))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+	CU_ASSERT_EQUAL(res.exit_code, 0);
+	CU_ASSERT_EQUAL(res.term_signal, 0);
+	CU_ASSERT_STRING_EQUAL(res.message, "");
+	CU_ASSERT(res.wall_time_s > 0 && res.wall_time_s < 5);
+	CU_ASSERT(res.peak_memory_bytes >= 0);
+	CU_ASSERT_FALSE(pyn_is_limited());
+	call(fn_limited, NULL, NULL);
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+}
+
+static void test_assert_fail(void)
+{
+	int x = 1;
+	char want[512];
+
+	if (call(fn_assert, &x, NULL))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
+	CU_ASSERT_STRING_EQUAL(res.error_type, "AssertionFailure");
+	CU_ASSERT_EQUAL(res.n_failures, 1);
+	CU_ASSERT_EQUAL(res.failures[0].line, (unsigned)assert_line);
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.failures[0].file, "test-engine.c"));
+	CU_ASSERT_STRING_EQUAL(res.failures[0].condition,
+			       "CU_ASSERT_EQUAL(x,2)");
+	snprintf(want, sizeof(want), "CU_ASSERT_EQUAL(x,2) failed at %s:%d",
+		 res.failures[0].file, assert_line);
+	CU_ASSERT_STRING_EQUAL(res.message, want);
+	/* The caller's own CUnit run is untouched by the child's failure. */
+	CU_ASSERT_EQUAL(x, 1);
+}
+
+static void test_fatal(void)
+{
+	if (call(fn_fatal, NULL, NULL))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
+	CU_ASSERT_EQUAL(res.n_failures, 1);
+	CU_ASSERT_PTR_NOT_NULL(res.out);
+	CU_ASSERT_PTR_NULL(res.out ? strstr(res.out, "after fatal") : NULL);
+}
+
+static void test_exit3(void)
+{
+	if (call(fn_exit3, NULL, NULL))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
+	CU_ASSERT_EQUAL(res.exit_code, 3);
+	CU_ASSERT_STRING_EQUAL(res.message, "exited with status 3");
+}
+
+static void test_signals(void)
+{
+	if (call(fn_segv, NULL, NULL))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+	CU_ASSERT_STRING_EQUAL(res.error_type, "Signal");
+	CU_ASSERT_EQUAL(res.term_signal, SIGSEGV);
+	CU_ASSERT_EQUAL(res.exit_code, -1);
+	CU_ASSERT_STRING_EQUAL(res.message,
+			       "killed by signal SIGSEGV (Segmentation fault)");
+	if (call(fn_abort, NULL, NULL))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+	CU_ASSERT_EQUAL(res.term_signal, SIGABRT);
+	CU_ASSERT_STRING_EQUAL(res.message,
+			       "killed by signal SIGABRT (Aborted)");
+}
+
+static void test_wall(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+
+	lim.wall_time_s = 0.5;
+	if (call(fn_sleep, NULL, &lim))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_WALL_TIMEOUT);
+	CU_ASSERT_STRING_EQUAL(res.error_type, "WallTimeout");
+	CU_ASSERT(starts_with(res.message, "exceeded wall time limit 0.500 s"));
+	CU_ASSERT(res.wall_time_s >= 0.5);
+	CU_ASSERT(res.wall_time_s < 0.5 + 0.4 * scale());
+	if (res.outcome != PYN_OUTCOME_WALL_TIMEOUT)
+		show();
+}
+
+static void fn_spin(void *arg)
+{
+	volatile unsigned long x = 0;
+	time_t end = time(NULL) + 20;
+
+	(void)arg;
+	while (time(NULL) < end)
+		x++;
+}
+
+static void test_cpu(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	char why[256];
+
+	if (!pyn_supports("cpu_time", NULL, 0, why, sizeof(why))) {
+		printf("\n  skipped: cpu_time limiter not available: %s\n", why);
+		return;
+	}
+	lim.cpu_time_s = 0.5;
+	lim.wall_time_s = 10;
+	if (call(fn_spin, NULL, &lim))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_CPU_TIMEOUT);
+	CU_ASSERT_STRING_EQUAL(res.error_type, "CpuTimeout");
+	CU_ASSERT(res.cpu_time_s >= 0.4 && res.cpu_time_s < 2);
+	if (res.outcome != PYN_OUTCOME_CPU_TIMEOUT)
+		show();
+}
+
+static void test_skip_fail(void)
+{
+	if (call(fn_skip, NULL, NULL))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_SKIPPED);
+	CU_ASSERT_STRING_EQUAL(res.skip_reason, "not today");
+	CU_ASSERT_STRING_EQUAL(res.message, "not today");
+	if (call(fn_fail, NULL, NULL))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
+	CU_ASSERT_EQUAL(res.fail_code, 7);
+	CU_ASSERT_STRING_EQUAL(res.message, "wrong answer 41");
+}
+
+static void test_return(void)
+{
+	size_t sizes[] = { 0, 1 << 20 }, i, k;
+	const unsigned char *p;
+	int bad;
+
+	for (k = 0; k < 2; k++) {
+		if (call(fn_return, &sizes[k], NULL))
+			return;
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+		CU_ASSERT_EQUAL(res.size, sizes[k]);
+		p = res.data;
+		bad = sizes[k] && !p;
+		for (i = 0; p && i < res.size; i++)
+			bad |= p[i] != (unsigned char)(i * 7);
+		CU_ASSERT_FALSE(bad);
+	}
+	if (call(fn_return_copy, NULL, NULL))
+		return;
+	CU_ASSERT_EQUAL(res.size, 6);
+	CU_ASSERT(res.data && strcmp(res.data, "hello") == 0);
+	/* Outside a limited call there is nowhere to return to. */
+	CU_ASSERT_EQUAL(pyn_return("x", 1), PYN_EINVAL);
+	CU_ASSERT_PTR_NULL(pyn_return_buffer(10));
+}
+
+static void test_output(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	size_t n = 8 << 20;
+
+	lim.output_limit = 1000;
+	if (call(fn_print, &n, &lim))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+	CU_ASSERT_EQUAL(res.out_len, 1000);
+	CU_ASSERT_EQUAL(res.out_total, (uint64_t)(n / 100) * 100);
+	CU_ASSERT(res.out && strlen(res.out) == 1000);
+	CU_ASSERT(res.err && strcmp(res.err, "to stderr\n") == 0);
+	CU_ASSERT_EQUAL(res.err_total, 10);
+}
+
+/* ---- memory ------------------------------------------------------------ */
+
+static void fn_null_deref(void *arg)
+{
+	size_t i;
+	char *p;
+
+	(void)arg;
+	for (i = 0; i < 4096; i++) {
+		p = malloc(1 << 20);
+		p[0] = 1;
+		memset(p, 1, 1 << 20);
+	}
+}
+
+static void fn_checked(void *arg)
+{
+	size_t i;
+	char *p;
+
+	(void)arg;
+	for (i = 0; i < 4096; i++) {
+		p = malloc(1 << 20);
+		if (!p)
+			abort();
+		memset(p, 1, 1 << 20);
+	}
+}
+
+static void fn_calloc(void *arg)
+{
+	char *p = calloc(1, (size_t)1 << 30);
+
+	/* Used, as a real caller would: NULL or the OOM killer. */
+	(void)arg;
+	memset(p, 1, (size_t)1 << 30);
+}
+
+static void fn_32mb(void *arg)
+{
+	char *p = malloc(32 << 20);
+
+	(void)arg;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	memset(p, 1, 32 << 20);
+	free(p);
+}
+
+static void test_memory(void)
+{
+	void (*fns[])(void *) = { fn_null_deref, fn_checked, fn_calloc };
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	char why[256];
+	size_t i;
+
+	if (!pyn_supports("memory", NULL, 0, why, sizeof(why))) {
+		printf("\n  skipped: memory limiter not available: %s\n", why);
+		return;
+	}
+	lim.memory_bytes = PYN_MiB(64);
+	lim.wall_time_s = 20;
+	for (i = 0; i < 3; i++) {
+		if (call(fns[i], NULL, &lim))
+			return;
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_MEMORY_LIMIT);
+		CU_ASSERT_STRING_EQUAL(res.error_type, "MemoryLimit");
+		if (res.outcome != PYN_OUTCOME_MEMORY_LIMIT)
+			show();
+	}
+	if (call(fn_32mb, NULL, &lim))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+	CU_ASSERT(res.peak_memory_bytes >= 30 << 20);
+	CU_ASSERT(res.peak_memory_bytes < 64 << 20);
+	if (res.outcome != PYN_OUTCOME_PASS)
+		show();
+}
+
+/* ---- libraries, every isolation mode --------------------------------- */
+
+static const enum pyn_isolation modes[] = { PYN_ISOLATION_FORK,
+					    PYN_ISOLATION_SPAWN,
+					    PYN_ISOLATION_FORKSERVER };
+
+static void test_library(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	size_t m;
+
+	for (m = 0; m < 3; m++) {
+		if (run_sym(FIXTURE_LIB, "fx_pass", modes[m], NULL))
+			return;
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+		if (res.outcome != PYN_OUTCOME_PASS)
+			show();
+
+		run_sym(FIXTURE_LIB, "fx_assert_fail", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
+		CU_ASSERT_EQUAL(res.n_failures, 2);
+		CU_ASSERT_EQUAL(res.failures[0].line, 47);
+		CU_ASSERT_PTR_NOT_NULL(strstr(res.failures[0].file, "fixture.c"));
+		CU_ASSERT(starts_with(res.message,
+				      "CU_ASSERT_EQUAL(a,b) failed at "));
+		CU_ASSERT_PTR_NOT_NULL(strstr(res.message, "fixture.c:47 (and 1 more)"));
+
+		run_sym(FIXTURE_LIB, "fx_assert_fatal", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
+		CU_ASSERT(res.out && !strstr(res.out, "after fatal"));
+
+		run_sym(FIXTURE_LIB, "fx_exit3", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
+		CU_ASSERT_STRING_EQUAL(res.message, "exited with status 3");
+
+		run_sym(FIXTURE_LIB, "fx_segv", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+		CU_ASSERT_EQUAL(res.term_signal, SIGSEGV);
+
+		run_sym(FIXTURE_LIB, "fx_abort", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+		CU_ASSERT_EQUAL(res.term_signal, SIGABRT);
+
+		run_sym(FIXTURE_LIB, "fx_skip", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_SKIPPED);
+		CU_ASSERT_STRING_EQUAL(res.skip_reason, "not today");
+
+		run_sym(FIXTURE_LIB, "fx_fail", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
+		CU_ASSERT_EQUAL(res.fail_code, 7);
+
+		run_sym(FIXTURE_LIB, "fx_return", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.size, 17);
+		CU_ASSERT(res.data &&
+			  strcmp(res.data, "from the library") == 0);
+
+		run_sym(FIXTURE_LIB, "fx_print", modes[m], NULL);
+		CU_ASSERT(res.out && strcmp(res.out, "hello out\n") == 0);
+		CU_ASSERT(res.err && strcmp(res.err, "hello err\n") == 0);
+
+		run_sym(FIXTURE_LIB, "fx_nope", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+		CU_ASSERT_STRING_EQUAL(res.error_type, "SetupError");
+		CU_ASSERT(starts_with(res.message, "symbol 'fx_nope' not found"));
+
+		lim.wall_time_s = 0.5;
+		run_sym(FIXTURE_LIB, "fx_sleep", modes[m], &lim);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_WALL_TIMEOUT);
+		CU_ASSERT(res.wall_time_s < 0.5 + 0.4 * scale());
+	}
+}
+
+static void test_setup_teardown(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	struct pyn_task task;
+	size_t m;
+
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_SYMBOL;
+	task.name = "skip with teardown";
+	task.library = FIXTURE_LIB;
+	task.symbol = "fx_skip";
+	task.setup = "fx_setup";
+	task.teardown = "fx_teardown";
+	for (m = 0; m < 3; m++) {
+		lim.isolation = modes[m];
+		pyn_result_release(&res);
+		CU_ASSERT_EQUAL_FATAL(pyn_run(&task, &lim, &res, &err), 0);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_SKIPPED);
+		CU_ASSERT(res.out &&
+			  strcmp(res.out, "setup ran\nteardown ran\n") == 0);
+	}
+}
+
+static void test_constructors(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	size_t m;
+
+	for (m = 0; m < 3; m++) {
+		if (run_sym(CTOR_CRASH_LIB, "fx_never", modes[m], NULL))
+			return;
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+		CU_ASSERT_STRING_EQUAL(res.error_type, "SetupError");
+		CU_ASSERT(starts_with(res.message,
+				      "crashed while loading library '"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(res.message, "(SIGSEGV)"));
+		if (res.outcome != PYN_OUTCOME_ERROR)
+			show();
+
+		lim.wall_time_s = 0.5;
+		run_sym(CTOR_HANG_LIB, "fx_never", modes[m], &lim);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_WALL_TIMEOUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(res.message,
+					      "while loading library '"));
+		if (!strstr(res.message, "while loading library"))
+			show();
+	}
+}
+
+static void test_missing_library(void)
+{
+	if (run_sym("/nonexistent/libnope", "x", PYN_ISOLATION_FORK, NULL))
+		return;
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+	CU_ASSERT_STRING_EQUAL(res.error_type, "SetupError");
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.message, "libnope"));
+}
+
+/* ---- the asynchronous engine ----------------------------------------- */
+
+static void test_interrupt(void)
+{
+	struct pyn_engine *e = pyn_engine_new(NULL, &err);
+	struct pyn_task task;
+	struct itimerspec its;
+	struct pyn_result r;
+	void *user = NULL;
+	int tfd, i, rc, seen = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_FUNCTION;
+	task.name = "sleeper";
+	task.fn = fn_sleep;
+	CU_ASSERT_EQUAL(pyn_engine_submit(e, &task, NULL, (void *)1, &err), 0);
+	CU_ASSERT_EQUAL(pyn_engine_submit(e, &task, NULL, (void *)2, &err), 0);
+	CU_ASSERT_EQUAL(pyn_engine_pending(e), 2);
+
+	/* The caller's fd wakes next() first. */
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_nsec = 200 * 1000 * 1000;
+	timerfd_settime(tfd, 0, &its, NULL);
+	memset(&r, 0, sizeof(r));
+	CU_ASSERT_EQUAL(pyn_engine_next(e, tfd, &r, &user, &err), 0);
+	close(tfd);
+
+	pyn_engine_interrupt(e);
+	for (i = 0; i < 2; i++) {
+		rc = pyn_engine_next(e, -1, &r, &user, &err);
+		CU_ASSERT_EQUAL(rc, 1);
+		CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_INTERRUPTED);
+		CU_ASSERT_STRING_EQUAL(r.error_type, "Interrupted");
+		CU_ASSERT(r.wall_time_s < 5);
+		seen |= (int)(long)user;
+		pyn_result_release(&r);
+	}
+	CU_ASSERT_EQUAL(seen, 3);
+	CU_ASSERT_EQUAL(pyn_engine_pending(e), 0);
+	CU_ASSERT(pyn_engine_next(e, -1, &r, &user, &err) < 0);
+	pyn_engine_free(e);
+}
+
+static void test_parallel_slots(void)
+{
+	struct pyn_engine *e = pyn_engine_new(NULL, &err);
+	struct pyn_task task;
+	struct pyn_result r;
+	unsigned slots = 0;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_FUNCTION;
+	task.fn = fn_pass;
+	for (i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL(pyn_engine_submit(e, &task, NULL, NULL, &err),
+				0);
+	for (i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(pyn_engine_next(e, -1, &r, NULL, &err), 1);
+		CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_PASS);
+		slots |= 1u << r.slot;
+		pyn_result_release(&r);
+	}
+	CU_ASSERT_EQUAL(slots, 7);
+	pyn_engine_free(e);
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_no_leaks(void)
+{
+	int before, after, i, bad = 0;
+
+	call(fn_pass, NULL, NULL); /* warm up: registry, worker lookup */
+	before = count_fds();
+	for (i = 0; i < 200; i++) {
+		pyn_result_release(&res);
+		if (pyn_call(i % 2 ? fn_pass : fn_exit3, NULL, NULL, &res,
+			     &err) != 0)
+			bad++;
+	}
+	after = count_fds();
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(before, after);
+	/* Every child was reaped. */
+	CU_ASSERT_EQUAL(waitpid(-1, NULL, WNOHANG), -1);
+	CU_ASSERT_EQUAL(errno, ECHILD);
+}
+
+static CU_TestInfo tests[] = {
+	{ "pass", test_pass },
+	{ "assertion failure", test_assert_fail },
+	{ "fatal assertion", test_fatal },
+	{ "exit 3", test_exit3 },
+	{ "signals", test_signals },
+	{ "wall timeout", test_wall },
+	{ "cpu timeout", test_cpu },
+	{ "skip and fail", test_skip_fail },
+	{ "return", test_return },
+	{ "output", test_output },
+	{ "memory", test_memory },
+	{ "library in every mode", test_library },
+	{ "setup and teardown", test_setup_teardown },
+	{ "constructors", test_constructors },
+	{ "missing library", test_missing_library },
+	{ "interrupt", test_interrupt },
+	{ "parallel slots", test_parallel_slots },
+	{ "no leaks", test_no_leaks },
+	CU_TEST_INFO_NULL,
+};
+
+static void cleanup(void)
+{
+	pyn_result_release(&res);
+}
+
+static int suite_clean(void)
+{
+	cleanup();
+	return 0;
+}
+
+static CU_SuiteInfo suites[] = {
+	{ "engine", NULL, suite_clean, NULL, NULL, tests },
+	CU_SUITE_INFO_NULL,
+};
+
+PYN_UNIT_MAIN(suites)
