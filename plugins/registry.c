@@ -62,7 +62,7 @@ struct forced_provider {
 
 /* One run directory per cgroup hierarchy, created on first use. */
 struct cgroup_dir {
-	char hierarchy[16];
+	char hierarchy[32];
 	char path[PATH_MAX]; /* "" when none is writable */
 	char why[256];
 };

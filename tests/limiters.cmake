@@ -1,0 +1,55 @@
+# Tests of the plug-in host (plugins/) and the limiters (limiters/).
+#
+# The unit tests link the host and the built-in limiters directly (with a
+# pyn_error_set shim), so they do not depend on the engine being built.
+
+set(PYN_LIMITER_TEST_SOURCES
+  ${PROJECT_SOURCE_DIR}/plugins/loader.c
+  ${PROJECT_SOURCE_DIR}/plugins/registry.c
+  ${PYN_BUILTIN_LIMITER_SOURCES}
+  ${CMAKE_CURRENT_SOURCE_DIR}/limiters/error_shim.c)
+set(PYN_FIXTURE_LIMITER_DIR ${CMAKE_CURRENT_BINARY_DIR}/limiters)
+
+# Fixture plug-ins: one MODULE per kind, from tests/limiters/fixture.c.
+set(PYN_FIXTURE_KINDS old_struct too_small newer_abi no_entry duplicate
+  null_hooks failing_apply crashing_apply init_fails)
+set(_pyn_fixture_targets)
+foreach(kind ${PYN_FIXTURE_KINDS})
+  add_library(fixture_${kind} MODULE ${CMAKE_CURRENT_SOURCE_DIR}/limiters/fixture.c)
+  target_include_directories(fixture_${kind} PRIVATE ${PROJECT_SOURCE_DIR}/include)
+  target_compile_definitions(fixture_${kind} PRIVATE FIXTURE_KIND=${kind})
+  set_target_properties(fixture_${kind} PROPERTIES PREFIX ""
+    LIBRARY_OUTPUT_DIRECTORY ${PYN_FIXTURE_LIMITER_DIR})
+  list(APPEND _pyn_fixture_targets fixture_${kind})
+endforeach()
+
+function(pyn_add_limiter_unit_test name)
+  pyn_add_unit_test(${name} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/${name}.c
+    ${PYN_LIMITER_TEST_SOURCES} LIBS pyn_ltdl Threads::Threads ${ARGN}
+    LABELS limiters)
+  target_compile_definitions(${name} PRIVATE
+    PYN_FIXTURE_LIMITER_DIR="${PYN_FIXTURE_LIMITER_DIR}"
+    PYN_MODULE_DIR="${PYN_BUILD_MODULE_DIR}")
+  set_source_files_properties(${PYN_BUILTIN_LIMITER_SOURCES}
+    TARGET_DIRECTORY ${name} PROPERTIES COMPILE_DEFINITIONS PYN_LIMITER_BUILTIN)
+  if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${name} PRIVATE -Wno-format-truncation)
+  endif()
+  # Each test is its own process: the registry is process-global.
+  set_tests_properties(${name} PROPERTIES RUN_SERIAL TRUE)
+endfunction()
+
+pyn_add_limiter_unit_test(test-registry)
+add_dependencies(test-registry ${_pyn_fixture_targets})
+pyn_add_limiter_unit_test(test-limiter-builtins)
+
+# A plug-in built out of tree against only include/, then loaded by
+# test-registry (PYN_TEST_OOT_PLUGIN).
+set(_oot_build ${CMAKE_CURRENT_BINARY_DIR}/limiters/out_of_tree)
+add_test(NAME limiters-out-of-tree-build
+  COMMAND ${CMAKE_COMMAND} -E env --unset=CFLAGS
+    sh -c "rm -rf '${_oot_build}' && ${CMAKE_COMMAND} -S '${CMAKE_CURRENT_SOURCE_DIR}/limiters/out_of_tree' -B '${_oot_build}' -DCMAKE_C_COMPILER='${CMAKE_C_COMPILER}' -DPYN_INCLUDE_DIR='${PROJECT_SOURCE_DIR}/include' >/dev/null && ${CMAKE_COMMAND} --build '${_oot_build}'")
+set_tests_properties(limiters-out-of-tree-build PROPERTIES
+  FIXTURES_SETUP pyn_oot_limiter LABELS limiters TIMEOUT 120)
+set_tests_properties(test-registry PROPERTIES FIXTURES_REQUIRED pyn_oot_limiter
+  ENVIRONMENT "PYN_TEST_OOT_PLUGIN=${_oot_build}/oot_limiter.so;PYN_TEST_TIMEOUT_MULTIPLIER=${PYN_TEST_TIMEOUT_MULTIPLIER}")

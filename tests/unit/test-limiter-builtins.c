@@ -1,0 +1,551 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/unit/test-limiter-builtins.c - the built-in limiters driven
+ * through their hooks the way the engine drives them: setup in the
+ * parent, apply in a forked child, started/kill/classify/teardown.
+ * Each provider is chosen by calling probe() with it forced.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "plugins/registry.h"
+#include "unit.h"
+
+#define MiB (1024.0 * 1024.0)
+
+/* What the engine's harness would write into the shared page. */
+struct page {
+	int alloc_failed;
+	uint64_t alloc_failed_size;
+	uint64_t vm_hwm;
+	uint64_t rss_start;
+	pid_t pids[4];
+};
+
+static struct page *page;
+
+static const struct pyn_limiter *get(const char *name)
+{
+	struct pyn_error err;
+	const struct pyn__limiter_slot *s;
+
+	if (pyn__registry_init(&err) != 0)
+		return NULL;
+	s = pyn__registry_find(name, NULL);
+	return s ? s->limiter : NULL;
+}
+
+/* Choose a provider as the registry would with it forced; 1 if usable. */
+static int use_provider(const char *limiter, const char *provider)
+{
+	const struct pyn_limiter *l = get(limiter);
+	char chosen[32] = "", why[256] = "";
+
+	if (!l || l->probe(pyn__registry_host(), provider, chosen,
+			   sizeof(chosen), why, sizeof(why)) != 1) {
+		printf(" (skipped: %s %s unsupported here: %s)", limiter,
+		       provider, why);
+		return 0;
+	}
+	CU_ASSERT_STRING_EQUAL(chosen, provider);
+	return 1;
+}
+
+struct run {
+	struct pyn_limiter_request req;
+	char child_data[PYN_LIMITER_CHILD_DATA_MAX];
+	void *state;
+	int setup_ret;
+	int status;
+	struct rusage ru;
+	double wall, cpu;
+	unsigned leftover;
+	struct pyn_limiter_evidence ev;
+	struct pyn_limiter_verdict v;
+	char msg[PYN_LIMITER_MESSAGE_MAX];
+};
+
+static void request_init(struct run *r)
+{
+	static unsigned token = 1000;
+
+	memset(r, 0, sizeof(*r));
+	r->req.struct_size = sizeof(r->req);
+	r->req.test_id = "unit.test";
+	r->req.child_data = r->child_data;
+	r->req.child_data_size = sizeof(r->child_data);
+	r->req.terminate_child_processes = 1;
+	r->req.token = token++;
+}
+
+static uint64_t status_kb(const char *key)
+{
+	char buf[4096], *p;
+	FILE *f = fopen("/proc/self/status", "r");
+	size_t n;
+
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strstr(buf, key);
+	return p ? strtoull(p + strlen(key) + 1, NULL, 10) : 0;
+}
+
+/*
+ * setup, fork, apply + body in the child, started, wait, kill, classify.
+ * teardown is left to the caller (after its checks).
+ */
+static void drive(const struct pyn_limiter *l, struct run *r,
+		  void (*body)(void))
+{
+	struct timespec t0, t1;
+	pid_t pid;
+
+	r->setup_ret = l->setup(&r->req, &r->state, r->msg, sizeof(r->msg));
+	if (r->setup_ret != 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid = fork();
+	if (pid == 0) {
+		char m[PYN_LIMITER_MESSAGE_MAX];
+
+		setpgid(0, 0);
+		page->rss_start = status_kb("VmRSS:") * 1024;
+		if (l->apply && l->apply(r->child_data, r->req.child_data_size,
+					 m, sizeof(m)) != 0) {
+			fprintf(stderr, "apply: %s\n", m);
+			_exit(99);
+		}
+		body();
+		_exit(0);
+	}
+	setpgid(pid, pid);
+	if (l->started)
+		l->started(r->state, pid);
+	wait4(pid, &r->status, 0, &r->ru);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r->wall = (double)(t1.tv_sec - t0.tv_sec) +
+		  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	r->cpu = (double)r->ru.ru_utime.tv_sec + r->ru.ru_utime.tv_usec / 1e6 +
+		 (double)r->ru.ru_stime.tv_sec + r->ru.ru_stime.tv_usec / 1e6;
+	if (l->kill)
+		r->leftover = l->kill(r->state, pid);
+	r->ev.struct_size = sizeof(r->ev);
+	r->ev.wait_status = r->status;
+	r->ev.rusage = &r->ru;
+	r->ev.wall_time_s = r->wall;
+	r->ev.cpu_time_s = r->cpu;
+	r->ev.alloc_failed = page->alloc_failed;
+	r->ev.alloc_failed_size = page->alloc_failed_size;
+	r->ev.vm_hwm_bytes = page->vm_hwm;
+	r->ev.rss_at_start_bytes = page->rss_start;
+	r->ev.would_pass = WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0;
+	r->v.struct_size = sizeof(r->v);
+	r->v.cpu_time_s = -1;
+	r->v.peak_memory_bytes = -1;
+	if (l->classify)
+		l->classify(r->state, &r->ev, &r->v);
+}
+
+/* ---- wall_time ------------------------------------------------------- */
+
+static void test_wall_time(void)
+{
+	const struct pyn_limiter *l = get("wall_time");
+	struct pyn_limiter_verdict v;
+	struct pyn_limiter_evidence ev;
+	struct run r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	request_init(&r);
+	CU_ASSERT_EQUAL(l->setup(&r.req, &r.state, r.msg, sizeof(r.msg)), 1);
+	l->teardown(r.state);
+
+	request_init(&r);
+	r.req.wall_time_s = 0.5;
+	CU_ASSERT_EQUAL_FATAL(l->setup(&r.req, &r.state, r.msg, sizeof(r.msg)),
+			      0);
+	CU_ASSERT_DOUBLE_EQUAL(r.req.deadline_s, 0.5, 1e-9);
+	memset(&ev, 0, sizeof(ev));
+	memset(&v, 0, sizeof(v));
+	ev.struct_size = sizeof(ev);
+	ev.wait_status = SIGKILL;
+	ev.wall_time_s = 0.503;
+	ev.killed_by = PYN_KILL_DEADLINE;
+	ev.killer = "wall_time";
+	l->classify(r.state, &ev, &v);
+	CU_ASSERT_EQUAL(v.outcome, PYN_OUTCOME_WALL_TIMEOUT);
+	CU_ASSERT_STRING_EQUAL(v.message,
+			       "exceeded wall time limit 0.500 s (killed at 0.503 s)");
+	/* Another limiter's deadline, or none: not ours. */
+	ev.killer = "my_plugin";
+	l->classify(r.state, &ev, &v);
+	CU_ASSERT_EQUAL(v.outcome, PYN_OUTCOME_UNDECIDED);
+	ev.killer = "wall_time";
+	ev.killed_by = PYN_KILL_INTERRUPT;
+	l->classify(r.state, &ev, &v);
+	CU_ASSERT_EQUAL(v.outcome, PYN_OUTCOME_UNDECIDED);
+	l->teardown(r.state);
+}
+
+/* ---- cpu_time -------------------------------------------------------- */
+
+static void spin(void)
+{
+	volatile unsigned long x = 0;
+
+	for (;;)
+		x++;
+}
+
+static void test_cpu_time_timer(void)
+{
+	const struct pyn_limiter *l = get("cpu_time");
+	struct run r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	request_init(&r);
+	r.req.cpu_time_s = 0.3;
+	drive(l, &r, spin);
+	CU_ASSERT_EQUAL_FATAL(r.setup_ret, 0);
+	CU_ASSERT(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGXCPU);
+	CU_ASSERT(r.cpu >= 0.25 && r.cpu < 1.0);
+	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_CPU_TIMEOUT);
+	CU_ASSERT(strncmp(r.v.message,
+			  "exceeded CPU time limit 0.300 s (used ", 38) == 0);
+	printf("\n    %s", r.v.message);
+	l->teardown(r.state);
+}
+
+static void check_cpu_rlimits(void)
+{
+	struct rlimit rl;
+
+	getrlimit(RLIMIT_CPU, &rl);
+	/* limit 1.2 s: soft ceil(1.2)+1 = 3, hard 4 */
+	if (rl.rlim_cur != 3 || rl.rlim_max != 4)
+		_exit(10);
+	getrlimit(RLIMIT_CORE, &rl);
+	if (rl.rlim_cur != 0)
+		_exit(11);
+	_exit(0);
+}
+
+static void check_cpu_rlimits_loading(void)
+{
+	struct rlimit rl;
+
+	getrlimit(RLIMIT_CPU, &rl);
+	/* Loading: the soft limit only, the hard one untouched. */
+	if (rl.rlim_cur != 3 || rl.rlim_max != RLIM_INFINITY)
+		_exit(10);
+	_exit(0);
+}
+
+static void test_cpu_time_backstop(void)
+{
+	const struct pyn_limiter *l = get("cpu_time");
+	struct run r;
+
+	request_init(&r);
+	r.req.cpu_time_s = 1.2;
+	drive(l, &r, check_cpu_rlimits);
+	CU_ASSERT(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_UNDECIDED);
+	l->teardown(r.state);
+
+	request_init(&r);
+	r.req.cpu_time_s = 1.2;
+	r.req.loading = 1;
+	drive(l, &r, check_cpu_rlimits_loading);
+	CU_ASSERT(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+	l->teardown(r.state);
+
+	/* SIGKILL at the hard backstop (4 s): CPU within 10 % of it. */
+	request_init(&r);
+	r.req.cpu_time_s = 1.2;
+	CU_ASSERT_EQUAL_FATAL(l->setup(&r.req, &r.state, r.msg, sizeof(r.msg)),
+			      0);
+	memset(&r.ev, 0, sizeof(r.ev));
+	r.ev.struct_size = sizeof(r.ev);
+	r.ev.wait_status = SIGKILL;
+	r.ev.cpu_time_s = 3.7;
+	l->classify(r.state, &r.ev, &r.v);
+	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_CPU_TIMEOUT);
+	CU_ASSERT_STRING_EQUAL(r.v.message,
+			       "exceeded CPU time limit 1.200 s (used 3.700 s)");
+	r.ev.cpu_time_s = 1.0; /* an external SIGKILL */
+	l->classify(r.state, &r.ev, &r.v);
+	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_UNDECIDED);
+	l->teardown(r.state);
+}
+
+/* ---- memory ---------------------------------------------------------- */
+
+/*
+ * The memory fixture: allocate and touch 1 MiB blocks up to 256 MiB,
+ * recording a failed allocation as the engine's interposer would.
+ */
+static void eat_memory(void)
+{
+	size_t i;
+
+	for (i = 0; i < 256; i++) {
+		char *p = malloc(1 << 20);
+
+		if (!p) {
+			page->alloc_failed = 1;
+			page->alloc_failed_size = 1 << 20;
+			page->vm_hwm = status_kb("VmHWM:") * 1024;
+			_exit(1);
+		}
+		memset(p, 1, 1 << 20);
+		page->vm_hwm = status_kb("VmHWM:") * 1024;
+	}
+	_exit(0);
+}
+
+static void small_memory(void)
+{
+	char *p = malloc(8 << 20);
+
+	memset(p, 1, 8 << 20);
+	page->vm_hwm = status_kb("VmHWM:") * 1024;
+	free(p);
+}
+
+static void check_memory(const char *provider)
+{
+	const struct pyn_limiter *l = get("memory");
+	struct run r;
+	double peak;
+
+	memset(page, 0, sizeof(*page));
+	request_init(&r);
+	CU_ASSERT_EQUAL(l->setup(&r.req, &r.state, r.msg, sizeof(r.msg)), 1);
+	l->teardown(r.state);
+
+	request_init(&r);
+	r.req.memory_bytes = 64 << 20;
+	drive(l, &r, eat_memory);
+	CU_ASSERT_EQUAL_FATAL(r.setup_ret, 0);
+	peak = (double)r.v.peak_memory_bytes / MiB;
+	printf("\n    %s: status %#x, %s, peak %.1f MiB", provider, r.status,
+	       r.v.message, peak);
+	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_MEMORY_LIMIT);
+	CU_ASSERT(strncmp(r.v.message, "exceeded memory limit 64.0 MiB (",
+			  32) == 0);
+	/* The same fixture gives a similar peak under every provider. */
+	CU_ASSERT(peak > 48 && peak <= 64.5);
+	l->teardown(r.state);
+
+	/* Under the limit: a pass stays a pass, with its peak measured. */
+	memset(page, 0, sizeof(*page));
+	request_init(&r);
+	r.req.memory_bytes = 64 << 20;
+	drive(l, &r, small_memory);
+	CU_ASSERT(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_UNDECIDED);
+	peak = (double)r.v.peak_memory_bytes / MiB;
+	printf(", small test peak %.1f MiB", peak);
+	CU_ASSERT(peak >= 7.5 && peak < 20);
+	l->teardown(r.state);
+}
+
+static void test_memory_cgroup1(void)
+{
+	if (use_provider("memory", "cgroup1")) {
+		check_memory("cgroup1");
+		/* the OOM victim was SIGKILLed by the kernel */
+	}
+}
+
+static void test_memory_rlimit(void)
+{
+	if (use_provider("memory", "rlimit"))
+		check_memory("rlimit");
+}
+
+static void test_memory_cgroup2(void)
+{
+	if (use_provider("memory", "cgroup2"))
+		check_memory("cgroup2");
+}
+
+/* A pass with a failed allocation it handled stays a pass. */
+static void test_memory_alloc_failed_but_passed(void)
+{
+	const struct pyn_limiter *l = get("memory");
+	struct run r;
+
+	if (!use_provider("memory", "rlimit"))
+		return;
+	request_init(&r);
+	r.req.memory_bytes = 64 << 20;
+	CU_ASSERT_EQUAL_FATAL(l->setup(&r.req, &r.state, r.msg, sizeof(r.msg)),
+			      0);
+	memset(&r.ev, 0, sizeof(r.ev));
+	r.ev.struct_size = sizeof(r.ev);
+	r.ev.alloc_failed = 1;
+	r.ev.alloc_failed_size = 128 << 20;
+	r.ev.would_pass = 1;
+	r.v.struct_size = sizeof(r.v);
+	l->classify(r.state, &r.ev, &r.v);
+	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_UNDECIDED);
+	r.ev.would_pass = 0;
+	l->classify(r.state, &r.ev, &r.v);
+	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_MEMORY_LIMIT);
+	CU_ASSERT_STRING_EQUAL(r.v.message,
+			       "exceeded memory limit 64.0 MiB (allocation of 128.0 MiB failed)");
+	l->teardown(r.state);
+}
+
+/* ---- process_tree ---------------------------------------------------- */
+
+static bool gone(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	/* A zombie is gone too: it runs nothing (ours to reap). */
+	if (p && (p[2] == 'Z' || p[2] == 'X')) {
+		waitpid(pid, NULL, WNOHANG);
+		return true;
+	}
+	return false;
+}
+
+/* The test: a grandchild calls setsid() and double-forks a sleeper. */
+static void escape_tree(void)
+{
+	pid_t b = fork();
+
+	if (b == 0) {
+		setsid();
+		if (fork() == 0) {
+			page->pids[0] = getpid();
+			for (;;)
+				pause();
+		}
+		_exit(0);
+	}
+	waitpid(b, NULL, 0);
+	while (!page->pids[0])
+		usleep(1000);
+}
+
+static void sleep_with_child(void)
+{
+	if (fork() == 0) {
+		page->pids[1] = getpid();
+		for (;;)
+			pause();
+	}
+	for (;;)
+		pause();
+}
+
+static void check_tree(const char *provider)
+{
+	const struct pyn_limiter *l = get("process_tree");
+	struct run r;
+	pid_t pid;
+	int status;
+
+	memset(page, 0, sizeof(*page));
+	request_init(&r);
+	drive(l, &r, escape_tree);
+	CU_ASSERT_EQUAL_FATAL(r.setup_ret, 0);
+	CU_ASSERT(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+	CU_ASSERT(page->pids[0] > 0);
+	printf("\n    %s: %u leftover killed", provider, r.leftover);
+	CU_ASSERT_EQUAL(r.leftover, 1);
+	CU_ASSERT(gone(page->pids[0]));
+	l->teardown(r.state);
+
+	/* A deadline: kill() while the test runs ends it and its child. */
+	memset(page, 0, sizeof(*page));
+	request_init(&r);
+	CU_ASSERT_EQUAL_FATAL(l->setup(&r.req, &r.state, r.msg, sizeof(r.msg)),
+			      0);
+	pid = fork();
+	if (pid == 0) {
+		char m[PYN_LIMITER_MESSAGE_MAX];
+
+		setpgid(0, 0);
+		if (l->apply(r.child_data, r.req.child_data_size, m,
+			     sizeof(m)))
+			_exit(99);
+		sleep_with_child();
+	}
+	setpgid(pid, pid);
+	l->started(r.state, pid);
+	while (!page->pids[1])
+		usleep(1000);
+	r.leftover = l->kill(r.state, pid);
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	CU_ASSERT(r.leftover >= 1);
+	CU_ASSERT(l->kill(r.state, pid) == 0);
+	CU_ASSERT(gone(page->pids[1]));
+	l->teardown(r.state);
+}
+
+static void test_tree_cgroup2(void)
+{
+	if (use_provider("process_tree", "cgroup2"))
+		check_tree("cgroup2");
+}
+
+static void test_tree_subreaper(void)
+{
+	if (use_provider("process_tree", "subreaper"))
+		check_tree("subreaper");
+}
+
+static int suite_init(void)
+{
+	page = mmap(NULL, sizeof(*page), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	return page == MAP_FAILED;
+}
+
+static CU_TestInfo tests[] = {
+	{ "wall_time sets the deadline and claims it", test_wall_time },
+	{ "cpu_time timer ends a spinning test", test_cpu_time_timer },
+	{ "cpu_time backstop rlimits", test_cpu_time_backstop },
+	{ "memory cgroup1", test_memory_cgroup1 },
+	{ "memory rlimit", test_memory_rlimit },
+	{ "memory cgroup2", test_memory_cgroup2 },
+	{ "memory alloc failure in a passing test", test_memory_alloc_failed_but_passed },
+	{ "process_tree cgroup2", test_tree_cgroup2 },
+	{ "process_tree subreaper", test_tree_subreaper },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "limiters", suite_init, NULL, NULL, NULL, tests },
+	CU_SUITE_INFO_NULL,
+};
+
+PYN_UNIT_MAIN(suites)

@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/unit/test-registry.c - the plug-in host: built-ins, probing,
+ * forced providers, and every fixture plug-in accepted or refused with
+ * its exact message.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "plugins/loader.h"
+#include "plugins/registry.h"
+#include "unit.h"
+
+#define FIX(name) PYN_FIXTURE_LIMITER_DIR "/fixture_" name ".so"
+
+static int in_child(const char *name, const char *providers);
+
+static void test_builtins_in_order(void)
+{
+	static const char *const names[] = { "wall_time", "cpu_time",
+					     "memory", "process_tree" };
+	struct pyn_error err;
+	size_t i, idx;
+
+	CU_ASSERT_EQUAL_FATAL(pyn__registry_init(&err), 0);
+	CU_ASSERT_EQUAL(pyn__registry_init(&err), 0); /* once only */
+	CU_ASSERT_FATAL(pyn__registry_count() >= 4);
+	for (i = 0; i < 4; i++) {
+		const struct pyn__limiter_slot *s = pyn__registry_get(i);
+
+		CU_ASSERT_STRING_EQUAL(s->limiter->name, names[i]);
+		CU_ASSERT(s->builtin);
+		CU_ASSERT_STRING_EQUAL(s->path, "");
+		CU_ASSERT_PTR_EQUAL(pyn__registry_find(names[i], &idx), s);
+		CU_ASSERT_EQUAL(idx, i);
+		printf("\n    %-12s %s %s%s", s->limiter->name,
+		       s->supported ? "supported by" : "unsupported:",
+		       s->supported ? s->provider : "", s->why);
+	}
+	CU_ASSERT_PTR_NULL(pyn__registry_find("no_such", NULL));
+	CU_ASSERT_PTR_NULL(pyn__registry_get(pyn__registry_count()));
+	/* This machine (root, hybrid cgroups) supports all four. */
+	CU_ASSERT(pyn__registry_find("wall_time", NULL)->supported);
+	CU_ASSERT(pyn__registry_find("cpu_time", NULL)->supported);
+	CU_ASSERT(pyn__registry_find("process_tree", NULL)->supported);
+}
+
+static void test_host_table(void)
+{
+	const struct pyn_host *h = pyn__registry_host();
+	char want[32];
+
+	CU_ASSERT_EQUAL(h->abi_version, PYN_LIMITER_ABI_VERSION);
+	CU_ASSERT_EQUAL(h->struct_size, sizeof(struct pyn_host));
+	CU_ASSERT_STRING_EQUAL(h->version, "0.1.0");
+	snprintf(want, sizeof(want), "pyntest-%ld-", (long)getpid());
+	CU_ASSERT_STRING_EQUAL(h->cgroup_prefix, want);
+	CU_ASSERT_PTR_NULL(h->cgroup_parent("../etc"));
+	CU_ASSERT_PTR_NULL(h->cgroup_parent("no_such_controller"));
+	CU_ASSERT_STRING_NOT_EQUAL(pyn__registry_cgroup_why("no_such_controller"), "");
+}
+
+/* A run directory named after the runner, created once and reused. */
+static void test_cgroup_parent(void)
+{
+	const struct pyn_host *h = pyn__registry_host();
+	const char *u = h->cgroup_parent("unified");
+	const char *m = h->cgroup_parent("memory");
+	char suffix[32];
+
+	snprintf(suffix, sizeof(suffix), "/pyntest-%ld", (long)getpid());
+	printf("\n    unified: %s\n    memory: %s", u ? u : "(none)",
+	       m ? m : pyn__registry_cgroup_why("memory"));
+	if (!u || !m) {
+		printf(" (skipped: no writable cgroups here: %s)",
+		       pyn__registry_cgroup_why(u ? "memory" : "unified"));
+		return;
+	}
+	CU_ASSERT_PTR_EQUAL(h->cgroup_parent("unified"), u);
+	CU_ASSERT(strlen(u) > strlen(suffix) &&
+		  strcmp(u + strlen(u) - strlen(suffix), suffix) == 0);
+	CU_ASSERT(access(u, W_OK) == 0);
+	CU_ASSERT(access(m, W_OK) == 0);
+	CU_ASSERT(strncmp(m, "/sys/fs/cgroup/memory/", 22) == 0);
+}
+
+/* A stale run directory of a dead runner is removed at start. */
+static void test_stale_cgroup_removed(void)
+{
+	char base[4096], stale[4200];
+	const char *u = pyn__registry_host()->cgroup_parent("unified");
+	pid_t dead;
+
+	if (!u) {
+		printf(" (skipped: no cgroup v2 hierarchy)");
+		return;
+	}
+	/* A pid that surely is dead: a reaped child's. */
+	dead = fork();
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	snprintf(base, sizeof(base), "%s", u);
+	*strrchr(base, '/') = '\0';
+	snprintf(stale, sizeof(stale), "%s/pyntest-%ld", base, (long)dead);
+	CU_ASSERT_EQUAL_FATAL(mkdir(stale, 0755), 0);
+	strcat(stale, "/pyntest-1-7");
+	CU_ASSERT_EQUAL_FATAL(mkdir(stale, 0755), 0);
+	/* A fresh registry (new process) cleans the parent on first use. */
+	CU_ASSERT_EQUAL(in_child("fresh_unified", NULL), 0);
+	*strrchr(stale, '/') = '\0';
+	CU_ASSERT_NOT_EQUAL(access(stale, F_OK), 0);
+	if (access(stale, F_OK) == 0)
+		rmdir(stale);
+}
+
+static void expect_refused(const char *path, int code, const char *message)
+{
+	struct pyn_error err;
+	size_t before = pyn__registry_count();
+
+	memset(&err, 0, sizeof(err));
+	CU_ASSERT_EQUAL(pyn__registry_add_plugin(path, &err), code);
+	CU_ASSERT_STRING_EQUAL(err.message, message);
+	if (strcmp(err.message, message) != 0)
+		printf("\n    got:  %s\n    want: %s", err.message, message);
+	CU_ASSERT_EQUAL(pyn__registry_count(), before);
+}
+
+static void test_newer_abi_refused(void)
+{
+	expect_refused(FIX("newer_abi"), PYN_EABI,
+		       "plug-in '" FIX("newer_abi") "' limiter "
+		       "'fixture_newer_abi' was built for limiter ABI 2; "
+		       "this pyntest speaks ABI 1");
+}
+
+static void test_too_small_refused(void)
+{
+	char want[1024];
+
+	snprintf(want, sizeof(want),
+		 "plug-in '%s' limiter 'fixture_too_small' is too old: its "
+		 "struct pyn_limiter has %zu bytes, limiter ABI 1 needs at "
+		 "least %zu",
+		 FIX("too_small"), offsetof(struct pyn_limiter, teardown),
+		 offsetof(struct pyn_limiter, teardown) + sizeof(void *));
+	expect_refused(FIX("too_small"), PYN_EABI, want);
+}
+
+static void test_missing_entry_refused(void)
+{
+	expect_refused(FIX("no_entry"), PYN_ESYMBOL,
+		       "plug-in '" FIX("no_entry") "' has no entry point "
+		       "'pyn_limiter_init'");
+}
+
+static void test_duplicate_refused(void)
+{
+	expect_refused(FIX("duplicate"), PYN_EABI,
+		       "plug-in '" FIX("duplicate") "' limiter 'memory' "
+		       "version 0.9: a limiter of that name is already "
+		       "loaded from pyntest (built-in) (version 1.0)");
+}
+
+static void test_init_failure_refused(void)
+{
+	expect_refused(FIX("init_fails"), PYN_EABI,
+		       "plug-in '" FIX("init_fails") "' returned no limiter: "
+		       "fixture: refusing to start");
+}
+
+static void test_missing_file_refused(void)
+{
+	struct pyn_error err;
+
+	CU_ASSERT_EQUAL(pyn__registry_add_plugin(FIX("no_such_file"), &err),
+			PYN_ELOAD);
+	CU_ASSERT(strncmp(err.message, "cannot load plug-in '", 21) == 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "file not found"));
+	printf("\n    %s", err.message);
+}
+
+static void test_old_struct_loads(void)
+{
+	const struct pyn__limiter_slot *s;
+	struct pyn_error err;
+	size_t n = pyn__registry_count(), idx;
+
+	CU_ASSERT_EQUAL_FATAL(pyn__registry_add_plugin(FIX("old_struct"),
+						       &err), 0);
+	CU_ASSERT_EQUAL(pyn__registry_count(), n + 1);
+	s = pyn__registry_find("fixture_old_struct", &idx);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(idx, n);
+	CU_ASSERT(!s->builtin);
+	CU_ASSERT(s->supported);
+	CU_ASSERT(s->limiter->struct_size < sizeof(struct pyn_limiter));
+	CU_ASSERT(!PYN_LIMITER_HAS(s->limiter, providers));
+	CU_ASSERT_STRING_EQUAL(s->path, FIX("old_struct"));
+	/* The same file again: nothing happens. */
+	CU_ASSERT_EQUAL(pyn__registry_add_plugin(FIX("old_struct"), &err), 0);
+	CU_ASSERT_EQUAL(pyn__registry_count(), n + 1);
+	/* Extension optional, as for lt_dlopenext. */
+	CU_ASSERT_EQUAL(pyn__registry_add_plugin(
+				PYN_FIXTURE_LIMITER_DIR "/fixture_old_struct",
+				&err), 0);
+	CU_ASSERT_EQUAL(pyn__registry_count(), n + 1);
+}
+
+static void test_null_hooks_load(void)
+{
+	const struct pyn__limiter_slot *s;
+	struct pyn_error err;
+
+	CU_ASSERT_EQUAL_FATAL(pyn__registry_add_plugin(FIX("null_hooks"),
+						       &err), 0);
+	s = pyn__registry_find("fixture_null_hooks", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT(s->supported);
+	CU_ASSERT_PTR_NULL(s->limiter->setup);
+	CU_ASSERT_PTR_NULL(s->limiter->apply);
+}
+
+/* Run a fixture's apply() in a child the way the engine does. */
+static int apply_in_child(const char *name, char *msg, size_t msg_len)
+{
+	const struct pyn__limiter_slot *s = pyn__registry_find(name, NULL);
+	int fds[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (!s || pipe(fds) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char m[PYN_LIMITER_MESSAGE_MAX] = "";
+		int r = s->limiter->apply(NULL, 0, m, sizeof(m));
+
+		if (write(fds[1], m, strlen(m)) < 0)
+			_exit(3);
+		_exit(r == 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	n = read(fds[0], msg, msg_len - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+static void test_failing_and_crashing_apply(void)
+{
+	struct pyn_limiter_request req;
+	struct pyn_error err;
+	char msg[512];
+	void *state = (void *)1;
+	int status;
+
+	CU_ASSERT_EQUAL_FATAL(pyn__registry_add_plugin(FIX("failing_apply"),
+						       &err), 0);
+	CU_ASSERT_EQUAL_FATAL(pyn__registry_add_plugin(FIX("crashing_apply"),
+						       &err), 0);
+	memset(&req, 0, sizeof(req));
+	req.struct_size = sizeof(req);
+	req.configured = 1;
+	CU_ASSERT_EQUAL(pyn__registry_find("fixture_failing_apply", NULL)
+				->limiter->setup(&req, &state, msg, sizeof(msg)),
+			0);
+	status = apply_in_child("fixture_failing_apply", msg, sizeof(msg));
+	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	CU_ASSERT_STRING_EQUAL(msg, "fixture: apply refused on purpose");
+	status = apply_in_child("fixture_crashing_apply", msg, sizeof(msg));
+	CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+}
+
+static void test_out_of_tree_plugin(void)
+{
+	const char *path = getenv("PYN_TEST_OOT_PLUGIN");
+	const struct pyn__limiter_slot *s;
+	struct pyn_error err;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+	CU_ASSERT_EQUAL_FATAL(pyn__registry_add_plugin(path, &err), 0);
+	s = pyn__registry_find("oot_files", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT(s->supported);
+	CU_ASSERT_STRING_EQUAL(s->limiter->keys[0], "count");
+}
+
+/*
+ * Runs mode `name` in a fresh process: the registry is process-global and
+ * initialised once, so a fork would inherit this one.  The test program
+ * re-executes itself; child_mode() below runs the mode before main().
+ */
+static int in_child(const char *name, const char *providers)
+{
+	char *const argv[] = { "test-registry", NULL };
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		setenv("PYN_TEST_REGISTRY_MODE", name, 1);
+		if (providers)
+			setenv("PYNTEST_PROVIDERS", providers, 1);
+		else
+			unsetenv("PYNTEST_PROVIDERS");
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
+}
+
+static int fresh_unified(void)
+{
+	struct pyn_error err;
+
+	if (pyn__registry_init(&err) != 0)
+		return 2;
+	return pyn__registry_host()->cgroup_parent("unified") ? 0 : 3;
+}
+
+static int forced_from_env(void)
+{
+	const struct pyn__limiter_slot *m, *t;
+	struct pyn_error err;
+
+	if (pyn__registry_init(&err) != 0)
+		return 1;
+	m = pyn__registry_find("memory", NULL);
+	t = pyn__registry_find("process_tree", NULL);
+	printf("\n    forced: memory %s%s, process_tree %s%s", m->provider,
+	       m->why, t->provider, t->why);
+	/* rlimit is refused under a sanitizer: say so, and the reason. */
+	if (!m->supported && strstr(m->why, "sanitizer"))
+		return strcmp(t->provider, "subreaper") ? 2 : 0;
+	if (!m->supported || strcmp(m->provider, "rlimit") != 0)
+		return 3;
+	return strcmp(t->provider, "subreaper") ? 4 : 0;
+}
+
+static int forced_by_call(void)
+{
+	const struct pyn__limiter_slot *m;
+	struct pyn_error err;
+
+	if (pyn__registry_force("memory", "cgroup1", &err) != 0 ||
+	    pyn__registry_init(&err) != 0)
+		return 1;
+	m = pyn__registry_find("memory", NULL);
+	printf("\n    forced cgroup1: %s%s", m->provider, m->why);
+	if (!m->supported)
+		return strncmp(m->why, "cgroup1: ", 9) == 0 ? 0 : 2;
+	return strcmp(m->provider, "cgroup1") ? 3 : 0;
+}
+
+static int forced_unsupported(void)
+{
+	const struct pyn__limiter_slot *m;
+	struct pyn_error err;
+
+	if (pyn__registry_init(&err) != 0)
+		return 1;
+	m = pyn__registry_find("memory", NULL);
+	printf("\n    forced cgroup2: %s", m->supported ? m->provider : m->why);
+	/* The hybrid test machine has no v2 memory controller. */
+	if (m->supported)
+		return strcmp(m->provider, "cgroup2") ? 2 : 0;
+	return strncmp(m->why, "cgroup2: ", 9) == 0 && m->provider[0] == '\0' ?
+		       0 :
+		       3;
+}
+
+static int forced_unknown(void)
+{
+	const struct pyn__limiter_slot *m;
+	struct pyn_error err;
+
+	if (pyn__registry_init(&err) != 0)
+		return 1;
+	m = pyn__registry_find("memory", NULL);
+	if (m->supported)
+		return 2;
+	return strcmp(m->why, "unknown provider 'cgroup3' (known: cgroup2 "
+			      "cgroup1 rlimit)") ?
+		       3 :
+		       0;
+}
+
+static int forced_malformed(void)
+{
+	struct pyn_error err;
+
+	if (pyn__registry_init(&err) != PYN_EUSAGE)
+		return 1;
+	return strcmp(err.message, "invalid PYNTEST_PROVIDERS entry 'memory': "
+				   "expected LIMITER=PROVIDER") ?
+		       2 :
+		       0;
+}
+
+static void test_forced_providers(void)
+{
+	CU_ASSERT_EQUAL(in_child("forced_from_env",
+				 "memory=rlimit,process_tree=subreaper"), 0);
+	CU_ASSERT_EQUAL(in_child("forced_by_call", NULL), 0);
+	CU_ASSERT_EQUAL(in_child("forced_unsupported", "memory=cgroup2"), 0);
+	CU_ASSERT_EQUAL(in_child("forced_unknown", "memory=cgroup3"), 0);
+	CU_ASSERT_EQUAL(in_child("forced_malformed", "memory"), 0);
+	/* The modes really run: an unknown one fails. */
+	CU_ASSERT_EQUAL(in_child("no_such_mode", NULL), 101);
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void);
+} modes[] = {
+	{ "fresh_unified", fresh_unified },
+	{ "forced_from_env", forced_from_env },
+	{ "forced_by_call", forced_by_call },
+	{ "forced_unsupported", forced_unsupported },
+	{ "forced_unknown", forced_unknown },
+	{ "forced_malformed", forced_malformed },
+};
+
+__attribute__((constructor)) static void child_mode(void)
+{
+	const char *m = getenv("PYN_TEST_REGISTRY_MODE");
+	size_t i;
+	int ret = 101;
+
+	if (!m)
+		return;
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(modes[i].name, m) == 0)
+			ret = modes[i].fn();
+	fflush(stdout);
+	exit(ret);
+}
+
+static void test_resolve(void)
+{
+	char out[4096];
+
+	CU_ASSERT_EQUAL(pyn__module_resolve("fixture_old_struct",
+					    PYN_FIXTURE_LIMITER_DIR, NULL, out,
+					    sizeof(out)), 0);
+	CU_ASSERT_STRING_EQUAL(out, FIX("old_struct"));
+	CU_ASSERT_EQUAL(pyn__module_resolve("fixture_old_struct", "/nonexistent",
+					    NULL, out, sizeof(out)),
+			PYN_ENOTFOUND);
+	setenv("PYN_TEST_SEARCH", "/nonexistent:" PYN_FIXTURE_LIMITER_DIR, 1);
+	CU_ASSERT_EQUAL(pyn__module_resolve("fixture_null_hooks.so",
+					    "/nonexistent", "PYN_TEST_SEARCH",
+					    out, sizeof(out)), 0);
+	CU_ASSERT_STRING_EQUAL(out, FIX("null_hooks"));
+}
+
+static CU_TestInfo tests[] = {
+	{ "built-ins registered in order and probed", test_builtins_in_order },
+	{ "host table", test_host_table },
+	{ "cgroup run directories", test_cgroup_parent },
+	{ "stale run directory of a dead runner removed", test_stale_cgroup_removed },
+	{ "newer ABI refused", test_newer_abi_refused },
+	{ "struct too small refused", test_too_small_refused },
+	{ "missing entry point refused", test_missing_entry_refused },
+	{ "duplicate name refused", test_duplicate_refused },
+	{ "failing entry point refused", test_init_failure_refused },
+	{ "missing file refused", test_missing_file_refused },
+	{ "older struct size loads", test_old_struct_loads },
+	{ "NULL hooks load", test_null_hooks_load },
+	{ "failing and crashing apply", test_failing_and_crashing_apply },
+	{ "out-of-tree plug-in loads", test_out_of_tree_plugin },
+	{ "forced providers", test_forced_providers },
+	{ "module path resolution", test_resolve },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+	{ "registry", NULL, NULL, NULL, NULL, tests },
+	CU_SUITE_INFO_NULL,
+};
+
+PYN_UNIT_MAIN(suites)
