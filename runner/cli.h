@@ -86,6 +86,14 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		      bool *interrupted, struct pyn_error *err);
 void pyn__report_release(struct pyn__report *report);
 
+/*
+ * The plan's `enumerate` callback: list an imported CUnit suite's tests in
+ * a limited child (enumerate.c).
+ */
+int pyn__enumerate(void *user, const struct pyn_plan_source *src,
+		   struct pyn_plan_case **cases, size_t *n_cases,
+		   struct pyn_error *err);
+
 /* ---- the duration cache (schedule.c) ---- */
 
 /*

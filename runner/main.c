@@ -226,11 +226,10 @@ static void print_limiters(void)
 							sizeof(provides) - len,
 							"%s%s", len ? "," : "",
 							words[b]);
-		printf("%-16s %-24s %-12s %s%s%s\n", s->limiter->name,
+		printf("%-16s %-24s %-12s %s%s\n", s->limiter->name,
 		       provides[0] ? provides : "-",
 		       s->provider[0] ? s->provider : "-",
-		       s->supported ? "yes" : "no: ", s->supported ? "" : s->why,
-		       s->builtin ? "" : "");
+		       s->supported ? "yes" : "no: ", s->supported ? "" : s->why);
 		if (!s->builtin)
 			printf("%-16s   plug-in %s\n", "", s->path);
 	}
@@ -396,6 +395,7 @@ int main(int argc, char **argv)
 	popts.memory_bytes = cli.memory_bytes;
 	popts.retries = cli.retries;
 	popts.validate_option = validate_option;
+	popts.enumerate = pyn__enumerate;
 	ret = pyn_plan_build(&plan, manifests, n_loaded, &popts, &err);
 	if (ret) {
 		print_error(&err);
@@ -422,6 +422,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	if (!plan.n_tests)
+		fprintf(stderr, "pyntest: warning: no tests to run%s\n",
+			cli.n_filters || cli.shard_count ?
+				" (the filters and shard selected none)" :
+				"");
 	if (install_signals()) {
 		fprintf(stderr, "pyntest: error: cannot set up signals: %s\n",
 			strerror(errno));

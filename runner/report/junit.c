@@ -562,6 +562,8 @@ static void testsuite(struct out *o, const struct pyn__report *r,
 static int write_all(const struct pyn__report *r, struct out *o)
 {
 	struct tally all = { 0 };
+	const char **names;
+	size_t n_names = 0;
 	char stamp[32], host[256];
 	time_t when = (time_t)r->start_epoch_s;
 	struct tm tm;
@@ -582,8 +584,29 @@ static int write_all(const struct pyn__report *r, struct out *o)
 	if (o->flavor == PYN__JUNIT_DEFAULT)
 		printf_(o, " skipped=\"%zu\"", all.skipped);
 	printf_(o, " time=\"%.3f\">\n", r->duration_s > 0 ? r->duration_s : 0.0);
-	for (size_t s = 0; s < r->n_suites; s++)
-		testsuite(o, r, r->suites[s], stamp, host);
+	/*
+	 * Suites in order of their first test, from the entries themselves:
+	 * a test is never left out because its suite (say, an imported CUnit
+	 * suite's own name) is missing from the plan's list.
+	 */
+	names = calloc(r->n_entries ? r->n_entries : 1, sizeof(*names));
+	if (!names)
+		return ENOMEM;
+	for (size_t i = 0; i < r->n_entries; i++) {
+		const char *suite = r->entries[i].test->suite;
+		size_t k = n_names;
+
+		if (n_names && !strcmp(names[n_names - 1], suite))
+			continue;
+		for (k = 0; k < n_names; k++)
+			if (!strcmp(names[k], suite))
+				break;
+		if (k == n_names)
+			names[n_names++] = suite;
+	}
+	for (size_t k = 0; k < n_names; k++)
+		testsuite(o, r, names[k], stamp, host);
+	free(names);
 	puts_(o, "</testsuites>\n");
 	return o->error;
 }

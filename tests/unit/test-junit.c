@@ -430,6 +430,24 @@ static void test_atomic_write(void)
 	free(after);
 }
 
+/* Suites come from the tests: one missing from report.suites still shows. */
+static void test_suite_from_entries(void)
+{
+	char path[512];
+	char *xml;
+
+	reset();
+	add("arith", "a", PYN_OUTCOME_PASS, "");
+	add("imported", "b", PYN_OUTCOME_PASS, "");
+	add("arith", "c", PYN_OUTCOME_PASS, "");
+	xml = write_report("suites.xml", PYN__JUNIT_DEFAULT, path, sizeof(path));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<testsuite name=\"arith\" tests=\"2\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<testsuite name=\"imported\" tests=\"1\""));
+	CU_ASSERT(strstr(xml, "name=\"arith\"") < strstr(xml, "name=\"imported\""));
+	free(xml);
+}
+
 /* junitparser (Debian's python) reads the right counts and outcomes. */
 static void test_junitparser_reads_it(void)
 {
@@ -473,6 +491,7 @@ static CU_TestInfo junit_tests[] = {
 	{ "forbidden bytes are replaced", test_escaping },
 	{ "output is cut with a marker", test_output_cut },
 	{ "a failed write keeps the old report", test_atomic_write },
+	{ "suites come from the tests", test_suite_from_entries },
 	{ "junitparser reads it", test_junitparser_reads_it },
 	CU_TEST_INFO_NULL,
 };

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/enumerate.c - list the tests of an imported CUnit suite.
+ *
+ * The runner never runs test code (SPEC §7), and listing a CUnit suite
+ * means loading its library (constructors run) and, for `cunit_register`,
+ * calling its registration functions.  So the listing runs in a limited
+ * child, through the same engine as the tests, under the suite's limits,
+ * and hands the names back with pyn_return(): "suite\0test\0" pairs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <pyntest/test.h>
+
+#include "plugins/loader.h"
+#include "runner/cli.h"
+
+static void emit(FILE *f, const char *suite, const char *test)
+{
+	fputs(suite, f);
+	fputc('\0', f);
+	fputs(test, f);
+	fputc('\0', f);
+}
+
+/* In the child: load, list, pyn_return(); any failure is pyn_fail(). */
+static void list_child(void *arg)
+{
+	const struct pyn_plan_source *src = arg;
+	struct pyn__module *module;
+	struct pyn_error e;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (src->cwd && chdir(src->cwd))
+		pyn_fail(1, "cannot enter '%s': %s", src->cwd, strerror(errno));
+	for (size_t i = 0; i < src->n_env; i++) {
+		char *kv = strdup(src->env[i]);
+
+		if (kv)
+			putenv(kv); /* the child's environment keeps it */
+	}
+	if (!src->library)
+		pyn_fail(1, "listing a CUnit program's tests is not supported yet");
+	if (pyn__module_open(&module, src->library, &e))
+		pyn_fail(1, "%s", e.message);
+	f = open_memstream(&buf, &len);
+	if (!f)
+		pyn_fail(1, "out of memory");
+	if (src->cunit_info) {
+		CU_SuiteInfo *s = pyn__module_symbol(module, src->cunit_info);
+
+		if (!s)
+			pyn_fail(1, "symbol '%s' not found in '%s'",
+				 src->cunit_info, src->library);
+		for (; s->pName; s++)
+			for (CU_TestInfo *t = s->pTests; t && t->pName; t++)
+				emit(f, s->pName, t->pName);
+	}
+	if (src->n_cunit_register) {
+		/* CUnit comes with the library: use its registry. */
+		CU_ErrorCode (*init)(void) =
+			(CU_ErrorCode(*)(void))pyn__module_symbol(
+				module, "CU_initialize_registry");
+		CU_pTestRegistry (*get)(void) =
+			(CU_pTestRegistry(*)(void))pyn__module_symbol(
+				module, "CU_get_registry");
+
+		if (!init || !get)
+			pyn_fail(1, "'%s' does not link CUnit", src->library);
+		if (init() != CUE_SUCCESS)
+			pyn_fail(1, "cannot initialise the CUnit registry");
+		for (size_t i = 0; i < src->n_cunit_register; i++) {
+			void (*fn)(void) = (void (*)(void))pyn__module_symbol(
+				module, src->cunit_register[i]);
+
+			if (!fn)
+				pyn_fail(1, "symbol '%s' not found in '%s'",
+					 src->cunit_register[i], src->library);
+			fn();
+		}
+		for (CU_pSuite s = get()->pSuite; s; s = s->pNext)
+			for (CU_pTest t = s->pTest; t; t = t->pNext)
+				emit(f, s->pName, t->pName);
+	}
+	if (fclose(f) || pyn_return(buf, len))
+		pyn_fail(1, "cannot hand the test list back");
+	free(buf);
+}
+
+int pyn__enumerate(void *user, const struct pyn_plan_source *src,
+		   struct pyn_plan_case **cases, size_t *n_cases,
+		   struct pyn_error *err)
+{
+	struct pyn_limits limits = PYN_LIMITS_INIT;
+	struct pyn_plan_case *out = NULL;
+	struct pyn_result res;
+	size_t n = 0, cap = 0;
+	const char *p, *end;
+	int ret = 0;
+
+	(void)user;
+	*cases = NULL;
+	*n_cases = 0;
+	if (src->limits)
+		limits = *src->limits;
+	limits.isolation = PYN_ISOLATION_FORK;
+	ret = pyn_call(list_child, (void *)src, &limits, &res, err);
+	if (ret)
+		return ret;
+	if (res.outcome != PYN_OUTCOME_PASS) {
+		ret = pyn_error_set(err, PYN_EMANIFEST, NULL, 0, 0, "%s: %s",
+				    pyn__outcome_word(res.outcome),
+				    res.message[0] ? res.message : "no message");
+		goto out;
+	}
+	p = res.data;
+	end = p ? p + res.size : p;
+	while (p && p < end) {
+		const char *suite = p, *test;
+
+		test = memchr(suite, '\0', (size_t)(end - suite));
+		if (!test++ || test >= end || !memchr(test, '\0', (size_t)(end - test)))
+			break;
+		p = test + strlen(test) + 1;
+		if (n == cap) {
+			struct pyn_plan_case *q;
+
+			cap = cap ? 2 * cap : 32;
+			q = realloc(out, cap * sizeof(*q));
+			if (!q) {
+				ret = PYN_ENOMEM;
+				goto out;
+			}
+			out = q;
+		}
+		out[n].suite = strdup(suite);
+		out[n].test = strdup(test);
+		n++;
+		if (!out[n - 1].suite || !out[n - 1].test) {
+			ret = PYN_ENOMEM;
+			goto out;
+		}
+	}
+	*cases = out;
+	*n_cases = n;
+	out = NULL;
+out:
+	if (out) {
+		for (size_t i = 0; i < n; i++) {
+			free(out[i].suite);
+			free(out[i].test);
+		}
+		free(out);
+	}
+	pyn_result_release(&res);
+	return ret;
+}
