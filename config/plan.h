@@ -52,6 +52,18 @@ struct pyn_plan_test {
 	char *manifest;   /* the manifest that declared it */
 	char *file;       /* source of the test entry (manifest) */
 	unsigned line;    /* its line, 0: unknown */
+	/* Added by config: */
+	unsigned column;  /* its column, 0: unknown */
+	bool skip;        /* `skip:` set: report skipped, do not run */
+	char *skip_reason; /* NULL: none given */
+	/*
+	 * `program:` suites (SPEC §2): the resolved absolute path of the
+	 * CUnit test program and its arguments; task.library is NULL then.
+	 * NULL/0 for library suites.
+	 */
+	char *program;
+	char **args;
+	size_t n_args;
 };
 
 struct pyn_plan {
@@ -61,6 +73,33 @@ struct pyn_plan {
 	char **suites;
 	char **plugins;   /* resolved plug-in paths, in load order */
 	size_t n_plugins;
+	/* Added by config: where every string above lives (private). */
+	struct pyn__plan_arena *arena;
+};
+
+/*
+ * A CUnit test found by the `enumerate` callback: its registered suite
+ * and test names, each allocated with malloc.  The plan takes ownership.
+ */
+struct pyn_plan_case {
+	char *suite;
+	char *test;
+};
+
+/* An imported suite (`cunit:`, `cunit_register:` or `program:`). */
+struct pyn_plan_source {
+	const char *suite;       /* the manifest's suite name */
+	const char *library;     /* resolved absolute path, or NULL */
+	const char *cunit_info;  /* `cunit:` CU_SuiteInfo[] symbol, or NULL */
+	const char *const *cunit_register; /* `cunit_register:` functions */
+	size_t n_cunit_register;
+	const char *program;     /* resolved absolute path, or NULL */
+	const char *const *args; /* program arguments */
+	size_t n_args;
+	const char *cwd;         /* resolved absolute path, or NULL */
+	const char *const *env;  /* "NAME=VALUE" */
+	size_t n_env;
+	const struct pyn_limits *limits; /* the suite's own limits */
 };
 
 /* Options from the command line that shape the plan. */
@@ -74,10 +113,32 @@ struct pyn_plan_options {
 	double cpu_time_s;      /* --cpu-time */
 	uint64_t memory_bytes;  /* --memory */
 	int retries;            /* --retries, -1: none given */
+	/* Added by config (all may be NULL; zero-initialise the struct): */
+	/*
+	 * Check one limiter option from the manifest.  Called once per
+	 * limiter named under `limiters:` with opt == NULL (to check the
+	 * name: fail for an unknown limiter, naming it), then once for each
+	 * of its options.  Returns 0, or non-zero with `err` filled; the plan
+	 * adds the option's FILE:LINE:COLUMN when `err->line` is 0.  NULL:
+	 * options are taken unchecked.
+	 */
+	int (*validate_option)(void *user, const char *limiter,
+			       const struct pyn_limiter_option *opt,
+			       struct pyn_error *err);
+	/*
+	 * List the tests of an imported suite by running its code in a child.
+	 * Returns 0 with a malloc'ed array of malloc'ed names (the plan
+	 * frees them), or non-zero with `err` filled.  NULL: such suites are
+	 * an error ("needs the runner").
+	 */
+	int (*enumerate)(void *user, const struct pyn_plan_source *source,
+			 struct pyn_plan_case **cases, size_t *n_cases,
+			 struct pyn_error *err);
+	void *user; /* handed to both callbacks */
 };
 
 /*
- * Build the plan from manifests already loaded.  Reports every user
+ * Build the plan from manifests already loaded (`options` may be NULL).  Reports every user
  * mistake (missing library, missing symbol, bad plug-in, ...) in `err`
  * with the manifest's FILE:LINE:COLUMN and returns PYN_EMANIFEST.
  */

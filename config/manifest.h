@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config/manifest.h - a manifest (SPEC §1), read and validated.
+ *
+ * pyn_manifest_load() reads the YAML with libyaml into a node tree that
+ * keeps every node's line and column, then validates it into the plain
+ * structs below.  Nothing here touches the file system beyond reading the
+ * manifest: libraries, symbols and plug-ins are checked by the plan
+ * (config/plan.h), which needs the locations kept here.
+ *
+ * Errors: the first mistake found is reported (PYN_ESYNTAX for malformed
+ * YAML, PYN_EMANIFEST for everything else, PYN_EIO when the file cannot be
+ * read, PYN_ENOMEM), with `err->file` the path as given by the caller and
+ * line/column (1-based) of the offending node.
+ */
+#ifndef PYN_CONFIG_MANIFEST_H
+#define PYN_CONFIG_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pyntest/pyntest.h>
+
+#include "config/plan.h"
+
+/* Where a node was in the manifest, 1-based; 0: unknown. */
+struct pyn_loc {
+	unsigned line;
+	unsigned column;
+};
+
+enum pyn_setting_state {
+	PYN_SETTING_UNSET = 0, /* not given: inherit */
+	PYN_SETTING_SET = 1,   /* given: the value below */
+	PYN_SETTING_NONE = 2,  /* null/none: remove what is inherited */
+};
+
+/* One inheritable setting: which member holds the value depends on the key. */
+struct pyn_setting {
+	enum pyn_setting_state state;
+	struct pyn_loc loc;
+	double seconds;  /* wall_time, cpu_time */
+	uint64_t bytes;  /* memory, output_limit */
+	long number;     /* retries; isolation (enum pyn_isolation) */
+	bool flag;       /* terminate_child_processes, skip */
+	char *text;      /* skip reason (owned), or NULL */
+	struct pyn_expect expect; /* expect */
+};
+
+/* `limiters: {NAME: {KEY: VALUE}}` for one limiter (NAME: null removes it). */
+struct pyn_limiter_config {
+	char *name;
+	struct pyn_loc loc;
+	bool removed;                      /* NAME: null */
+	struct pyn_limiter_option *options; /* strings owned here */
+	size_t n_options;
+};
+
+/* The keys every level (defaults, suite, test, override) may set. */
+struct pyn_settings {
+	struct pyn_setting wall_time;
+	struct pyn_setting cpu_time;
+	struct pyn_setting memory;
+	struct pyn_setting output_limit;
+	struct pyn_setting isolation;
+	struct pyn_setting terminate_child_processes;
+	struct pyn_setting retries;
+	struct pyn_setting expect;
+	struct pyn_setting skip; /* tests and overrides only */
+	struct pyn_limiter_config *limiters;
+	size_t n_limiters;
+};
+
+struct pyn_manifest_test {
+	char *name;
+	struct pyn_loc loc;       /* of the entry (name, or the mapping) */
+	char *function;           /* defaults to name */
+	struct pyn_loc function_loc;
+	struct pyn_settings settings;
+};
+
+struct pyn_manifest_override {
+	char *match;              /* glob on test ids */
+	struct pyn_loc loc;
+	struct pyn_settings settings;
+};
+
+struct pyn_manifest_suite {
+	char *name;
+	struct pyn_loc loc;       /* of the name value */
+	struct pyn_loc entry_loc; /* of the suite's mapping */
+	char *library;            /* as written, or NULL */
+	struct pyn_loc library_loc;
+	char *setup, *teardown;
+	struct pyn_loc setup_loc, teardown_loc;
+	struct pyn_manifest_test *tests;
+	size_t n_tests;
+	char *discover;           /* glob, or NULL */
+	struct pyn_loc discover_loc;
+	char *cunit;              /* CU_SuiteInfo[] symbol, or NULL */
+	struct pyn_loc cunit_loc;
+	char **cunit_register;    /* registration functions */
+	struct pyn_loc *cunit_register_locs;
+	size_t n_cunit_register;
+	char *program;            /* as written, or NULL */
+	struct pyn_loc program_loc;
+	char **args;
+	size_t n_args;
+	bool has_args;
+	char *cwd;                /* as written, or NULL */
+	struct pyn_loc cwd_loc;
+	char **env;               /* "NAME=VALUE" */
+	size_t n_env;
+	struct pyn_manifest_override *overrides;
+	size_t n_overrides;
+	struct pyn_settings settings;
+};
+
+struct pyn_manifest {
+	char *path;     /* as given to the loader (for messages) */
+	char *dir;      /* the folder relative paths start from */
+	int version;    /* 1 */
+	struct pyn_settings defaults;
+	char **plugins; /* as written */
+	struct pyn_loc *plugin_locs;
+	size_t n_plugins;
+	struct pyn_manifest_suite *suites;
+	size_t n_suites;
+};
+
+/*
+ * Read and validate the manifest at `path`.  On success *manifest is a new
+ * manifest (free with pyn_manifest_free); on failure it is NULL and `err`
+ * says what and where.
+ */
+int pyn_manifest_load(struct pyn_manifest **manifest, const char *path,
+		      struct pyn_error *err);
+
+/*
+ * The same for `len` bytes at `data`, reported under the name `path`;
+ * relative paths in it start from `dir` (NULL: the folder of `path`).
+ */
+int pyn_manifest_load_buffer(struct pyn_manifest **manifest,
+			     const char *data, size_t len, const char *path,
+			     const char *dir, struct pyn_error *err);
+
+/* Free a manifest; accepts NULL. */
+void pyn_manifest_free(struct pyn_manifest *manifest);
+
+/* Levenshtein distance, capped at `cap` + 1 (for did-you-mean). */
+unsigned pyn__edit_distance(const char *a, const char *b, unsigned cap);
+
+/* Parse a signal name ("SIGSEGV", "SEGV") or number; -1 when unknown. */
+int pyn__signal_parse(const char *text);
+/* "SIGSEGV", or NULL for an unknown number. */
+const char *pyn__signal_name(int sig);
+/* The outcome called `name`, or PYN_OUTCOME_UNDECIDED. */
+enum pyn_outcome pyn__outcome_from_name(const char *name);
+const char *pyn__outcome_to_name(enum pyn_outcome outcome);
+
+#endif /* PYN_CONFIG_MANIFEST_H */
