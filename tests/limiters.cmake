@@ -53,3 +53,6 @@ set_tests_properties(limiters-out-of-tree-build PROPERTIES
   FIXTURES_SETUP pyn_oot_limiter LABELS limiters TIMEOUT 120)
 set_tests_properties(test-registry PROPERTIES FIXTURES_REQUIRED pyn_oot_limiter
   ENVIRONMENT "PYN_TEST_OOT_PLUGIN=${_oot_build}/oot_limiter.so;PYN_TEST_TIMEOUT_MULTIPLIER=${PYN_TEST_TIMEOUT_MULTIPLIER}")
+
+pyn_add_limiter_unit_test(test-limiter-examples)
+add_dependencies(test-limiter-examples max_files max_procs no_network max_file_size)

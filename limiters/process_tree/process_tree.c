@@ -68,7 +68,23 @@ struct tree_state {
 	pid_t pid;
 	unsigned long long start_ticks; /* of the test's process */
 	char dir[PATH_MAX];
+	/* Killed by an earlier kill(): not counted twice while dying. */
+	pid_t counted[256];
+	size_t n_counted;
 };
+
+/* Count `pid` once per test; returns 1 when it was not counted yet. */
+static unsigned count_once(struct tree_state *s, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_counted; i++)
+		if (s->counted[i] == pid)
+			return 0;
+	if (s->n_counted < sizeof(s->counted) / sizeof(s->counted[0]))
+		s->counted[s->n_counted++] = pid;
+	return 1;
+}
 
 static void live_set(pid_t old, pid_t pid)
 {
@@ -298,7 +314,7 @@ static unsigned subreaper_kill(struct tree_state *s)
 		n = descendants_of(s->pid, list, 0, KILLED_MAX);
 		for (i = 0; i < n; i++) {
 			if (is_running(list[i]))
-				count++;
+				count += count_once(s, list[i]);
 			kill(list[i], SIGKILL);
 		}
 	}
@@ -324,11 +340,11 @@ static unsigned subreaper_kill(struct tree_state *s)
 				size_t m = descendants_of(c, sub, 0, 256), j;
 
 				if (!ours)
-					count++;
+					count += count_once(s, c);
 				kill(c, SIGKILL);
 				for (j = 0; j < m; j++) {
 					if (is_running(sub[j]))
-						count++;
+						count += count_once(s, sub[j]);
 					kill(sub[j], SIGKILL);
 					if (n_killed < KILLED_MAX)
 						killed[n_killed++] = sub[j];
