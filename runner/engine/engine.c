@@ -576,6 +576,21 @@ static int start(struct pyn_engine *e, struct job *job)
 			goto out;
 		}
 	}
+	job->t_start = now_s();
+	if (job->isolation == PYN_ISOLATION_FORKSERVER) {
+		job->pid = pyn__servers_start(e->servers, e, job->page,
+					      job->page_fd, job->result_fd,
+					      outp[1], errp[1], &job->limits,
+					      job->host_error,
+					      sizeof(job->host_error));
+		/* A server's loading is not the test's time. */
+		job->t_start = now_s();
+		if (job->pid < 0)
+			goto out;
+		/* No server for this library: the test loads it itself. */
+		if (job->pid == 0)
+			job->isolation = PYN_ISOLATION_SPAWN;
+	}
 	if (job->isolation == PYN_ISOLATION_SPAWN) {
 		argv = worker_argv(e, "--run", NULL, 0);
 		if (!argv) {
@@ -584,16 +599,7 @@ static int start(struct pyn_engine *e, struct job *job)
 			goto out;
 		}
 	}
-	job->t_start = now_s();
-	if (job->isolation == PYN_ISOLATION_FORKSERVER) {
-		job->pid = pyn__servers_start(e->servers, e, job->page,
-					      job->page_fd, job->result_fd,
-					      outp[1], errp[1], &job->limits,
-					      job->host_error,
-					      sizeof(job->host_error));
-		if (job->pid <= 0)
-			goto out;
-	} else {
+	if (job->isolation != PYN_ISOLATION_FORKSERVER) {
 		job->pid = fork();
 		if (job->pid < 0) {
 			snprintf(job->host_error, sizeof(job->host_error),
@@ -605,8 +611,8 @@ static int start(struct pyn_engine *e, struct job *job)
 				spawn_child(job, argv, parent, outp[1], errp[1]);
 			fork_child(job, parent, outp[1], errp[1]);
 		}
-		setpgid(job->pid, job->pid);
 	}
+	setpgid(job->pid, job->pid);
 	job->pidfd = (int)syscall(SYS_pidfd_open, job->pid, 0);
 	if (job->pidfd < 0) {
 		/* Cannot watch it: kill it, and say why. */

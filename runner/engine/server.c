@@ -1,24 +1,272 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * runner/engine/server.c - fork servers (parent side).
+ * runner/engine/server.c - fork servers, the runner's side.
+ *
+ * One `pyntest-worker --server` per library, started for the first test
+ * of that library under that test's limits in loading mode
+ * (request.loading = 1).  It loads the library once and then, per test,
+ * receives the job page, the result memfd and the output pipes over a
+ * SOCK_SEQPACKET socket (SCM_RIGHTS) and clones the test's child with
+ * CLONE_PARENT: the runner is the parent of every test process, so the
+ * engine watches and reaps it exactly as in fork mode.
+ *
+ * A server that cannot load its library (crash, hang, memory, load
+ * error) is not retried: its tests run in spawn mode, where each one
+ * loads the library itself under its own limits and so gets the same
+ * outcome, "... while loading library 'x'".
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <plugins/registry.h>
+
+#include "engine.h"
 #include "server.h"
 
-struct pyn__servers {
-	int unused;
+struct loading_lim {
+	const struct pyn__limiter_slot *slot;
+	void *state;
+	int active;
 };
+
+/*
+ * A server keeps its loading limiters until it stops: their state (a
+ * cgroup the server joined, say) lives as long as the server.
+ */
+struct server {
+	struct server *next;
+	struct loading_lim ll[PYN__LIMITERS_MAX];
+	size_t n_ll;
+	char *library;
+	pid_t pid;
+	int sock;
+	int failed;
+};
+
+struct pyn__servers {
+	struct server *list;
+};
+
+static void loading_teardown(struct loading_lim *ll, size_t n, pid_t pid,
+			     int kill_it);
 
 struct pyn__servers *pyn__servers_new(void)
 {
-	return NULL;
+	return calloc(1, sizeof(struct pyn__servers));
+}
+
+static void server_stop(struct server *s)
+{
+	if (s->sock >= 0) {
+		close(s->sock);
+		s->sock = -1;
+	}
+	if (s->pid > 0) {
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, NULL, __WALL);
+	}
+	loading_teardown(s->ll, s->n_ll, s->pid, s->pid > 0);
+	s->n_ll = 0;
+	s->pid = 0;
 }
 
 void pyn__servers_free(struct pyn__servers *servers)
 {
+	struct server *s, *next;
+
+	if (!servers)
+		return;
+	for (s = servers->list; s; s = next) {
+		next = s->next;
+		server_stop(s);
+		free(s->library);
+		free(s);
+	}
 	free(servers);
+}
+
+/*
+ * setup() of every limiter in loading mode into `page`; returns the
+ * earliest deadline (0: none).  Failures just leave the limiter out: a
+ * limit the server cannot take is still applied to each test.
+ */
+static double loading_setup(struct pyn__page *page,
+			    const struct pyn_limits *limits,
+			    struct loading_lim *ll, size_t *n_ll)
+{
+	struct pyn_limiter_request req;
+	const struct pyn__limiter_slot *slot;
+	struct pyn__page_limiter *pl;
+	char msg[PYN_LIMITER_MESSAGE_MAX];
+	size_t i, n = pyn__registry_count();
+	double deadline = 0;
+	static unsigned token = 0x40000000u;
+
+	*n_ll = 0;
+	for (i = 0; i < n && *n_ll < PYN__LIMITERS_MAX; i++) {
+		slot = pyn__registry_get(i);
+		if (!slot || !slot->supported || !slot->limiter ||
+		    !slot->limiter->setup)
+			continue;
+		pl = &page->limiters[page->n_limiters];
+		memset(&req, 0, sizeof(req));
+		req.struct_size = sizeof(req);
+		req.test_id = "(fork server)";
+		req.wall_time_s = limits->wall_time_s > 0 ? limits->wall_time_s : 0;
+		req.cpu_time_s = limits->cpu_time_s > 0 ? limits->cpu_time_s : 0;
+		req.memory_bytes = limits->memory_bytes;
+		req.terminate_child_processes = limits->terminate_child_processes;
+		req.child_data = pl->data;
+		req.child_data_size = sizeof(pl->data);
+		req.loading = 1;
+		req.token = ++token;
+		ll[*n_ll].slot = slot;
+		ll[*n_ll].state = NULL;
+		ll[*n_ll].active = slot->limiter->setup(&req, &ll[*n_ll].state,
+							msg, sizeof(msg)) == 0;
+		if (ll[*n_ll].active) {
+			pl->index = (int32_t)i;
+			pl->size = (uint32_t)(req.child_data_size > sizeof(pl->data) ?
+						      sizeof(pl->data) :
+						      req.child_data_size);
+			page->n_limiters++;
+			if (req.deadline_s > 0 &&
+			    (!deadline || req.deadline_s < deadline))
+				deadline = req.deadline_s;
+		}
+		(*n_ll)++;
+	}
+	if (limits->wall_time_s > 0 &&
+	    (!deadline || limits->wall_time_s < deadline))
+		deadline = limits->wall_time_s;
+	return deadline;
+}
+
+static void loading_teardown(struct loading_lim *ll, size_t n, pid_t pid,
+			     int kill_it)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (kill_it && ll[i].active && ll[i].slot->limiter->kill)
+			ll[i].slot->limiter->kill(ll[i].state, pid);
+		if (ll[i].slot->limiter->teardown)
+			ll[i].slot->limiter->teardown(ll[i].active ? ll[i].state :
+								     NULL);
+	}
+}
+
+static __attribute__((noreturn)) void server_child(char **argv, int page_fd,
+						   int sock)
+{
+	int pfd, sfd, devnull;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	setpgid(0, 0);
+	pfd = fcntl(page_fd, F_DUPFD, 10);
+	sfd = fcntl(sock, F_DUPFD, 10);
+	if (pfd < 0 || sfd < 0 || dup2(pfd, 3) < 0 || dup2(sfd, 4) < 0)
+		_exit(127);
+	devnull = open("/dev/null", O_RDONLY);
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		close(devnull);
+	}
+	syscall(SYS_close_range, 5, ~0U, 0);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+/* Wait for the server's ready byte; 0 ready, -1 dead or too slow. */
+static int wait_ready(struct server *s, double timeout_s)
+{
+	struct pollfd pfd = { s->sock, POLLIN, 0 };
+	int ms = timeout_s > 0 ? (int)(timeout_s * 1000) + 1 : -1;
+	char c = 0;
+	ssize_t n;
+	int rc;
+
+	do
+		rc = poll(&pfd, 1, ms);
+	while (rc < 0 && errno == EINTR);
+	if (rc <= 0)
+		return -1;
+	n = recv(s->sock, &c, 1, 0);
+	return n == 1 && c == 'R' ? 0 : -1;
+}
+
+static struct server *server_new(struct pyn__servers *servers,
+				 struct pyn_engine *e, const char *library,
+				 const struct pyn_limits *limits)
+{
+	struct pyn__page *page = NULL;
+	struct pyn_task task;
+	struct server *s;
+	int sv[2] = { -1, -1 }, page_fd = -1;
+	char **argv = NULL;
+	double deadline;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->sock = -1;
+	s->library = strdup(library);
+	s->next = servers->list;
+	servers->list = s;
+	s->failed = 1;
+	if (!s->library)
+		return s;
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_SYMBOL;
+	task.name = "(fork server)";
+	task.library = library;
+	if (pyn__page_new(&page, &page_fd, NULL) != 0)
+		return s;
+	if (pyn__page_set_task(page, &task, NULL) != 0)
+		goto out;
+	page->loading = 1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		goto out;
+	argv = pyn__worker_argv(e, "--server", NULL, 0);
+	if (!argv)
+		goto out;
+	deadline = loading_setup(page, limits, s->ll, &s->n_ll);
+	s->pid = fork();
+	if (s->pid < 0) {
+		s->pid = 0;
+		server_stop(s);
+		goto out;
+	}
+	if (s->pid == 0)
+		server_child(argv, page_fd, sv[1]);
+	close(sv[1]);
+	sv[1] = -1;
+	s->sock = sv[0];
+	sv[0] = -1;
+	if (wait_ready(s, deadline) == 0)
+		s->failed = 0;
+	else
+		server_stop(s);
+out:
+	free(argv);
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	pyn__page_unmap(page);
+	close(page_fd);
+	return s;
 }
 
 pid_t pyn__servers_start(struct pyn__servers *servers, struct pyn_engine *e,
@@ -27,14 +275,69 @@ pid_t pyn__servers_start(struct pyn__servers *servers, struct pyn_engine *e,
 			 const struct pyn_limits *limits, char *why,
 			 size_t why_len)
 {
-	(void)servers;
-	(void)e;
-	(void)page;
-	(void)page_fd;
-	(void)result_fd;
-	(void)out_fd;
-	(void)err_fd;
-	(void)limits;
-	snprintf(why, why_len, "fork servers are not available");
-	return -1;
+	const char *library = pyn__page_str(page, page->task.library);
+	struct pyn__server_request req;
+	struct pyn__server_reply reply;
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg;
+	struct cmsghdr *cm;
+	struct iovec iov;
+	struct server *s;
+	int fds[4], nfds = 0;
+	ssize_t n;
+
+	(void)why;
+	(void)why_len;
+	if (!servers || !library)
+		return 0;
+	for (s = servers->list; s; s = s->next)
+		if (strcmp(s->library, library) == 0)
+			break;
+	if (!s)
+		s = server_new(servers, e, library, limits);
+	if (!s || s->failed)
+		return 0;
+
+	memset(&req, 0, sizeof(req));
+	req.magic = PYN__PAGE_MAGIC;
+	fds[nfds++] = page_fd;
+	fds[nfds++] = result_fd;
+	if (out_fd >= 0 && err_fd >= 0) {
+		fds[nfds++] = out_fd;
+		fds[nfds++] = err_fd;
+		req.has_out = req.has_err = 1;
+	}
+	req.n_fds = (uint32_t)nfds;
+	memset(&msg, 0, sizeof(msg));
+	memset(&u, 0, sizeof(u));
+	iov.iov_base = &req;
+	iov.iov_len = sizeof(req);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = u.buf;
+	msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, (size_t)nfds * sizeof(int));
+	do
+		n = sendmsg(s->sock, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(req))
+		goto dead;
+	do
+		n = recv(s->sock, &reply, sizeof(reply), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(reply) || reply.pid <= 0)
+		goto dead;
+	return reply.pid;
+dead:
+	/* The server died under us: its tests go on in spawn mode. */
+	server_stop(s);
+	s->failed = 1;
+	return 0;
 }

@@ -164,3 +164,19 @@ void fx_return(void)
 
 	pyn_return(msg, sizeof(msg));
 }
+
+/* Who loaded the library, who runs the test, and its parent. */
+FX void fx_pids(void);
+static pid_t loader_pid;
+
+__attribute__((constructor)) static void remember_loader(void)
+{
+	loader_pid = getpid();
+}
+
+void fx_pids(void)
+{
+	pid_t pids[3] = { loader_pid, getpid(), getppid() };
+
+	pyn_return(pids, sizeof(pids));
+}

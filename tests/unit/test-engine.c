@@ -499,6 +499,26 @@ static void test_library(void)
 	}
 }
 
+/* Fork server: loaded once elsewhere, the test a child of ours. */
+static void test_forkserver_parent(void)
+{
+	const pid_t *pids;
+	size_t m;
+
+	for (m = 0; m < 3; m++) {
+		if (run_sym(FIXTURE_LIB, "fx_pids", modes[m], NULL))
+			return;
+		CU_ASSERT_EQUAL_FATAL(res.size, 3 * sizeof(pid_t));
+		pids = res.data;
+		CU_ASSERT_EQUAL(pids[2], getpid());
+		if (modes[m] == PYN_ISOLATION_FORKSERVER) {
+			CU_ASSERT_NOT_EQUAL(pids[0], pids[1]);
+		} else if (modes[m] == PYN_ISOLATION_SPAWN) {
+			CU_ASSERT_EQUAL(pids[0], pids[1]);
+		}
+	}
+}
+
 static void test_setup_teardown(void)
 {
 	struct pyn_limits lim = PYN_LIMITS_INIT;
@@ -675,6 +695,7 @@ static CU_TestInfo tests[] = {
 	{ "output", test_output },
 	{ "memory", test_memory },
 	{ "library in every mode", test_library },
+	{ "fork server parent", test_forkserver_parent },
 	{ "setup and teardown", test_setup_teardown },
 	{ "constructors", test_constructors },
 	{ "missing library", test_missing_library },
