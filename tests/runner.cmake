@@ -9,3 +9,19 @@ if(TARGET pyntest_cli_parts)
   pyn_add_unit_test(test-runner-cli SOURCES unit/test-runner-cli.c
     LIBS pyntest_cli_parts LABELS runner)
 endif()
+
+# The real program on a real library: retries, fail-fast, shards, signals.
+if(TARGET pyntest_cli)
+  add_library(pyn_runner_fixture SHARED unit/test-runner-fixture.c)
+  target_link_libraries(pyn_runner_fixture PRIVATE PkgConfig::CUNIT)
+  set_target_properties(pyn_runner_fixture PROPERTIES
+    LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/unit
+    C_VISIBILITY_PRESET default)
+  pyn_add_unit_test(test-runner-e2e SOURCES unit/test-runner-e2e.c
+    LABELS runner e2e)
+  add_dependencies(test-runner-e2e pyntest_cli pyn_runner_fixture)
+  target_compile_definitions(test-runner-e2e PRIVATE
+    PYN_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    PYN_PYNTEST="$<TARGET_FILE:pyntest_cli>"
+    PYN_FIXTURE="$<TARGET_FILE:pyn_runner_fixture>")
+endif()
