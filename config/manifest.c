@@ -470,7 +470,7 @@ static int parse_expect(struct ctx *c, const struct node *n,
 			return fail(c, v,
 				    "'signal' must be a signal name or number, not %s",
 				    kind_name(v));
-		sig = pyn__signal_parse(v->value);
+		sig = pyn__config_signal_parse(v->value);
 		if (sig < 0)
 			return fail(c, v,
 				    "unknown signal '%s'; use a name like SIGSEGV or a number",

@@ -152,9 +152,9 @@ void pyn_manifest_free(struct pyn_manifest *manifest);
 unsigned pyn__edit_distance(const char *a, const char *b, unsigned cap);
 
 /* Parse a signal name ("SIGSEGV", "SEGV") or number; -1 when unknown. */
-int pyn__signal_parse(const char *text);
+int pyn__config_signal_parse(const char *text);
 /* "SIGSEGV", or NULL for an unknown number. */
-const char *pyn__signal_name(int sig);
+const char *pyn__config_signal_name(int sig);
 /* The outcome called `name`, or PYN_OUTCOME_UNDECIDED. */
 enum pyn_outcome pyn__outcome_from_name(const char *name);
 const char *pyn__outcome_to_name(enum pyn_outcome outcome);

@@ -1063,7 +1063,7 @@ const char *pyn_expect_describe(const struct pyn_expect *exp, char *buf,
 		snprintf(buf, len, "timeout");
 		break;
 	case PYN_EXPECT_SIGNAL:
-		sig = pyn__signal_name(exp->value);
+		sig = pyn__config_signal_name(exp->value);
 		if (sig)
 			snprintf(buf, len, "signal %s", sig);
 		else
@@ -1107,7 +1107,7 @@ bool pyn_expect_met(const struct pyn_expect *exp, const struct pyn_result *res,
 		return met;
 	pyn_expect_describe(exp, want, sizeof(want));
 	/* Name the other side the way the expectation is phrased. */
-	sig = res->term_signal > 0 ? pyn__signal_name(res->term_signal) : NULL;
+	sig = res->term_signal > 0 ? pyn__config_signal_name(res->term_signal) : NULL;
 	if (exp->kind == PYN_EXPECT_SIGNAL && res->term_signal > 0)
 		snprintf(got, sizeof(got), "%s (signal %s)",
 			 pyn__outcome_to_name(res->outcome),

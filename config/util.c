@@ -185,7 +185,7 @@ static const struct {
 	{ "SIGPWR", SIGPWR },	  { "SIGSYS", SIGSYS },
 };
 
-int pyn__signal_parse(const char *text)
+int pyn__config_signal_parse(const char *text)
 {
 	char full[32];
 	size_t i;
@@ -210,7 +210,7 @@ int pyn__signal_parse(const char *text)
 	return -1;
 }
 
-const char *pyn__signal_name(int sig)
+const char *pyn__config_signal_name(int sig)
 {
 	size_t i;
 

@@ -501,11 +501,11 @@ static void test_suggestions(void)
 	CU_ASSERT_STRING_EQUAL(pyn__suggest("cpu_tim", keys), "cpu_time");
 	CU_ASSERT_STRING_EQUAL(pyn__suggest("MEMORY", keys), "memory");
 	CU_ASSERT_PTR_NULL(pyn__suggest("timeout", keys));
-	CU_ASSERT_EQUAL(pyn__signal_parse("SIGSEGV"), 11);
-	CU_ASSERT_EQUAL(pyn__signal_parse("kill"), 9);
-	CU_ASSERT_EQUAL(pyn__signal_parse("65"), -1);
-	CU_ASSERT_EQUAL(pyn__signal_parse("SIGNOPE"), -1);
-	CU_ASSERT_STRING_EQUAL(pyn__signal_name(6), "SIGABRT");
+	CU_ASSERT_EQUAL(pyn__config_signal_parse("SIGSEGV"), 11);
+	CU_ASSERT_EQUAL(pyn__config_signal_parse("kill"), 9);
+	CU_ASSERT_EQUAL(pyn__config_signal_parse("65"), -1);
+	CU_ASSERT_EQUAL(pyn__config_signal_parse("SIGNOPE"), -1);
+	CU_ASSERT_STRING_EQUAL(pyn__config_signal_name(6), "SIGABRT");
 }
 
 static CU_TestInfo tests[] = {
