@@ -201,6 +201,12 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 		if (used > strsize)
 			break;
 	}
+	/* Plans look up every test: a hash, not a scan per test. */
+	for (i = 0; i < syms->n_symbols; i++)
+		if (pyn__strset_add(&syms->index, syms->symbols[i].name,
+				    (size_t)i, NULL) < 0)
+			return pyn__config_error(err, PYN_ENOMEM, NULL, 0, 0,
+						 "out of memory");
 	return 0;
 }
 
@@ -246,10 +252,9 @@ const struct pyn_elf_symbol *pyn__elf_find(const struct pyn_elf_symbols *syms,
 {
 	size_t i;
 
-	for (i = 0; i < syms->n_symbols; i++)
-		if (strcmp(syms->symbols[i].name, name) == 0)
-			return &syms->symbols[i];
-	return NULL;
+	if (!pyn__strset_get(&syms->index, name, &i))
+		return NULL;
+	return &syms->symbols[i];
 }
 
 void pyn__elf_release(struct pyn_elf_symbols *syms)
@@ -258,5 +263,6 @@ void pyn__elf_release(struct pyn_elf_symbols *syms)
 		return;
 	free(syms->symbols);
 	free(syms->strings);
+	pyn__strset_release(&syms->index);
 	memset(syms, 0, sizeof(*syms));
 }

@@ -16,6 +16,8 @@
 
 #include <pyntest/error.h>
 
+#include "config/util.h"
+
 struct pyn_elf_symbol {
 	const char *name;  /* points into pyn_elf_symbols.strings */
 	bool is_function;  /* STT_FUNC or STT_GNU_IFUNC: code, not data */
@@ -26,6 +28,7 @@ struct pyn_elf_symbols {
 	struct pyn_elf_symbol *symbols; /* in symbol-table order */
 	size_t n_symbols;
 	char *strings;
+	struct pyn__strset index; /* name -> first index, for pyn__elf_find */
 };
 
 /*

@@ -40,10 +40,12 @@ enum pyn_setting_state {
 struct pyn_setting {
 	enum pyn_setting_state state;
 	struct pyn_loc loc;
-	double seconds;  /* wall_time, cpu_time */
-	uint64_t bytes;  /* memory, output_limit */
-	long number;     /* retries; isolation (enum pyn_isolation) */
-	bool flag;       /* terminate_child_processes, skip */
+	union {          /* which one depends on the key */
+		double seconds; /* wall_time, cpu_time */
+		uint64_t bytes; /* memory, output_limit */
+		long number;    /* retries; isolation (enum pyn_isolation) */
+		bool flag;      /* terminate_child_processes, skip */
+	};
 	char *text;      /* skip reason (owned), or NULL */
 	struct pyn_expect expect; /* expect */
 };
