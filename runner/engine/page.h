@@ -29,7 +29,8 @@
 struct pyn__page_limiter {
 	int32_t index;
 	uint32_t size;
-	unsigned char data[PYN_LIMITER_CHILD_DATA_MAX];
+	/* Aligned: apply() casts it to its own struct. */
+	unsigned char data[PYN_LIMITER_CHILD_DATA_MAX] __attribute__((aligned(16)));
 };
 
 /* The task, as offsets into `strings` (0: none; offset 0 is ""). */
