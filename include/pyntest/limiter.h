@@ -156,7 +156,9 @@ struct pyn_limiter_request {
 	 * soft rlimits (never lower a hard one), no CPU timer.  0: a test.
 	 */
 	int loading;
-	unsigned token;         /* unique per request in this process */
+	unsigned token;         /* unique per test in this process, the same
+				 * for every limiter of that test (cgroup2
+				 * limiters share a cgroup named by it) */
 };
 
 /* What the host saw of a test, handed to classify(). */
