@@ -8,6 +8,8 @@ pyn_add_unit_test(test-console SOURCES unit/test-console.c LIBS pyntest_report
 if(TARGET pyntest_cli_parts)
   pyn_add_unit_test(test-runner-cli SOURCES unit/test-runner-cli.c
     LIBS pyntest_cli_parts LABELS runner)
+  target_compile_definitions(test-runner-cli PRIVATE
+    PYN_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 endif()
 
 # The real program on a real library: retries, fail-fast, shards, signals.

@@ -220,6 +220,74 @@ static void test_help_text_lists_every_option(void)
 	free(buf);
 }
 
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	int c;
+
+	if (!f || !m) {
+		if (f)
+			fclose(f);
+		if (m)
+			fclose(m);
+		free(buf);
+		return NULL;
+	}
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(f);
+	fclose(m);
+	return buf;
+}
+
+/*
+ * docs/cli.md and the man page name every long option --help names (the
+ * man page spells '-' as '\-').
+ */
+static void test_docs_match_help(void)
+{
+	char *help = NULL, *md, *man;
+	size_t len = 0;
+	FILE *f = open_memstream(&help, &len);
+	int n = 0;
+
+	pyn__cli_usage(f);
+	fclose(f);
+	md = slurp(PYN_SOURCE_DIR "/docs/cli.md");
+	man = slurp(PYN_SOURCE_DIR "/docs/pyntest.1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(man);
+	for (const char *p = help; (p = strstr(p, "--")); p += 2) {
+		char opt[64], esc[128];
+		size_t k = 0, e = 0;
+
+		while (k < sizeof(opt) - 1 &&
+		       (p[k] == '-' || (p[k] >= 'a' && p[k] <= 'z')))
+			opt[k] = p[k], k++;
+		opt[k] = '\0';
+		if (k <= 2)
+			continue;
+		for (size_t i = 0; i < k; i++) {
+			if (opt[i] == '-')
+				esc[e++] = '\\';
+			esc[e++] = opt[i];
+		}
+		esc[e] = '\0';
+		CU_ASSERT_PTR_NOT_NULL(strstr(md, opt));
+		CU_ASSERT_PTR_NOT_NULL(strstr(man, esc));
+		if (!strstr(md, opt) || !strstr(man, esc))
+			fprintf(stderr, "\n  undocumented: %s\n", opt);
+		n++;
+	}
+	CU_ASSERT(n >= 20);
+	free(help);
+	free(md);
+	free(man);
+}
+
 /* The cache orders the next run; it keeps what this run did not touch. */
 static void test_duration_cache(void)
 {
@@ -297,6 +365,7 @@ static CU_TestInfo cli_tests[] = {
 	{ "PROGRAM -- ARGS", test_program_args },
 	{ "--help lists every option", test_help_text_lists_every_option },
 	{ "duration cache", test_duration_cache },
+	{ "docs/cli.md and pyntest.1 match --help", test_docs_match_help },
 	CU_TEST_INFO_NULL,
 };
 
