@@ -14,6 +14,10 @@ set(_pyn_e2e_env
   "PYN_FIXTURE_DIR=${PYN_FIXTURE_DIR}"
   "PYN_SANITIZE=${PYN_SANITIZE}"
   "PYTHONDONTWRITEBYTECODE=1")
+if(TARGET pyn_config_fixture)
+  # The library the bad-input manifests of tests/suites/bad load.
+  list(APPEND _pyn_e2e_env "PYN_BAD_LIB_DIR=$<TARGET_FILE_DIR:pyn_config_fixture>")
+endif()
 
 # pyn_add_e2e_test(NAME [SERIAL] [TIMEOUT s])
 function(pyn_add_e2e_test name)

@@ -9,13 +9,16 @@ lines read `NAME.yaml:LINE:COLUMN: error: MESSAGE`.
 import glob
 import os
 
-from pyn_e2e import SUITES, check, done, log, run, skip, workdir
+from pyn_e2e import BIN, SUITES, check, done, log, run, skip, workdir
 
 bad = os.path.join(SUITES, "bad")
 cases = sorted(glob.glob(os.path.join(bad, "*.yaml")))
 if not cases:
     skip("no bad-input fixtures in %s yet" % bad)
 tmp = workdir()
+# Where tests/config.cmake builds the library these manifests load.
+libdir = os.environ.get("PYN_BAD_LIB_DIR", os.path.join(BIN, "lib"))
+extra = {"PYNTEST_LIBRARY_PATH": libdir}
 n = 0
 for path in cases:
     name = os.path.basename(path)
@@ -25,7 +28,7 @@ for path in cases:
     with open(exp_path) as f:
         want = f.readline().rstrip("\n")
     rep = os.path.join(tmp, name + ".xml")
-    r = run([name], report=rep, cwd=bad)
+    r = run([name], report=rep, cwd=bad, extra_env=extra)
     first = r.err.splitlines()[0] if r.err else ""
     check(r.code == 4, "%s: exit 4 (got %d)" % (name, r.code))
     check(first == want, "%s: stderr starts with the expected line\n     want %r\n     got  %r"

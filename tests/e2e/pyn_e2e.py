@@ -41,9 +41,10 @@ def skip(why):
 
 
 def check(cond, what):
-    """Record a failed check and go on, so one run shows every problem."""
+    """Record a failed check and go on, so one run shows every problem.
+    Lines of WHAT after the first are details, shown only on failure."""
     if cond:
-        log("ok   " + what)
+        log("ok   " + what.split("\n", 1)[0])
     else:
         log("FAIL " + what)
         failures.append(what)
