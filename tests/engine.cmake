@@ -11,7 +11,10 @@ add_library(pyn_engine_fixture SHARED engine/fixture.c)
 target_link_libraries(pyn_engine_fixture PRIVATE PkgConfig::CUNIT pyntest_runtime)
 add_library(pyn_engine_ctor_crash SHARED engine/ctor_crash.c)
 add_library(pyn_engine_ctor_hang SHARED engine/ctor_hang.c)
-foreach(t pyn_engine_fixture pyn_engine_ctor_crash pyn_engine_ctor_hang)
+add_library(pyn_engine_ctor_eat SHARED engine/ctor_eat.c)
+add_library(pyn_engine_ctor_spin SHARED engine/ctor_spin.c)
+foreach(t pyn_engine_fixture pyn_engine_ctor_crash pyn_engine_ctor_hang
+    pyn_engine_ctor_eat pyn_engine_ctor_spin)
   set_target_properties(${t} PROPERTIES
     LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/engine)
 endforeach()
@@ -25,6 +28,9 @@ set_target_properties(test-engine PROPERTIES ENABLE_EXPORTS ON)
 target_compile_definitions(test-engine PRIVATE
   FIXTURE_LIB="$<TARGET_FILE:pyn_engine_fixture>"
   CTOR_CRASH_LIB="$<TARGET_FILE:pyn_engine_ctor_crash>"
-  CTOR_HANG_LIB="$<TARGET_FILE:pyn_engine_ctor_hang>")
+  CTOR_HANG_LIB="$<TARGET_FILE:pyn_engine_ctor_hang>"
+  CTOR_EAT_LIB="$<TARGET_FILE:pyn_engine_ctor_eat>"
+  CTOR_SPIN_LIB="$<TARGET_FILE:pyn_engine_ctor_spin>")
 add_dependencies(test-engine pyntest-worker pyn_engine_fixture
-  pyn_engine_ctor_crash pyn_engine_ctor_hang)
+  pyn_engine_ctor_crash pyn_engine_ctor_hang pyn_engine_ctor_eat
+  pyn_engine_ctor_spin)

@@ -181,3 +181,45 @@ void fx_pids(void)
 
 	pyn_return(pids, sizeof(pids));
 }
+
+/* A CUnit suite, imported whole (PYN_TASK_CUNIT). */
+static int suite_inited;
+
+static int cu_init(void)
+{
+	suite_inited = 1;
+	return 0;
+}
+
+static int cu_clean(void)
+{
+	printf("suite cleanup\n");
+	return 0;
+}
+
+static void cu_setup(void)
+{
+	printf("per-test setup\n");
+}
+
+static void cu_pass(void)
+{
+	CU_ASSERT_TRUE(suite_inited);
+}
+
+static void cu_fail(void)
+{
+	CU_ASSERT_STRING_EQUAL("a", "b");
+}
+
+static CU_TestInfo cu_tests[] = {
+	{ "t_pass", cu_pass },
+	{ "t_fail", cu_fail },
+	CU_TEST_INFO_NULL,
+};
+
+FX CU_SuiteInfo fx_suites[];
+CU_SuiteInfo fx_suites[] = {
+	{ "s", cu_init, cu_clean, cu_setup, NULL, cu_tests },
+	CU_SUITE_INFO_NULL,
+};

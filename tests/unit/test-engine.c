@@ -77,6 +77,21 @@ static void show(void)
 		pyn_outcome_name(res.outcome), res.error_type, res.message);
 }
 
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
 /* ---- pyn_call on in-process functions -------------------------------- */
 
 static void fn_pass(void *arg)
@@ -569,6 +584,145 @@ static void test_constructors(void)
 	}
 }
 
+static void test_library_limits(void)
+{
+	const char *eaters[] = { "fx_null_deref", "fx_checked_malloc",
+				 "fx_huge_calloc" };
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	char why[256];
+	size_t m, i;
+
+	if (!pyn_supports("memory", NULL, 0, why, sizeof(why))) {
+		printf("\n  skipped: memory limiter not available: %s\n", why);
+		return;
+	}
+	for (m = 0; m < 3; m++) {
+		lim.memory_bytes = PYN_MiB(64);
+		lim.wall_time_s = 20;
+		for (i = 0; i < 3; i++) {
+			if (run_sym(FIXTURE_LIB, eaters[i], modes[m], &lim))
+				return;
+			CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_MEMORY_LIMIT);
+			if (res.outcome != PYN_OUTCOME_MEMORY_LIMIT)
+				show();
+		}
+		run_sym(FIXTURE_LIB, "fx_32mb", modes[m], &lim);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+		if (res.outcome != PYN_OUTCOME_PASS)
+			show();
+
+		/* A constructor that eats its memory, in every mode. */
+		run_sym(CTOR_EAT_LIB, "fx_never", modes[m], &lim);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_MEMORY_LIMIT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(res.message,
+					      "while loading library '"));
+		if (res.outcome != PYN_OUTCOME_MEMORY_LIMIT)
+			show();
+	}
+}
+
+static void test_library_cpu(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	char why[256];
+	size_t m;
+
+	if (!pyn_supports("cpu_time", NULL, 0, why, sizeof(why))) {
+		printf("\n  skipped: cpu_time limiter not available: %s\n", why);
+		return;
+	}
+	for (m = 0; m < 3; m++) {
+		lim.cpu_time_s = 0.5;
+		lim.wall_time_s = 10;
+		if (run_sym(FIXTURE_LIB, "fx_spin", modes[m], &lim))
+			return;
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_CPU_TIMEOUT);
+		if (res.outcome != PYN_OUTCOME_CPU_TIMEOUT)
+			show();
+	}
+	/* A spinning constructor: its CPU limit, while loading. */
+	for (m = 0; m < 3; m++) {
+		lim.cpu_time_s = 0.5;
+		lim.wall_time_s = 10;
+		run_sym(CTOR_SPIN_LIB, "fx_never", modes[m], &lim);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_CPU_TIMEOUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(res.message,
+					      "while loading library '"));
+		if (!strstr(res.message, "while loading library"))
+			show();
+	}
+}
+
+static void test_cunit_task(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	struct pyn_task task;
+	size_t m;
+
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_CUNIT;
+	task.name = "s.t_pass";
+	task.library = FIXTURE_LIB;
+	task.cunit_info = "fx_suites";
+	task.cunit_suite = "s";
+	for (m = 0; m < 3; m++) {
+		lim.isolation = modes[m];
+		task.cunit_test = "t_pass";
+		pyn_result_release(&res);
+		CU_ASSERT_EQUAL_FATAL(pyn_run(&task, &lim, &res, &err), 0);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+		CU_ASSERT(res.out && strcmp(res.out, "per-test setup\n"
+						     "suite cleanup\n") == 0);
+		task.cunit_test = "t_fail";
+		pyn_result_release(&res);
+		CU_ASSERT_EQUAL_FATAL(pyn_run(&task, &lim, &res, &err), 0);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
+		CU_ASSERT(starts_with(res.message, "CU_ASSERT_STRING_EQUAL("));
+		task.cunit_test = "t_nope";
+		pyn_result_release(&res);
+		CU_ASSERT_EQUAL_FATAL(pyn_run(&task, &lim, &res, &err), 0);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+		CU_ASSERT_STRING_EQUAL(res.error_type, "SetupError");
+	}
+}
+
+/* One engine, many library tests: the servers and every fd go away. */
+static void test_engine_no_leaks(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	struct pyn_engine *e;
+	struct pyn_task task;
+	struct pyn_result r;
+	int before, i, k, bad = 0;
+	size_t m;
+
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_SYMBOL;
+	task.library = FIXTURE_LIB;
+	for (m = 0; m < 3; m++) {
+		before = count_fds();
+		e = pyn_engine_new(NULL, &err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+		lim.isolation = modes[m];
+		for (i = 0; i < 20; i++) {
+			task.symbol = i % 2 ? "fx_pass" : "fx_segv";
+			for (k = 0; k < 2; k++)
+				bad |= pyn_engine_submit(e, &task, &lim, NULL,
+							 &err) != 0;
+			for (k = 0; k < 2; k++) {
+				bad |= pyn_engine_next(e, -1, &r, NULL, &err) != 1;
+				bad |= r.outcome != (i % 2 ? PYN_OUTCOME_PASS :
+							     PYN_OUTCOME_ERROR);
+				pyn_result_release(&r);
+			}
+		}
+		pyn_engine_free(e);
+		CU_ASSERT_EQUAL(bad, 0);
+		CU_ASSERT_EQUAL(count_fds(), before);
+		CU_ASSERT_EQUAL(waitpid(-1, NULL, WNOHANG), -1);
+	}
+}
+
 static void test_missing_library(void)
 {
 	if (run_sym("/nonexistent/libnope", "x", PYN_ISOLATION_FORK, NULL))
@@ -648,21 +802,6 @@ static void test_parallel_slots(void)
 	pyn_engine_free(e);
 }
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 static void test_no_leaks(void)
 {
 	int before, after, i, bad = 0;
@@ -700,6 +839,10 @@ static CU_TestInfo tests[] = {
 	{ "setup and teardown", test_setup_teardown },
 	{ "constructors", test_constructors },
 	{ "missing library", test_missing_library },
+	{ "library under limits", test_library_limits },
+	{ "library under a CPU limit", test_library_cpu },
+	{ "CUnit task", test_cunit_task },
+	{ "engine without leaks", test_engine_no_leaks },
 	{ "interrupt", test_interrupt },
 	{ "parallel slots", test_parallel_slots },
 	{ "no leaks", test_no_leaks },
