@@ -56,3 +56,18 @@ set_tests_properties(test-registry PROPERTIES FIXTURES_REQUIRED pyn_oot_limiter
 
 pyn_add_limiter_unit_test(test-limiter-examples)
 add_dependencies(test-limiter-examples max_files max_procs no_network max_file_size)
+
+# The plug-ins through the real CLI: a fixture test library and a script
+# using the e2e helpers (tests/e2e/pyn_e2e.py).
+add_library(pyn_lx_plugins SHARED ${CMAKE_CURRENT_SOURCE_DIR}/limiters/plugin_tests.c)
+target_link_libraries(pyn_lx_plugins PRIVATE PkgConfig::CUNIT)
+target_include_directories(pyn_lx_plugins PRIVATE ${PROJECT_SOURCE_DIR}/include)
+set_target_properties(pyn_lx_plugins PROPERTIES
+  LIBRARY_OUTPUT_DIRECTORY ${PYN_FIXTURE_LIMITER_DIR}
+  C_VISIBILITY_PRESET default)
+add_test(NAME limiters-e2e-plugins
+  COMMAND ${PYN_SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/limiters/e2e_plugins.py)
+set_tests_properties(limiters-e2e-plugins PROPERTIES
+  FIXTURES_REQUIRED pyn_oot_limiter LABELS "limiters;e2e" RUN_SERIAL TRUE
+  TIMEOUT 120 SKIP_RETURN_CODE 77
+  ENVIRONMENT "PYNTEST=${PROJECT_BINARY_DIR}/${CMAKE_INSTALL_BINDIR}/pyntest;PYN_SOURCE_DIR=${PROJECT_SOURCE_DIR};PYN_BINARY_DIR=${PROJECT_BINARY_DIR};PYN_MODULE_DIR=${PYN_BUILD_MODULE_DIR};PYN_FIXTURE_LIMITER_DIR=${PYN_FIXTURE_LIMITER_DIR};PYN_TEST_OOT_PLUGIN=${_oot_build}/oot_limiter.so;PYN_SANITIZE=${PYN_SANITIZE};PYTHONDONTWRITEBYTECODE=1")

@@ -44,6 +44,11 @@ static int fx_setup(struct pyn_limiter_request *req, void **state, char *msg,
 }
 #endif
 
+#if KIND(FIXTURE_KIND) == KIND_failing_apply || \
+	KIND(FIXTURE_KIND) == KIND_crashing_apply
+static const char *const fx_keys[] = { "why", NULL };
+#endif
+
 #if KIND(FIXTURE_KIND) == KIND_failing_apply
 static int fx_apply(const void *data, size_t size, char *msg, size_t msg_len)
 {
@@ -90,6 +95,7 @@ static const struct pyn_limiter_v0 fixture = {
 	.provides = PYN_PROVIDES_OTHER,
 #if KIND(FIXTURE_KIND) == KIND_failing_apply || \
 	KIND(FIXTURE_KIND) == KIND_crashing_apply
+	.keys = fx_keys,
 	.setup = fx_setup,
 	.apply = fx_apply,
 #endif
