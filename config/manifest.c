@@ -33,11 +33,12 @@ enum node_kind { NODE_SCALAR, NODE_SEQ, NODE_MAP };
 
 struct node {
 	enum node_kind kind;
-	struct pyn_loc loc;
-	char *value;   /* scalars */
 	bool plain;    /* scalar without quotes */
+	struct pyn_loc loc;
 	struct node **items; /* seq: items; map: key, value, key, value... */
 	size_t n, cap;
+	char *value;   /* scalars: points at text[] */
+	char text[];   /* allocated with the node */
 };
 
 struct ctx {
@@ -55,14 +56,13 @@ static void node_free(struct node *n)
 	for (i = 0; i < n->n; i++)
 		node_free(n->items[i]);
 	free(n->items);
-	free(n->value);
 	free(n);
 }
 
 static int node_append(struct node *parent, struct node *child)
 {
 	if (parent->n == parent->cap) {
-		size_t cap = parent->cap ? parent->cap * 2 : 8;
+		size_t cap = parent->cap ? parent->cap * 2 : 4;
 		struct node **items = realloc(parent->items,
 					      cap * sizeof(*items));
 
@@ -183,7 +183,11 @@ static int parse_tree(struct ctx *c, const char *data, size_t len,
 		case YAML_SCALAR_EVENT:
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
-			n = calloc(1, sizeof(*n));
+			/* A scalar's text lives in the same allocation. */
+			n = calloc(1, sizeof(*n) +
+					      (ev.type == YAML_SCALAR_EVENT ?
+						       ev.data.scalar.length + 1 :
+						       0));
 			if (!n) {
 				rc = nomem(c);
 				break;
@@ -193,13 +197,9 @@ static int parse_tree(struct ctx *c, const char *data, size_t len,
 				n->kind = NODE_SCALAR;
 				n->plain = ev.data.scalar.style ==
 					   YAML_PLAIN_SCALAR_STYLE;
-				n->value = strndup((const char *)ev.data.scalar.value,
-						   ev.data.scalar.length);
-				if (!n->value) {
-					free(n);
-					rc = nomem(c);
-					break;
-				}
+				memcpy(n->text, ev.data.scalar.value,
+				       ev.data.scalar.length);
+				n->value = n->text;
 			} else {
 				n->kind = ev.type == YAML_SEQUENCE_START_EVENT ?
 						  NODE_SEQ :

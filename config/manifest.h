@@ -36,18 +36,24 @@ enum pyn_setting_state {
 	PYN_SETTING_NONE = 2,  /* null/none: remove what is inherited */
 };
 
-/* One inheritable setting: which member holds the value depends on the key. */
+/*
+ * One inheritable setting.  Only the member of the union that belongs to
+ * the key is ever written (tests of large manifests carry nine of these,
+ * so they are kept small).
+ */
 struct pyn_setting {
 	enum pyn_setting_state state;
 	struct pyn_loc loc;
-	union {          /* which one depends on the key */
+	union {
 		double seconds; /* wall_time, cpu_time */
 		uint64_t bytes; /* memory, output_limit */
 		long number;    /* retries; isolation (enum pyn_isolation) */
-		bool flag;      /* terminate_child_processes, skip */
+		struct {
+			bool flag;  /* terminate_child_processes, skip */
+			char *text; /* skip reason (owned), or NULL */
+		};
+		struct pyn_expect expect; /* expect */
 	};
-	char *text;      /* skip reason (owned), or NULL */
-	struct pyn_expect expect; /* expect */
 };
 
 /* `limiters: {NAME: {KEY: VALUE}}` for one limiter (NAME: null removes it). */

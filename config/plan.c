@@ -16,6 +16,7 @@
 #include <fnmatch.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,7 @@ struct build {
 	struct pyn__strset suites; /* manifest suite name -> manifest index */
 	const struct pyn_manifest *m; /* being expanded */
 	struct pyn__strset dedup;  /* plug-in paths */
+	struct pyn__strset interned; /* strings many tests share */
 };
 
 static int nomem(struct build *b)
@@ -122,6 +124,27 @@ static int fail_at(struct build *b, struct pyn_loc loc, int code,
 static char *adup(struct build *b, const char *s)
 {
 	return arena_strdup(&b->plan->arena, s);
+}
+
+/*
+ * One copy of a string many tests share (manifest path, suite name,
+ * setup, ...): with 100,000 tests, copies per test add up.
+ */
+static char *aintern(struct build *b, const char *s)
+{
+	size_t i;
+	char *copy;
+
+	if (!s)
+		return NULL;
+	/* The value is the string's own address. */
+	if (pyn__strset_get(&b->interned, s, &i))
+		return (char *)(uintptr_t)i;
+	copy = adup(b, s);
+	if (!copy || pyn__strset_add(&b->interned, copy, (size_t)(uintptr_t)copy,
+				     NULL) < 0)
+		return NULL;
+	return copy;
 }
 
 /* ---- Finding files -------------------------------------------------- */
@@ -591,9 +614,9 @@ static int add_test(struct build *b, const struct suite_ctx *sc,
 	t = &plan->tests[plan->n_tests++];
 	memset(t, 0, sizeof(*t));
 	t->id = id;
-	t->suite = adup(b, suite);
+	t->suite = aintern(b, suite);
 	t->name = adup(b, name);
-	t->manifest = adup(b, b->m->path);
+	t->manifest = aintern(b, b->m->path);
 	t->file = t->manifest;
 	t->line = loc.line;
 	t->column = loc.column;
@@ -601,7 +624,7 @@ static int add_test(struct build *b, const struct suite_ctx *sc,
 	t->expect = r.expect;
 	t->retries = r.retries;
 	t->skip = r.skip;
-	t->skip_reason = adup(b, r.skip_reason);
+	t->skip_reason = aintern(b, r.skip_reason);
 	t->task.kind = kind;
 	t->task.name = t->id;
 	t->task.library = sc->library;
@@ -610,13 +633,13 @@ static int add_test(struct build *b, const struct suite_ctx *sc,
 	t->task.env = sc->env;
 	t->task.n_env = s->n_env;
 	if (kind == PYN_TASK_SYMBOL) {
-		t->task.setup = adup(b, s->setup);
-		t->task.teardown = adup(b, s->teardown);
+		t->task.setup = aintern(b, s->setup);
+		t->task.teardown = aintern(b, s->teardown);
 	} else {
-		t->task.cunit_info = adup(b, s->cunit);
+		t->task.cunit_info = aintern(b, s->cunit);
 		t->task.cunit_register = sc->cunit_register;
 		t->task.n_cunit_register = s->n_cunit_register;
-		t->task.cunit_suite = adup(b, cunit_suite);
+		t->task.cunit_suite = aintern(b, cunit_suite);
 		t->task.cunit_test = t->name;
 	}
 	if (sc->program) {
@@ -625,7 +648,9 @@ static int add_test(struct build *b, const struct suite_ctx *sc,
 		t->n_args = s->n_args;
 	}
 	if (!t->suite || !t->name || !t->manifest ||
-	    (symbol && !t->task.symbol))
+	    (symbol && !t->task.symbol) || (s->setup && !t->task.setup) ||
+	    (s->teardown && !t->task.teardown) ||
+	    (r.skip_reason && !t->skip_reason))
 		return nomem(b);
 	return 0;
 }
@@ -991,6 +1016,16 @@ static int select_tests(struct build *b)
 	suites = arena_alloc(&plan->arena, (w + 1) * sizeof(*suites));
 	if (!suites)
 		return nomem(b);
+	/* Give back the slack of the doubling array. */
+	if (w && w < b->cap) {
+		struct pyn_plan_test *fit = realloc(plan->tests,
+						    w * sizeof(*fit));
+
+		if (fit) {
+			plan->tests = fit;
+			b->cap = w;
+		}
+	}
 	for (i = 0; i < w; i++) {
 		int rc;
 
@@ -1037,6 +1072,7 @@ int pyn_plan_build(struct pyn_plan *plan, struct pyn_manifest *const *manifests,
 	pyn__strset_release(&b.ids);
 	pyn__strset_release(&b.suites);
 	pyn__strset_release(&b.dedup);
+	pyn__strset_release(&b.interned);
 	if (rc)
 		pyn_plan_release(plan);
 	return rc;
