@@ -62,8 +62,15 @@ check "nothing installed refers to the build tree" \
 	bash -c "! grep -rIl -F -- '$build' '$prefix' >'$tmp/refs' 2>/dev/null"
 [ -s "$tmp/refs" ] && sed 's/^/     /' "$tmp/refs"
 ldd "$prefix/bin/pyntest" >"$tmp/ldd" 2>&1
-check "relocated bin/pyntest loads the moved libpyntest" \
-	has "$tmp/ldd" "libpyntest\.so\.[0-9]+ => $prefix/"
+# bin/pyntest may link libpyntest statically; if it links the shared one,
+# it must be the moved copy.
+check "relocated bin/pyntest finds every library" lacks "$tmp/ldd" "not found"
+if grep -q libpyntest "$tmp/ldd"; then
+	check "relocated bin/pyntest loads the moved libpyntest" \
+		has "$tmp/ldd" "libpyntest\.so\.[0-9]+ => $prefix/"
+fi
+ldd "$prefix/libexec/pyntest/pyntest-worker" >"$tmp/ldd-worker" 2>&1
+check "relocated pyntest-worker finds every library" lacks "$tmp/ldd-worker" "not found"
 check "relocated bin/pyntest runs" "$prefix/bin/pyntest" --version
 
 # The consumer sources, outside the repository.
@@ -120,6 +127,16 @@ check "make check passes" test "$rc" -eq 0
 check "make check: 6 passed, 0 failed, 1 skipped" \
 	has "$tmp/make.log" "^6 passed, 0 failed, 1 skipped"
 check "make check wrote a JUnit report" test -s "$tmp/consumer/build-make/report.xml"
+# The worker (libexec) found from the moved runner: spawn isolation.
+(cd "$tmp/consumer" && PYNTEST_LIBRARY_PATH=build-make "$runner" --isolation spawn suite.yaml) \
+	>"$tmp/spawn.log" 2>&1
+rc=$?
+check "moved runner, --isolation spawn: 6 passed, 0 failed, 1 skipped" \
+	has "$tmp/spawn.log" "^6 passed, 0 failed, 1 skipped"
+check "moved runner, --isolation spawn: exit 0" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || sed 's/^/     | /' "$tmp/spawn.log"
+"$runner" --limiters >"$tmp/limiters.log" 2>&1
+check "moved runner lists its limiters" test $? -eq 0
 make -C "$tmp/consumer" demo-failure >"$tmp/demo.log" 2>&1
 rc=$?
 check "make demo-failure fails (exit 1 from pyntest)" \
