@@ -111,9 +111,11 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 	if (len < EI_NIDENT || memcmp(img, ELFMAG, SELFMAG) != 0)
 		return cause(err, "not an ELF file");
 	if (img[EI_CLASS] != HOST_CLASS)
-		return cause(err, HOST_CLASS == ELFCLASS64 ?
-					  "a 32-bit ELF file; this pyntest is 64-bit" :
-					  "a 64-bit ELF file; this pyntest is 32-bit");
+		return cause(
+			err,
+			HOST_CLASS == ELFCLASS64 ?
+				"a 32-bit ELF file; this pyntest is 64-bit" :
+				"a 64-bit ELF file; this pyntest is 32-bit");
 	if (img[EI_DATA] != HOST_DATA)
 		return cause(err, "ELF file of the other byte order");
 	if (len < sizeof(Ehdr))

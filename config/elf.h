@@ -19,8 +19,8 @@
 #include "config/util.h"
 
 struct pyn_elf_symbol {
-	const char *name;  /* points into pyn_elf_symbols.strings */
-	bool is_function;  /* STT_FUNC or STT_GNU_IFUNC: code, not data */
+	const char *name; /* points into pyn_elf_symbols.strings */
+	bool is_function; /* STT_FUNC or STT_GNU_IFUNC: code, not data */
 };
 
 /* Defined, exported (global or weak, default or protected) symbols. */

@@ -33,12 +33,12 @@ enum node_kind { NODE_SCALAR, NODE_SEQ, NODE_MAP };
 
 struct node {
 	enum node_kind kind;
-	bool plain;    /* scalar without quotes */
+	bool plain; /* scalar without quotes */
 	struct pyn_loc loc;
 	struct node **items; /* seq: items; map: key, value, key, value... */
 	size_t n, cap;
-	char *value;   /* scalars: points at text[] */
-	char text[];   /* allocated with the node */
+	char *value; /* scalars: points at text[] */
+	char text[]; /* allocated with the node */
 };
 
 struct ctx {
@@ -63,8 +63,8 @@ static int node_append(struct node *parent, struct node *child)
 {
 	if (parent->n == parent->cap) {
 		size_t cap = parent->cap ? parent->cap * 2 : 4;
-		struct node **items = realloc(parent->items,
-					      cap * sizeof(*items));
+		struct node **items =
+			realloc(parent->items, cap * sizeof(*items));
 
 		if (!items)
 			return -1;
@@ -81,11 +81,11 @@ static int nomem(struct ctx *c)
 				 "cannot read manifest: out of memory");
 }
 
-static int fail_at(struct ctx *c, struct pyn_loc loc, int code,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fail_at(struct ctx *c, struct pyn_loc loc, int code, const char *fmt,
+		   ...) __attribute__((format(printf, 4, 5)));
 
-static int fail_at(struct ctx *c, struct pyn_loc loc, int code,
-		   const char *fmt, ...)
+static int fail_at(struct ctx *c, struct pyn_loc loc, int code, const char *fmt,
+		   ...)
 {
 	char msg[PYN_ERROR_MESSAGE_MAX];
 	va_list ap;
@@ -134,8 +134,7 @@ static int yaml_failure(struct ctx *c, yaml_parser_t *p, const char *data,
 		return fail_at(c, loc, PYN_ESYNTAX,
 			       "invalid YAML: %s (%s at line %u)",
 			       p->problem ? p->problem : "syntax error",
-			       p->context,
-			       (unsigned)p->context_mark.line + 1);
+			       p->context, (unsigned)p->context_mark.line + 1);
 	return fail_at(c, loc, PYN_ESYNTAX, "invalid YAML: %s",
 		       p->problem ? p->problem : "syntax error");
 }
@@ -172,8 +171,9 @@ static int parse_tree(struct ctx *c, const char *data, size_t len,
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++docs > 1)
-				rc = fail_at(c, loc, PYN_ESYNTAX,
-					     "a manifest holds one YAML document, not several");
+				rc = fail_at(
+					c, loc, PYN_ESYNTAX,
+					"a manifest holds one YAML document, not several");
 			break;
 		case YAML_ALIAS_EVENT:
 			rc = fail_at(c, loc, PYN_EMANIFEST,
@@ -184,10 +184,11 @@ static int parse_tree(struct ctx *c, const char *data, size_t len,
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
 			/* A scalar's text lives in the same allocation. */
-			n = calloc(1, sizeof(*n) +
-					      (ev.type == YAML_SCALAR_EVENT ?
-						       ev.data.scalar.length + 1 :
-						       0));
+			n = calloc(1,
+				   sizeof(*n) +
+					   (ev.type == YAML_SCALAR_EVENT ?
+						    ev.data.scalar.length + 1 :
+						    0));
 			if (!n) {
 				rc = nomem(c);
 				break;
@@ -208,8 +209,9 @@ static int parse_tree(struct ctx *c, const char *data, size_t len,
 			if (depth == 0) {
 				if (*root) {
 					node_free(n);
-					rc = fail_at(c, loc, PYN_ESYNTAX,
-						     "a manifest holds one YAML document, not several");
+					rc = fail_at(
+						c, loc, PYN_ESYNTAX,
+						"a manifest holds one YAML document, not several");
 					break;
 				}
 				*root = n;
@@ -220,9 +222,10 @@ static int parse_tree(struct ctx *c, const char *data, size_t len,
 			}
 			if (n->kind != NODE_SCALAR) {
 				if (depth == MAX_DEPTH) {
-					rc = fail_at(c, loc, PYN_EMANIFEST,
-						     "nesting deeper than %d levels",
-						     MAX_DEPTH);
+					rc = fail_at(
+						c, loc, PYN_EMANIFEST,
+						"nesting deeper than %d levels",
+						MAX_DEPTH);
 					break;
 				}
 				stack[depth++] = n;
@@ -312,7 +315,8 @@ static int check_key(struct ctx *c, const struct node *map, size_t i,
 		return fail(c, k, "keys must be strings, not %s", kind_name(k));
 	for (j = 0; j < i; j += 2)
 		if (strcmp(map->items[j]->value, k->value) == 0)
-			return fail(c, k, "duplicate key '%s' (first at line %u)",
+			return fail(c, k,
+				    "duplicate key '%s' (first at line %u)",
 				    k->value, map->items[j]->loc.line);
 	if (!allowed)
 		return 0;
@@ -373,8 +377,8 @@ static int parse_bool(struct ctx *c, const struct node *n, const char *key,
 }
 
 /* A time or memory value: scalar or [value, unit]. */
-static int parse_quantity(struct ctx *c, const struct node *n,
-			  const char *key, bool memory, struct pyn_setting *s)
+static int parse_quantity(struct ctx *c, const struct node *n, const char *key,
+			  bool memory, struct pyn_setting *s)
 {
 	struct pyn_error e;
 	int rc;
@@ -385,9 +389,10 @@ static int parse_quantity(struct ctx *c, const struct node *n,
 	if (n->kind == NODE_SEQ) {
 		if (n->n != 2 || n->items[0]->kind != NODE_SCALAR ||
 		    n->items[1]->kind != NODE_SCALAR)
-			return fail(c, n,
-				    "'%s' as a list must be [value, unit], like %s",
-				    key, memory ? "[64, MB]" : "[500, ms]");
+			return fail(
+				c, n,
+				"'%s' as a list must be [value, unit], like %s",
+				key, memory ? "[64, MB]" : "[500, ms]");
 		rc = memory ? pyn_memory_parse_pair(n->items[0]->value,
 						    n->items[1]->value,
 						    &s->bytes, &e) :
@@ -411,9 +416,8 @@ static int parse_quantity(struct ctx *c, const struct node *n,
 }
 
 static const char *const outcome_choices[] = {
-	"pass",	       "fail",	       "error",	  "wall_timeout",
-	"cpu_timeout", "memory_limit", "skipped", "interrupted",
-	"timeout",     NULL,
+	"pass",		"fail",	   "error",	  "wall_timeout", "cpu_timeout",
+	"memory_limit", "skipped", "interrupted", "timeout",	  NULL,
 };
 
 static int parse_expect(struct ctx *c, const struct node *n,
@@ -446,18 +450,21 @@ static int parse_expect(struct ctx *c, const struct node *n,
 		}
 		hint = pyn__suggest(n->value, outcome_choices);
 		if (hint)
-			return fail(c, n,
-				    "unknown outcome '%s' in expect; did you mean '%s'?",
-				    n->value, hint);
-		return fail(c, n,
-			    "unknown outcome '%s' in expect; use pass, fail, error, wall_timeout, cpu_timeout, memory_limit, skipped, interrupted, timeout, {signal: NAME} or {exit_code: N}",
-			    n->value);
+			return fail(
+				c, n,
+				"unknown outcome '%s' in expect; did you mean '%s'?",
+				n->value, hint);
+		return fail(
+			c, n,
+			"unknown outcome '%s' in expect; use pass, fail, error, wall_timeout, cpu_timeout, memory_limit, skipped, interrupted, timeout, {signal: NAME} or {exit_code: N}",
+			n->value);
 	}
 	if (n->kind == NODE_SEQ || n->n != 2)
-		return fail(c, n,
-			    "'expect' must be an outcome name, {signal: NAME} or {exit_code: N}, not %s",
-			    n->kind == NODE_SEQ ? "a list" :
-						  "a mapping of several keys");
+		return fail(
+			c, n,
+			"'expect' must be an outcome name, {signal: NAME} or {exit_code: N}, not %s",
+			n->kind == NODE_SEQ ? "a list" :
+					      "a mapping of several keys");
 	rc = check_key(c, n, 0, keys);
 	if (rc)
 		return rc;
@@ -467,14 +474,16 @@ static int parse_expect(struct ctx *c, const struct node *n,
 		int sig;
 
 		if (v->kind != NODE_SCALAR || is_null(v))
-			return fail(c, v,
-				    "'signal' must be a signal name or number, not %s",
-				    kind_name(v));
+			return fail(
+				c, v,
+				"'signal' must be a signal name or number, not %s",
+				kind_name(v));
 		sig = pyn__config_signal_parse(v->value);
 		if (sig < 0)
-			return fail(c, v,
-				    "unknown signal '%s'; use a name like SIGSEGV or a number",
-				    v->value);
+			return fail(
+				c, v,
+				"unknown signal '%s'; use a name like SIGSEGV or a number",
+				v->value);
 		e->kind = PYN_EXPECT_SIGNAL;
 		e->outcome = PYN_OUTCOME_ERROR;
 		e->value = sig;
@@ -497,10 +506,9 @@ static int parse_isolation(struct ctx *c, const struct node *n,
 {
 	static const char *const modes[] = { "forkserver", "spawn", "fork",
 					     NULL };
-	static const enum pyn_isolation values[] = {
-		PYN_ISOLATION_FORKSERVER, PYN_ISOLATION_SPAWN,
-		PYN_ISOLATION_FORK
-	};
+	static const enum pyn_isolation values[] = { PYN_ISOLATION_FORKSERVER,
+						     PYN_ISOLATION_SPAWN,
+						     PYN_ISOLATION_FORK };
 	const char *hint;
 	size_t i;
 
@@ -510,8 +518,10 @@ static int parse_isolation(struct ctx *c, const struct node *n,
 		return 0;
 	}
 	if (n->kind != NODE_SCALAR)
-		return fail(c, n, "'isolation' must be forkserver, spawn or fork, not %s",
-			    kind_name(n));
+		return fail(
+			c, n,
+			"'isolation' must be forkserver, spawn or fork, not %s",
+			kind_name(n));
 	for (i = 0; modes[i]; i++) {
 		if (strcmp(n->value, modes[i]) == 0) {
 			s->state = PYN_SETTING_SET;
@@ -572,23 +582,27 @@ static int parse_limiters(struct ctx *c, const struct node *n,
 			continue;
 		}
 		if (v->kind != NODE_MAP)
-			return fail(c, v,
-				    "options of limiter '%s' must be a mapping {key: value}, not %s",
-				    k->value, kind_name(v));
+			return fail(
+				c, v,
+				"options of limiter '%s' must be a mapping {key: value}, not %s",
+				k->value, kind_name(v));
 		l->options = calloc(v->n / 2 + 1, sizeof(*l->options));
 		if (!l->options)
 			return nomem(c);
 		for (j = 0; j < v->n; j += 2) {
-			const struct node *ok = v->items[j], *ov = v->items[j + 1];
-			struct pyn_limiter_option *o = &l->options[l->n_options];
+			const struct node *ok = v->items[j],
+					  *ov = v->items[j + 1];
+			struct pyn_limiter_option *o =
+				&l->options[l->n_options];
 
 			rc = check_key(c, v, j, NULL);
 			if (rc)
 				return rc;
 			if (ov->kind != NODE_SCALAR)
-				return fail(c, ov,
-					    "option '%s' of limiter '%s' must be a scalar, not %s",
-					    ok->value, k->value, kind_name(ov));
+				return fail(
+					c, ov,
+					"option '%s' of limiter '%s' must be a scalar, not %s",
+					ok->value, k->value, kind_name(ov));
 			o->key = strdup(ok->value);
 			o->value = strdup(ov->value);
 			l->n_options++;
@@ -605,9 +619,10 @@ static int parse_limiters(struct ctx *c, const struct node *n,
 enum level { LEVEL_DEFAULTS, LEVEL_SUITE, LEVEL_TEST, LEVEL_OVERRIDE };
 
 static const char *const setting_keys[] = {
-	"wall_time", "cpu_time", "memory",  "output_limit",
-	"isolation", "terminate_child_processes", "retries", "expect",
-	"limiters",  NULL,
+	"wall_time",	"cpu_time",  "memory",
+	"output_limit", "isolation", "terminate_child_processes",
+	"retries",	"expect",    "limiters",
+	NULL,
 };
 
 /*
@@ -642,8 +657,7 @@ static int parse_setting(struct ctx *c, const struct node *k,
 			st->terminate_child_processes.state = PYN_SETTING_NONE;
 			return 0;
 		}
-		rc = parse_bool(c, v, key,
-				&st->terminate_child_processes.flag);
+		rc = parse_bool(c, v, key, &st->terminate_child_processes.flag);
 		if (!rc)
 			st->terminate_child_processes.state = PYN_SETTING_SET;
 		return rc;
@@ -671,9 +685,10 @@ static int parse_setting(struct ctx *c, const struct node *k,
 			return 0;
 		}
 		if (v->kind != NODE_SCALAR)
-			return fail(c, v,
-				    "'skip' must be true, false or a reason, not %s",
-				    kind_name(v));
+			return fail(
+				c, v,
+				"'skip' must be true, false or a reason, not %s",
+				kind_name(v));
 		s->state = PYN_SETTING_SET;
 		if (parse_bool(c, v, key, &s->flag) == 0)
 			return 0;
@@ -752,7 +767,8 @@ static int parse_string_list(struct ctx *c, const struct node *n,
 		const struct node *item = n->kind == NODE_SEQ ? n->items[i] : n;
 
 		if (item->kind != NODE_SCALAR || is_null(item))
-			return fail(c, item, "items of '%s' must be strings, not %s",
+			return fail(c, item,
+				    "items of '%s' must be strings, not %s",
 				    key, kind_name(item));
 		(*out)[i] = strdup(item->value);
 		if (!(*out)[i])
@@ -803,7 +819,8 @@ static int parse_tests(struct ctx *c, const struct node *n,
 					rc = want_string(c, v, "function");
 					function = v;
 				} else {
-					rc = parse_setting(c, k, v, &t->settings,
+					rc = parse_setting(c, k, v,
+							   &t->settings,
 							   LEVEL_TEST);
 				}
 				if (rc)
@@ -816,9 +833,10 @@ static int parse_tests(struct ctx *c, const struct node *n,
 				goto out;
 			}
 		} else {
-			rc = fail(c, item,
-				  "a test must be a function name or a mapping, not %s",
-				  kind_name(item));
+			rc = fail(
+				c, item,
+				"a test must be a function name or a mapping, not %s",
+				kind_name(item));
 			goto out;
 		}
 		if (!name->value[0]) {
@@ -839,10 +857,11 @@ static int parse_tests(struct ctx *c, const struct node *n,
 			goto out;
 		}
 		if (rc == 0) {
-			rc = fail(c, name,
-				  "duplicate test id '%s.%s' (first at line %u)",
-				  s->name ? s->name : "", t->name,
-				  s->tests[first].loc.line);
+			rc = fail(
+				c, name,
+				"duplicate test id '%s.%s' (first at line %u)",
+				s->name ? s->name : "", t->name,
+				s->tests[first].loc.line);
 			goto out;
 		}
 		rc = 0;
@@ -871,7 +890,8 @@ static int parse_overrides(struct ctx *c, const struct node *n,
 		return nomem(c);
 	for (i = 0; i < n->n; i++) {
 		const struct node *item = n->items[i];
-		struct pyn_manifest_override *o = &s->overrides[s->n_overrides++];
+		struct pyn_manifest_override *o =
+			&s->overrides[s->n_overrides++];
 
 		o->loc = item->loc;
 		rc = want_kind(c, item, "overrides", NODE_MAP);
@@ -927,8 +947,10 @@ static int parse_env(struct ctx *c, const struct node *n,
 			return fail(c, k, "bad environment variable name '%s'",
 				    k->value);
 		if (v->kind != NODE_SCALAR)
-			return fail(c, v, "value of '%s' in 'env' must be a string, not %s",
-				    k->value, kind_name(v));
+			return fail(
+				c, v,
+				"value of '%s' in 'env' must be a string, not %s",
+				k->value, kind_name(v));
 		len = strlen(k->value) + strlen(v->value) + 2;
 		s->env[s->n_env] = malloc(len);
 		if (!s->env[s->n_env])
@@ -940,15 +962,14 @@ static int parse_env(struct ctx *c, const struct node *n,
 }
 
 static const char *const suite_own_keys[] = {
-	"name",	   "library", "setup",		"teardown", "tests",
-	"discover", "cunit",  "cunit_register", "program",  "args",
-	"cwd",	   "env",     "overrides",	NULL,
+	"name",	    "library", "setup",		 "teardown", "tests",
+	"discover", "cunit",   "cunit_register", "program",  "args",
+	"cwd",	    "env",     "overrides",	 NULL,
 };
 
 /* A string key of a suite: where its value and location go. */
 static int suite_string(struct ctx *c, const struct node *k,
-			const struct node *v, char **dst,
-			struct pyn_loc *loc)
+			const struct node *v, char **dst, struct pyn_loc *loc)
 {
 	int rc = want_string(c, v, k->value);
 
@@ -961,33 +982,38 @@ static int suite_string(struct ctx *c, const struct node *k,
 static int check_suite_shape(struct ctx *c, const struct node *n,
 			     struct pyn_manifest_suite *s)
 {
-	const char *lib_only[] = { "setup", "teardown", "tests", "discover",
-				   "cunit", "cunit_register" };
+	const char *lib_only[] = { "setup",    "teardown", "tests",
+				   "discover", "cunit",	   "cunit_register" };
 	size_t i, j;
 
 	if (!s->library && !s->program)
 		return fail(c, n, "suite '%s' needs 'library' or 'program'",
 			    s->name);
 	if (s->library && s->program)
-		return fail_at(c, s->program_loc, PYN_EMANIFEST,
-			       "suite '%s' has both 'library' and 'program'; use one",
-			       s->name);
+		return fail_at(
+			c, s->program_loc, PYN_EMANIFEST,
+			"suite '%s' has both 'library' and 'program'; use one",
+			s->name);
 	for (i = 0; i < n->n; i += 2) {
 		const struct node *k = n->items[i];
 
 		if (strcmp(k->value, "args") == 0 && !s->program)
 			return fail(c, k, "'args' needs 'program'");
-		for (j = 0; s->program && j < sizeof(lib_only) / sizeof(lib_only[0]); j++)
+		for (j = 0;
+		     s->program && j < sizeof(lib_only) / sizeof(lib_only[0]);
+		     j++)
 			if (strcmp(k->value, lib_only[j]) == 0)
-				return fail(c, k,
-					    "'%s' needs 'library'; a 'program' suite registers its own tests",
-					    k->value);
+				return fail(
+					c, k,
+					"'%s' needs 'library'; a 'program' suite registers its own tests",
+					k->value);
 	}
 	if (s->library && !s->tests && !s->discover && !s->cunit &&
 	    !s->n_cunit_register)
-		return fail_at(c, s->loc, PYN_EMANIFEST,
-			       "suite '%s' has no tests; add 'tests', 'discover', 'cunit' or 'cunit_register'",
-			       s->name);
+		return fail_at(
+			c, s->loc, PYN_EMANIFEST,
+			"suite '%s' has no tests; add 'tests', 'discover', 'cunit' or 'cunit_register'",
+			s->name);
 	return 0;
 }
 
@@ -1030,7 +1056,8 @@ static int parse_suite(struct ctx *c, const struct node *n,
 		if (strcmp(key, "name") == 0)
 			continue;
 		if (strcmp(key, "library") == 0)
-			rc = suite_string(c, k, v, &s->library, &s->library_loc);
+			rc = suite_string(c, k, v, &s->library,
+					  &s->library_loc);
 		else if (strcmp(key, "setup") == 0)
 			rc = suite_string(c, k, v, &s->setup, &s->setup_loc);
 		else if (strcmp(key, "teardown") == 0)
@@ -1049,10 +1076,9 @@ static int parse_suite(struct ctx *c, const struct node *n,
 		else if (strcmp(key, "tests") == 0)
 			tests = v;
 		else if (strcmp(key, "cunit_register") == 0)
-			rc = parse_string_list(c, v, key, true,
-					       &s->cunit_register,
-					       &s->cunit_register_locs,
-					       &s->n_cunit_register);
+			rc = parse_string_list(
+				c, v, key, true, &s->cunit_register,
+				&s->cunit_register_locs, &s->n_cunit_register);
 		else if (strcmp(key, "args") == 0) {
 			s->has_args = true;
 			rc = is_null(v) ? 0 :
@@ -1106,9 +1132,10 @@ static int parse_suites(struct ctx *c, const struct node *n)
 			goto out;
 		}
 		if (rc == 0) {
-			rc = fail_at(c, s->loc, PYN_EMANIFEST,
-				     "duplicate suite name '%s' (first at line %u)",
-				     s->name, m->suites[first].loc.line);
+			rc = fail_at(
+				c, s->loc, PYN_EMANIFEST,
+				"duplicate suite name '%s' (first at line %u)",
+				s->name, m->suites[first].loc.line);
 			goto out;
 		}
 		rc = 0;
@@ -1131,8 +1158,10 @@ static int parse_root(struct ctx *c, const struct node *root)
 		return fail_at(c, start, PYN_EMANIFEST,
 			       "manifest is empty; it needs 'suites'");
 	if (root->kind != NODE_MAP)
-		return fail(c, root, "a manifest must be a mapping with 'suites', not %s",
-			    kind_name(root));
+		return fail(
+			c, root,
+			"a manifest must be a mapping with 'suites', not %s",
+			kind_name(root));
 	for (i = 0; i < root->n; i += 2) {
 		const struct node *k = root->items[i], *v = root->items[i + 1];
 
@@ -1140,19 +1169,22 @@ static int parse_root(struct ctx *c, const struct node *root)
 		if (rc)
 			return rc;
 		if (strcmp(k->value, "version") == 0) {
-			if (v->kind != NODE_SCALAR || strcmp(v->value, "1") != 0)
-				return fail(c, v,
-					    "unsupported manifest version '%s'; only 1 is known",
-					    v->kind == NODE_SCALAR ? v->value :
-								     kind_name(v));
+			if (v->kind != NODE_SCALAR ||
+			    strcmp(v->value, "1") != 0)
+				return fail(
+					c, v,
+					"unsupported manifest version '%s'; only 1 is known",
+					v->kind == NODE_SCALAR ? v->value :
+								 kind_name(v));
 		} else if (strcmp(k->value, "defaults") == 0) {
 			rc = parse_defaults(c, v);
 		} else if (strcmp(k->value, "plugins") == 0) {
-			rc = is_null(v) ? 0 :
-					  parse_string_list(c, v, "plugins", true,
-							    &c->m->plugins,
-							    &c->m->plugin_locs,
-							    &c->m->n_plugins);
+			rc = is_null(v) ?
+				     0 :
+				     parse_string_list(c, v, "plugins", true,
+						       &c->m->plugins,
+						       &c->m->plugin_locs,
+						       &c->m->n_plugins);
 		} else {
 			have_suites = true;
 			rc = parse_suites(c, v);
@@ -1231,9 +1263,9 @@ static char *dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
-int pyn_manifest_load_buffer(struct pyn_manifest **manifest,
-			     const char *data, size_t len, const char *path,
-			     const char *dir, struct pyn_error *err)
+int pyn_manifest_load_buffer(struct pyn_manifest **manifest, const char *data,
+			     size_t len, const char *path, const char *dir,
+			     struct pyn_error *err)
 {
 	struct ctx c = { .path = path, .err = err };
 	struct node *root = NULL;
@@ -1287,21 +1319,23 @@ int pyn_manifest_load(struct pyn_manifest **manifest, const char *path,
 	if (!S_ISREG(st.st_mode)) {
 		rc = pyn__config_error(err, PYN_EIO, NULL, 0, 0,
 				       "cannot read manifest '%s': %s", path,
-				       S_ISDIR(st.st_mode) ? "is a directory" :
-							     "not a regular file");
+				       S_ISDIR(st.st_mode) ?
+					       "is a directory" :
+					       "not a regular file");
 		goto out;
 	}
 	if ((uint64_t)st.st_size > MAX_MANIFEST_BYTES) {
-		rc = pyn__config_error(err, PYN_EIO, NULL, 0, 0,
-				       "cannot read manifest '%s': larger than %u MiB",
-				       path, MAX_MANIFEST_BYTES >> 20);
+		rc = pyn__config_error(
+			err, PYN_EIO, NULL, 0, 0,
+			"cannot read manifest '%s': larger than %u MiB", path,
+			MAX_MANIFEST_BYTES >> 20);
 		goto out;
 	}
 	data = malloc((size_t)st.st_size + 1);
 	if (!data) {
-		rc = pyn__config_error(err, PYN_ENOMEM, NULL, 0, 0,
-				       "cannot read manifest '%s': out of memory",
-				       path);
+		rc = pyn__config_error(
+			err, PYN_ENOMEM, NULL, 0, 0,
+			"cannot read manifest '%s': out of memory", path);
 		goto out;
 	}
 	while (len < (size_t)st.st_size) {

@@ -32,8 +32,8 @@ struct pyn_loc {
 
 enum pyn_setting_state {
 	PYN_SETTING_UNSET = 0, /* not given: inherit */
-	PYN_SETTING_SET = 1,   /* given: the value below */
-	PYN_SETTING_NONE = 2,  /* null/none: remove what is inherited */
+	PYN_SETTING_SET = 1, /* given: the value below */
+	PYN_SETTING_NONE = 2, /* null/none: remove what is inherited */
 };
 
 /*
@@ -47,9 +47,9 @@ struct pyn_setting {
 	union {
 		double seconds; /* wall_time, cpu_time */
 		uint64_t bytes; /* memory, output_limit */
-		long number;    /* retries; isolation (enum pyn_isolation) */
+		long number; /* retries; isolation (enum pyn_isolation) */
 		struct {
-			bool flag;  /* terminate_child_processes, skip */
+			bool flag; /* terminate_child_processes, skip */
 			char *text; /* skip reason (owned), or NULL */
 		};
 		struct pyn_expect expect; /* expect */
@@ -60,7 +60,7 @@ struct pyn_setting {
 struct pyn_limiter_config {
 	char *name;
 	struct pyn_loc loc;
-	bool removed;                      /* NAME: null */
+	bool removed; /* NAME: null */
 	struct pyn_limiter_option *options; /* strings owned here */
 	size_t n_options;
 };
@@ -82,43 +82,43 @@ struct pyn_settings {
 
 struct pyn_manifest_test {
 	char *name;
-	struct pyn_loc loc;       /* of the entry (name, or the mapping) */
-	char *function;           /* defaults to name */
+	struct pyn_loc loc; /* of the entry (name, or the mapping) */
+	char *function; /* defaults to name */
 	struct pyn_loc function_loc;
 	struct pyn_settings settings;
 };
 
 struct pyn_manifest_override {
-	char *match;              /* glob on test ids */
+	char *match; /* glob on test ids */
 	struct pyn_loc loc;
 	struct pyn_settings settings;
 };
 
 struct pyn_manifest_suite {
 	char *name;
-	struct pyn_loc loc;       /* of the name value */
+	struct pyn_loc loc; /* of the name value */
 	struct pyn_loc entry_loc; /* of the suite's mapping */
-	char *library;            /* as written, or NULL */
+	char *library; /* as written, or NULL */
 	struct pyn_loc library_loc;
 	char *setup, *teardown;
 	struct pyn_loc setup_loc, teardown_loc;
 	struct pyn_manifest_test *tests;
 	size_t n_tests;
-	char *discover;           /* glob, or NULL */
+	char *discover; /* glob, or NULL */
 	struct pyn_loc discover_loc;
-	char *cunit;              /* CU_SuiteInfo[] symbol, or NULL */
+	char *cunit; /* CU_SuiteInfo[] symbol, or NULL */
 	struct pyn_loc cunit_loc;
-	char **cunit_register;    /* registration functions */
+	char **cunit_register; /* registration functions */
 	struct pyn_loc *cunit_register_locs;
 	size_t n_cunit_register;
-	char *program;            /* as written, or NULL */
+	char *program; /* as written, or NULL */
 	struct pyn_loc program_loc;
 	char **args;
 	size_t n_args;
 	bool has_args;
-	char *cwd;                /* as written, or NULL */
+	char *cwd; /* as written, or NULL */
 	struct pyn_loc cwd_loc;
-	char **env;               /* "NAME=VALUE" */
+	char **env; /* "NAME=VALUE" */
 	size_t n_env;
 	struct pyn_manifest_override *overrides;
 	size_t n_overrides;
@@ -126,9 +126,9 @@ struct pyn_manifest_suite {
 };
 
 struct pyn_manifest {
-	char *path;     /* as given to the loader (for messages) */
-	char *dir;      /* the folder relative paths start from */
-	int version;    /* 1 */
+	char *path; /* as given to the loader (for messages) */
+	char *dir; /* the folder relative paths start from */
+	int version; /* 1 */
 	struct pyn_settings defaults;
 	char **plugins; /* as written */
 	struct pyn_loc *plugin_locs;
@@ -149,9 +149,9 @@ int pyn_manifest_load(struct pyn_manifest **manifest, const char *path,
  * The same for `len` bytes at `data`, reported under the name `path`;
  * relative paths in it start from `dir` (NULL: the folder of `path`).
  */
-int pyn_manifest_load_buffer(struct pyn_manifest **manifest,
-			     const char *data, size_t len, const char *path,
-			     const char *dir, struct pyn_error *err);
+int pyn_manifest_load_buffer(struct pyn_manifest **manifest, const char *data,
+			     size_t len, const char *path, const char *dir,
+			     struct pyn_error *err);
 
 /* Free a manifest; accepts NULL. */
 void pyn_manifest_free(struct pyn_manifest *manifest);

@@ -91,11 +91,11 @@ struct build {
 	struct pyn_plan *plan;
 	const struct pyn_plan_options *opt;
 	struct pyn_error *err;
-	size_t cap;                /* of plan->tests */
-	struct pyn__strset ids;    /* id -> index in plan->tests */
+	size_t cap; /* of plan->tests */
+	struct pyn__strset ids; /* id -> index in plan->tests */
 	struct pyn__strset suites; /* manifest suite name -> manifest index */
 	const struct pyn_manifest *m; /* being expanded */
-	struct pyn__strset dedup;  /* plug-in paths */
+	struct pyn__strset dedup; /* plug-in paths */
 	struct pyn__strset interned; /* strings many tests share */
 };
 
@@ -141,8 +141,8 @@ static char *aintern(struct build *b, const char *s)
 	if (pyn__strset_get(&b->interned, s, &i))
 		return (char *)(uintptr_t)i;
 	copy = adup(b, s);
-	if (!copy || pyn__strset_add(&b->interned, copy, (size_t)(uintptr_t)copy,
-				     NULL) < 0)
+	if (!copy || pyn__strset_add(&b->interned, copy,
+				     (size_t)(uintptr_t)copy, NULL) < 0)
 		return NULL;
 	return copy;
 }
@@ -202,7 +202,8 @@ static bool find_file(const char *name, const char *base, const char *env_var,
 			append(tried, tried_len, " and in %s", env_var);
 			strcpy(dirs_buf, env);
 			for (tok = strtok_r(dirs_buf, ":", &save);
-			     tok && n_dirs < 64; tok = strtok_r(NULL, ":", &save))
+			     tok && n_dirs < 64;
+			     tok = strtok_r(NULL, ":", &save))
 				dirs[n_dirs++] = tok;
 		}
 	}
@@ -239,8 +240,8 @@ static bool ends_with(const char *s, const char *suffix)
  * A libtool archive names its shared object in `dlname='libx.so.0'`; the
  * object sits beside it or in .libs/.  Writes its path into `out`.
  */
-static int libtool_object(const char *la, char *out, size_t out_len,
-			  char *why, size_t why_len)
+static int libtool_object(const char *la, char *out, size_t out_len, char *why,
+			  size_t why_len)
 {
 	char line[1024], dlname[512] = "", dir[PATH_MAX], cand[PATH_MAX * 2];
 	const char *slash;
@@ -323,9 +324,10 @@ static int check_function(struct build *b, const struct pyn_elf_symbols *syms,
 			       "%s '%s' not found in test library '%s'", kind,
 			       sym, library);
 	if (!s->is_function)
-		return fail_at(b, loc, PYN_ESYMBOL,
-			       "%s '%s' in test library '%s' is data, not a function",
-			       kind, sym, library);
+		return fail_at(
+			b, loc, PYN_ESYMBOL,
+			"%s '%s' in test library '%s' is data, not a function",
+			kind, sym, library);
 	return 0;
 }
 
@@ -340,14 +342,15 @@ static const struct pyn_setting *pick(const struct pyn_settings *const *chain,
 
 	for (i = 0; i < n; i++) {
 		const struct pyn_setting *s =
-			(const struct pyn_setting *)((const char *)chain[i] + off);
+			(const struct pyn_setting *)((const char *)chain[i] +
+						     off);
 
 		if (s->state != PYN_SETTING_UNSET)
 			found = s;
 	}
 	return found;
 }
-#define PICK(chain, n, field)                                                 \
+#define PICK(chain, n, field)                                                  \
 	pick((chain), (n), offsetof(struct pyn_settings, field))
 
 struct resolved {
@@ -379,17 +382,20 @@ static int resolve(struct build *b, const struct pyn_settings *const *chain,
 
 	s = PICK(chain, n, wall_time);
 	if (s)
-		r->limits.wall_time_s = s->state == PYN_SETTING_SET ? s->seconds : 0;
+		r->limits.wall_time_s =
+			s->state == PYN_SETTING_SET ? s->seconds : 0;
 	else if (o && o->wall_time_s > 0)
 		r->limits.wall_time_s = o->wall_time_s;
 	s = PICK(chain, n, cpu_time);
 	if (s)
-		r->limits.cpu_time_s = s->state == PYN_SETTING_SET ? s->seconds : 0;
+		r->limits.cpu_time_s =
+			s->state == PYN_SETTING_SET ? s->seconds : 0;
 	else if (o && o->cpu_time_s > 0)
 		r->limits.cpu_time_s = o->cpu_time_s;
 	s = PICK(chain, n, memory);
 	if (s)
-		r->limits.memory_bytes = s->state == PYN_SETTING_SET ? s->bytes : 0;
+		r->limits.memory_bytes =
+			s->state == PYN_SETTING_SET ? s->bytes : 0;
 	else if (o && o->memory_bytes > 0)
 		r->limits.memory_bytes = o->memory_bytes;
 	s = PICK(chain, n, output_limit);
@@ -406,7 +412,8 @@ static int resolve(struct build *b, const struct pyn_settings *const *chain,
 		r->limits.isolation = (enum pyn_isolation)s->number;
 	s = PICK(chain, n, retries);
 	if (s)
-		r->retries = s->state == PYN_SETTING_SET ? (unsigned)s->number : 0;
+		r->retries =
+			s->state == PYN_SETTING_SET ? (unsigned)s->number : 0;
 	else if (o && o->retries > 0)
 		r->retries = (unsigned)o->retries;
 	s = PICK(chain, n, expect);
@@ -422,7 +429,8 @@ static int resolve(struct build *b, const struct pyn_settings *const *chain,
 
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < chain[i]->n_limiters; j++) {
-			const struct pyn_limiter_config *l = &chain[i]->limiters[j];
+			const struct pyn_limiter_config *l =
+				&chain[i]->limiters[j];
 
 			if (l->removed) {
 				size_t w = 0;
@@ -434,18 +442,20 @@ static int resolve(struct build *b, const struct pyn_settings *const *chain,
 				continue;
 			}
 			for (k = 0; k < l->n_options; k++) {
-				const struct pyn_limiter_option *lo = &l->options[k];
+				const struct pyn_limiter_option *lo =
+					&l->options[k];
 				size_t m;
 
 				for (m = 0; m < n_opts; m++)
 					if (!strcmp(opts[m].limiter, l->name) &&
-					    !strcmp(opts[m].option.key, lo->key))
+					    !strcmp(opts[m].option.key,
+						    lo->key))
 						break;
 				if (m == n_opts) {
 					if (n_opts == cap) {
 						size_t nc = cap ? cap * 2 : 4;
-						struct pyn_option *no =
-							realloc(opts, nc * sizeof(*no));
+						struct pyn_option *no = realloc(
+							opts, nc * sizeof(*no));
 
 						if (!no) {
 							free(opts);
@@ -462,8 +472,8 @@ static int resolve(struct build *b, const struct pyn_settings *const *chain,
 		}
 	}
 	if (n_opts) {
-		struct pyn_option *out = arena_alloc(&b->plan->arena,
-						     n_opts * sizeof(*out));
+		struct pyn_option *out =
+			arena_alloc(&b->plan->arena, n_opts * sizeof(*out));
 
 		if (!out) {
 			free(opts);
@@ -505,8 +515,9 @@ static int validate_limiters(struct build *b, const struct pyn_settings *st)
 			if (!e.message[0])
 				snprintf(e.message, sizeof(e.message),
 					 "unknown limiter '%s'", l->name);
-			return fail_at(b, l->loc, e.code ? e.code : PYN_EMANIFEST,
-				       "%s", e.message);
+			return fail_at(b, l->loc,
+				       e.code ? e.code : PYN_EMANIFEST, "%s",
+				       e.message);
 		}
 		for (j = 0; j < l->n_options; j++) {
 			const struct pyn_limiter_option *lo = &l->options[j];
@@ -536,9 +547,9 @@ static int validate_limiters(struct build *b, const struct pyn_settings *st)
 
 struct suite_ctx {
 	const struct pyn_manifest_suite *s;
-	const char *library;  /* resolved, arena */
-	const char *program;  /* resolved, arena */
-	const char *cwd;      /* resolved, arena */
+	const char *library; /* resolved, arena */
+	const char *program; /* resolved, arena */
+	const char *cwd; /* resolved, arena */
 	const char *const *env;
 	const char *const *args;
 	const char *const *cunit_register;
@@ -589,8 +600,8 @@ static int add_test(struct build *b, const struct suite_ctx *sc,
 
 	if (plan->n_tests == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 64;
-		struct pyn_plan_test *tests = realloc(plan->tests,
-						      cap * sizeof(*tests));
+		struct pyn_plan_test *tests =
+			realloc(plan->tests, cap * sizeof(*tests));
 
 		if (!tests)
 			return nomem(b);
@@ -604,9 +615,10 @@ static int add_test(struct build *b, const struct suite_ctx *sc,
 		const struct pyn_plan_test *f = &plan->tests[first];
 
 		if (strcmp(f->manifest, b->m->path) == 0)
-			return fail_at(b, loc, PYN_EMANIFEST,
-				       "duplicate test id '%s' (first at line %u)",
-				       id, f->line);
+			return fail_at(
+				b, loc, PYN_EMANIFEST,
+				"duplicate test id '%s' (first at line %u)", id,
+				f->line);
 		return fail_at(b, loc, PYN_EMANIFEST,
 			       "duplicate test id '%s' (first in %s:%u)", id,
 			       f->manifest, f->line);
@@ -674,7 +686,8 @@ static int discover(struct build *b, const struct suite_ctx *sc,
 	if (!names)
 		return nomem(b);
 	for (i = 0; i < s->n_tests; i++) {
-		if (pyn__strset_add(&explicit_names, s->tests[i].name, i, NULL) < 0 ||
+		if (pyn__strset_add(&explicit_names, s->tests[i].name, i,
+				    NULL) < 0 ||
 		    pyn__strset_add(&explicit_names, s->tests[i].function, i,
 				    NULL) < 0) {
 			rc = nomem(b);
@@ -731,9 +744,10 @@ static int import_cunit(struct build *b, const struct suite_ctx *sc)
 	int rc;
 
 	if (!b->opt || !b->opt->enumerate)
-		return fail_at(b, import_loc(s), PYN_EMANIFEST,
-			       "cannot list the tests of suite '%s': importing CUnit tests needs the runner",
-			       s->name);
+		return fail_at(
+			b, import_loc(s), PYN_EMANIFEST,
+			"cannot list the tests of suite '%s': importing CUnit tests needs the runner",
+			s->name);
 	rc = resolve(b, chain, 2, &r);
 	if (rc)
 		return rc;
@@ -755,18 +769,21 @@ static int import_cunit(struct build *b, const struct suite_ctx *sc)
 			*b->err = e;
 			rc = e.code ? e.code : PYN_EMANIFEST;
 		} else {
-			rc = fail_at(b, import_loc(s), e.code ? e.code : PYN_EMANIFEST,
+			rc = fail_at(b, import_loc(s),
+				     e.code ? e.code : PYN_EMANIFEST,
 				     "cannot list the tests of suite '%s': %s",
 				     s->name,
-				     e.message[0] ? e.message : "enumeration failed");
+				     e.message[0] ? e.message :
+						    "enumeration failed");
 		}
 		goto out;
 	}
 	for (i = 0; i < n_cases; i++) {
 		if (!cases[i].suite || !cases[i].test) {
-			rc = fail_at(b, import_loc(s), PYN_EMANIFEST,
-				     "cannot list the tests of suite '%s': a test without a name",
-				     s->name);
+			rc = fail_at(
+				b, import_loc(s), PYN_EMANIFEST,
+				"cannot list the tests of suite '%s': a test without a name",
+				s->name);
 			goto out;
 		}
 		rc = add_test(b, sc, cases[i].suite, cases[i].test, NULL, NULL,
@@ -815,9 +832,10 @@ static int expand_suite(struct build *b, const struct pyn_manifest_suite *s)
 	if (rc < 0)
 		return nomem(b);
 	if (rc == 0)
-		return fail_at(b, s->loc, PYN_EMANIFEST,
-			       "duplicate suite name '%s' (also in an earlier manifest)",
-			       s->name);
+		return fail_at(
+			b, s->loc, PYN_EMANIFEST,
+			"duplicate suite name '%s' (also in an earlier manifest)",
+			s->name);
 
 	rc = validate_limiters(b, &s->settings);
 	for (i = 0; !rc && i < s->n_tests; i++)
@@ -830,8 +848,8 @@ static int expand_suite(struct build *b, const struct pyn_manifest_suite *s)
 	if ((s->n_env && !(sc.env = adup_array(b, s->env, s->n_env))) ||
 	    (s->n_args && !(sc.args = adup_array(b, s->args, s->n_args))) ||
 	    (s->n_cunit_register &&
-	     !(sc.cunit_register = adup_array(b, s->cunit_register,
-					      s->n_cunit_register))))
+	     !(sc.cunit_register =
+		       adup_array(b, s->cunit_register, s->n_cunit_register))))
 		return nomem(b);
 	if (s->cwd) {
 		char joined[PATH_MAX * 2];
@@ -857,13 +875,15 @@ static int expand_suite(struct build *b, const struct pyn_manifest_suite *s)
 
 		if (!find_file(s->program, b->m->dir, NULL, none, path,
 			       sizeof(path), tried, sizeof(tried)))
-			return fail_at(b, s->program_loc, PYN_ENOTFOUND,
-				       "cannot find test program '%s': tried %s",
-				       s->program, tried);
+			return fail_at(
+				b, s->program_loc, PYN_ENOTFOUND,
+				"cannot find test program '%s': tried %s",
+				s->program, tried);
 		if (access(path, X_OK) < 0)
-			return fail_at(b, s->program_loc, PYN_ELOAD,
-				       "cannot use test program '%s': not executable",
-				       s->program);
+			return fail_at(
+				b, s->program_loc, PYN_ELOAD,
+				"cannot use test program '%s': not executable",
+				s->program);
 		sc.program = adup(b, path);
 		if (!sc.program)
 			return nomem(b);
@@ -890,16 +910,19 @@ static int expand_suite(struct build *b, const struct pyn_manifest_suite *s)
 				    s->cunit_register[i], s->library,
 				    s->cunit_register_locs[i]);
 	if (!rc && s->cunit) {
-		const struct pyn_elf_symbol *sym = pyn__elf_find(&syms, s->cunit);
+		const struct pyn_elf_symbol *sym =
+			pyn__elf_find(&syms, s->cunit);
 
 		if (!sym)
-			rc = fail_at(b, s->cunit_loc, PYN_ESYMBOL,
-				     "CUnit suite array '%s' not found in test library '%s'",
-				     s->cunit, s->library);
+			rc = fail_at(
+				b, s->cunit_loc, PYN_ESYMBOL,
+				"CUnit suite array '%s' not found in test library '%s'",
+				s->cunit, s->library);
 		else if (sym->is_function)
-			rc = fail_at(b, s->cunit_loc, PYN_ESYMBOL,
-				     "'%s' in test library '%s' is a function, not a CU_SuiteInfo[] array",
-				     s->cunit, s->library);
+			rc = fail_at(
+				b, s->cunit_loc, PYN_ESYMBOL,
+				"'%s' in test library '%s' is a function, not a CU_SuiteInfo[] array",
+				s->cunit, s->library);
 	}
 	for (i = 0; !rc && i < s->n_tests; i++) {
 		const struct pyn_manifest_test *t = &s->tests[i];
@@ -949,9 +972,10 @@ static int add_plugins(struct build *b)
 		}
 		pyn__elf_release(&syms);
 		if (!entry)
-			return fail_at(b, m->plugin_locs[i], PYN_EABI,
-				       "cannot use plug-in '%s': it exports no 'pyn_limiter_init'",
-				       m->plugins[i]);
+			return fail_at(
+				b, m->plugin_locs[i], PYN_EABI,
+				"cannot use plug-in '%s': it exports no 'pyn_limiter_init'",
+				m->plugins[i]);
 		copy = adup(b, path);
 		if (!copy)
 			return nomem(b);
@@ -1018,8 +1042,8 @@ static int select_tests(struct build *b)
 		return nomem(b);
 	/* Give back the slack of the doubling array. */
 	if (w && w < b->cap) {
-		struct pyn_plan_test *fit = realloc(plan->tests,
-						    w * sizeof(*fit));
+		struct pyn_plan_test *fit =
+			realloc(plan->tests, w * sizeof(*fit));
 
 		if (fit) {
 			plan->tests = fit;
@@ -1054,10 +1078,10 @@ int pyn_plan_build(struct pyn_plan *plan, struct pyn_manifest *const *manifests,
 	memset(plan, 0, sizeof(*plan));
 	if (options && options->shard_count &&
 	    options->shard_index >= options->shard_count)
-		return pyn__config_error(err, PYN_EUSAGE, NULL, 0, 0,
-					 "bad shard %u/%u: the index must be below the count",
-					 options->shard_index,
-					 options->shard_count);
+		return pyn__config_error(
+			err, PYN_EUSAGE, NULL, 0, 0,
+			"bad shard %u/%u: the index must be below the count",
+			options->shard_index, options->shard_count);
 	for (i = 0; !rc && i < n_manifests; i++) {
 		b.m = manifests[i];
 		rc = validate_limiters(&b, &b.m->defaults);
@@ -1143,7 +1167,8 @@ bool pyn_expect_met(const struct pyn_expect *exp, const struct pyn_result *res,
 		return met;
 	pyn_expect_describe(exp, want, sizeof(want));
 	/* Name the other side the way the expectation is phrased. */
-	sig = res->term_signal > 0 ? pyn__config_signal_name(res->term_signal) : NULL;
+	sig = res->term_signal > 0 ? pyn__config_signal_name(res->term_signal) :
+				     NULL;
 	if (exp->kind == PYN_EXPECT_SIGNAL && res->term_signal > 0)
 		snprintf(got, sizeof(got), "%s (signal %s)",
 			 pyn__outcome_to_name(res->outcome),

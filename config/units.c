@@ -33,7 +33,7 @@ int pyn__config_error(struct pyn_error *err, int code, const char *file,
 
 bool pyn_units_is_none(const char *text)
 {
-	static const char *const none[] = { "~", "null", "Null", "NULL",
+	static const char *const none[] = { "~",    "null", "Null", "NULL",
 					    "none", "None", "NONE" };
 	size_t i;
 
@@ -138,12 +138,18 @@ static uint64_t memory_unit(const char *unit)
 		const char *name;
 		uint64_t bytes;
 	} units[] = {
-		{ "", 1 },		{ "B", 1 },
-		{ "KB", 1ull << 10 },	{ "kB", 1ull << 10 },
-		{ "KiB", 1ull << 10 },	{ "K", 1ull << 10 },
-		{ "MB", 1ull << 20 },	{ "MiB", 1ull << 20 },
-		{ "M", 1ull << 20 },	{ "GB", 1ull << 30 },
-		{ "GiB", 1ull << 30 },	{ "G", 1ull << 30 },
+		{ "", 1 },
+		{ "B", 1 },
+		{ "KB", 1ull << 10 },
+		{ "kB", 1ull << 10 },
+		{ "KiB", 1ull << 10 },
+		{ "K", 1ull << 10 },
+		{ "MB", 1ull << 20 },
+		{ "MiB", 1ull << 20 },
+		{ "M", 1ull << 20 },
+		{ "GB", 1ull << 30 },
+		{ "GiB", 1ull << 30 },
+		{ "G", 1ull << 30 },
 	};
 	size_t i;
 
@@ -159,14 +165,16 @@ static int time_finish(double value, const char *unit, const char *shown,
 	double mult = time_unit(unit);
 
 	if (mult == 0)
-		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "bad time unit '%s' in '%s'; use ms, s, m or h",
-					 unit, shown);
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"bad time unit '%s' in '%s'; use ms, s, m or h", unit,
+			shown);
 	value *= mult;
 	if (!(value > 0))
-		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "time limit '%s' must be positive (use null for no limit)",
-					 shown);
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"time limit '%s' must be positive (use null for no limit)",
+			shown);
 	if (value > PYN_TIME_MAX_S)
 		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
 					 "time limit '%s' is too large", shown);
@@ -180,9 +188,10 @@ int pyn_time_parse(const char *text, double *seconds, struct pyn_error *err)
 	double value;
 
 	if (!split_value(text, &value, unit, sizeof(unit)))
-		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "bad time value '%s': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)",
-					 text);
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"bad time value '%s': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)",
+			text);
 	return time_finish(value, unit, text, seconds, err);
 }
 
@@ -194,13 +203,15 @@ int pyn_time_parse_pair(const char *value, const char *unit, double *seconds,
 
 	snprintf(shown, sizeof(shown), "[%s, %s]", value, unit);
 	if (!split_value(value, &v, rest, sizeof(rest)) || rest[0])
-		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "bad time value %s: the first item must be a number",
-					 shown);
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"bad time value %s: the first item must be a number",
+			shown);
 	if (!*unit)
-		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "bad time value %s: missing unit; use ms, s, m or h",
-					 shown);
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"bad time value %s: missing unit; use ms, s, m or h",
+			shown);
 	return time_finish(v, unit, shown, seconds, err);
 }
 
@@ -211,22 +222,26 @@ static int memory_finish(double value, const char *unit, const char *shown,
 	double total;
 
 	if (mult == 0)
-		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "bad memory unit '%s' in '%s'; use B, KB, MB or GB",
-					 unit, shown);
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"bad memory unit '%s' in '%s'; use B, KB, MB or GB",
+			unit, shown);
 	total = value * (double)mult;
 	if (!(total > 0))
-		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "memory limit '%s' must be positive (use null for no limit)",
-					 shown);
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"memory limit '%s' must be positive (use null for no limit)",
+			shown);
 	/* 2^62 bytes: far beyond any machine, and safe to add to. */
 	if (total > 4611686018427387904.0)
 		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "memory limit '%s' is too large", shown);
-	if (total < 1 || (mult == 1 && total != floor(total)))
-		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "memory limit '%s' is not a whole number of bytes",
+					 "memory limit '%s' is too large",
 					 shown);
+	if (total < 1 || (mult == 1 && total != floor(total)))
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"memory limit '%s' is not a whole number of bytes",
+			shown);
 	*bytes = (uint64_t)llround(total);
 	return 0;
 }
@@ -237,26 +252,29 @@ int pyn_memory_parse(const char *text, uint64_t *bytes, struct pyn_error *err)
 	double value;
 
 	if (!split_value(text, &value, unit, sizeof(unit)))
-		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "bad memory value '%s': use bytes or a number with a unit (500MB, 2GB)",
-					 text);
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"bad memory value '%s': use bytes or a number with a unit (500MB, 2GB)",
+			text);
 	return memory_finish(value, unit, text, bytes, err);
 }
 
-int pyn_memory_parse_pair(const char *value, const char *unit,
-			  uint64_t *bytes, struct pyn_error *err)
+int pyn_memory_parse_pair(const char *value, const char *unit, uint64_t *bytes,
+			  struct pyn_error *err)
 {
 	char shown[128], rest[8];
 	double v;
 
 	snprintf(shown, sizeof(shown), "[%s, %s]", value, unit);
 	if (!split_value(value, &v, rest, sizeof(rest)) || rest[0])
-		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "bad memory value %s: the first item must be a number",
-					 shown);
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"bad memory value %s: the first item must be a number",
+			shown);
 	if (!*unit)
-		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "bad memory value %s: missing unit; use B, KB, MB or GB",
-					 shown);
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"bad memory value %s: missing unit; use B, KB, MB or GB",
+			shown);
 	return memory_finish(v, unit, shown, bytes, err);
 }

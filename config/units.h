@@ -35,8 +35,8 @@ int pyn_time_parse_pair(const char *value, const char *unit, double *seconds,
 /* "1048576", "500MB", "1.5 GiB" -> bytes. */
 int pyn_memory_parse(const char *text, uint64_t *bytes, struct pyn_error *err);
 /* [value, unit]: ("64", "MB") -> 67108864. */
-int pyn_memory_parse_pair(const char *value, const char *unit,
-			  uint64_t *bytes, struct pyn_error *err);
+int pyn_memory_parse_pair(const char *value, const char *unit, uint64_t *bytes,
+			  struct pyn_error *err);
 
 /* Fill `err` without going through libpyntest (config stands alone). */
 int pyn__config_error(struct pyn_error *err, int code, const char *file,

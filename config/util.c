@@ -167,22 +167,22 @@ static const struct {
 	const char *name;
 	int number;
 } signals[] = {
-	{ "SIGHUP", SIGHUP },	  { "SIGINT", SIGINT },
-	{ "SIGQUIT", SIGQUIT },	  { "SIGILL", SIGILL },
-	{ "SIGTRAP", SIGTRAP },	  { "SIGABRT", SIGABRT },
-	{ "SIGIOT", SIGIOT },	  { "SIGBUS", SIGBUS },
-	{ "SIGFPE", SIGFPE },	  { "SIGKILL", SIGKILL },
-	{ "SIGUSR1", SIGUSR1 },	  { "SIGSEGV", SIGSEGV },
-	{ "SIGUSR2", SIGUSR2 },	  { "SIGPIPE", SIGPIPE },
-	{ "SIGALRM", SIGALRM },	  { "SIGTERM", SIGTERM },
+	{ "SIGHUP", SIGHUP },	    { "SIGINT", SIGINT },
+	{ "SIGQUIT", SIGQUIT },	    { "SIGILL", SIGILL },
+	{ "SIGTRAP", SIGTRAP },	    { "SIGABRT", SIGABRT },
+	{ "SIGIOT", SIGIOT },	    { "SIGBUS", SIGBUS },
+	{ "SIGFPE", SIGFPE },	    { "SIGKILL", SIGKILL },
+	{ "SIGUSR1", SIGUSR1 },	    { "SIGSEGV", SIGSEGV },
+	{ "SIGUSR2", SIGUSR2 },	    { "SIGPIPE", SIGPIPE },
+	{ "SIGALRM", SIGALRM },	    { "SIGTERM", SIGTERM },
 	{ "SIGSTKFLT", SIGSTKFLT }, { "SIGCHLD", SIGCHLD },
-	{ "SIGCONT", SIGCONT },	  { "SIGSTOP", SIGSTOP },
-	{ "SIGTSTP", SIGTSTP },	  { "SIGTTIN", SIGTTIN },
-	{ "SIGTTOU", SIGTTOU },	  { "SIGURG", SIGURG },
-	{ "SIGXCPU", SIGXCPU },	  { "SIGXFSZ", SIGXFSZ },
+	{ "SIGCONT", SIGCONT },	    { "SIGSTOP", SIGSTOP },
+	{ "SIGTSTP", SIGTSTP },	    { "SIGTTIN", SIGTTIN },
+	{ "SIGTTOU", SIGTTOU },	    { "SIGURG", SIGURG },
+	{ "SIGXCPU", SIGXCPU },	    { "SIGXFSZ", SIGXFSZ },
 	{ "SIGVTALRM", SIGVTALRM }, { "SIGPROF", SIGPROF },
-	{ "SIGWINCH", SIGWINCH }, { "SIGIO", SIGIO },
-	{ "SIGPWR", SIGPWR },	  { "SIGSYS", SIGSYS },
+	{ "SIGWINCH", SIGWINCH },   { "SIGIO", SIGIO },
+	{ "SIGPWR", SIGPWR },	    { "SIGSYS", SIGSYS },
 };
 
 int pyn__config_signal_parse(const char *text)
@@ -215,7 +215,8 @@ const char *pyn__config_signal_name(int sig)
 	size_t i;
 
 	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		if (signals[i].number == sig && strcmp(signals[i].name, "SIGIOT"))
+		if (signals[i].number == sig &&
+		    strcmp(signals[i].name, "SIGIOT"))
 			return signals[i].name;
 	return NULL;
 }

@@ -19,7 +19,7 @@ uint64_t pyn__fnv1a64(const char *s);
 struct pyn__strset {
 	const char **keys;
 	size_t *values;
-	size_t cap;  /* a power of two, or 0 */
+	size_t cap; /* a power of two, or 0 */
 	size_t n;
 };
 

@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	memset(&err, 0, sizeof(err));
-	rc = pyn_manifest_load_buffer(&m, (const char *)data, size,
-				      "fuzz.yaml", "/nonexistent", &err);
+	rc = pyn_manifest_load_buffer(&m, (const char *)data, size, "fuzz.yaml",
+				      "/nonexistent", &err);
 	if (rc == 0) {
 		if (!m)
 			abort();

@@ -63,8 +63,8 @@ static int check_one(const char *name)
 	if (rc == 0)
 		snprintf(got, sizeof(got), "(accepted)");
 	if (strcmp(got, want)) {
-		fprintf(stderr, "\n  %s\n    got:  %s\n    want: %s\n", name, got,
-			want);
+		fprintf(stderr, "\n  %s\n    got:  %s\n    want: %s\n", name,
+			got, want);
 		CU_FAIL("message differs from the .expect file");
 		return 1;
 	}
@@ -107,8 +107,10 @@ static void test_fixture_library_loads(void)
 
 	CU_ASSERT_FATAL(chdir(PYN_BAD_DIR) == 0);
 	setenv("PYNTEST_LIBRARY_PATH", PYN_FIXTURE_LIB_DIR, 1);
-	CU_ASSERT_EQUAL_FATAL(pyn_manifest_load_buffer(&m, yaml, sizeof(yaml) - 1,
-						       "good.yaml", NULL, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(pyn_manifest_load_buffer(&m, yaml,
+						       sizeof(yaml) - 1,
+						       "good.yaml", NULL, &err),
+			      0);
 	CU_ASSERT_EQUAL(pyn_plan_build(&plan, &m, 1, NULL, &err), 0);
 	CU_ASSERT_EQUAL(plan.n_tests, 3);
 	pyn_plan_release(&plan);

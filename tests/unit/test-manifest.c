@@ -48,73 +48,72 @@ static const char *load_error(const char *yaml, int *code)
 	return out;
 }
 
-#define EXPECT_ERROR(yaml, want)                                              \
-	do {                                                                  \
-		const char *got_ = load_error(yaml, NULL);                    \
-		if (strcmp(got_, want))                                       \
-			fprintf(stderr, "\n  got:  %s\n  want: %s\n", got_,   \
-				want);                                        \
-		CU_ASSERT_STRING_EQUAL(got_, want);                           \
+#define EXPECT_ERROR(yaml, want)                                               \
+	do {                                                                   \
+		const char *got_ = load_error(yaml, NULL);                     \
+		if (strcmp(got_, want))                                        \
+			fprintf(stderr, "\n  got:  %s\n  want: %s\n", got_,    \
+				want);                                         \
+		CU_ASSERT_STRING_EQUAL(got_, want);                            \
 	} while (0)
 
-static const char full[] =
-	"version: 1\n"
-	"defaults:\n"
-	"  wall_time: 10s\n"
-	"  cpu_time: 5\n"
-	"  memory: 256MB\n"
-	"  isolation: spawn\n"
-	"  terminate_child_processes: false\n"
-	"  output_limit: 2MB\n"
-	"  retries: 2\n"
-	"  expect: pass\n"
-	"  limiters: { max_files: { count: 16 } }\n"
-	"plugins:\n"
-	"  - plugins/libpyn_maxfiles\n"
-	"suites:\n"
-	"  - name: arith\n"
-	"    library: build/libarith\n"
-	"    setup: arith_setup\n"
-	"    teardown: arith_teardown\n"
-	"    wall_time: [2, s]\n"
-	"    tests:\n"
-	"      - adds_small_numbers\n"
-	"      - name: rejects_huge_alloc\n"
-	"        function: test_huge_alloc\n"
-	"        memory: [64, MB]\n"
-	"        expect: memory_limit\n"
-	"      - name: spins\n"
-	"        wall_time: 500ms\n"
-	"        cpu_time: null\n"
-	"        expect: timeout\n"
-	"      - name: segv\n"
-	"        expect: { signal: SIGSEGV }\n"
-	"      - name: exits\n"
-	"        expect: { exit_code: 3 }\n"
-	"        skip: not on CI\n"
-	"        retries: 0\n"
-	"    discover: \"test_*\"\n"
-	"  - name: legacy\n"
-	"    library: build/liblegacy\n"
-	"    cunit: legacy_suites\n"
-	"    cunit_register: [reg_a, reg_b]\n"
-	"  - name: kastore\n"
-	"    program: build/kastore_tests\n"
-	"    args: [-v, '2']\n"
-	"    cwd: ..\n"
-	"    env: { DATA_PREFIX: test-data/ }\n"
-	"    isolation: fork\n"
-	"    overrides:\n"
-	"      - match: \"kastore.test_open_*\"\n"
-	"        expect: fail\n"
-	"        memory: null\n"
-	"        skip: true\n"
-	"  - name: sandboxed\n"
-	"    library: /abs/libnet.so\n"
-	"    cunit_register: only_one\n"
-	"    limiters:\n"
-	"      max_files: { count: 8, mode: strict }\n"
-	"      max_procs: null\n";
+static const char full[] = "version: 1\n"
+			   "defaults:\n"
+			   "  wall_time: 10s\n"
+			   "  cpu_time: 5\n"
+			   "  memory: 256MB\n"
+			   "  isolation: spawn\n"
+			   "  terminate_child_processes: false\n"
+			   "  output_limit: 2MB\n"
+			   "  retries: 2\n"
+			   "  expect: pass\n"
+			   "  limiters: { max_files: { count: 16 } }\n"
+			   "plugins:\n"
+			   "  - plugins/libpyn_maxfiles\n"
+			   "suites:\n"
+			   "  - name: arith\n"
+			   "    library: build/libarith\n"
+			   "    setup: arith_setup\n"
+			   "    teardown: arith_teardown\n"
+			   "    wall_time: [2, s]\n"
+			   "    tests:\n"
+			   "      - adds_small_numbers\n"
+			   "      - name: rejects_huge_alloc\n"
+			   "        function: test_huge_alloc\n"
+			   "        memory: [64, MB]\n"
+			   "        expect: memory_limit\n"
+			   "      - name: spins\n"
+			   "        wall_time: 500ms\n"
+			   "        cpu_time: null\n"
+			   "        expect: timeout\n"
+			   "      - name: segv\n"
+			   "        expect: { signal: SIGSEGV }\n"
+			   "      - name: exits\n"
+			   "        expect: { exit_code: 3 }\n"
+			   "        skip: not on CI\n"
+			   "        retries: 0\n"
+			   "    discover: \"test_*\"\n"
+			   "  - name: legacy\n"
+			   "    library: build/liblegacy\n"
+			   "    cunit: legacy_suites\n"
+			   "    cunit_register: [reg_a, reg_b]\n"
+			   "  - name: kastore\n"
+			   "    program: build/kastore_tests\n"
+			   "    args: [-v, '2']\n"
+			   "    cwd: ..\n"
+			   "    env: { DATA_PREFIX: test-data/ }\n"
+			   "    isolation: fork\n"
+			   "    overrides:\n"
+			   "      - match: \"kastore.test_open_*\"\n"
+			   "        expect: fail\n"
+			   "        memory: null\n"
+			   "        skip: true\n"
+			   "  - name: sandboxed\n"
+			   "    library: /abs/libnet.so\n"
+			   "    cunit_register: only_one\n"
+			   "    limiters:\n"
+			   "      max_files: { count: 8, mode: strict }\n"
+			   "      max_procs: null\n";
 
 static void test_every_key(void)
 {
@@ -143,7 +142,8 @@ static void test_every_key(void)
 	CU_ASSERT_EQUAL_FATAL(m->defaults.limiters[0].n_options, 1);
 	CU_ASSERT_STRING_EQUAL(m->defaults.limiters[0].options[0].key, "count");
 	CU_ASSERT_STRING_EQUAL(m->defaults.limiters[0].options[0].value, "16");
-	CU_ASSERT_STRING_EQUAL(m->defaults.limiters[0].options[0].file, "m.yaml");
+	CU_ASSERT_STRING_EQUAL(m->defaults.limiters[0].options[0].file,
+			       "m.yaml");
 	CU_ASSERT_EQUAL(m->defaults.limiters[0].options[0].line, 11);
 	CU_ASSERT_EQUAL(m->defaults.limiters[0].options[0].column, 35);
 
@@ -213,7 +213,8 @@ static void test_every_key(void)
 	CU_ASSERT_STRING_EQUAL(s->overrides[0].match, "kastore.test_open_*");
 	CU_ASSERT_EQUAL(s->overrides[0].settings.expect.expect.outcome,
 			PYN_OUTCOME_FAIL);
-	CU_ASSERT_EQUAL(s->overrides[0].settings.memory.state, PYN_SETTING_NONE);
+	CU_ASSERT_EQUAL(s->overrides[0].settings.memory.state,
+			PYN_SETTING_NONE);
 	CU_ASSERT_TRUE(s->overrides[0].settings.skip.flag);
 	CU_ASSERT_PTR_NULL(s->overrides[0].settings.skip.text);
 
@@ -223,7 +224,8 @@ static void test_every_key(void)
 	CU_ASSERT_EQUAL_FATAL(s->settings.n_limiters, 2);
 	CU_ASSERT_EQUAL(s->settings.limiters[0].n_options, 2);
 	CU_ASSERT_STRING_EQUAL(s->settings.limiters[0].options[1].key, "mode");
-	CU_ASSERT_STRING_EQUAL(s->settings.limiters[0].options[1].value, "strict");
+	CU_ASSERT_STRING_EQUAL(s->settings.limiters[0].options[1].value,
+			       "strict");
 	CU_ASSERT_TRUE(s->settings.limiters[1].removed);
 	CU_ASSERT_STRING_EQUAL(s->settings.limiters[1].name, "max_procs");
 	pyn_manifest_free(m);
@@ -231,10 +233,10 @@ static void test_every_key(void)
 
 static void test_null_forms(void)
 {
-	struct pyn_manifest *m = load(
-		"defaults: { wall_time: none, cpu_time: ~, memory: null,\n"
-		"            retries: , isolation: null, expect: null }\n"
-		"suites: []\n");
+	struct pyn_manifest *m =
+		load("defaults: { wall_time: none, cpu_time: ~, memory: null,\n"
+		     "            retries: , isolation: null, expect: null }\n"
+		     "suites: []\n");
 
 	CU_ASSERT_EQUAL(m->defaults.wall_time.state, PYN_SETTING_NONE);
 	CU_ASSERT_EQUAL(m->defaults.cpu_time.state, PYN_SETTING_NONE);
@@ -258,16 +260,22 @@ static void test_expect_forms(void)
 		{ "pass", PYN_EXPECT_OUTCOME, PYN_OUTCOME_PASS, 0 },
 		{ "fail", PYN_EXPECT_OUTCOME, PYN_OUTCOME_FAIL, 0 },
 		{ "error", PYN_EXPECT_OUTCOME, PYN_OUTCOME_ERROR, 0 },
-		{ "wall_timeout", PYN_EXPECT_OUTCOME, PYN_OUTCOME_WALL_TIMEOUT, 0 },
-		{ "cpu_timeout", PYN_EXPECT_OUTCOME, PYN_OUTCOME_CPU_TIMEOUT, 0 },
-		{ "memory_limit", PYN_EXPECT_OUTCOME, PYN_OUTCOME_MEMORY_LIMIT, 0 },
+		{ "wall_timeout", PYN_EXPECT_OUTCOME, PYN_OUTCOME_WALL_TIMEOUT,
+		  0 },
+		{ "cpu_timeout", PYN_EXPECT_OUTCOME, PYN_OUTCOME_CPU_TIMEOUT,
+		  0 },
+		{ "memory_limit", PYN_EXPECT_OUTCOME, PYN_OUTCOME_MEMORY_LIMIT,
+		  0 },
 		{ "skipped", PYN_EXPECT_OUTCOME, PYN_OUTCOME_SKIPPED, 0 },
-		{ "interrupted", PYN_EXPECT_OUTCOME, PYN_OUTCOME_INTERRUPTED, 0 },
+		{ "interrupted", PYN_EXPECT_OUTCOME, PYN_OUTCOME_INTERRUPTED,
+		  0 },
 		{ "timeout", PYN_EXPECT_TIMEOUT, PYN_OUTCOME_PASS, 0 },
-		{ "{signal: SIGABRT}", PYN_EXPECT_SIGNAL, PYN_OUTCOME_ERROR, 6 },
+		{ "{signal: SIGABRT}", PYN_EXPECT_SIGNAL, PYN_OUTCOME_ERROR,
+		  6 },
 		{ "{signal: segv}", PYN_EXPECT_SIGNAL, PYN_OUTCOME_ERROR, 11 },
 		{ "{signal: 9}", PYN_EXPECT_SIGNAL, PYN_OUTCOME_ERROR, 9 },
-		{ "{exit_code: 255}", PYN_EXPECT_EXIT_CODE, PYN_OUTCOME_FAIL, 255 },
+		{ "{exit_code: 255}", PYN_EXPECT_EXIT_CODE, PYN_OUTCOME_FAIL,
+		  255 },
 	};
 	char yaml[256];
 	size_t i;
@@ -297,15 +305,18 @@ static void test_dir_of_path(void)
 	const char y[] = "suites: []\n";
 
 	CU_ASSERT_EQUAL(pyn_manifest_load_buffer(&m, y, sizeof(y) - 1,
-						 "a/b/c.yaml", NULL, &err), 0);
+						 "a/b/c.yaml", NULL, &err),
+			0);
 	CU_ASSERT_STRING_EQUAL(m->dir, "a/b");
 	pyn_manifest_free(m);
 	CU_ASSERT_EQUAL(pyn_manifest_load_buffer(&m, y, sizeof(y) - 1,
-						 "/c.yaml", NULL, &err), 0);
+						 "/c.yaml", NULL, &err),
+			0);
 	CU_ASSERT_STRING_EQUAL(m->dir, "/");
 	pyn_manifest_free(m);
-	CU_ASSERT_EQUAL(pyn_manifest_load_buffer(&m, y, sizeof(y) - 1,
-						 "c.yaml", "/x", &err), 0);
+	CU_ASSERT_EQUAL(pyn_manifest_load_buffer(&m, y, sizeof(y) - 1, "c.yaml",
+						 "/x", &err),
+			0);
 	CU_ASSERT_STRING_EQUAL(m->dir, "/x");
 	pyn_manifest_free(m);
 }
@@ -332,7 +343,8 @@ static void test_load_file(void)
 	CU_ASSERT_EQUAL(pyn_manifest_load(&m, path, &err), PYN_EIO);
 	CU_ASSERT_PTR_NULL(m);
 	CU_ASSERT(strstr(err.message, "cannot read manifest '") == err.message);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "No such file or directory"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(err.message, "No such file or directory"));
 	CU_ASSERT_EQUAL(pyn_manifest_load(&m, "/tmp", &err), PYN_EIO);
 	CU_ASSERT_STRING_EQUAL(err.message,
 			       "cannot read manifest '/tmp': is a directory");
@@ -344,15 +356,19 @@ static void test_syntax_errors(void)
 {
 	int code = 0;
 
-	CU_ASSERT_STRING_EQUAL(load_error("suites: [\n", &code),
-			       "2:1: error: invalid YAML: did not find expected node content (while parsing a flow node at line 2)");
+	CU_ASSERT_STRING_EQUAL(
+		load_error("suites: [\n", &code),
+		"2:1: error: invalid YAML: did not find expected node content (while parsing a flow node at line 2)");
 	CU_ASSERT_EQUAL(code, PYN_ESYNTAX);
-	EXPECT_ERROR("a: b: c\n",
-		     "1:5: error: invalid YAML: mapping values are not allowed in this context");
-	EXPECT_ERROR("suites:\n\t- x\n",
-		     "2:1: error: invalid YAML: found character that cannot start any token (while scanning for the next token at line 2)");
-	EXPECT_ERROR("suites: []\n---\nsuites: []\n",
-		     "2:1: error: a manifest holds one YAML document, not several");
+	EXPECT_ERROR(
+		"a: b: c\n",
+		"1:5: error: invalid YAML: mapping values are not allowed in this context");
+	EXPECT_ERROR(
+		"suites:\n\t- x\n",
+		"2:1: error: invalid YAML: found character that cannot start any token (while scanning for the next token at line 2)");
+	EXPECT_ERROR(
+		"suites: []\n---\nsuites: []\n",
+		"2:1: error: a manifest holds one YAML document, not several");
 	EXPECT_ERROR("suites: [\"\xff\"]\n",
 		     "1:11: error: invalid YAML: invalid leading UTF-8 octet");
 	EXPECT_ERROR("x: &a 1\nsuites: *a\n",
@@ -364,11 +380,13 @@ static void test_structure_errors(void)
 	EXPECT_ERROR("", "1:1: error: manifest is empty; it needs 'suites'");
 	EXPECT_ERROR("# nothing\n",
 		     "1:1: error: manifest is empty; it needs 'suites'");
-	EXPECT_ERROR("- a\n",
-		     "1:1: error: a manifest must be a mapping with 'suites', not a list");
+	EXPECT_ERROR(
+		"- a\n",
+		"1:1: error: a manifest must be a mapping with 'suites', not a list");
 	EXPECT_ERROR("version: 1\n", "1:1: error: manifest has no 'suites'");
-	EXPECT_ERROR("version: 2\nsuites: []\n",
-		     "1:10: error: unsupported manifest version '2'; only 1 is known");
+	EXPECT_ERROR(
+		"version: 2\nsuites: []\n",
+		"1:10: error: unsupported manifest version '2'; only 1 is known");
 	EXPECT_ERROR("suite: []\n",
 		     "1:1: error: unknown key 'suite'; did you mean 'suites'?");
 	EXPECT_ERROR("suites: []\nfoo: 1\n", "2:1: error: unknown key 'foo'");
@@ -376,7 +394,8 @@ static void test_structure_errors(void)
 		     "1:9: error: 'suites' must be a list, not a mapping");
 	EXPECT_ERROR("suites: []\nsuites: []\n",
 		     "2:1: error: duplicate key 'suites' (first at line 1)");
-	EXPECT_ERROR("[a]: 1\n", "1:1: error: keys must be strings, not a list");
+	EXPECT_ERROR("[a]: 1\n",
+		     "1:1: error: keys must be strings, not a list");
 	EXPECT_ERROR("suites:\n  - library: l\n    tests: [a]\n",
 		     "2:5: error: suite has no 'name'");
 	EXPECT_ERROR("suites:\n  - name: [x]\n",
@@ -385,96 +404,134 @@ static void test_structure_errors(void)
 		     "2:11: error: 'name' must not be empty");
 	EXPECT_ERROR("suites:\n  - name: s\n",
 		     "2:5: error: suite 's' needs 'library' or 'program'");
-	EXPECT_ERROR(SUITE_HEAD "    program: p\n",
-		     "4:14: error: suite 's' has both 'library' and 'program'; use one");
-	EXPECT_ERROR(SUITE_HEAD,
-		     "2:11: error: suite 's' has no tests; add 'tests', 'discover', 'cunit' or 'cunit_register'");
+	EXPECT_ERROR(
+		SUITE_HEAD "    program: p\n",
+		"4:14: error: suite 's' has both 'library' and 'program'; use one");
+	EXPECT_ERROR(
+		SUITE_HEAD,
+		"2:11: error: suite 's' has no tests; add 'tests', 'discover', 'cunit' or 'cunit_register'");
 	EXPECT_ERROR(SUITE_HEAD "    tests: [a]\n    args: [x]\n",
 		     "5:5: error: 'args' needs 'program'");
-	EXPECT_ERROR("suites:\n  - name: s\n    program: p\n    tests: [a]\n",
-		     "4:5: error: 'tests' needs 'library'; a 'program' suite registers its own tests");
-	EXPECT_ERROR(SUITE_HEAD "    tests: [a]\n  - name: s\n    library: m\n    tests: [b]\n",
-		     "5:11: error: duplicate suite name 's' (first at line 2)");
+	EXPECT_ERROR(
+		"suites:\n  - name: s\n    program: p\n    tests: [a]\n",
+		"4:5: error: 'tests' needs 'library'; a 'program' suite registers its own tests");
+	EXPECT_ERROR(
+		SUITE_HEAD
+		"    tests: [a]\n  - name: s\n    library: m\n    tests: [b]\n",
+		"5:11: error: duplicate suite name 's' (first at line 2)");
 	EXPECT_ERROR(SUITE_HEAD "    tests: [a, b, a]\n",
 		     "4:19: error: duplicate test id 's.a' (first at line 4)");
 	EXPECT_ERROR(SUITE_HEAD "    tests:\n      - a\n      - name: a\n",
 		     "6:15: error: duplicate test id 's.a' (first at line 5)");
 	EXPECT_ERROR(SUITE_HEAD "    tests: a\n",
 		     "4:12: error: 'tests' must be a list, not a string");
-	EXPECT_ERROR(SUITE_HEAD "    tests: [[a]]\n",
-		     "4:13: error: a test must be a function name or a mapping, not a list");
+	EXPECT_ERROR(
+		SUITE_HEAD "    tests: [[a]]\n",
+		"4:13: error: a test must be a function name or a mapping, not a list");
 	EXPECT_ERROR(SUITE_HEAD "    tests:\n      - wall_time: 1s\n",
 		     "5:9: error: test has no 'name'");
-	EXPECT_ERROR(SUITE_HEAD "    tests:\n      - name: t\n        fuction: f\n",
-		     "6:9: error: unknown key 'fuction'; did you mean 'function'?");
-	EXPECT_ERROR(SUITE_HEAD "    tests: [a]\n    overrides:\n      - expect: fail\n",
+	EXPECT_ERROR(
+		SUITE_HEAD "    tests:\n      - name: t\n        fuction: f\n",
+		"6:9: error: unknown key 'fuction'; did you mean 'function'?");
+	EXPECT_ERROR(SUITE_HEAD
+		     "    tests: [a]\n    overrides:\n      - expect: fail\n",
 		     "6:9: error: override has no 'match'");
-	EXPECT_ERROR(SUITE_HEAD "    tests: [a]\n    overrides:\n      - mach: x\n",
+	EXPECT_ERROR(SUITE_HEAD
+		     "    tests: [a]\n    overrides:\n      - mach: x\n",
 		     "6:9: error: unknown key 'mach'; did you mean 'match'?");
 	EXPECT_ERROR(SUITE_HEAD "    tests: [a]\n    env: [A]\n",
 		     "5:10: error: 'env' must be a mapping, not a list");
-	EXPECT_ERROR(SUITE_HEAD "    tests: [a]\n    env: { A: [1] }\n",
-		     "5:15: error: value of 'A' in 'env' must be a string, not a list");
-	EXPECT_ERROR(SUITE_HEAD "    tests: [a]\n    cunit_register: {a: b}\n",
-		     "5:21: error: 'cunit_register' must be a list or a string, not a mapping");
-	EXPECT_ERROR(SUITE_HEAD "    tests: [a]\n    limiters: { max_files: 3 }\n",
-		     "5:28: error: options of limiter 'max_files' must be a mapping {key: value}, not a string");
-	EXPECT_ERROR(SUITE_HEAD "    tests: [a]\n    limiters: { max_files: { count: [1] } }\n",
-		     "5:37: error: option 'count' of limiter 'max_files' must be a scalar, not a list");
-	EXPECT_ERROR("plugins: [[x]]\nsuites: []\n",
-		     "1:11: error: items of 'plugins' must be strings, not a list");
+	EXPECT_ERROR(
+		SUITE_HEAD "    tests: [a]\n    env: { A: [1] }\n",
+		"5:15: error: value of 'A' in 'env' must be a string, not a list");
+	EXPECT_ERROR(
+		SUITE_HEAD "    tests: [a]\n    cunit_register: {a: b}\n",
+		"5:21: error: 'cunit_register' must be a list or a string, not a mapping");
+	EXPECT_ERROR(
+		SUITE_HEAD "    tests: [a]\n    limiters: { max_files: 3 }\n",
+		"5:28: error: options of limiter 'max_files' must be a mapping {key: value}, not a string");
+	EXPECT_ERROR(
+		SUITE_HEAD
+		"    tests: [a]\n    limiters: { max_files: { count: [1] } }\n",
+		"5:37: error: option 'count' of limiter 'max_files' must be a scalar, not a list");
+	EXPECT_ERROR(
+		"plugins: [[x]]\nsuites: []\n",
+		"1:11: error: items of 'plugins' must be strings, not a list");
 }
 
 static void test_setting_errors(void)
 {
-	EXPECT_ERROR("defaults:\n  wal_time: 1s\nsuites: []\n",
-		     "2:3: error: unknown key 'wal_time'; did you mean 'wall_time'?");
-	EXPECT_ERROR("defaults:\n  memroy: 1MB\nsuites: []\n",
-		     "2:3: error: unknown key 'memroy'; did you mean 'memory'?");
+	EXPECT_ERROR(
+		"defaults:\n  wal_time: 1s\nsuites: []\n",
+		"2:3: error: unknown key 'wal_time'; did you mean 'wall_time'?");
+	EXPECT_ERROR(
+		"defaults:\n  memroy: 1MB\nsuites: []\n",
+		"2:3: error: unknown key 'memroy'; did you mean 'memory'?");
 	EXPECT_ERROR("defaults:\n  skip: true\nsuites: []\n",
 		     "2:3: error: unknown key 'skip'");
-	EXPECT_ERROR(SUITE_HEAD "    tests: [a]\n    wall_tme: 1\n",
-		     "5:5: error: unknown key 'wall_tme'; did you mean 'wall_time'?");
-	EXPECT_ERROR("defaults: { wall_time: 5sec }\nsuites: []\n",
-		     "1:24: error: bad time unit 'sec' in '5sec'; use ms, s, m or h");
-	EXPECT_ERROR("defaults: { memory: 5XB }\nsuites: []\n",
-		     "1:21: error: bad memory unit 'XB' in '5XB'; use B, KB, MB or GB");
-	EXPECT_ERROR("defaults: { wall_time: 0 }\nsuites: []\n",
-		     "1:24: error: time limit '0' must be positive (use null for no limit)");
-	EXPECT_ERROR("defaults: { cpu_time: -2s }\nsuites: []\n",
-		     "1:23: error: time limit '-2s' must be positive (use null for no limit)");
-	EXPECT_ERROR("defaults: { memory: [0, MB] }\nsuites: []\n",
-		     "1:21: error: memory limit '[0, MB]' must be positive (use null for no limit)");
-	EXPECT_ERROR("defaults: { memory: [64, MB, x] }\nsuites: []\n",
-		     "1:21: error: 'memory' as a list must be [value, unit], like [64, MB]");
-	EXPECT_ERROR("defaults: { wall_time: {a: 1} }\nsuites: []\n",
-		     "1:24: error: 'wall_time' must be a time value, not a mapping");
-	EXPECT_ERROR("defaults: { output_limit: 0 }\nsuites: []\n",
-		     "1:27: error: memory limit '0' must be positive (use null for no limit)");
-	EXPECT_ERROR("defaults: { isolation: thread }\nsuites: []\n",
-		     "1:24: error: bad isolation 'thread'; use forkserver, spawn or fork");
-	EXPECT_ERROR("defaults: { isolation: forksever }\nsuites: []\n",
-		     "1:24: error: bad isolation 'forksever'; did you mean 'forkserver'?");
-	EXPECT_ERROR("defaults: { terminate_child_processes: maybe }\nsuites: []\n",
-		     "1:40: error: 'terminate_child_processes' must be true or false, not 'maybe'");
-	EXPECT_ERROR("defaults: { retries: -1 }\nsuites: []\n",
-		     "1:22: error: 'retries' must be between 0 and 1000, not -1");
-	EXPECT_ERROR("defaults: { retries: two }\nsuites: []\n",
-		     "1:22: error: 'retries' must be a whole number, not 'two'");
-	EXPECT_ERROR("defaults: { expect: pas }\nsuites: []\n",
-		     "1:21: error: unknown outcome 'pas' in expect; did you mean 'pass'?");
-	EXPECT_ERROR("defaults: { expect: crashed }\nsuites: []\n",
-		     "1:21: error: unknown outcome 'crashed' in expect; use pass, fail, error, wall_timeout, cpu_timeout, memory_limit, skipped, interrupted, timeout, {signal: NAME} or {exit_code: N}");
-	EXPECT_ERROR("defaults: { expect: { signal: SIGFOO } }\nsuites: []\n",
-		     "1:31: error: unknown signal 'SIGFOO'; use a name like SIGSEGV or a number");
-	EXPECT_ERROR("defaults: { expect: { exit_code: 0 } }\nsuites: []\n",
-		     "1:34: error: 'exit_code' must be between 1 and 255, not 0");
-	EXPECT_ERROR("defaults: { expect: { signl: 11 } }\nsuites: []\n",
-		     "1:23: error: unknown key 'signl'; did you mean 'signal'?");
-	EXPECT_ERROR("defaults: { expect: { signal: 11, exit_code: 1 } }\nsuites: []\n",
-		     "1:21: error: 'expect' must be an outcome name, {signal: NAME} or {exit_code: N}, not a mapping of several keys");
-	EXPECT_ERROR("defaults: { expect: [pass] }\nsuites: []\n",
-		     "1:21: error: 'expect' must be an outcome name, {signal: NAME} or {exit_code: N}, not a list");
+	EXPECT_ERROR(
+		SUITE_HEAD "    tests: [a]\n    wall_tme: 1\n",
+		"5:5: error: unknown key 'wall_tme'; did you mean 'wall_time'?");
+	EXPECT_ERROR(
+		"defaults: { wall_time: 5sec }\nsuites: []\n",
+		"1:24: error: bad time unit 'sec' in '5sec'; use ms, s, m or h");
+	EXPECT_ERROR(
+		"defaults: { memory: 5XB }\nsuites: []\n",
+		"1:21: error: bad memory unit 'XB' in '5XB'; use B, KB, MB or GB");
+	EXPECT_ERROR(
+		"defaults: { wall_time: 0 }\nsuites: []\n",
+		"1:24: error: time limit '0' must be positive (use null for no limit)");
+	EXPECT_ERROR(
+		"defaults: { cpu_time: -2s }\nsuites: []\n",
+		"1:23: error: time limit '-2s' must be positive (use null for no limit)");
+	EXPECT_ERROR(
+		"defaults: { memory: [0, MB] }\nsuites: []\n",
+		"1:21: error: memory limit '[0, MB]' must be positive (use null for no limit)");
+	EXPECT_ERROR(
+		"defaults: { memory: [64, MB, x] }\nsuites: []\n",
+		"1:21: error: 'memory' as a list must be [value, unit], like [64, MB]");
+	EXPECT_ERROR(
+		"defaults: { wall_time: {a: 1} }\nsuites: []\n",
+		"1:24: error: 'wall_time' must be a time value, not a mapping");
+	EXPECT_ERROR(
+		"defaults: { output_limit: 0 }\nsuites: []\n",
+		"1:27: error: memory limit '0' must be positive (use null for no limit)");
+	EXPECT_ERROR(
+		"defaults: { isolation: thread }\nsuites: []\n",
+		"1:24: error: bad isolation 'thread'; use forkserver, spawn or fork");
+	EXPECT_ERROR(
+		"defaults: { isolation: forksever }\nsuites: []\n",
+		"1:24: error: bad isolation 'forksever'; did you mean 'forkserver'?");
+	EXPECT_ERROR(
+		"defaults: { terminate_child_processes: maybe }\nsuites: []\n",
+		"1:40: error: 'terminate_child_processes' must be true or false, not 'maybe'");
+	EXPECT_ERROR(
+		"defaults: { retries: -1 }\nsuites: []\n",
+		"1:22: error: 'retries' must be between 0 and 1000, not -1");
+	EXPECT_ERROR(
+		"defaults: { retries: two }\nsuites: []\n",
+		"1:22: error: 'retries' must be a whole number, not 'two'");
+	EXPECT_ERROR(
+		"defaults: { expect: pas }\nsuites: []\n",
+		"1:21: error: unknown outcome 'pas' in expect; did you mean 'pass'?");
+	EXPECT_ERROR(
+		"defaults: { expect: crashed }\nsuites: []\n",
+		"1:21: error: unknown outcome 'crashed' in expect; use pass, fail, error, wall_timeout, cpu_timeout, memory_limit, skipped, interrupted, timeout, {signal: NAME} or {exit_code: N}");
+	EXPECT_ERROR(
+		"defaults: { expect: { signal: SIGFOO } }\nsuites: []\n",
+		"1:31: error: unknown signal 'SIGFOO'; use a name like SIGSEGV or a number");
+	EXPECT_ERROR(
+		"defaults: { expect: { exit_code: 0 } }\nsuites: []\n",
+		"1:34: error: 'exit_code' must be between 1 and 255, not 0");
+	EXPECT_ERROR(
+		"defaults: { expect: { signl: 11 } }\nsuites: []\n",
+		"1:23: error: unknown key 'signl'; did you mean 'signal'?");
+	EXPECT_ERROR(
+		"defaults: { expect: { signal: 11, exit_code: 1 } }\nsuites: []\n",
+		"1:21: error: 'expect' must be an outcome name, {signal: NAME} or {exit_code: N}, not a mapping of several keys");
+	EXPECT_ERROR(
+		"defaults: { expect: [pass] }\nsuites: []\n",
+		"1:21: error: 'expect' must be an outcome name, {signal: NAME} or {exit_code: N}, not a list");
 }
 
 static void test_deep_nesting(void)

@@ -127,13 +127,13 @@ static const char *build_error(const char *yaml,
 	return out;
 }
 
-#define EXPECT_PLAN_ERROR(yaml, opt, want)                                    \
-	do {                                                                  \
-		const char *got_ = build_error(yaml, opt);                    \
-		if (strcmp(got_, want))                                       \
-			fprintf(stderr, "\n  got:  %s\n  want: %s\n", got_,   \
-				want);                                        \
-		CU_ASSERT_STRING_EQUAL(got_, want);                           \
+#define EXPECT_PLAN_ERROR(yaml, opt, want)                                     \
+	do {                                                                   \
+		const char *got_ = build_error(yaml, opt);                     \
+		if (strcmp(got_, want))                                        \
+			fprintf(stderr, "\n  got:  %s\n  want: %s\n", got_,    \
+				want);                                         \
+		CU_ASSERT_STRING_EQUAL(got_, want);                            \
 	} while (0)
 
 static const struct pyn_plan_test *find(const struct pyn_plan *plan,
@@ -258,10 +258,11 @@ static void test_command_line_defaults(void)
 
 	/* --isolation overrides the manifest (SPEC §4). */
 	opt.isolation = PYN_ISOLATION_FORK;
-	build_ok(&plan,
-		 "defaults: { isolation: spawn }\n"
-		 "suites: [{ name: s, library: libfix, tests: [test_alpha] }]\n",
-		 &opt);
+	build_ok(
+		&plan,
+		"defaults: { isolation: spawn }\n"
+		"suites: [{ name: s, library: libfix, tests: [test_alpha] }]\n",
+		&opt);
 	CU_ASSERT_EQUAL(plan.tests[0].limits.isolation, PYN_ISOLATION_FORK);
 	pyn_plan_release(&plan);
 }
@@ -275,34 +276,42 @@ static void test_library_paths(void)
 	CU_ASSERT_FATAL(mkdir(sub, 0755) == 0);
 	copy_fixture("lib/libelsewhere.so");
 
-	EXPECT_PLAN_ERROR("suites: [{ name: s, library: libelsewhere, tests: [test_alpha] }]\n",
-			  NULL,
-			  "1:30: cannot find test library 'libelsewhere': tried libelsewhere{,.so,.la} in the manifest's folder");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: s, library: libelsewhere, tests: [test_alpha] }]\n",
+		NULL,
+		"1:30: cannot find test library 'libelsewhere': tried libelsewhere{,.so,.la} in the manifest's folder");
 
 	/* Searched after the manifest's folder. */
 	setenv("PYNTEST_LIBRARY_PATH", "/nonexistent:lib", 1);
 	CU_ASSERT_FATAL(chdir(dir) == 0);
-	build_ok(&plan, "suites: [{ name: s, library: libelsewhere, tests: [test_alpha] }]\n",
-		 NULL);
+	build_ok(
+		&plan,
+		"suites: [{ name: s, library: libelsewhere, tests: [test_alpha] }]\n",
+		NULL);
 	snprintf(want, sizeof(want), "%s/lib/libelsewhere.so", dir);
-	CU_ASSERT_PTR_NOT_NULL(strstr(plan.tests[0].task.library, "/lib/libelsewhere.so"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(plan.tests[0].task.library, "/lib/libelsewhere.so"));
 	CU_ASSERT_EQUAL(plan.tests[0].task.library[0], '/');
 	pyn_plan_release(&plan);
-	EXPECT_PLAN_ERROR("suites: [{ name: s, library: libnope, tests: [test_alpha] }]\n",
-			  NULL,
-			  "1:30: cannot find test library 'libnope': tried libnope{,.so,.la} in the manifest's folder and in PYNTEST_LIBRARY_PATH");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: s, library: libnope, tests: [test_alpha] }]\n",
+		NULL,
+		"1:30: cannot find test library 'libnope': tried libnope{,.so,.la} in the manifest's folder and in PYNTEST_LIBRARY_PATH");
 	unsetenv("PYNTEST_LIBRARY_PATH");
 
 	/* Relative to the manifest's folder, whatever the working directory. */
 	CU_ASSERT_FATAL(chdir("/") == 0);
-	build_ok(&plan, "suites: [{ name: s, library: lib/libelsewhere, tests: [test_alpha] }]\n",
-		 NULL);
+	build_ok(
+		&plan,
+		"suites: [{ name: s, library: lib/libelsewhere, tests: [test_alpha] }]\n",
+		NULL);
 	pyn_plan_release(&plan);
 
 	/* Absolute paths, with the extension. */
-	snprintf(want, sizeof(want),
-		 "suites: [{ name: s, library: '%s/lib/libelsewhere.so', tests: [test_alpha] }]\n",
-		 dir);
+	snprintf(
+		want, sizeof(want),
+		"suites: [{ name: s, library: '%s/lib/libelsewhere.so', tests: [test_alpha] }]\n",
+		dir);
 	build_ok(&plan, want, NULL);
 	pyn_plan_release(&plan);
 }
@@ -315,35 +324,44 @@ static void test_libtool_archive(void)
 	snprintf(sub, sizeof(sub), "%s/.libs", dir);
 	CU_ASSERT_FATAL(mkdir(sub, 0755) == 0);
 	copy_fixture(".libs/libla.so.0");
-	write_file("libla.la", "# libla.la - a libtool library file\ndlname='libla.so.0'\n", 0644);
-	build_ok(&plan, "suites: [{ name: s, library: libla, tests: [test_alpha] }]\n",
+	write_file("libla.la",
+		   "# libla.la - a libtool library file\ndlname='libla.so.0'\n",
+		   0644);
+	build_ok(&plan,
+		 "suites: [{ name: s, library: libla, tests: [test_alpha] }]\n",
 		 NULL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(plan.tests[0].task.library, "/libla.la"));
 	pyn_plan_release(&plan);
 	write_file("libbad.la", "dlname=''\n", 0644);
-	EXPECT_PLAN_ERROR("suites: [{ name: s, library: libbad.la, tests: [test_alpha] }]\n",
-			  NULL,
-			  "1:30: cannot use test library 'libbad.la': libtool archive names no shared object (dlname)");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: s, library: libbad.la, tests: [test_alpha] }]\n",
+		NULL,
+		"1:30: cannot use test library 'libbad.la': libtool archive names no shared object (dlname)");
 }
 
 static void test_symbols(void)
 {
 	copy_fixture("libfix.so");
-	EXPECT_PLAN_ERROR("suites:\n  - name: s\n    library: libfix\n    tests: [test_alpha, test_nope]\n",
-			  NULL,
-			  "4:25: test function 'test_nope' not found in test library 'libfix'");
-	EXPECT_PLAN_ERROR("suites:\n  - name: s\n    library: libfix\n    tests:\n      - { name: x, function: test_data_symbol }\n",
-			  NULL,
-			  "5:30: test function 'test_data_symbol' in test library 'libfix' is data, not a function");
-	EXPECT_PLAN_ERROR("suites:\n  - name: s\n    library: libfix\n    tests: [test_hidden]\n",
-			  NULL,
-			  "4:13: test function 'test_hidden' not found in test library 'libfix'");
-	EXPECT_PLAN_ERROR("suites:\n  - name: s\n    library: libfix\n    setup: set_up\n    tests: [test_alpha]\n",
-			  NULL,
-			  "4:12: setup function 'set_up' not found in test library 'libfix'");
-	EXPECT_PLAN_ERROR("suites:\n  - name: s\n    library: libfix\n    teardown: test_data_symbol\n    tests: [test_alpha]\n",
-			  NULL,
-			  "4:15: teardown function 'test_data_symbol' in test library 'libfix' is data, not a function");
+	EXPECT_PLAN_ERROR(
+		"suites:\n  - name: s\n    library: libfix\n    tests: [test_alpha, test_nope]\n",
+		NULL,
+		"4:25: test function 'test_nope' not found in test library 'libfix'");
+	EXPECT_PLAN_ERROR(
+		"suites:\n  - name: s\n    library: libfix\n    tests:\n      - { name: x, function: test_data_symbol }\n",
+		NULL,
+		"5:30: test function 'test_data_symbol' in test library 'libfix' is data, not a function");
+	EXPECT_PLAN_ERROR(
+		"suites:\n  - name: s\n    library: libfix\n    tests: [test_hidden]\n",
+		NULL,
+		"4:13: test function 'test_hidden' not found in test library 'libfix'");
+	EXPECT_PLAN_ERROR(
+		"suites:\n  - name: s\n    library: libfix\n    setup: set_up\n    tests: [test_alpha]\n",
+		NULL,
+		"4:12: setup function 'set_up' not found in test library 'libfix'");
+	EXPECT_PLAN_ERROR(
+		"suites:\n  - name: s\n    library: libfix\n    teardown: test_data_symbol\n    tests: [test_alpha]\n",
+		NULL,
+		"4:15: teardown function 'test_data_symbol' in test library 'libfix' is data, not a function");
 }
 
 static void test_bad_objects(void)
@@ -353,13 +371,13 @@ static void test_bad_objects(void)
 	int fd;
 
 	write_file("libtext.so", "this is not a shared object\n", 0644);
-	EXPECT_PLAN_ERROR("suites: [{ name: s, library: libtext, tests: [t] }]\n",
-			  NULL,
-			  "1:30: cannot use test library 'libtext': not an ELF file");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: s, library: libtext, tests: [t] }]\n", NULL,
+		"1:30: cannot use test library 'libtext': not an ELF file");
 	write_file("libempty.so", "", 0644);
-	EXPECT_PLAN_ERROR("suites: [{ name: s, library: libempty, tests: [t] }]\n",
-			  NULL,
-			  "1:30: cannot use test library 'libempty': empty file, not an ELF file");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: s, library: libempty, tests: [t] }]\n", NULL,
+		"1:30: cannot use test library 'libempty': empty file, not an ELF file");
 
 	/* The fixture with its machine patched to AArch64 (183). */
 	copy_fixture("libarm.so");
@@ -371,9 +389,9 @@ static void test_bad_objects(void)
 	hdr[19] = 0;
 	CU_ASSERT_FATAL(pwrite(fd, hdr, sizeof(hdr), 0) == sizeof(hdr));
 	close(fd);
-	EXPECT_PLAN_ERROR("suites: [{ name: s, library: libarm, tests: [t] }]\n",
-			  NULL,
-			  "1:30: cannot use test library 'libarm': built for AArch64, not x86-64");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: s, library: libarm, tests: [t] }]\n", NULL,
+		"1:30: cannot use test library 'libarm': built for AArch64, not x86-64");
 
 	/* A 32-bit class byte. */
 	copy_fixture("lib32.so");
@@ -383,17 +401,17 @@ static void test_bad_objects(void)
 	hdr[0] = 1;
 	CU_ASSERT_FATAL(pwrite(fd, hdr, 1, 4) == 1);
 	close(fd);
-	EXPECT_PLAN_ERROR("suites: [{ name: s, library: lib32, tests: [t] }]\n",
-			  NULL,
-			  "1:30: cannot use test library 'lib32': a 32-bit ELF file; this pyntest is 64-bit");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: s, library: lib32, tests: [t] }]\n", NULL,
+		"1:30: cannot use test library 'lib32': a 32-bit ELF file; this pyntest is 64-bit");
 
 	/* Section headers pointing past the end of the file. */
 	copy_fixture("libcut.so");
 	snprintf(path, sizeof(path), "%s/libcut.so", dir);
 	CU_ASSERT_FATAL(truncate(path, 4096) == 0);
-	EXPECT_PLAN_ERROR("suites: [{ name: s, library: libcut, tests: [t] }]\n",
-			  NULL,
-			  "1:30: cannot use test library 'libcut': truncated ELF file (section headers)");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: s, library: libcut, tests: [t] }]\n", NULL,
+		"1:30: cannot use test library 'libcut': truncated ELF file (section headers)");
 }
 
 static void test_discover(void)
@@ -443,10 +461,11 @@ static void test_duplicates(void)
 	struct pyn_error err;
 
 	copy_fixture("libfix.so");
-	EXPECT_PLAN_ERROR("suites:\n  - name: s\n    library: libfix\n    tests: [test_alpha]\n"
-			  "  - name: s.test\n    library: libfix\n    tests: [alpha]\n",
-			  NULL,
-			  "7:13: test function 'alpha' not found in test library 'libfix'");
+	EXPECT_PLAN_ERROR(
+		"suites:\n  - name: s\n    library: libfix\n    tests: [test_alpha]\n"
+		"  - name: s.test\n    library: libfix\n    tests: [alpha]\n",
+		NULL,
+		"7:13: test function 'alpha' not found in test library 'libfix'");
 	/* "s" + "x.y" and "s.x" + "y" make the same id. */
 	EXPECT_PLAN_ERROR("suites:\n  - name: s\n    library: libfix\n"
 			  "    tests: [{ name: x.y, function: test_alpha }]\n"
@@ -455,14 +474,21 @@ static void test_duplicates(void)
 			  NULL,
 			  "7:21: duplicate test id 's.x.y' (first at line 4)");
 
-	m[0] = manifest("a.yaml", "suites: [{ name: s, library: libfix, tests: [test_alpha] }]\n");
-	m[1] = manifest("b.yaml", "suites: [{ name: s, library: libfix, tests: [test_beta] }]\n");
+	m[0] = manifest(
+		"a.yaml",
+		"suites: [{ name: s, library: libfix, tests: [test_alpha] }]\n");
+	m[1] = manifest(
+		"b.yaml",
+		"suites: [{ name: s, library: libfix, tests: [test_beta] }]\n");
 	CU_ASSERT_EQUAL(pyn_plan_build(&plan, m, 2, NULL, &err), PYN_EMANIFEST);
-	CU_ASSERT_STRING_EQUAL(err.message,
-			       "duplicate suite name 's' (also in an earlier manifest)");
+	CU_ASSERT_STRING_EQUAL(
+		err.message,
+		"duplicate suite name 's' (also in an earlier manifest)");
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.file, "b.yaml"));
 	pyn_manifest_free(m[1]);
-	m[1] = manifest("b.yaml", "suites: [{ name: t, library: libfix, tests: [test_beta] }]\n");
+	m[1] = manifest(
+		"b.yaml",
+		"suites: [{ name: t, library: libfix, tests: [test_beta] }]\n");
 	CU_ASSERT_EQUAL(pyn_plan_build(&plan, m, 2, NULL, &err), 0);
 	CU_ASSERT_EQUAL(plan.n_tests, 2);
 	CU_ASSERT_EQUAL(plan.n_suites, 2);
@@ -472,14 +498,13 @@ static void test_duplicates(void)
 	pyn_manifest_free(m[1]);
 }
 
-static const char many[] =
-	"suites:\n"
-	"  - name: s\n"
-	"    library: libfix\n"
-	"    discover: 'test_*'\n"
-	"  - name: t\n"
-	"    library: libfix\n"
-	"    discover: '*'\n";
+static const char many[] = "suites:\n"
+			   "  - name: s\n"
+			   "    library: libfix\n"
+			   "    discover: 'test_*'\n"
+			   "  - name: t\n"
+			   "    library: libfix\n"
+			   "    discover: '*'\n";
 
 static void test_filters(void)
 {
@@ -582,8 +607,9 @@ static void test_shards(void)
 
 	opt.shard_index = 3;
 	CU_ASSERT_EQUAL(build(&part, many, &opt, &err), PYN_EUSAGE);
-	CU_ASSERT_STRING_EQUAL(err.message,
-			       "bad shard 3/3: the index must be below the count");
+	CU_ASSERT_STRING_EQUAL(
+		err.message,
+		"bad shard 3/3: the index must be below the count");
 }
 
 static void test_overrides(void)
@@ -638,7 +664,8 @@ static int validate(void *user, const char *limiter,
 	}
 	if (opt && strcmp(opt->value, "bad") == 0) {
 		snprintf(err->message, sizeof(err->message),
-			 "'%s' must be a positive integer, not 'bad'", opt->key);
+			 "'%s' must be a positive integer, not 'bad'",
+			 opt->key);
 		err->code = PYN_EMANIFEST;
 		return -1;
 	}
@@ -655,18 +682,19 @@ static void test_limiters(void)
 	copy_fixture("libfix.so");
 	opt.validate_option = validate;
 	opt.user = &calls;
-	build_ok(&plan,
-		 "defaults:\n"
-		 "  limiters: { max_files: { count: 16, mode: soft }, max_procs: { n: 4 } }\n"
-		 "suites:\n"
-		 "  - name: s\n"
-		 "    library: libfix\n"
-		 "    limiters: { max_files: { count: 8 } }\n"
-		 "    tests:\n"
-		 "      - test_alpha\n"
-		 "      - name: test_beta\n"
-		 "        limiters: { max_procs: null }\n",
-		 &opt);
+	build_ok(
+		&plan,
+		"defaults:\n"
+		"  limiters: { max_files: { count: 16, mode: soft }, max_procs: { n: 4 } }\n"
+		"suites:\n"
+		"  - name: s\n"
+		"    library: libfix\n"
+		"    limiters: { max_files: { count: 8 } }\n"
+		"    tests:\n"
+		"      - test_alpha\n"
+		"      - name: test_beta\n"
+		"        limiters: { max_procs: null }\n",
+		&opt);
 	/* 2 names + 3 options, 1 + 1, 1. */
 	CU_ASSERT_EQUAL(calls, 8);
 	t = find(&plan, "s.test_alpha");
@@ -685,12 +713,13 @@ static void test_limiters(void)
 	CU_ASSERT_EQUAL(t->limits.n_options, 2);
 	pyn_plan_release(&plan);
 
-	EXPECT_PLAN_ERROR("suites:\n  - name: s\n    library: libfix\n    tests: [test_alpha]\n"
-			  "    limiters:\n      max_file: { count: 1 }\n",
-			  &opt, "6:7: unknown limiter 'max_file'");
-	EXPECT_PLAN_ERROR("defaults:\n  limiters:\n    max_files: { count: bad }\nsuites: []\n",
-			  &opt,
-			  "3:25: 'count' must be a positive integer, not 'bad'");
+	EXPECT_PLAN_ERROR(
+		"suites:\n  - name: s\n    library: libfix\n    tests: [test_alpha]\n"
+		"    limiters:\n      max_file: { count: 1 }\n",
+		&opt, "6:7: unknown limiter 'max_file'");
+	EXPECT_PLAN_ERROR(
+		"defaults:\n  limiters:\n    max_files: { count: bad }\nsuites: []\n",
+		&opt, "3:25: 'count' must be a positive integer, not 'bad'");
 }
 
 /* What the last enumerate call was given (the source dies with the call). */
@@ -708,7 +737,8 @@ static int enumerate(void *user, const struct pyn_plan_source *src,
 {
 	int mode = *(int *)user;
 
-	snprintf(last_source.suite, sizeof(last_source.suite), "%s", src->suite);
+	snprintf(last_source.suite, sizeof(last_source.suite), "%s",
+		 src->suite);
 	snprintf(last_source.cunit_info, sizeof(last_source.cunit_info), "%s",
 		 src->cunit_info ? src->cunit_info : "");
 	last_source.n_cunit_register = src->n_cunit_register;
@@ -744,9 +774,10 @@ static void test_imported(void)
 	write_file("prog", "#!/bin/sh\nexit 0\n", 0755);
 	write_file("noexec", "#!/bin/sh\nexit 0\n", 0644);
 
-	EXPECT_PLAN_ERROR("suites:\n  - name: legacy\n    library: libfix\n    cunit: fixture_suites\n",
-			  NULL,
-			  "4:12: cannot list the tests of suite 'legacy': importing CUnit tests needs the runner");
+	EXPECT_PLAN_ERROR(
+		"suites:\n  - name: legacy\n    library: libfix\n    cunit: fixture_suites\n",
+		NULL,
+		"4:12: cannot list the tests of suite 'legacy': importing CUnit tests needs the runner");
 	opt.enumerate = enumerate;
 	opt.user = &mode;
 	build_ok(&plan,
@@ -799,24 +830,34 @@ static void test_imported(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(last_source.program, "/prog"));
 	pyn_plan_release(&plan);
 
-	EXPECT_PLAN_ERROR("suites: [{ name: k, program: nope }]\n", &opt,
-			  "1:30: cannot find test program 'nope': tried nope in the manifest's folder");
-	EXPECT_PLAN_ERROR("suites: [{ name: k, program: noexec }]\n", &opt,
-			  "1:30: cannot use test program 'noexec': not executable");
-	EXPECT_PLAN_ERROR("suites: [{ name: k, program: prog, cwd: nodir }]\n", &opt,
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: k, program: nope }]\n", &opt,
+		"1:30: cannot find test program 'nope': tried nope in the manifest's folder");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: k, program: noexec }]\n", &opt,
+		"1:30: cannot use test program 'noexec': not executable");
+	EXPECT_PLAN_ERROR("suites: [{ name: k, program: prog, cwd: nodir }]\n",
+			  &opt,
 			  "1:41: cannot use cwd 'nodir': no such directory");
-	EXPECT_PLAN_ERROR("suites: [{ name: k, library: libfix, cunit: test_alpha }]\n", &opt,
-			  "1:45: 'test_alpha' in test library 'libfix' is a function, not a CU_SuiteInfo[] array");
-	EXPECT_PLAN_ERROR("suites: [{ name: k, library: libfix, cunit: nope }]\n", &opt,
-			  "1:45: CUnit suite array 'nope' not found in test library 'libfix'");
-	EXPECT_PLAN_ERROR("suites: [{ name: k, library: libfix, cunit_register: [test_data_symbol] }]\n", &opt,
-			  "1:55: registration function 'test_data_symbol' in test library 'libfix' is data, not a function");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: k, library: libfix, cunit: test_alpha }]\n",
+		&opt,
+		"1:45: 'test_alpha' in test library 'libfix' is a function, not a CU_SuiteInfo[] array");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: k, library: libfix, cunit: nope }]\n", &opt,
+		"1:45: CUnit suite array 'nope' not found in test library 'libfix'");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: k, library: libfix, cunit_register: [test_data_symbol] }]\n",
+		&opt,
+		"1:55: registration function 'test_data_symbol' in test library 'libfix' is data, not a function");
 	mode = 1;
-	EXPECT_PLAN_ERROR("suites: [{ name: k, program: prog }]\n", &opt,
-			  "1:30: cannot list the tests of suite 'k': the program crashed (SIGSEGV)");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: k, program: prog }]\n", &opt,
+		"1:30: cannot list the tests of suite 'k': the program crashed (SIGSEGV)");
 	mode = 2;
-	EXPECT_PLAN_ERROR("suites: [{ name: k, program: prog }]\n", &opt,
-			  "1:30: duplicate test id 'Suite One.adds' (first at line 1)");
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: k, program: prog }]\n", &opt,
+		"1:30: duplicate test id 'Suite One.adds' (first at line 1)");
 }
 
 static void test_plugins(void)
@@ -834,7 +875,8 @@ static void test_plugins(void)
 		 "suites: []\n",
 		 NULL);
 	CU_ASSERT_EQUAL_FATAL(plan.n_plugins, 2);
-	CU_ASSERT_PTR_NOT_NULL(strstr(plan.plugins[0], "/plugins/libpyn_maxfiles.so"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(plan.plugins[0], "/plugins/libpyn_maxfiles.so"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(plan.plugins[1], "/libfix.so"));
 	CU_ASSERT_EQUAL(plan.n_tests, 0);
 	pyn_plan_release(&plan);
@@ -845,15 +887,18 @@ static void test_plugins(void)
 	pyn_plan_release(&plan);
 	unsetenv("PYNTEST_PLUGIN_PATH");
 
-	EXPECT_PLAN_ERROR("plugins:\n  - libpyn_maxfiles\nsuites: []\n", NULL,
-			  "2:5: cannot find plug-in 'libpyn_maxfiles': tried libpyn_maxfiles{,.so,.la} in the manifest's folder");
-	EXPECT_PLAN_ERROR("plugins: [plugins/libnoentry]\nsuites: []\n", NULL,
-			  "1:11: cannot use plug-in 'plugins/libnoentry': empty file, not an ELF file");
+	EXPECT_PLAN_ERROR(
+		"plugins:\n  - libpyn_maxfiles\nsuites: []\n", NULL,
+		"2:5: cannot find plug-in 'libpyn_maxfiles': tried libpyn_maxfiles{,.so,.la} in the manifest's folder");
+	EXPECT_PLAN_ERROR(
+		"plugins: [plugins/libnoentry]\nsuites: []\n", NULL,
+		"1:11: cannot use plug-in 'plugins/libnoentry': empty file, not an ELF file");
 }
 
 static void test_expect_met(void)
 {
-	struct pyn_expect e = { PYN_EXPECT_OUTCOME, PYN_OUTCOME_MEMORY_LIMIT, 0 };
+	struct pyn_expect e = { PYN_EXPECT_OUTCOME, PYN_OUTCOME_MEMORY_LIMIT,
+				0 };
 	struct pyn_result r;
 	char why[256], buf[64];
 
@@ -876,8 +921,8 @@ static void test_expect_met(void)
 	r.outcome = PYN_OUTCOME_FAIL;
 	snprintf(r.message, sizeof(r.message), "CU_ASSERT(1 == 2) at t.c:3");
 	CU_ASSERT_FALSE(pyn_expect_met(&e, &r, why, sizeof(why)));
-	CU_ASSERT_STRING_EQUAL(why,
-			       "expected timeout, got fail: CU_ASSERT(1 == 2) at t.c:3");
+	CU_ASSERT_STRING_EQUAL(
+		why, "expected timeout, got fail: CU_ASSERT(1 == 2) at t.c:3");
 	r.message[0] = '\0';
 
 	e.kind = PYN_EXPECT_SIGNAL;
@@ -889,8 +934,8 @@ static void test_expect_met(void)
 	CU_ASSERT_TRUE(pyn_expect_met(&e, &r, why, sizeof(why)));
 	r.term_signal = 6;
 	CU_ASSERT_FALSE(pyn_expect_met(&e, &r, why, sizeof(why)));
-	CU_ASSERT_STRING_EQUAL(why,
-			       "expected signal SIGSEGV, got error (signal SIGABRT)");
+	CU_ASSERT_STRING_EQUAL(
+		why, "expected signal SIGSEGV, got error (signal SIGABRT)");
 	/* A SIGSEGV that the memory limit explains is not a plain crash. */
 	r.outcome = PYN_OUTCOME_MEMORY_LIMIT;
 	r.term_signal = 11;
@@ -909,7 +954,8 @@ static void test_expect_met(void)
 	CU_ASSERT_TRUE(pyn_expect_met(&e, &r, why, sizeof(why)));
 	r.exit_code = 2;
 	CU_ASSERT_FALSE(pyn_expect_met(&e, &r, why, sizeof(why)));
-	CU_ASSERT_STRING_EQUAL(why, "expected exit code 3, got fail (exit code 2)");
+	CU_ASSERT_STRING_EQUAL(why,
+			       "expected exit code 3, got fail (exit code 2)");
 	r.outcome = PYN_OUTCOME_PASS;
 	r.exit_code = 0;
 	CU_ASSERT_FALSE(pyn_expect_met(&e, &r, why, sizeof(why)));

@@ -72,47 +72,64 @@ static void test_time_pairs(void)
 	CU_ASSERT_DOUBLE_EQUAL(v, 0.5, 1e-12);
 	CU_ASSERT_EQUAL(pyn_time_parse_pair("3", "m", &v, &err), 0);
 	CU_ASSERT_DOUBLE_EQUAL(v, 180.0, 1e-12);
-	CU_ASSERT_EQUAL(pyn_time_parse_pair("3", "sec", &v, &err), PYN_EMANIFEST);
-	CU_ASSERT_STRING_EQUAL(err.message,
-			       "bad time unit 'sec' in '[3, sec]'; use ms, s, m or h");
+	CU_ASSERT_EQUAL(pyn_time_parse_pair("3", "sec", &v, &err),
+			PYN_EMANIFEST);
+	CU_ASSERT_STRING_EQUAL(
+		err.message,
+		"bad time unit 'sec' in '[3, sec]'; use ms, s, m or h");
 	CU_ASSERT_EQUAL(pyn_time_parse_pair("x", "s", &v, &err), PYN_EMANIFEST);
-	CU_ASSERT_STRING_EQUAL(err.message,
-			       "bad time value [x, s]: the first item must be a number");
-	CU_ASSERT_EQUAL(pyn_time_parse_pair("5s", "s", &v, &err), PYN_EMANIFEST);
+	CU_ASSERT_STRING_EQUAL(
+		err.message,
+		"bad time value [x, s]: the first item must be a number");
+	CU_ASSERT_EQUAL(pyn_time_parse_pair("5s", "s", &v, &err),
+			PYN_EMANIFEST);
 	CU_ASSERT_EQUAL(pyn_time_parse_pair("5", "", &v, &err), PYN_EMANIFEST);
-	CU_ASSERT_STRING_EQUAL(err.message,
-			       "bad time value [5, ]: missing unit; use ms, s, m or h");
-	CU_ASSERT_EQUAL(pyn_time_parse_pair("0", "ms", &v, &err), PYN_EMANIFEST);
-	CU_ASSERT_STRING_EQUAL(err.message,
-			       "time limit '[0, ms]' must be positive (use null for no limit)");
+	CU_ASSERT_STRING_EQUAL(
+		err.message,
+		"bad time value [5, ]: missing unit; use ms, s, m or h");
+	CU_ASSERT_EQUAL(pyn_time_parse_pair("0", "ms", &v, &err),
+			PYN_EMANIFEST);
+	CU_ASSERT_STRING_EQUAL(
+		err.message,
+		"time limit '[0, ms]' must be positive (use null for no limit)");
 }
 
 static void test_time_errors(void)
 {
-	CU_ASSERT_STRING_EQUAL(time_error("5sec"),
-			       "bad time unit 'sec' in '5sec'; use ms, s, m or h");
+	CU_ASSERT_STRING_EQUAL(
+		time_error("5sec"),
+		"bad time unit 'sec' in '5sec'; use ms, s, m or h");
 	CU_ASSERT_STRING_EQUAL(time_error("5 S"),
 			       "bad time unit 'S' in '5 S'; use ms, s, m or h");
-	CU_ASSERT_STRING_EQUAL(time_error("0"),
-			       "time limit '0' must be positive (use null for no limit)");
-	CU_ASSERT_STRING_EQUAL(time_error("-1s"),
-			       "time limit '-1s' must be positive (use null for no limit)");
-	CU_ASSERT_STRING_EQUAL(time_error("0ms"),
-			       "time limit '0ms' must be positive (use null for no limit)");
-	CU_ASSERT_STRING_EQUAL(time_error("abc"),
-			       "bad time value 'abc': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)");
-	CU_ASSERT_STRING_EQUAL(time_error(""),
-			       "bad time value '': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)");
-	CU_ASSERT_STRING_EQUAL(time_error("inf"),
-			       "bad time value 'inf': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)");
-	CU_ASSERT_STRING_EQUAL(time_error("nan"),
-			       "bad time value 'nan': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)");
-	CU_ASSERT_STRING_EQUAL(time_error("1e999"),
-			       "bad time value '1e999': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)");
+	CU_ASSERT_STRING_EQUAL(
+		time_error("0"),
+		"time limit '0' must be positive (use null for no limit)");
+	CU_ASSERT_STRING_EQUAL(
+		time_error("-1s"),
+		"time limit '-1s' must be positive (use null for no limit)");
+	CU_ASSERT_STRING_EQUAL(
+		time_error("0ms"),
+		"time limit '0ms' must be positive (use null for no limit)");
+	CU_ASSERT_STRING_EQUAL(
+		time_error("abc"),
+		"bad time value 'abc': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)");
+	CU_ASSERT_STRING_EQUAL(
+		time_error(""),
+		"bad time value '': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)");
+	CU_ASSERT_STRING_EQUAL(
+		time_error("inf"),
+		"bad time value 'inf': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)");
+	CU_ASSERT_STRING_EQUAL(
+		time_error("nan"),
+		"bad time value 'nan': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)");
+	CU_ASSERT_STRING_EQUAL(
+		time_error("1e999"),
+		"bad time value '1e999': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)");
 	CU_ASSERT_STRING_EQUAL(time_error("1e300h"),
 			       "time limit '1e300h' is too large");
-	CU_ASSERT_STRING_EQUAL(time_error("0x10"),
-			       "bad time unit 'x10' in '0x10'; use ms, s, m or h");
+	CU_ASSERT_STRING_EQUAL(
+		time_error("0x10"),
+		"bad time unit 'x10' in '0x10'; use ms, s, m or h");
 }
 
 static void test_memory_forms(void)
@@ -141,28 +158,36 @@ static void test_memory_pairs(void)
 	CU_ASSERT_EQUAL(v, 1ull << 30);
 	CU_ASSERT_EQUAL(pyn_memory_parse_pair("64", "MBs", &v, &err),
 			PYN_EMANIFEST);
-	CU_ASSERT_STRING_EQUAL(err.message,
-			       "bad memory unit 'MBs' in '[64, MBs]'; use B, KB, MB or GB");
+	CU_ASSERT_STRING_EQUAL(
+		err.message,
+		"bad memory unit 'MBs' in '[64, MBs]'; use B, KB, MB or GB");
 }
 
 static void test_memory_errors(void)
 {
-	CU_ASSERT_STRING_EQUAL(memory_error("5MBs"),
-			       "bad memory unit 'MBs' in '5MBs'; use B, KB, MB or GB");
-	CU_ASSERT_STRING_EQUAL(memory_error("5TB"),
-			       "bad memory unit 'TB' in '5TB'; use B, KB, MB or GB");
-	CU_ASSERT_STRING_EQUAL(memory_error("0"),
-			       "memory limit '0' must be positive (use null for no limit)");
-	CU_ASSERT_STRING_EQUAL(memory_error("-5MB"),
-			       "memory limit '-5MB' must be positive (use null for no limit)");
-	CU_ASSERT_STRING_EQUAL(memory_error("1.5"),
-			       "memory limit '1.5' is not a whole number of bytes");
-	CU_ASSERT_STRING_EQUAL(memory_error("0.1B"),
-			       "memory limit '0.1B' is not a whole number of bytes");
+	CU_ASSERT_STRING_EQUAL(
+		memory_error("5MBs"),
+		"bad memory unit 'MBs' in '5MBs'; use B, KB, MB or GB");
+	CU_ASSERT_STRING_EQUAL(
+		memory_error("5TB"),
+		"bad memory unit 'TB' in '5TB'; use B, KB, MB or GB");
+	CU_ASSERT_STRING_EQUAL(
+		memory_error("0"),
+		"memory limit '0' must be positive (use null for no limit)");
+	CU_ASSERT_STRING_EQUAL(
+		memory_error("-5MB"),
+		"memory limit '-5MB' must be positive (use null for no limit)");
+	CU_ASSERT_STRING_EQUAL(
+		memory_error("1.5"),
+		"memory limit '1.5' is not a whole number of bytes");
+	CU_ASSERT_STRING_EQUAL(
+		memory_error("0.1B"),
+		"memory limit '0.1B' is not a whole number of bytes");
 	CU_ASSERT_STRING_EQUAL(memory_error("99999999999GB"),
 			       "memory limit '99999999999GB' is too large");
-	CU_ASSERT_STRING_EQUAL(memory_error("lots"),
-			       "bad memory value 'lots': use bytes or a number with a unit (500MB, 2GB)");
+	CU_ASSERT_STRING_EQUAL(
+		memory_error("lots"),
+		"bad memory value 'lots': use bytes or a number with a unit (500MB, 2GB)");
 }
 
 static void test_none(void)
