@@ -267,6 +267,46 @@ static void test_command_line_defaults(void)
 	pyn_plan_release(&plan);
 }
 
+static void test_other_settings(void)
+{
+	struct pyn_plan plan;
+	const struct pyn_plan_test *t;
+
+	copy_fixture("libfix.so");
+	build_ok(&plan,
+		 "defaults:\n"
+		 "  terminate_child_processes: false\n"
+		 "  output_limit: 2MB\n"
+		 "  isolation: fork\n"
+		 "  expect: fail\n"
+		 "suites:\n"
+		 "  - name: s\n"
+		 "    library: libfix\n"
+		 "    tests:\n"
+		 "      - test_alpha\n"
+		 "      - name: test_beta\n"
+		 "        output_limit: null\n"
+		 "        isolation: null\n"
+		 "        expect: null\n"
+		 "        terminate_child_processes: yes\n",
+		 NULL);
+	t = find(&plan, "s.test_alpha");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_FALSE(t->limits.terminate_child_processes);
+	CU_ASSERT_EQUAL(t->limits.output_limit, 2u << 20);
+	CU_ASSERT_EQUAL(t->limits.isolation, PYN_ISOLATION_FORK);
+	CU_ASSERT_EQUAL(t->expect.outcome, PYN_OUTCOME_FAIL);
+	/* null goes back to the built-in default. */
+	t = find(&plan, "s.test_beta");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_TRUE(t->limits.terminate_child_processes);
+	CU_ASSERT_EQUAL(t->limits.output_limit, 1u << 20);
+	CU_ASSERT_EQUAL(t->limits.isolation, PYN_ISOLATION_FORKSERVER);
+	CU_ASSERT_EQUAL(t->expect.kind, PYN_EXPECT_OUTCOME);
+	CU_ASSERT_EQUAL(t->expect.outcome, PYN_OUTCOME_PASS);
+	pyn_plan_release(&plan);
+}
+
 static void test_library_paths(void)
 {
 	struct pyn_plan plan;
@@ -965,6 +1005,7 @@ static void test_expect_met(void)
 static CU_TestInfo tests[] = {
 	{ "limits inherit defaults -> suite -> test", test_basic },
 	{ "command-line defaults fill only gaps", test_command_line_defaults },
+	{ "other settings, null back to built-ins", test_other_settings },
 	{ "library paths and PYNTEST_LIBRARY_PATH", test_library_paths },
 	{ "libtool archives", test_libtool_archive },
 	{ "functions are checked in the ELF table", test_symbols },
