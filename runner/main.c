@@ -181,21 +181,45 @@ static int validate_option(void *user, const char *limiter,
 	const struct pyn_limiter *l;
 	bool known = false;
 
+	const char *best = NULL;
+	unsigned best_d = 3; /* suggest only close misspellings */
+
 	(void)user;
-	if (!slot)
+	if (!slot) {
+		for (size_t i = 0; i < pyn__registry_count(); i++) {
+			const char *name = pyn__registry_get(i)->limiter->name;
+			unsigned d = pyn__edit_distance(limiter, name, 2);
+
+			if (d < best_d) {
+				best_d = d;
+				best = name;
+			}
+		}
 		return pyn_error_set(err, PYN_EMANIFEST, NULL, 0, 0,
-				     "unknown limiter '%s'", limiter);
+				     "unknown limiter '%s'%s%s%s", limiter,
+				     best ? "; did you mean '" : "",
+				     best ? best : "", best ? "'?" : "");
+	}
 	if (!opt)
 		return 0;
 	l = slot->limiter;
-	for (const char *const *k = l->keys; k && *k; k++)
+	for (const char *const *k = l->keys; k && *k; k++) {
+		unsigned d = pyn__edit_distance(opt->key, *k, 2);
+
 		if (!strcmp(*k, opt->key))
 			known = true;
+		if (d < best_d) {
+			best_d = d;
+			best = *k;
+		}
+	}
 	if (!known)
 		return pyn_error_set(err, PYN_EMANIFEST, opt->file, opt->line,
 				     opt->column,
-				     "limiter '%s' has no option '%s'", limiter,
-				     opt->key);
+				     "limiter '%s' has no option '%s'%s%s%s",
+				     limiter, opt->key,
+				     best ? "; did you mean '" : "",
+				     best ? best : "", best ? "'?" : "");
 	msg[0] = '\0';
 	if (l->validate && l->validate(opt, msg, sizeof(msg)))
 		return pyn_error_set(err, PYN_EMANIFEST, opt->file, opt->line,
