@@ -94,21 +94,40 @@ static void manifest(const char *name, const char *tests)
 	fclose(f);
 }
 
-/* Run pyntest ARGS (a shell string) in the work dir; stdout to out.txt. */
+/* Run a shell command in the work dir; stdout to out.txt, stderr err.txt. */
+static int vsh(const char *fmt, va_list ap)
+{
+	char line[1536], cmd[2048];
+	int st;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && %s >out.txt 2>err.txt </dev/null",
+		 dir, line);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int sh(const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vsh(fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* Run pyntest ARGS (a shell string) in the work dir. */
 static int run(const char *fmt, ...)
 {
-	char args[1024], cmd[2048];
+	char args[1024];
 	va_list ap;
-	int st;
 
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && '%s' %s >out.txt 2>err.txt </dev/null", dir,
-		 PYN_PYNTEST, args);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return sh("'%s' %s", PYN_PYNTEST, args);
 }
 
 static char *file(const char *name)
@@ -265,6 +284,53 @@ static void test_exit_codes(void)
 	CU_ASSERT_EQUAL(access("typo.xml", F_OK), -1); /* ran nothing */
 }
 
+/* Bazel: XML_OUTPUT_FILE is the default report; the premature-exit file
+ * is created at start and gone after a clean exit. */
+static void test_bazel_files(void)
+{
+	char premature[512], xml[512];
+
+	manifest("bazel.yaml", "rx_pass");
+	snprintf(premature, sizeof(premature), "%s/premature", dir);
+	snprintf(xml, sizeof(xml), "%s/bazel.xml", dir);
+	setenv("TEST_PREMATURE_EXIT_FILE", premature, 1);
+	setenv("XML_OUTPUT_FILE", xml, 1);
+	CU_ASSERT_EQUAL(run("bazel.yaml"), 0);
+	unsetenv("TEST_PREMATURE_EXIT_FILE");
+	unsetenv("XML_OUTPUT_FILE");
+	CU_ASSERT_EQUAL(access(xml, F_OK), 0);
+	CU_ASSERT_EQUAL(access(premature, F_OK), -1);
+}
+
+/*
+ * Under a pseudo-terminal (script(1)): the progress line is redrawn with
+ * \r; with CI set, plain lines even on a terminal.
+ */
+static void test_tty(void)
+{
+	char *out;
+
+	if (system("command -v script >/dev/null 2>&1"))
+		return;
+	manifest("tty.yaml", "rx_pass, rx_fail");
+	CU_ASSERT_EQUAL(sh("script -qec \"'%s' -j 1 tty.yaml\" /dev/null",
+			   PYN_PYNTEST), 1);
+	out = file("out.txt");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\r\033[K[0/2 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAIL  [ "));
+	free(out);
+	setenv("CI", "true", 1);
+	CU_ASSERT_EQUAL(sh("script -qec \"'%s' -j 1 tty.yaml\" /dev/null",
+			   PYN_PYNTEST), 1);
+	unsetenv("CI");
+	out = file("out.txt");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NULL(strstr(out, "\033[K"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAIL  [ "));
+	free(out);
+}
+
 /* SIGINT: the report has every test, the unfinished interrupted; exit 2. */
 static void test_interrupt(void)
 {
@@ -305,6 +371,8 @@ static CU_TestInfo e2e_tests[] = {
 	{ "shards are disjoint and complete", test_shards },
 	{ "exit codes", test_exit_codes },
 	{ "SIGINT writes the report and exits 2", test_interrupt },
+	{ "Bazel's report and premature-exit files", test_bazel_files },
+	{ "terminal progress line, CI plain lines", test_tty },
 	CU_TEST_INFO_NULL,
 };
 
