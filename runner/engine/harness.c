@@ -6,6 +6,7 @@
  * have been forked from a multi-threaded caller.  Nothing is decided here:
  * the child only writes what happened into the page and exits.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -289,31 +290,124 @@ static void *need_symbol(struct pyn__page *page, struct pyn__module *module,
 	return p;
 }
 
+/* The parts of one CUnit test, wherever it was registered. */
+struct cunit_pick {
+	const char *suite;
+	int (*init)(void);
+	int (*clean)(void);
+	void (*setup)(void);
+	void (*teardown)(void);
+	void (*test)(void);
+};
+
 /* Find a CUnit test in a CU_SuiteInfo[] array. */
-static void find_cunit(struct pyn__page *page, struct pyn__module *module,
-		       CU_SuiteInfo **suite, CU_TestInfo **test)
+static int pick_info(CU_SuiteInfo *s, const char *sn, const char *tn,
+		     struct cunit_pick *pick)
 {
-	CU_SuiteInfo *s = need_symbol(page, module, page->task.cunit_info);
-	const char *sn = pyn__page_str(page, page->task.cunit_suite);
-	const char *tn = pyn__page_str(page, page->task.cunit_test);
 	CU_TestInfo *t;
 
-	if (!s)
-		setup_failed(page, "CUnit tests need a CU_SuiteInfo symbol",
-			     "", "", "");
-	for (; s->pName; s++) {
+	for (; s && s->pName; s++) {
 		if (!sn || strcmp(s->pName, sn) != 0)
 			continue;
 		for (t = s->pTests; t && t->pName; t++) {
 			if (tn && strcmp(t->pName, tn) == 0) {
-				*suite = s;
-				*test = t;
-				return;
+				pick->suite = s->pName;
+				pick->init = s->pInitFunc;
+				pick->clean = s->pCleanupFunc;
+				pick->setup = s->pSetUpFunc;
+				pick->teardown = s->pTearDownFunc;
+				pick->test = t->pTestFunc;
+				return 0;
 			}
 		}
 	}
-	setup_failed(page, "CUnit test '", tn ? tn : "", "' not found in suite ",
-		     sn ? sn : "");
+	return -1;
+}
+
+/*
+ * Find a CUnit test that registration functions add to CUnit's registry.
+ * libcunit is the test library's (loaded with global symbols), never
+ * pyntest's: its entry points are looked up, not linked.
+ */
+static int pick_registered(struct pyn__page *page, struct pyn__module *module,
+			   const char *sn, const char *tn,
+			   struct cunit_pick *pick)
+{
+	CU_ErrorCode (*init_registry)(void);
+	CU_pTestRegistry (*get_registry)(void);
+	CU_pTestRegistry (*new_registry)(void);
+	CU_BOOL (*running)(void);
+	CU_pTestRegistry (*set_registry)(CU_pTestRegistry);
+	CU_pTestRegistry reg;
+	CU_pSuite s;
+	CU_pTest t;
+	uint32_t i;
+	void (*fn)(void);
+
+	*(void **)&init_registry = dlsym(RTLD_DEFAULT, "CU_initialize_registry");
+	*(void **)&get_registry = dlsym(RTLD_DEFAULT, "CU_get_registry");
+	if (!init_registry || !get_registry)
+		setup_failed(page, "cunit_register needs libcunit in '",
+			     pyn__page_str(page, page->task.library), "'", "");
+	*(void **)&new_registry = dlsym(RTLD_DEFAULT, "CU_create_new_registry");
+	*(void **)&set_registry = dlsym(RTLD_DEFAULT, "CU_set_registry");
+	*(void **)&running = dlsym(RTLD_DEFAULT, "CU_is_test_running");
+	/* CUnit asserts (aborts) on registration during a run. */
+	if (running && running())
+		setup_failed(page, "cannot register CUnit tests in a child ",
+			     "forked during a CUnit run; use spawn or ",
+			     "forkserver isolation", "");
+	/*
+	 * Forked from a process whose CUnit registry is in use: register
+	 * into a fresh one, leaving the caller's copy alone.
+	 */
+	if (get_registry() && new_registry && set_registry)
+		set_registry(new_registry());
+	if (!get_registry() && init_registry() != CUE_SUCCESS)
+		setup_failed(page, "cannot initialize the CUnit registry", "",
+			     "", "");
+	for (i = 0; i < page->task.n_register; i++) {
+		fn = (void (*)(void))need_symbol(page, module, page->task.reg[i]);
+		if (fn)
+			fn();
+	}
+	reg = get_registry();
+	for (s = reg ? reg->pSuite : NULL; s; s = s->pNext) {
+		if (!sn || strcmp(s->pName, sn) != 0)
+			continue;
+		for (t = s->pTest; t; t = t->pNext) {
+			if (tn && strcmp(t->pName, tn) == 0) {
+				pick->suite = s->pName;
+				pick->init = s->pInitializeFunc;
+				pick->clean = s->pCleanupFunc;
+				pick->setup = s->pSetUpFunc;
+				pick->teardown = s->pTearDownFunc;
+				pick->test = t->pTestFunc;
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
+static void find_cunit(struct pyn__page *page, struct pyn__module *module,
+		       struct cunit_pick *pick)
+{
+	const char *sn = pyn__page_str(page, page->task.cunit_suite);
+	const char *tn = pyn__page_str(page, page->task.cunit_test);
+	int rc = -1;
+
+	if (page->task.cunit_info)
+		rc = pick_info(need_symbol(page, module, page->task.cunit_info),
+			       sn, tn, pick);
+	else if (page->task.n_register)
+		rc = pick_registered(page, module, sn, tn, pick);
+	else
+		setup_failed(page, "a CUnit task needs a CU_SuiteInfo symbol ",
+			     "or registration functions", "", "");
+	if (rc != 0)
+		setup_failed(page, "CUnit test '", tn ? tn : "",
+			     "' not found in suite ", sn ? sn : "");
 }
 
 static void apply_env(struct pyn__page *page)
@@ -340,10 +434,10 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 		    void (*fn)(void *), void *arg)
 {
 	struct void_fn setup = { NULL }, teardown = { NULL }, test = { NULL };
+	struct void_fn cu_setup = { NULL }, cu_teardown = { NULL };
 	struct init_fn sinit = { NULL, "initialization", NULL };
 	struct init_fn sclean = { NULL, "cleanup", NULL };
-	CU_SuiteInfo *suite = NULL;
-	CU_TestInfo *ct = NULL;
+	struct cunit_pick pick;
 	uint64_t hwm, peak;
 	int ok = 1;
 
@@ -354,12 +448,14 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 		teardown.fn = (void (*)(void))need_symbol(page, module,
 							  page->task.teardown);
 		if (page->task.kind == PYN_TASK_CUNIT) {
-			find_cunit(page, module, &suite, &ct);
-			sinit.fn = suite->pInitFunc;
-			sinit.suite = suite->pName;
-			sclean.fn = suite->pCleanupFunc;
-			sclean.suite = suite->pName;
-			test.fn = ct->pTestFunc;
+			find_cunit(page, module, &pick);
+			sinit.fn = pick.init;
+			sinit.suite = pick.suite;
+			sclean.fn = pick.clean;
+			sclean.suite = pick.suite;
+			cu_setup.fn = pick.setup;
+			cu_teardown.fn = pick.teardown;
+			test.fn = pick.test;
 		} else {
 			test.fn = (void (*)(void))need_symbol(page, module,
 							      page->task.symbol);
@@ -372,10 +468,8 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 	page->state = PYN_CHILD_SETUP;
 	if (sinit.fn)
 		ok = step(call_init, &sinit) == 0 && !page->fail_called;
-	if (ok && suite && suite->pSetUpFunc) {
-		struct void_fn su = { suite->pSetUpFunc };
-		ok = step(call_void, &su) == 0;
-	}
+	if (ok && cu_setup.fn)
+		ok = step(call_void, &cu_setup) == 0;
 	if (ok && setup.fn)
 		ok = step(call_void, &setup) == 0;
 	if (ok && !page->skipped) {
@@ -388,10 +482,8 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 	page->state = PYN_CHILD_TEARDOWN;
 	if (teardown.fn)
 		step(call_void, &teardown);
-	if (suite && suite->pTearDownFunc) {
-		struct void_fn td = { suite->pTearDownFunc };
-		step(call_void, &td);
-	}
+	if (cu_teardown.fn)
+		step(call_void, &cu_teardown);
 	if (sclean.fn)
 		step(call_init, &sclean);
 

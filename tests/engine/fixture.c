@@ -223,3 +223,18 @@ CU_SuiteInfo fx_suites[] = {
 	{ "s", cu_init, cu_clean, cu_setup, NULL, cu_tests },
 	CU_SUITE_INFO_NULL,
 };
+
+/* A registration function (cunit_register:), CUnit's other style. */
+static void reg_fail(void)
+{
+	CU_ASSERT_EQUAL(6 * 7, 41);
+}
+
+FX void fx_register(void);
+void fx_register(void)
+{
+	CU_pSuite s = CU_add_suite("reg", NULL, NULL);
+
+	CU_add_test(s, "r_pass", cu_pass);
+	CU_add_test(s, "r_fail", reg_fail);
+}

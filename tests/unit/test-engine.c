@@ -686,6 +686,40 @@ static void test_cunit_task(void)
 	}
 }
 
+static void test_cunit_register(void)
+{
+	static const char *const regs[] = { "fx_register" };
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	struct pyn_task task;
+	size_t m;
+
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_CUNIT;
+	task.name = "reg.r_fail";
+	task.library = FIXTURE_LIB;
+	task.cunit_register = regs;
+	task.n_cunit_register = 1;
+	task.cunit_suite = "reg";
+	task.cunit_test = "r_fail";
+	for (m = 0; m < 3; m++) {
+		lim.isolation = modes[m];
+		pyn_result_release(&res);
+		CU_ASSERT_EQUAL_FATAL(pyn_run(&task, &lim, &res, &err), 0);
+		if (modes[m] == PYN_ISOLATION_FORK) {
+			/* We are a CUnit run: CUnit forbids registering. */
+			CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+			CU_ASSERT(starts_with(res.message,
+					      "cannot register CUnit tests"));
+			continue;
+		}
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
+		CU_ASSERT(starts_with(res.message,
+				      "CU_ASSERT_EQUAL(6 * 7,41) failed at "));
+		if (res.outcome != PYN_OUTCOME_FAIL)
+			show();
+	}
+}
+
 /* One engine, many library tests: the servers and every fd go away. */
 static void test_engine_no_leaks(void)
 {
@@ -842,6 +876,7 @@ static CU_TestInfo tests[] = {
 	{ "library under limits", test_library_limits },
 	{ "library under a CPU limit", test_library_cpu },
 	{ "CUnit task", test_cunit_task },
+	{ "CUnit registration", test_cunit_register },
 	{ "engine without leaks", test_engine_no_leaks },
 	{ "interrupt", test_interrupt },
 	{ "parallel slots", test_parallel_slots },
