@@ -115,9 +115,17 @@ int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 	if (ret)
 		return ret;
 	if (res.outcome != PYN_OUTCOME_PASS) {
-		ret = pyn_error_set(err, PYN_EMANIFEST, NULL, 0, 0, "%s: %s",
-				    pyn__outcome_word(res.outcome),
-				    res.message[0] ? res.message : "no message");
+		/* pyn_fail() above says what went wrong; anything else is
+		 * the library's doing (a crashing constructor, a hang). */
+		if (res.outcome == PYN_OUTCOME_FAIL && res.message[0])
+			ret = pyn_error_set(err, PYN_EMANIFEST, NULL, 0, 0,
+					    "%s", res.message);
+		else
+			ret = pyn_error_set(err, PYN_EMANIFEST, NULL, 0, 0,
+					    "%s while listing: %s",
+					    pyn__outcome_word(res.outcome),
+					    res.message[0] ? res.message :
+							     "no message");
 		goto out;
 	}
 	p = res.data;

@@ -419,6 +419,11 @@ int main(int argc, char **argv)
 	popts.enumerate = pyn__enumerate;
 	ret = pyn_plan_build(&plan, manifests, n_loaded, &popts, &err);
 	if (ret) {
+		/* A program has no lines: drop the in-memory manifest's. */
+		for (size_t i = 0; i < cli.n_manifests; i++)
+			if (!strcmp(err.file, cli.manifests[i]) &&
+			    is_elf(cli.manifests[i]))
+				err.line = err.column = 0;
 		print_error(&err);
 		status = ret == PYN_ENOMEM ? PYN__EXIT_INTERNAL :
 					     PYN__EXIT_USAGE;
