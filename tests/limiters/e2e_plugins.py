@@ -57,4 +57,40 @@ if c is not None:
     check("fixture_crashing_apply" in (c.message or ""),
           "crashing apply names the limiter (%r)" % c.message)
 outcome("limited.after_crash", "pass")
+
+
+def running(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+# A setsid + double-fork grandchild leaves nothing behind, under each
+# process_tree provider.
+for prov in ("cgroup2", "subreaper"):
+    pidfile = os.path.join(tmp, "escape-%s.pid" % prov)
+    rep = os.path.join(tmp, "escape-%s.xml" % prov)
+    r = run(["-j", "1", "-k", "escape.*", os.path.join(HERE, "plugins.yaml")],
+            report=rep,
+            extra_env={"PYNTEST_PLUGIN_PATH": plugin_path,
+                       "PYNTEST_LIBRARY_PATH": os.environ["PYN_FIXTURE_LIMITER_DIR"],
+                       "PYNTEST_PROVIDERS": "process_tree=" + prov,
+                       "PYN_LX_PIDFILE": pidfile})
+    if not check(r.code == 0 and os.path.exists(pidfile),
+                 "%s: escape test ran and passed (exit %d)" % (prov, r.code)):
+        show(r)
+        continue
+    with open(pidfile) as f:
+        pid = int(f.read())
+    alive = running(pid)
+    check(not alive, "%s: the setsid'd grandchild %d is gone" % (prov, pid))
+    if alive:
+        os.kill(pid, 9)
+    _, cases = read_report(rep)
+    c = cases.get("escape.leaves_nothing")
+    if check(c is not None and c.outcome == "pass", "%s: escape.leaves_nothing passes" % prov):
+        log("     properties: %r" % c.props)
 done()

@@ -23,6 +23,7 @@ void lx_fork_8(void);
 void lx_write_2mb(void);
 void lx_use_loopback(void);
 void lx_pass(void);
+void lx_escape(void);
 
 void lx_open_32_files(void)
 {
@@ -93,4 +94,38 @@ void lx_use_loopback(void)
 void lx_pass(void)
 {
 	CU_ASSERT(1);
+}
+
+/*
+ * A grandchild calls setsid() and double-forks a sleeper, which writes its
+ * pid to $PYN_LX_PIDFILE; the test then passes.  process_tree must leave
+ * nothing behind.
+ */
+void lx_escape(void)
+{
+	const char *file = getenv("PYN_LX_PIDFILE");
+	pid_t b;
+	int i;
+
+	CU_ASSERT_FATAL(file != NULL);
+	b = fork();
+	if (b == 0) {
+		setsid();
+		if (fork() == 0) {
+			FILE *f = fopen(file, "w");
+
+			if (f) {
+				fprintf(f, "%ld\n", (long)getpid());
+				fclose(f);
+			}
+			for (;;)
+				pause();
+		}
+		_exit(0);
+	}
+	waitpid(b, NULL, 0);
+	for (i = 0; i < 2000 && access(file, F_OK) != 0; i++)
+		usleep(1000);
+	usleep(20000);
+	CU_ASSERT(access(file, F_OK) == 0);
 }
