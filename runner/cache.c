@@ -41,7 +41,8 @@ char *pyn__cache_path(const char *const *manifests, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		char abs[PATH_MAX];
-		const char *p = realpath(manifests[i], abs) ? abs : manifests[i];
+		const char *p =
+			realpath(manifests[i], abs) ? abs : manifests[i];
 
 		for (; *p; p++)
 			h = (h ^ (unsigned char)*p) * 1099511628211ull;

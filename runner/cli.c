@@ -30,50 +30,49 @@ static int usage_error(struct pyn_error *err, const char *fmt, ...)
 
 void pyn__cli_usage(FILE *out)
 {
-	fputs(
-"Usage: pyntest [OPTIONS] MANIFEST...\n"
-"       pyntest [OPTIONS] PROGRAM [-- ARGS]\n"
-"Run C tests, each in its own limited child process, and report them.\n"
-"\n"
-"Report:\n"
-"  -o, --junit-xml PATH   write the JUnit report (atomically); default\n"
-"                         $XML_OUTPUT_FILE when set\n"
-"      --junit-flavor F   default | strict (junit-10 schema, no testcase\n"
-"                         properties or file/line)\n"
-"Selection:\n"
-"  -k, --filter GLOB      only test ids matching GLOB; repeatable; a leading\n"
-"                         '!' excludes; default $TESTBRIDGE_TEST_ONLY\n"
-"      --list             print test ids, one a line, and exit\n"
-"      --check            validate the manifests and exit\n"
-"      --shard I/N        run the I-th (1..N) of N deterministic shards;\n"
-"                         default from TEST_SHARD_INDEX/TEST_TOTAL_SHARDS\n"
-"                         or GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS (0-based)\n"
-"Running:\n"
-"  -j, --jobs N           tests in parallel (default: online CPUs)\n"
-"  -x, --fail-fast        stop after the first unexpected outcome\n"
-"      --retries N        rerun unexpected outcomes up to N times; a test\n"
-"                         that then passes is reported flaky\n"
-"      --isolation MODE   fork | spawn | forkserver, overriding the manifest\n"
-"      --wall-time T      default wall-time limit (500ms, 30s, 2m, 1.5h)\n"
-"      --cpu-time T       default CPU-time limit\n"
-"      --memory M         default memory limit (512MB, 1GiB)\n"
-"                         (manifest values win over these three)\n"
-"Limiters:\n"
-"      --limiters         list limiters (built-in, and plug-ins of the given\n"
-"                         manifests): supported here, by which provider, or\n"
-"                         why not\n"
-"      --provider L=P     use provider P for limiter L (memory=rlimit);\n"
-"                         repeatable; also $PYNTEST_PROVIDERS\n"
-"Output:\n"
-"  -q, --quiet            print only the summary\n"
-"  -v, --verbose          print every test, passes too\n"
-"      --color WHEN       auto | always | never (NO_COLOR, FORCE_COLOR,\n"
-"                         CLICOLOR_FORCE respected under auto)\n"
-"      --version          print the version and exit\n"
-"  -h, --help             print this help and exit\n"
-"\n"
-"Exit status: 0 every test met its expectation, 1 some did not,\n"
-"2 interrupted, 3 internal error, 4 usage or manifest error, 5 no tests ran.\n",
+	fputs("Usage: pyntest [OPTIONS] MANIFEST...\n"
+	      "       pyntest [OPTIONS] PROGRAM [-- ARGS]\n"
+	      "Run C tests, each in its own limited child process, and report them.\n"
+	      "\n"
+	      "Report:\n"
+	      "  -o, --junit-xml PATH   write the JUnit report (atomically); default\n"
+	      "                         $XML_OUTPUT_FILE when set\n"
+	      "      --junit-flavor F   default | strict (junit-10 schema, no testcase\n"
+	      "                         properties or file/line)\n"
+	      "Selection:\n"
+	      "  -k, --filter GLOB      only test ids matching GLOB; repeatable; a leading\n"
+	      "                         '!' excludes; default $TESTBRIDGE_TEST_ONLY\n"
+	      "      --list             print test ids, one a line, and exit\n"
+	      "      --check            validate the manifests and exit\n"
+	      "      --shard I/N        run the I-th (1..N) of N deterministic shards;\n"
+	      "                         default from TEST_SHARD_INDEX/TEST_TOTAL_SHARDS\n"
+	      "                         or GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS (0-based)\n"
+	      "Running:\n"
+	      "  -j, --jobs N           tests in parallel (default: online CPUs)\n"
+	      "  -x, --fail-fast        stop after the first unexpected outcome\n"
+	      "      --retries N        rerun unexpected outcomes up to N times; a test\n"
+	      "                         that then passes is reported flaky\n"
+	      "      --isolation MODE   fork | spawn | forkserver, overriding the manifest\n"
+	      "      --wall-time T      default wall-time limit (500ms, 30s, 2m, 1.5h)\n"
+	      "      --cpu-time T       default CPU-time limit\n"
+	      "      --memory M         default memory limit (512MB, 1GiB)\n"
+	      "                         (manifest values win over these three)\n"
+	      "Limiters:\n"
+	      "      --limiters         list limiters (built-in, and plug-ins of the given\n"
+	      "                         manifests): supported here, by which provider, or\n"
+	      "                         why not\n"
+	      "      --provider L=P     use provider P for limiter L (memory=rlimit);\n"
+	      "                         repeatable; also $PYNTEST_PROVIDERS\n"
+	      "Output:\n"
+	      "  -q, --quiet            print only the summary\n"
+	      "  -v, --verbose          print every test, passes too\n"
+	      "      --color WHEN       auto | always | never (NO_COLOR, FORCE_COLOR,\n"
+	      "                         CLICOLOR_FORCE respected under auto)\n"
+	      "      --version          print the version and exit\n"
+	      "  -h, --help             print this help and exit\n"
+	      "\n"
+	      "Exit status: 0 every test met its expectation, 1 some did not,\n"
+	      "2 interrupted, 3 internal error, 4 usage or manifest error, 5 no tests ran.\n",
 	      out);
 }
 
@@ -175,9 +174,10 @@ static int parse_shard(struct pyn__cli *cli, const char *arg,
 		*slash = '\0';
 	if (!slash || !parse_uint(slash + 1, 1, 1000000, &n) ||
 	    !parse_uint(tmp, 1, n, &i))
-		return usage_error(err,
-				   "option '--shard' needs I/N with 1 <= I <= N, not '%s'",
-				   arg);
+		return usage_error(
+			err,
+			"option '--shard' needs I/N with 1 <= I <= N, not '%s'",
+			arg);
 	cli->shard_index = (unsigned)(i - 1);
 	cli->shard_count = (unsigned)n;
 	return 0;
@@ -203,11 +203,12 @@ static int shard_from_env(struct pyn__cli *cli, struct pyn_error *err)
 			continue;
 		if (!parse_uint(total, 1, 1000000, &n) || !index ||
 		    !parse_uint(index, 0, n - 1, &i))
-			return usage_error(err,
-					   "environment %s=%s and %s=%s are not a shard "
-					   "(0 <= index < total)",
-					   pairs[k][0], total, pairs[k][1],
-					   index ? index : "");
+			return usage_error(
+				err,
+				"environment %s=%s and %s=%s are not a shard "
+				"(0 <= index < total)",
+				pairs[k][0], total, pairs[k][1],
+				index ? index : "");
 		cli->shard_index = (unsigned)i;
 		cli->shard_count = (unsigned)n;
 		cli->shard_from_env = true;
@@ -303,15 +304,17 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			else if (!strcmp(optarg, "strict"))
 				cli->flavor = PYN__JUNIT_STRICT;
 			else
-				return usage_error(err,
-						   "option '--junit-flavor' takes default or strict, not '%s'",
-						   optarg);
+				return usage_error(
+					err,
+					"option '--junit-flavor' takes default or strict, not '%s'",
+					optarg);
 			break;
 		case 'j':
 			if (!parse_uint(optarg, 1, 4096, &v))
-				return usage_error(err,
-						   "option '-j/--jobs' needs a positive integer, not '%s'",
-						   optarg);
+				return usage_error(
+					err,
+					"option '-j/--jobs' needs a positive integer, not '%s'",
+					optarg);
 			cli->jobs = (unsigned)v;
 			break;
 		case 'k':
@@ -329,9 +332,10 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			break;
 		case OPT_RETRIES:
 			if (!parse_uint(optarg, 0, 1000, &v))
-				return usage_error(err,
-						   "option '--retries' needs a whole number, not '%s'",
-						   optarg);
+				return usage_error(
+					err,
+					"option '--retries' needs a whole number, not '%s'",
+					optarg);
 			cli->retries = (int)v;
 			break;
 		case OPT_SHARD:
@@ -347,9 +351,10 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			else if (!strcmp(optarg, "forkserver"))
 				cli->isolation = PYN_ISOLATION_FORKSERVER;
 			else
-				return usage_error(err,
-						   "option '--isolation' takes fork, spawn or forkserver, not '%s'",
-						   optarg);
+				return usage_error(
+					err,
+					"option '--isolation' takes fork, spawn or forkserver, not '%s'",
+					optarg);
 			break;
 		case OPT_WALL:
 			ret = parse_time("--wall-time", optarg,
@@ -379,9 +384,10 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			struct pyn__provider_force *f;
 
 			if (!eq || eq == optarg || !eq[1])
-				return usage_error(err,
-						   "option '--provider' needs LIMITER=PROVIDER, not '%s'",
-						   optarg);
+				return usage_error(
+					err,
+					"option '--provider' needs LIMITER=PROVIDER, not '%s'",
+					optarg);
 			f = realloc(cli->forces,
 				    (cli->n_forces + 1) * sizeof(*f));
 			if (!f)
@@ -401,11 +407,12 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			cli->verbosity = 1;
 			break;
 		case OPT_COLOR:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
-			    strcmp(optarg, "never"))
-				return usage_error(err,
-						   "option '--color' takes auto, always or never, not '%s'",
-						   optarg);
+			if (strcmp(optarg, "auto") &&
+			    strcmp(optarg, "always") && strcmp(optarg, "never"))
+				return usage_error(
+					err,
+					"option '--color' takes auto, always or never, not '%s'",
+					optarg);
 			cli->color = optarg;
 			break;
 		case OPT_VERSION:
@@ -416,10 +423,10 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			break;
 		case ':':
 			if (optopt)
-				return usage_error(err,
-						   "option '%s' needs an argument",
-						   option_name(optopt, name,
-							       sizeof(name)));
+				return usage_error(
+					err, "option '%s' needs an argument",
+					option_name(optopt, name,
+						    sizeof(name)));
 			return usage_error(err, "option '%s' needs an argument",
 					   argv[optind - 1]);
 		default:
@@ -445,8 +452,8 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 	if (!cli->n_manifests && !cli->limiters)
 		return usage_error(err, "no manifest given");
 	if (cli->n_program_args && cli->n_manifests != 1)
-		return usage_error(err,
-				   "arguments after '--' need exactly one PROGRAM");
+		return usage_error(
+			err, "arguments after '--' need exactly one PROGRAM");
 	return 0;
 }
 

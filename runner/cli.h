@@ -30,29 +30,29 @@ struct pyn__provider_force {
 };
 
 struct pyn__cli {
-	const char **manifests;   /* positional arguments */
+	const char **manifests; /* positional arguments */
 	size_t n_manifests;
 	const char **program_args; /* after `--`, for PROGRAM */
 	size_t n_program_args;
-	const char *junit_path;   /* -o, else $XML_OUTPUT_FILE, else NULL */
+	const char *junit_path; /* -o, else $XML_OUTPUT_FILE, else NULL */
 	enum pyn__junit_flavor flavor;
 	unsigned jobs;
-	const char **filters;     /* -k, in order */
+	const char **filters; /* -k, in order */
 	size_t n_filters;
 	bool list, check, fail_fast, limiters;
-	int retries;              /* -1: not given */
-	unsigned shard_index;     /* 0-based */
-	unsigned shard_count;     /* 0: no sharding */
-	bool shard_from_env;      /* TEST_* / GTEST_*: touch the status file */
+	int retries; /* -1: not given */
+	unsigned shard_index; /* 0-based */
+	unsigned shard_count; /* 0: no sharding */
+	bool shard_from_env; /* TEST_* / GTEST_*: touch the status file */
 	enum pyn_isolation isolation;
 	double wall_time_s, cpu_time_s;
 	uint64_t memory_bytes;
 	struct pyn__provider_force *forces;
 	size_t n_forces;
-	int verbosity;            /* -1 -q, 0, 1 -v */
-	const char *color;        /* "auto", "always", "never" */
+	int verbosity; /* -1 -q, 0, 1 -v */
+	const char *color; /* "auto", "always", "never" */
 	bool help, version;
-	char *env_filters[2];     /* storage of TESTBRIDGE_TEST_ONLY globs */
+	char *env_filters[2]; /* storage of TESTBRIDGE_TEST_ONLY globs */
 };
 
 /*
@@ -69,8 +69,8 @@ void pyn__cli_usage(FILE *out);
 struct pyn__schedule {
 	unsigned jobs;
 	bool fail_fast;
-	int watch_fd;              /* epoll set: signal_fd and a tick timer */
-	int signal_fd;             /* self-pipe read end: 'I' is an interrupt */
+	int watch_fd; /* epoll set: signal_fd and a tick timer */
+	int signal_fd; /* self-pipe read end: 'I' is an interrupt */
 	struct pyn__console *console;
 	/* Known durations (seconds, < 0 unknown) by plan index, or NULL. */
 	const double *durations;

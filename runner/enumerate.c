@@ -47,7 +47,9 @@ static void list_child(void *arg)
 			putenv(kv); /* the child's environment keeps it */
 	}
 	if (!src->library)
-		pyn_fail(1, "listing a CUnit program's tests is not supported yet");
+		pyn_fail(
+			1,
+			"listing a CUnit program's tests is not supported yet");
 	if (pyn__module_open(&module, src->library, &e))
 		pyn_fail(1, "%s", e.message);
 	f = open_memstream(&buf, &len);
@@ -68,9 +70,8 @@ static void list_child(void *arg)
 		CU_ErrorCode (*init)(void) =
 			(CU_ErrorCode(*)(void))pyn__module_symbol(
 				module, "CU_initialize_registry");
-		CU_pTestRegistry (*get)(void) =
-			(CU_pTestRegistry(*)(void))pyn__module_symbol(
-				module, "CU_get_registry");
+		CU_pTestRegistry (*get)(void) = (CU_pTestRegistry(*)(
+			void))pyn__module_symbol(module, "CU_get_registry");
 
 		if (!init || !get)
 			pyn_fail(1, "'%s' does not link CUnit", src->library);
@@ -134,7 +135,8 @@ int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 		const char *suite = p, *test;
 
 		test = memchr(suite, '\0', (size_t)(end - suite));
-		if (!test++ || test >= end || !memchr(test, '\0', (size_t)(end - test)))
+		if (!test++ || test >= end ||
+		    !memchr(test, '\0', (size_t)(end - test)))
 			break;
 		p = test + strlen(test) + 1;
 		if (n == cap) {

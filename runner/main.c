@@ -176,7 +176,8 @@ static int validate_option(void *user, const char *limiter,
 			   const struct pyn_limiter_option *opt,
 			   struct pyn_error *err)
 {
-	const struct pyn__limiter_slot *slot = pyn__registry_find(limiter, NULL);
+	const struct pyn__limiter_slot *slot =
+		pyn__registry_find(limiter, NULL);
 	char msg[PYN_LIMITER_MESSAGE_MAX];
 	const struct pyn_limiter *l;
 	bool known = false;
@@ -214,12 +215,11 @@ static int validate_option(void *user, const char *limiter,
 		}
 	}
 	if (!known)
-		return pyn_error_set(err, PYN_EMANIFEST, opt->file, opt->line,
-				     opt->column,
-				     "limiter '%s' has no option '%s'%s%s%s",
-				     limiter, opt->key,
-				     best ? "; did you mean '" : "",
-				     best ? best : "", best ? "'?" : "");
+		return pyn_error_set(
+			err, PYN_EMANIFEST, opt->file, opt->line, opt->column,
+			"limiter '%s' has no option '%s'%s%s%s", limiter,
+			opt->key, best ? "; did you mean '" : "",
+			best ? best : "", best ? "'?" : "");
 	msg[0] = '\0';
 	if (l->validate && l->validate(opt, msg, sizeof(msg)))
 		return pyn_error_set(err, PYN_EMANIFEST, opt->file, opt->line,
@@ -243,14 +243,14 @@ static void print_limiters(void)
 
 		for (unsigned b = 0; b < 5; b++)
 			if (s->limiter->provides & (1u << b))
-				len += (size_t)snprintf(provides + len,
-							sizeof(provides) - len,
-							"%s%s", len ? "," : "",
-							words[b]);
+				len += (size_t)snprintf(
+					provides + len, sizeof(provides) - len,
+					"%s%s", len ? "," : "", words[b]);
 		printf("%-16s %-24s %-12s %s%s\n", s->limiter->name,
 		       provides[0] ? provides : "-",
 		       s->provider[0] ? s->provider : "-",
-		       s->supported ? "yes" : "no: ", s->supported ? "" : s->why);
+		       s->supported ? "yes" : "no: ",
+		       s->supported ? "" : s->why);
 		if (!s->builtin)
 			printf("%-16s   plug-in %s\n", "", s->path);
 	}
@@ -362,7 +362,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < cli.n_forces; i++) {
 		if (pyn__registry_force(cli.forces[i].limiter,
 					cli.forces[i].provider, &err)) {
-			fprintf(stderr, "pyntest: error: option '--provider': %s\n",
+			fprintf(stderr,
+				"pyntest: error: option '--provider': %s\n",
 				err.message);
 			status = PYN__EXIT_USAGE;
 			goto out;
@@ -460,11 +461,10 @@ int main(int argc, char **argv)
 	}
 	tty = isatty(STDOUT_FILENO) && !getenv("CI") &&
 	      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
-	pyn__console_init(&console, stdout,
-			  tty ? PYN__CONSOLE_TTY : PYN__CONSOLE_PLAIN,
-			  cli.verbosity,
-			  pyn__color_wanted(cli.color, STDOUT_FILENO),
-			  plan.n_tests);
+	pyn__console_init(
+		&console, stdout, tty ? PYN__CONSOLE_TTY : PYN__CONSOLE_PLAIN,
+		cli.verbosity, pyn__color_wanted(cli.color, STDOUT_FILENO),
+		plan.n_tests);
 	watch = make_watch(tty, &timer);
 	if (watch < 0) {
 		fprintf(stderr, "pyntest: error: cannot watch signals: %s\n",

@@ -95,7 +95,8 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 	order = calloc(n ? n : 1, sizeof(*order));
 	if (!report->entries || !order) {
 		ret = pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
-				    "cannot schedule %zu tests: out of memory", n);
+				    "cannot schedule %zu tests: out of memory",
+				    n);
 		goto out;
 	}
 	report->n_entries = n;
@@ -106,7 +107,8 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		const struct pyn_plan_test *t = &plan->tests[i];
 
 		e->test = t;
-		pyn_expect_describe(&t->expect, e->expected, sizeof(e->expected));
+		pyn_expect_describe(&t->expect, e->expected,
+				    sizeof(e->expected));
 		if (t->skip) {
 			/* `skip:` in the manifest: reported, never run. */
 			struct pyn__attempt *a = new_attempt(e);
@@ -147,7 +149,8 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			struct pyn_error serr;
 
 			if (pyn_engine_submit(engine, &t->task, &t->limits,
-					      (void *)(uintptr_t)(i + 1), &serr)) {
+					      (void *)(uintptr_t)(i + 1),
+					      &serr)) {
 				/* Could not even start: that test's error. */
 				e = &report->entries[i];
 				a = new_attempt(e);

@@ -165,9 +165,8 @@ void pyn__console_tick(struct pyn__console *c)
 	width = term_width(c->out);
 	n = snprintf(line, sizeof(line), "[%zu/%zu %.1fs]", c->done, c->total,
 		     pyn__now() - c->start_s);
-	for (size_t i = 0; i < c->n_running && n > 0 &&
-			   (size_t)n < sizeof(line);
-	     i++)
+	for (size_t i = 0;
+	     i < c->n_running && n > 0 && (size_t)n < sizeof(line); i++)
 		n += snprintf(line + n, sizeof(line) - n, "%s%s",
 			      i ? ", " : " ", c->running[i]);
 	if (n < 0)
@@ -345,7 +344,8 @@ static void slowest(struct pyn__console *c, const struct pyn__report *r)
 	size_t best[SLOWEST], n = 0;
 
 	for (size_t i = 0; i < r->n_entries; i++) {
-		const struct pyn__attempt *a = pyn__entry_primary(&r->entries[i]);
+		const struct pyn__attempt *a =
+			pyn__entry_primary(&r->entries[i]);
 		size_t k;
 
 		if (!a)
@@ -371,7 +371,8 @@ static void slowest(struct pyn__console *c, const struct pyn__report *r)
 	fprintf(c->out, "\nSlowest %zu:\n", n);
 	for (size_t k = 0; k < n; k++)
 		fprintf(c->out, "  %8.3fs  %s\n",
-			pyn__entry_primary(&r->entries[best[k]])->result.wall_time_s,
+			pyn__entry_primary(&r->entries[best[k]])
+				->result.wall_time_s,
 			r->entries[best[k]].test->id);
 }
 

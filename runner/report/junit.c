@@ -53,7 +53,7 @@ struct out {
 	FILE *f;
 	size_t written;
 	size_t fail_after; /* 0: never fail on purpose */
-	int error;         /* errno of the first failure, 0: none */
+	int error; /* errno of the first failure, 0: none */
 	enum pyn__junit_flavor flavor;
 };
 
@@ -284,9 +284,10 @@ static bool is_error(enum pyn_outcome v)
 static void outcome_element(struct out *o, const struct pyn__attempt *a)
 {
 	if (!a) {
-		puts_(o, "      <error type=\"Interrupted\" message=\"interrupted "
-			 "before it started\">interrupted before it started"
-			 "</error>\n");
+		puts_(o,
+		      "      <error type=\"Interrupted\" message=\"interrupted "
+		      "before it started\">interrupted before it started"
+		      "</error>\n");
 		return;
 	}
 	if (a->verdict == PYN_OUTCOME_PASS)
@@ -340,7 +341,8 @@ static void testcase_properties(struct out *o,
 	puts_(o, "      <properties>\n");
 	property(o, in, "pyntest.outcome",
 		 a ? pyn__outcome_word(a->result.outcome) : "interrupted");
-	property(o, in, "pyntest.expected", e->expected[0] ? e->expected : "pass");
+	property(o, in, "pyntest.expected",
+		 e->expected[0] ? e->expected : "pass");
 	snprintf(v, sizeof(v), "%.3f", a ? a->result.wall_time_s : 0.0);
 	property(o, in, "pyntest.wall_time_s", v);
 	snprintf(v, sizeof(v), "%.3f", a ? a->result.cpu_time_s : 0.0);
@@ -457,10 +459,10 @@ static void testcase(struct out *o, const struct pyn__report_entry *e)
 			retry_element(o, "rerun", &e->attempts[i], limit);
 	}
 	if (a) {
-		output(o, "system-out", "      ", a->result.out, a->result.out_len,
-		       a->result.out_total, limit);
-		output(o, "system-err", "      ", a->result.err, a->result.err_len,
-		       a->result.err_total, limit);
+		output(o, "system-out", "      ", a->result.out,
+		       a->result.out_len, a->result.out_total, limit);
+		output(o, "system-err", "      ", a->result.err,
+		       a->result.err_len, a->result.err_total, limit);
 	}
 	puts_(o, "    </testcase>\n");
 }
@@ -536,8 +538,9 @@ static void testsuite(struct out *o, const struct pyn__report *r,
 		return;
 	puts_(o, "  <testsuite");
 	attr(o, "name", suite);
-	printf_(o, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-		   "skipped=\"%zu\" time=\"%.3f\"",
+	printf_(o,
+		" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+		"skipped=\"%zu\" time=\"%.3f\"",
 		t.tests, t.failures, t.errors, t.skipped, t.time);
 	attr(o, "timestamp", stamp);
 	attr(o, "hostname", host);
@@ -578,12 +581,14 @@ static int write_all(const struct pyn__report *r, struct out *o)
 	for (size_t i = 0; i < r->n_entries; i++)
 		tally_add(&all, &r->entries[i]);
 	puts_(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	printf_(o, "<testsuites name=\"pyntest\" tests=\"%zu\" failures=\"%zu\" "
-		   "errors=\"%zu\"",
+	printf_(o,
+		"<testsuites name=\"pyntest\" tests=\"%zu\" failures=\"%zu\" "
+		"errors=\"%zu\"",
 		all.tests, all.failures, all.errors);
 	if (o->flavor == PYN__JUNIT_DEFAULT)
 		printf_(o, " skipped=\"%zu\"", all.skipped);
-	printf_(o, " time=\"%.3f\">\n", r->duration_s > 0 ? r->duration_s : 0.0);
+	printf_(o, " time=\"%.3f\">\n",
+		r->duration_s > 0 ? r->duration_s : 0.0);
 	/*
 	 * Suites in order of their first test, from the entries themselves:
 	 * a test is never left out because its suite (say, an imported CUnit
@@ -620,14 +625,15 @@ int pyn__junit_write_stream(const struct pyn__report *r, FILE *f,
 	if (write_all(r, &o) || fflush(f))
 		return report_error(err, PYN_EIO,
 				    "cannot write JUnit report: %s",
-				     strerror(o.error ? o.error : errno));
+				    strerror(o.error ? o.error : errno));
 	return 0;
 }
 
 int pyn__junit_write(const struct pyn__report *r, const char *path,
 		     enum pyn__junit_flavor flavor, struct pyn_error *err)
 {
-	struct out o = { .flavor = flavor, .fail_after = pyn__junit_fail_after };
+	struct out o = { .flavor = flavor,
+			 .fail_after = pyn__junit_fail_after };
 	char *dcopy = NULL, *bcopy = NULL, *tmp = NULL;
 	int fd = -1, ret = 0, e;
 	mode_t mask;
@@ -636,18 +642,19 @@ int pyn__junit_write(const struct pyn__report *r, const char *path,
 	dcopy = strdup(path);
 	bcopy = strdup(path);
 	if (!dcopy || !bcopy ||
-	    asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy)) < 0) {
+	    asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy)) <
+		    0) {
 		tmp = NULL;
-		ret = report_error(err, PYN_ENOMEM,
-				   "cannot write JUnit report '%s': out of memory",
-				    path);
+		ret = report_error(
+			err, PYN_ENOMEM,
+			"cannot write JUnit report '%s': out of memory", path);
 		goto out_free;
 	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		ret = report_error(err, PYN_EIO,
 				   "cannot write JUnit report '%s': %s", path,
-				    strerror(errno));
+				   strerror(errno));
 		goto out_free;
 	}
 	/* mkstemp makes 0600; a report is for everyone the umask allows. */
@@ -674,9 +681,8 @@ int pyn__junit_write(const struct pyn__report *r, const char *path,
 		goto out_free;
 out_fail:
 	unlink(tmp);
-	ret = report_error(err, PYN_EIO,
-			   "cannot write JUnit report '%s': %s", path,
-			    strerror(e));
+	ret = report_error(err, PYN_EIO, "cannot write JUnit report '%s': %s",
+			   path, strerror(e));
 out_free:
 	free(tmp);
 	free(dcopy);

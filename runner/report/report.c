@@ -10,7 +10,7 @@
 #include "runner/report/report.h"
 
 static const char *const outcome_words[PYN_OUTCOME_COUNT] = {
-	"pass",		"fail",		"error",    "wall_timeout",
+	"pass",	       "fail",	       "error",	  "wall_timeout",
 	"cpu_timeout", "memory_limit", "skipped", "interrupted",
 };
 
@@ -30,8 +30,7 @@ enum pyn_outcome pyn__entry_verdict(const struct pyn__report_entry *e)
 
 bool pyn__entry_is_flaky(const struct pyn__report_entry *e)
 {
-	return e->n_attempts > 1 &&
-	       pyn__entry_verdict(e) == PYN_OUTCOME_PASS;
+	return e->n_attempts > 1 && pyn__entry_verdict(e) == PYN_OUTCOME_PASS;
 }
 
 /*

@@ -21,14 +21,14 @@
 
 /* One run of a test: the engine's result and what it counted as. */
 struct pyn__attempt {
-	struct pyn_result result;  /* owned by the attempt */
-	enum pyn_outcome verdict;  /* after the expectation: pass when met */
-	char message[1400];        /* verdict's message ("expected ..., got ...") */
+	struct pyn_result result; /* owned by the attempt */
+	enum pyn_outcome verdict; /* after the expectation: pass when met */
+	char message[1400]; /* verdict's message ("expected ..., got ...") */
 };
 
 struct pyn__report_entry {
 	const struct pyn_plan_test *test; /* borrowed from the plan */
-	char expected[64];         /* pyn_expect_describe() of the test */
+	char expected[64]; /* pyn_expect_describe() of the test */
 	/*
 	 * Attempts in order; 0 attempts: never started (interrupted before
 	 * it ran).  More than one: retried; the last decides.
@@ -42,15 +42,16 @@ struct pyn__report {
 	size_t n_entries;
 	const char *const *suites; /* suite names, order of first test */
 	size_t n_suites;
-	double start_epoch_s;      /* wall clock at the start of the run */
-	double duration_s;         /* of the whole run */
-	const char *shard;         /* "1/2" or NULL */
+	double start_epoch_s; /* wall clock at the start of the run */
+	double duration_s; /* of the whole run */
+	const char *shard; /* "1/2" or NULL */
 };
 
 /* The outcome counting for an entry: its last attempt's verdict. */
 enum pyn_outcome pyn__entry_verdict(const struct pyn__report_entry *e);
 /* The attempt the report shows (see junit.c), or NULL for none. */
-const struct pyn__attempt *pyn__entry_primary(const struct pyn__report_entry *e);
+const struct pyn__attempt *
+pyn__entry_primary(const struct pyn__report_entry *e);
 /* Passed on a retry after an unexpected outcome. */
 bool pyn__entry_is_flaky(const struct pyn__report_entry *e);
 /* The message shown for an entry ("interrupted before it started"). */
@@ -87,7 +88,7 @@ void pyn__attempt_decide(struct pyn__attempt *a, const struct pyn_expect *exp,
 
 enum pyn__junit_flavor {
 	PYN__JUNIT_DEFAULT = 0, /* + testcase file/line/properties */
-	PYN__JUNIT_STRICT = 1,  /* junit-10-xunit-plugin.xsd */
+	PYN__JUNIT_STRICT = 1, /* junit-10-xunit-plugin.xsd */
 };
 
 /*
@@ -109,17 +110,17 @@ extern size_t pyn__junit_fail_after;
 
 enum pyn__console_mode {
 	PYN__CONSOLE_PLAIN = 0, /* CI or pipe: a line per finished non-pass */
-	PYN__CONSOLE_TTY = 1,   /* one live progress line redrawn with \r */
+	PYN__CONSOLE_TTY = 1, /* one live progress line redrawn with \r */
 };
 
 struct pyn__console {
 	FILE *out;
 	enum pyn__console_mode mode;
-	int verbosity;   /* -1: -q, 0: default, 1: -v */
+	int verbosity; /* -1: -q, 0: default, 1: -v */
 	bool color;
 	size_t total;
 	size_t done;
-	double start_s;  /* monotonic seconds at the start */
+	double start_s; /* monotonic seconds at the start */
 	/* Names of running tests, for the progress line (borrowed). */
 	const char **running;
 	size_t n_running;

@@ -18,8 +18,8 @@ static struct pyn__attempt attempts[N_MAX][2];
 static const char *suites[] = { "s" };
 static struct pyn__report report;
 
-static struct pyn__attempt *add(const char *id, enum pyn_outcome v,
-				double t, const char *msg)
+static struct pyn__attempt *add(const char *id, enum pyn_outcome v, double t,
+				const char *msg)
 {
 	size_t i = report.n_entries++;
 	struct pyn__attempt *a = &attempts[i][0];
@@ -102,9 +102,13 @@ static void test_plain_lines(void)
 	s = render(PYN__CONSOLE_PLAIN, 0, false);
 	CU_ASSERT_PTR_NULL(strchr(s, '\r'));
 	CU_ASSERT_PTR_NULL(strchr(s, '\033'));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "FAIL  [ 0.012s] s.bad: t.c:3: CU_ASSERT(0)\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "SIGSEGV [ 0.003s] s.segv: killed by signal SIGSEGV\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "TIMEOUT [ 1.000s] s.slow: exceeded wall time limit 1.000 s\n"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(s, "FAIL  [ 0.012s] s.bad: t.c:3: CU_ASSERT(0)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		s, "SIGSEGV [ 0.003s] s.segv: killed by signal SIGSEGV\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		s,
+		"TIMEOUT [ 1.000s] s.slow: exceeded wall time limit 1.000 s\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "SKIP  [ 0.001s] s.skip: later\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "FLAKY [ 0.100s] s.flaky"));
 	/* No PASS lines without -v. */
@@ -122,10 +126,10 @@ static void test_verbose_and_quiet(void)
 	free(s);
 	s = render(PYN__CONSOLE_PLAIN, -1, false);
 	/* -q: only the breakdown and the closing line. */
-	CU_ASSERT_STRING_EQUAL(
-		s, "6 tests: 2 passed, 1 flaky, 1 failed, 1 error, "
-		   "1 wall timeout, 1 skipped in 2.345s\n"
-		   "2 passed, 3 failed, 1 skipped\n");
+	CU_ASSERT_STRING_EQUAL(s,
+			       "6 tests: 2 passed, 1 flaky, 1 failed, 1 error, "
+			       "1 wall timeout, 1 skipped in 2.345s\n"
+			       "2 passed, 3 failed, 1 skipped\n");
 	free(s);
 }
 
@@ -136,7 +140,8 @@ static void test_summary(void)
 	build();
 	s = render(PYN__CONSOLE_PLAIN, 0, false);
 	CU_ASSERT_STRING_EQUAL(last_line(s), "2 passed, 3 failed, 1 skipped\n");
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "--- FAIL s.bad: t.c:3: CU_ASSERT(0)\n"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(s, "--- FAIL s.bad: t.c:3: CU_ASSERT(0)\n"));
 	/* The tail: the last 10 lines of 12. */
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "stdout (last lines):\n      l3\n"));
 	CU_ASSERT_PTR_NULL(strstr(s, "      l2\n"));

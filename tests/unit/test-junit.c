@@ -105,7 +105,8 @@ static void build_all_outcomes(void)
 
 	reset();
 	add("arith", "passes", PYN_OUTCOME_PASS, "");
-	a = add("arith", "fails", PYN_OUTCOME_FAIL, "t.c:12: CU_ASSERT(1 == 2)");
+	a = add("arith", "fails", PYN_OUTCOME_FAIL,
+		"t.c:12: CU_ASSERT(1 == 2)");
 	a->result.n_failures = 2;
 	snprintf(a->result.failures[0].file, 256, "t.c");
 	a->result.failures[0].line = 12;
@@ -113,7 +114,8 @@ static void build_all_outcomes(void)
 	snprintf(a->result.failures[1].file, 256, "t.c");
 	a->result.failures[1].line = 13;
 	snprintf(a->result.failures[1].condition, 512, "x < y && y > z");
-	a = add("arith", "crashes", PYN_OUTCOME_ERROR, "killed by signal SIGSEGV");
+	a = add("arith", "crashes", PYN_OUTCOME_ERROR,
+		"killed by signal SIGSEGV");
 	a->result.term_signal = 11;
 	snprintf(a->result.error_type, sizeof(a->result.error_type), "Signal");
 	add("arith", "hangs", PYN_OUTCOME_WALL_TIMEOUT,
@@ -196,21 +198,26 @@ static void test_default_flavour_validates(void)
 	char *xml;
 
 	build_all_outcomes();
-	xml = write_report("default.xml", PYN__JUNIT_DEFAULT, path, sizeof(path));
+	xml = write_report("default.xml", PYN__JUNIT_DEFAULT, path,
+			   sizeof(path));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
 	CU_ASSERT_EQUAL(xmllint(PYNTEST_XSD, path), 0);
 	/* It uses the extensions, so junit-10 must refuse it. */
 	CU_ASSERT_NOT_EQUAL(xmllint(JUNIT10_XSD, path), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "file=\"suite.yaml\" line=\"11\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-		xml, "<property name=\"pyntest.outcome\" value=\"cpu_timeout\"/>"));
+		xml,
+		"<property name=\"pyntest.outcome\" value=\"cpu_timeout\"/>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-		xml, "<property name=\"pyntest.limit.memory_bytes\" value=\"67108864\"/>"));
+		xml,
+		"<property name=\"pyntest.limit.memory_bytes\" value=\"67108864\"/>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-		xml, "<property name=\"pyntest.limit.wall_time_s\" value=\"2.000\"/>"));
+		xml,
+		"<property name=\"pyntest.limit.wall_time_s\" value=\"2.000\"/>"));
 	CU_ASSERT_PTR_NULL(strstr(xml, "pyntest.limit.cpu_time_s"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-		xml, "<property name=\"pyntest.memory_provider\" value=\"rlimit\"/>"));
+		xml,
+		"<property name=\"pyntest.memory_provider\" value=\"rlimit\"/>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
 		xml, "<property name=\"pyntest.signal\" value=\"SIGSEGV\"/>"));
 	free(xml);
@@ -225,15 +232,18 @@ static void test_strict_flavour_validates(void)
 	xml = write_report("strict.xml", PYN__JUNIT_STRICT, path, sizeof(path));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
 	CU_ASSERT_EQUAL(xmllint(JUNIT10_XSD, path), 0);
-	CU_ASSERT_PTR_NULL(strstr(xml, "<testcase classname=\"arith\" name=\"passes\" time=\"0.001\" file="));
+	CU_ASSERT_PTR_NULL(strstr(
+		xml,
+		"<testcase classname=\"arith\" name=\"passes\" time=\"0.001\" file="));
 	CU_ASSERT_PTR_NULL(strstr(xml, "pyntest.outcome"));
 	CU_ASSERT_PTR_NULL(strstr(xml, " line=\""));
 	/* The measurements moved to the suite's system-out, a line a test. */
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-		xml, "arith.spins: outcome=cpu_timeout expected=pass "
-		     "wall_time_s=0.005 cpu_time_s=0.250 peak_memory_bytes=123456 "
-		     "limit.wall_time_s=2.000 limit.memory_bytes=67108864 "
-		     "memory_provider=rlimit\n"));
+		xml,
+		"arith.spins: outcome=cpu_timeout expected=pass "
+		"wall_time_s=0.005 cpu_time_s=0.250 peak_memory_bytes=123456 "
+		"limit.wall_time_s=2.000 limit.memory_bytes=67108864 "
+		"memory_provider=rlimit\n"));
 	free(xml);
 }
 
@@ -243,21 +253,33 @@ static void test_outcome_elements(void)
 	char *xml;
 
 	build_all_outcomes();
-	xml = write_report("elements.xml", PYN__JUNIT_DEFAULT, path, sizeof(path));
+	xml = write_report("elements.xml", PYN__JUNIT_DEFAULT, path,
+			   sizeof(path));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
 	CU_ASSERT_PTR_NOT_NULL(strstr(
 		xml, "<failure type=\"AssertionFailure\" message=\"t.c:12: "
 		     "CU_ASSERT(1 == 2)\">t.c:12: 1 == 2\nt.c:13: x &lt; y "
 		     "&amp;&amp; y &gt; z\n</failure>"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<error type=\"Signal\" message=\"killed by signal SIGSEGV\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml,
+		"<error type=\"Signal\" message=\"killed by signal SIGSEGV\">"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<error type=\"WallTimeout\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<error type=\"CpuTimeout\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<error type=\"MemoryLimit\" message=\"exceeded memory limit 64.0 MiB (peak 63.9 MiB)\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<skipped message=\"no network here\">no network here</skipped>"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<error type=\"Interrupted\" message=\"interrupted before it started\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml,
+		"<error type=\"MemoryLimit\" message=\"exceeded memory limit 64.0 MiB (peak 63.9 MiB)\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml,
+		"<skipped message=\"no network here\">no network here</skipped>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml,
+		"<error type=\"Interrupted\" message=\"interrupted before it started\">"));
 	/* Flaky: passes, with one flakyFailure; broken: error + 2 reruns. */
-	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<flakyFailure type=\"AssertionFailure\" message=\"first try failed\">"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<property name=\"pyntest.attempts\" value=\"3\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml,
+		"<flakyFailure type=\"AssertionFailure\" message=\"first try failed\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml, "<property name=\"pyntest.attempts\" value=\"3\"/>"));
 	{
 		const char *p = strstr(xml, "name=\"broken\"");
 		int reruns = 0;
@@ -276,7 +298,8 @@ static void test_counts_never_overlap(void)
 	char *xml;
 
 	build_all_outcomes();
-	xml = write_report("counts.xml", PYN__JUNIT_DEFAULT, path, sizeof(path));
+	xml = write_report("counts.xml", PYN__JUNIT_DEFAULT, path,
+			   sizeof(path));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
 	/* 11 tests: 2 pass (passes, flaky), 1 failure, 7 errors, 1 skipped. */
 	CU_ASSERT_PTR_NOT_NULL(strstr(
@@ -286,9 +309,9 @@ static void test_counts_never_overlap(void)
 		xml, "<testsuite name=\"arith\" tests=\"5\" failures=\"1\" "
 		     "errors=\"3\" skipped=\"0\" time=\"0.015\" "
 		     "timestamp=\"2026-01-01T00:00:00\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(
-		xml, "<testsuite name=\"io\" tests=\"6\" failures=\"0\" "
-		     "errors=\"4\" skipped=\"1\""));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(xml, "<testsuite name=\"io\" tests=\"6\" failures=\"0\" "
+			    "errors=\"4\" skipped=\"1\""));
 	free(xml);
 	xml = write_report("counts-strict.xml", PYN__JUNIT_STRICT, path,
 			   sizeof(path));
@@ -323,18 +346,19 @@ static void test_escaping(void)
 	a->result.err = (char *)"\x02\x03";
 	a->result.err_len = 2;
 	a->result.err_total = 2;
-	xml = write_report("escape.xml", PYN__JUNIT_DEFAULT, path, sizeof(path));
+	xml = write_report("escape.xml", PYN__JUNIT_DEFAULT, path,
+			   sizeof(path));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
 	CU_ASSERT_EQUAL(xmllint(NULL, path), 0);
 	CU_ASSERT_EQUAL(xmllint(PYNTEST_XSD, path), 0);
 #define R "\xef\xbf\xbd"
-	CU_ASSERT_PTR_NOT_NULL(strstr(
-		xml, "<system-out>nul[" R "] soh[" R "] esc[" R "] us[" R
-		     "] tab[\t] lone-cont[" R "] ff[" R "] overlong[" R R
-		     "] cut3[" R R "] surrogate[" R R R "] fffe[" R R R
-		     "] ffff[" R R R "] big[" R R R R "] "
-		     "ok[\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80] "
-		     "amp[&amp;&lt;&gt;\"'] cr[&#13;]\n</system-out>"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(xml, "<system-out>nul[" R "] soh[" R "] esc[" R "] us[" R
+			    "] tab[\t] lone-cont[" R "] ff[" R "] overlong[" R R
+			    "] cut3[" R R "] surrogate[" R R R "] fffe[" R R R
+			    "] ffff[" R R R "] big[" R R R R "] "
+			    "ok[\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80] "
+			    "amp[&amp;&lt;&gt;\"'] cr[&#13;]\n</system-out>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<system-err>" R R "</system-err>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
 		xml, "name=\"prints &lt;junk&gt; &amp; &quot;quotes&quot;\""));
@@ -370,9 +394,13 @@ static void test_output_cut(void)
 	a->result.err_total = 3355443;
 	xml = write_report("cut.xml", PYN__JUNIT_DEFAULT, path, sizeof(path));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
-	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "xA\n[pyntest: output cut at 1.0 KiB of 2.9 KiB]</system-out>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml,
+		"xA\n[pyntest: output cut at 1.0 KiB of 2.9 KiB]</system-out>"));
 	CU_ASSERT_PTR_NULL(strstr(xml, "AB"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "\n[pyntest: output cut at 100 B of 3.2 MiB]</system-err>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml,
+		"\n[pyntest: output cut at 100 B of 3.2 MiB]</system-err>"));
 	CU_ASSERT_EQUAL(xmllint(PYNTEST_XSD, path), 0);
 	free(xml);
 	free(big);
@@ -407,8 +435,9 @@ static void test_atomic_write(void)
 	files = count_files();
 	add("io", "one_more", PYN_OUTCOME_PASS, "");
 	pyn__junit_fail_after = 700;
-	CU_ASSERT_EQUAL(pyn__junit_write(&report, path, PYN__JUNIT_DEFAULT, &err),
-			PYN_EIO);
+	CU_ASSERT_EQUAL(
+		pyn__junit_write(&report, path, PYN__JUNIT_DEFAULT, &err),
+		PYN_EIO);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "No space left on device"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "atomic.xml"));
 	after = slurp(path, NULL);
@@ -416,7 +445,8 @@ static void test_atomic_write(void)
 	CU_ASSERT_STRING_EQUAL(after, before);
 	CU_ASSERT_EQUAL(count_files(), files); /* no temporary file left */
 	/* The hook fires once; the next write succeeds and replaces it. */
-	CU_ASSERT_EQUAL(pyn__junit_write(&report, path, PYN__JUNIT_DEFAULT, &err), 0);
+	CU_ASSERT_EQUAL(
+		pyn__junit_write(&report, path, PYN__JUNIT_DEFAULT, &err), 0);
 	free(after);
 	after = slurp(path, NULL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(after, "one_more"));
@@ -440,11 +470,15 @@ static void test_suite_from_entries(void)
 	add("arith", "a", PYN_OUTCOME_PASS, "");
 	add("imported", "b", PYN_OUTCOME_PASS, "");
 	add("arith", "c", PYN_OUTCOME_PASS, "");
-	xml = write_report("suites.xml", PYN__JUNIT_DEFAULT, path, sizeof(path));
+	xml = write_report("suites.xml", PYN__JUNIT_DEFAULT, path,
+			   sizeof(path));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
-	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<testsuite name=\"arith\" tests=\"2\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<testsuite name=\"imported\" tests=\"1\""));
-	CU_ASSERT(strstr(xml, "name=\"arith\"") < strstr(xml, "name=\"imported\""));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(xml, "<testsuite name=\"arith\" tests=\"2\""));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(xml, "<testsuite name=\"imported\" tests=\"1\""));
+	CU_ASSERT(strstr(xml, "name=\"arith\"") <
+		  strstr(xml, "name=\"imported\""));
 	free(xml);
 }
 
@@ -459,33 +493,35 @@ static void test_junitparser_reads_it(void)
 	build_all_outcomes();
 	xml = write_report("jp.xml", PYN__JUNIT_DEFAULT, path, sizeof(path));
 	free(xml);
-	snprintf(cmd, sizeof(cmd),
-		 "/usr/bin/python3 -c '\n"
-		 "import sys\n"
-		 "from junitparser import JUnitXml, Failure, Error, Skipped\n"
-		 "x = JUnitXml.fromfile(sys.argv[1])\n"
-		 "got = {}\n"
-		 "for s in x:\n"
-		 "    for c in s:\n"
-		 "        got[c.name] = [type(r).__name__ + \":\" + str(r.type) for r in c.result]\n"
-		 "assert got[\"passes\"] == [], got\n"
-		 "assert got[\"fails\"] == [\"Failure:AssertionFailure\"], got\n"
-		 "assert got[\"crashes\"] == [\"Error:Signal\"], got\n"
-		 "assert got[\"hangs\"] == [\"Error:WallTimeout\"], got\n"
-		 "assert got[\"spins\"] == [\"Error:CpuTimeout\"], got\n"
-		 "assert got[\"eats\"] == [\"Error:MemoryLimit\"], got\n"
-		 "assert got[\"skips\"] == [\"Skipped:None\"], got\n"
-		 "assert got[\"never_started\"] == [\"Error:Interrupted\"], got\n"
-		 "assert len(got) == 11\n"
-		 "' '%s'",
-		 path);
+	snprintf(
+		cmd, sizeof(cmd),
+		"/usr/bin/python3 -c '\n"
+		"import sys\n"
+		"from junitparser import JUnitXml, Failure, Error, Skipped\n"
+		"x = JUnitXml.fromfile(sys.argv[1])\n"
+		"got = {}\n"
+		"for s in x:\n"
+		"    for c in s:\n"
+		"        got[c.name] = [type(r).__name__ + \":\" + str(r.type) for r in c.result]\n"
+		"assert got[\"passes\"] == [], got\n"
+		"assert got[\"fails\"] == [\"Failure:AssertionFailure\"], got\n"
+		"assert got[\"crashes\"] == [\"Error:Signal\"], got\n"
+		"assert got[\"hangs\"] == [\"Error:WallTimeout\"], got\n"
+		"assert got[\"spins\"] == [\"Error:CpuTimeout\"], got\n"
+		"assert got[\"eats\"] == [\"Error:MemoryLimit\"], got\n"
+		"assert got[\"skips\"] == [\"Skipped:None\"], got\n"
+		"assert got[\"never_started\"] == [\"Error:Interrupted\"], got\n"
+		"assert len(got) == 11\n"
+		"' '%s'",
+		path);
 	CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
 static CU_TestInfo junit_tests[] = {
 	{ "default flavour validates against pyntest-junit.xsd",
 	  test_default_flavour_validates },
-	{ "strict flavour validates against junit-10", test_strict_flavour_validates },
+	{ "strict flavour validates against junit-10",
+	  test_strict_flavour_validates },
 	{ "outcome elements", test_outcome_elements },
 	{ "counts never overlap", test_counts_never_overlap },
 	{ "forbidden bytes are replaced", test_escaping },

@@ -19,8 +19,9 @@ static struct pyn_error err;
 static void clear_env(void)
 {
 	static const char *const names[] = {
-		"XML_OUTPUT_FILE",   "TEST_TOTAL_SHARDS", "TEST_SHARD_INDEX",
-		"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "TESTBRIDGE_TEST_ONLY",
+		"XML_OUTPUT_FILE",   "TEST_TOTAL_SHARDS",
+		"TEST_SHARD_INDEX",  "GTEST_TOTAL_SHARDS",
+		"GTEST_SHARD_INDEX", "TESTBRIDGE_TEST_ONLY",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -37,7 +38,8 @@ static int parse(const char *first, ...)
 	pyn__cli_release(&cli);
 	argv[argc++] = "pyntest";
 	va_start(ap, first);
-	for (const char *a = first; a && argc < 31; a = va_arg(ap, const char *))
+	for (const char *a = first; a && argc < 31;
+	     a = va_arg(ap, const char *))
 		argv[argc++] = (char *)a;
 	va_end(ap);
 	argv[argc] = NULL;
@@ -72,9 +74,9 @@ static void test_options(void)
 	clear_env();
 	CU_ASSERT_EQUAL_FATAL(parse("-j", "3", "-k", "a.*", "--filter", "!a.b",
 				    "-x", "--retries", "2", "--shard", "2/3",
-				    "--isolation", "spawn", "--wall-time", "500ms",
-				    "--cpu-time", "2", "--memory", "64MB",
-				    "--junit-flavor", "strict", "-q",
+				    "--isolation", "spawn", "--wall-time",
+				    "500ms", "--cpu-time", "2", "--memory",
+				    "64MB", "--junit-flavor", "strict", "-q",
 				    "--color", "never", "--provider",
 				    "memory=rlimit", "a.yaml", "b.yaml", NULL),
 			      0);
@@ -107,20 +109,33 @@ static void test_usage_errors(void)
 		const char *args[4];
 		const char *message;
 	} cases[] = {
-		{ { "-j", "0", "s.yaml" }, "option '-j/--jobs' needs a positive integer, not '0'" },
-		{ { "--jobs", "two", "s.yaml" }, "option '-j/--jobs' needs a positive integer, not 'two'" },
-		{ { "--shard", "0/2", "s.yaml" }, "option '--shard' needs I/N with 1 <= I <= N, not '0/2'" },
-		{ { "--shard", "3/2", "s.yaml" }, "option '--shard' needs I/N with 1 <= I <= N, not '3/2'" },
-		{ { "--shard", "1", "s.yaml" }, "option '--shard' needs I/N with 1 <= I <= N, not '1'" },
-		{ { "--retries", "-1", "s.yaml" }, "option '--retries' needs a whole number, not '-1'" },
-		{ { "--isolation", "thread", "s.yaml" }, "option '--isolation' takes fork, spawn or forkserver, not 'thread'" },
-		{ { "--junit-flavor", "xunit", "s.yaml" }, "option '--junit-flavor' takes default or strict, not 'xunit'" },
-		{ { "--color", "yes", "s.yaml" }, "option '--color' takes auto, always or never, not 'yes'" },
-		{ { "--provider", "memory", "s.yaml" }, "option '--provider' needs LIMITER=PROVIDER, not 'memory'" },
-		{ { "--frobnicate", "s.yaml" }, "unknown option '--frobnicate'" },
+		{ { "-j", "0", "s.yaml" },
+		  "option '-j/--jobs' needs a positive integer, not '0'" },
+		{ { "--jobs", "two", "s.yaml" },
+		  "option '-j/--jobs' needs a positive integer, not 'two'" },
+		{ { "--shard", "0/2", "s.yaml" },
+		  "option '--shard' needs I/N with 1 <= I <= N, not '0/2'" },
+		{ { "--shard", "3/2", "s.yaml" },
+		  "option '--shard' needs I/N with 1 <= I <= N, not '3/2'" },
+		{ { "--shard", "1", "s.yaml" },
+		  "option '--shard' needs I/N with 1 <= I <= N, not '1'" },
+		{ { "--retries", "-1", "s.yaml" },
+		  "option '--retries' needs a whole number, not '-1'" },
+		{ { "--isolation", "thread", "s.yaml" },
+		  "option '--isolation' takes fork, spawn or forkserver, not 'thread'" },
+		{ { "--junit-flavor", "xunit", "s.yaml" },
+		  "option '--junit-flavor' takes default or strict, not 'xunit'" },
+		{ { "--color", "yes", "s.yaml" },
+		  "option '--color' takes auto, always or never, not 'yes'" },
+		{ { "--provider", "memory", "s.yaml" },
+		  "option '--provider' needs LIMITER=PROVIDER, not 'memory'" },
+		{ { "--frobnicate", "s.yaml" },
+		  "unknown option '--frobnicate'" },
 		{ { "-Z", "s.yaml" }, "unknown option '-Z'" },
-		{ { "s.yaml", "-o" }, "option '-o/--junit-xml' needs an argument" },
-		{ { "s.yaml", "--shard" }, "option '--shard' needs an argument" },
+		{ { "s.yaml", "-o" },
+		  "option '-o/--junit-xml' needs an argument" },
+		{ { "s.yaml", "--shard" },
+		  "option '--shard' needs an argument" },
 		{ { "-v" }, "no manifest given" },
 	};
 
@@ -186,9 +201,8 @@ static void test_testbridge_filter(void)
 static void test_program_args(void)
 {
 	clear_env();
-	CU_ASSERT_EQUAL_FATAL(parse("-j", "1", "./prog", "--", "-v", "--x",
-				    NULL),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		parse("-j", "1", "./prog", "--", "-v", "--x", NULL), 0);
 	CU_ASSERT_EQUAL(cli.jobs, 1);
 	CU_ASSERT_EQUAL_FATAL(cli.n_manifests, 1);
 	CU_ASSERT_STRING_EQUAL(cli.manifests[0], "./prog");
@@ -203,11 +217,11 @@ static void test_program_args(void)
 static void test_help_text_lists_every_option(void)
 {
 	static const char *const opts[] = {
-		"--junit-xml", "--junit-flavor", "--jobs", "--filter", "--list",
-		"--check", "--fail-fast", "--retries", "--shard", "--isolation",
-		"--wall-time", "--cpu-time", "--memory", "--limiters",
-		"--provider", "--quiet", "--verbose", "--color", "--version",
-		"--help",
+		"--junit-xml", "--junit-flavor", "--jobs",	"--filter",
+		"--list",      "--check",	 "--fail-fast", "--retries",
+		"--shard",     "--isolation",	 "--wall-time", "--cpu-time",
+		"--memory",    "--limiters",	 "--provider",	"--quiet",
+		"--verbose",   "--color",	 "--version",	"--help",
 	};
 	char *buf = NULL;
 	size_t len = 0;

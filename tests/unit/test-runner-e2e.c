@@ -101,8 +101,8 @@ static int vsh(const char *fmt, va_list ap)
 	int st;
 
 	vsnprintf(line, sizeof(line), fmt, ap);
-	snprintf(cmd, sizeof(cmd), "cd '%s' && %s >out.txt 2>err.txt </dev/null",
-		 dir, line);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && %s >out.txt 2>err.txt </dev/null", dir, line);
 	st = system(cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -165,17 +165,22 @@ static void test_retries_and_flaky(void)
 	/* Never passing: the first run, then one rerun element per rerun. */
 	CU_ASSERT_EQUAL(count(xml, "<rerunFailure "), 2);
 	CU_ASSERT_EQUAL(count(xml, "<rerunError type=\"Signal\""), 2);
-	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"0\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml, "tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"0\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "FLAKY [ "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "4 tests: 2 passed, 1 flaky, 1 failed, 1 error in "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n2 passed, 2 failed, 0 skipped\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		out, "4 tests: 2 passed, 1 flaky, 1 failed, 1 error in "));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(out, "\n2 passed, 2 failed, 0 skipped\n"));
 	CU_ASSERT_EQUAL(xmllint(PYNTEST_XSD, "retry.xml"), 0);
 	/* In a pipe: plain lines only. */
 	CU_ASSERT_PTR_NULL(strchr(out, '\r'));
 	CU_ASSERT_PTR_NULL(strchr(out, '\033'));
 	free(xml);
 	free(out);
-	CU_ASSERT_EQUAL(run("--retries 2 --junit-flavor strict -o strict.xml retry.yaml"), 1);
+	CU_ASSERT_EQUAL(
+		run("--retries 2 --junit-flavor strict -o strict.xml retry.yaml"),
+		1);
 	CU_ASSERT_EQUAL(xmllint(JUNIT10_XSD, "strict.xml"), 0);
 }
 
@@ -192,7 +197,8 @@ static void test_fail_fast(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
 	/* Every planned test is in the report; the unstarted are interrupted. */
 	CU_ASSERT_EQUAL(count(xml, "<testcase "), 4);
-	CU_ASSERT_EQUAL(count(xml, "message=\"interrupted before it started\""), 3);
+	CU_ASSERT_EQUAL(count(xml, "message=\"interrupted before it started\""),
+			3);
 	free(xml);
 }
 
@@ -208,7 +214,8 @@ static void test_shards(void)
 	char status[512];
 	int total = 0;
 
-	manifest("ids.yaml", "rx_pass, rx_fail, rx_flaky, rx_crash, rx_chatty, rx_slow");
+	manifest("ids.yaml",
+		 "rx_pass, rx_fail, rx_flaky, rx_crash, rx_chatty, rx_slow");
 	all = list("");
 	a = list("--shard 1/2");
 	b = list("--shard 2/2");
@@ -313,16 +320,18 @@ static void test_tty(void)
 	if (system("command -v script >/dev/null 2>&1"))
 		return;
 	manifest("tty.yaml", "rx_pass, rx_fail");
-	CU_ASSERT_EQUAL(sh("script -qec \"'%s' -j 1 tty.yaml\" /dev/null",
-			   PYN_PYNTEST), 1);
+	CU_ASSERT_EQUAL(
+		sh("script -qec \"'%s' -j 1 tty.yaml\" /dev/null", PYN_PYNTEST),
+		1);
 	out = file("out.txt");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\r\033[K[0/2 "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAIL  [ "));
 	free(out);
 	setenv("CI", "true", 1);
-	CU_ASSERT_EQUAL(sh("script -qec \"'%s' -j 1 tty.yaml\" /dev/null",
-			   PYN_PYNTEST), 1);
+	CU_ASSERT_EQUAL(
+		sh("script -qec \"'%s' -j 1 tty.yaml\" /dev/null", PYN_PYNTEST),
+		1);
 	unsetenv("CI");
 	out = file("out.txt");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
@@ -360,7 +369,8 @@ static void test_interrupt(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
 	CU_ASSERT_EQUAL(count(xml, "<testcase "), 3);
 	CU_ASSERT_EQUAL(count(xml, "<error type=\"Interrupted\""), 3);
-	CU_ASSERT_EQUAL(count(xml, "message=\"interrupted before it started\""), 2);
+	CU_ASSERT_EQUAL(count(xml, "message=\"interrupted before it started\""),
+			2);
 	CU_ASSERT_EQUAL(xmllint(PYNTEST_XSD, "int.xml"), 0);
 	free(xml);
 }
