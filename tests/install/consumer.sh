@@ -111,6 +111,29 @@ check "LABELS per suite: -L calc selects 7 tests" has "$tmp/labels.log" "Total T
 "$ctest" --test-dir "$cb" -E demo_failure >"$tmp/green.log" 2>&1
 check "without the demo failure, ctest passes" test $? -eq 0
 
+# Discovery runs `pyntest --list` again only when something changed.
+tf=$(ls "$cb"/pyntest_*_tests.cmake | head -1)
+m1=$(stat -c %y "$tf")
+sleep 0.05
+"$ctest" --test-dir "$cb" -N >/dev/null 2>&1
+check "an unchanged manifest is not listed again" test "$(stat -c %y "$tf")" = "$m1"
+touch "$tmp/consumer/suite.yaml"
+"$ctest" --test-dir "$cb" -N >/dev/null 2>&1
+check "a changed manifest is listed again" test "$(stat -c %y "$tf")" != "$m1"
+
+# A broken manifest: one failing test shows pyntest's message.
+cp "$tmp/consumer/suite.yaml" "$tmp/suite.good"
+sed -i 's/^  wall_time: 5s/  wal_time: 5s/' "$tmp/consumer/suite.yaml"
+"$ctest" --test-dir "$cb" --output-on-failure -E demo_failure >"$tmp/broken.log" 2>&1
+sed 's/^/     | /' "$tmp/broken.log"
+check "broken manifest: a DISCOVERY_FAILED test fails" \
+	has "$tmp/broken.log" "consumer\.suite_DISCOVERY_FAILED \.+\**Failed"
+check "broken manifest: its output has pyntest's FILE:LINE:COLUMN error" \
+	has "$tmp/broken.log" "suite\.yaml:[0-9]+:[0-9]+: error: unknown key 'wal_time'"
+cp "$tmp/suite.good" "$tmp/consumer/suite.yaml"
+"$ctest" --test-dir "$cb" -N -E demo_failure >"$tmp/fixed.log" 2>&1
+check "fixed manifest: the 7 tests are back" has "$tmp/fixed.log" "Total Tests: 7"
+
 # --- Makefile: pkg-config ------------------------------------------------
 export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig
 flags=$(pkg-config --cflags --libs pyntest 2>&1)
