@@ -141,8 +141,9 @@ def main():
             failed += 1
             print(f"FAIL {rel}: bad manifest accepted by the schema"
                   f" (if no schema can catch it, say why in its first comment)")
-    # Each of these names where the schema must object (so a case cannot
-    # pass by being rejected for some other, accidental reason).
+    # Each of these names where the schema must object, at that node or
+    # inside it (so a case cannot pass by being rejected for some other,
+    # accidental reason).
     for path in sorted(glob.glob(os.path.join(own, "bad/*.yaml"))):
         rel = os.path.relpath(path, src)
         text, doc = load(path)
@@ -158,7 +159,8 @@ def main():
         if not errors:
             failed += 1
             print(f"FAIL {rel}: bad manifest accepted by the schema")
-        elif want is None or want not in seen:
+        elif want is None or not any(p == want or p.startswith(want.rstrip("/") + "/")
+                                     for p in seen):
             failed += 1
             print(f"FAIL {rel}: rejected, but not at {want} (errors at {sorted(seen)})")
         else:
