@@ -204,6 +204,11 @@ const char *pyn__engine_worker(struct pyn_engine *e)
 	return e->worker;
 }
 
+int pyn__engine_intr_fd(struct pyn_engine *e)
+{
+	return e->intr_fd;
+}
+
 /* ---- Engine ------------------------------------------------------------ */
 
 struct pyn_engine *pyn_engine_new(const struct pyn_engine_options *options,
@@ -710,8 +715,6 @@ int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
 	job->limits.options = NULL; /* only read during setup, below */
 	job->fn = task->fn;
 	job->arg = task->arg;
-	if (job->limits.output_limit == 0 && job->limits.capture_output)
-		job->limits.output_limit = 0;
 	rc = pyn__page_new(&job->page, &job->page_fd, err);
 	if (rc)
 		goto out_free;

@@ -188,19 +188,23 @@ static __attribute__((noreturn)) void server_child(char **argv, int page_fd,
 	_exit(127);
 }
 
-/* Wait for the server's ready byte; 0 ready, -1 dead or too slow. */
-static int wait_ready(struct server *s, double timeout_s)
+/*
+ * Wait for the server's ready byte: 0 ready, -1 dead, too slow, or the
+ * run was interrupted (the engine's eventfd is left readable for the
+ * loop to see).
+ */
+static int wait_ready(struct server *s, double timeout_s, int intr_fd)
 {
-	struct pollfd pfd = { s->sock, POLLIN, 0 };
+	struct pollfd pfd[2] = { { s->sock, POLLIN, 0 }, { intr_fd, POLLIN, 0 } };
 	int ms = timeout_s > 0 ? (int)(timeout_s * 1000) + 1 : -1;
 	char c = 0;
 	ssize_t n;
 	int rc;
 
 	do
-		rc = poll(&pfd, 1, ms);
+		rc = poll(pfd, intr_fd >= 0 ? 2 : 1, ms);
 	while (rc < 0 && errno == EINTR);
-	if (rc <= 0)
+	if (rc <= 0 || (pfd[1].revents & POLLIN))
 		return -1;
 	n = recv(s->sock, &c, 1, 0);
 	return n == 1 && c == 'R' ? 0 : -1;
@@ -254,7 +258,7 @@ static struct server *server_new(struct pyn__servers *servers,
 	sv[1] = -1;
 	s->sock = sv[0];
 	sv[0] = -1;
-	if (wait_ready(s, deadline) == 0)
+	if (wait_ready(s, deadline, pyn__engine_intr_fd(e)) == 0)
 		s->failed = 0;
 	else
 		server_stop(s);

@@ -24,8 +24,10 @@ void pyn__servers_free(struct pyn__servers *servers);
 
 /*
  * Start the test of `page` in the server of its library (starting that
- * server first).  Returns the test's pid, a child of this process, or -1
- * with `why` filled.
+ * server first, which blocks until it loaded the library).  Returns the
+ * test's pid, a child of this process; 0 when no server can serve this
+ * library (the engine then spawns the test, which loads the library
+ * itself and so meets whatever stopped the server); or -1 with `why`.
  */
 pid_t pyn__servers_start(struct pyn__servers *servers, struct pyn_engine *e,
 			 struct pyn__page *page, int page_fd, int result_fd,
@@ -33,6 +35,8 @@ pid_t pyn__servers_start(struct pyn__servers *servers, struct pyn_engine *e,
 			 const struct pyn_limits *limits, char *why,
 			 size_t why_len);
 
+/* The engine's interrupt eventfd. */
+int pyn__engine_intr_fd(struct pyn_engine *e);
 /* The engine's worker path ("" when not found). */
 const char *pyn__engine_worker(struct pyn_engine *e);
 char **pyn__worker_argv(struct pyn_engine *e, const char *mode,

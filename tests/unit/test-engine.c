@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -811,6 +812,50 @@ static void test_interrupt(void)
 	pyn_engine_free(e);
 }
 
+static struct pyn_engine *alarm_engine;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	pyn_engine_interrupt(alarm_engine);
+}
+
+/* Ctrl-C while a fork server is stuck loading its library. */
+static void test_interrupt_loading(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	struct itimerval it;
+	struct pyn_task task;
+	struct pyn_result r;
+	struct sigaction sa;
+	struct timespec t0, t1;
+
+	alarm_engine = pyn_engine_new(NULL, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(alarm_engine);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_usec = 300 * 1000;
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_SYMBOL;
+	task.library = CTOR_HANG_LIB;
+	task.symbol = "fx_never";
+	lim.isolation = PYN_ISOLATION_FORKSERVER;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	setitimer(ITIMER_REAL, &it, NULL);
+	CU_ASSERT_EQUAL(pyn_engine_submit(alarm_engine, &task, &lim, NULL, &err),
+			0);
+	CU_ASSERT_EQUAL(pyn_engine_next(alarm_engine, -1, &r, NULL, &err), 1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_INTERRUPTED);
+	CU_ASSERT(t1.tv_sec - t0.tv_sec < 2);
+	pyn_result_release(&r);
+	pyn_engine_free(alarm_engine);
+	signal(SIGALRM, SIG_DFL);
+	CU_ASSERT_EQUAL(waitpid(-1, NULL, WNOHANG), -1);
+}
+
 static void test_parallel_slots(void)
 {
 	struct pyn_engine *e = pyn_engine_new(NULL, &err);
@@ -879,6 +924,7 @@ static CU_TestInfo tests[] = {
 	{ "CUnit registration", test_cunit_register },
 	{ "engine without leaks", test_engine_no_leaks },
 	{ "interrupt", test_interrupt },
+	{ "interrupt while loading", test_interrupt_loading },
 	{ "parallel slots", test_parallel_slots },
 	{ "no leaks", test_no_leaks },
 	CU_TEST_INFO_NULL,
