@@ -101,7 +101,12 @@ const char *pyn__console_status_word(const struct pyn__report_entry *e,
 
 	switch (pyn__entry_verdict(e)) {
 	case PYN_OUTCOME_PASS:
-		w = pyn__entry_is_flaky(e) ? "FLAKY" : "PASS";
+		if (pyn__entry_is_flaky(e))
+			w = "FLAKY";
+		else if (a && a->result.leftover_processes)
+			w = "LEAK"; /* nextest's word: it left processes */
+		else
+			w = "PASS";
 		break;
 	case PYN_OUTCOME_FAIL:
 		w = "FAIL";
@@ -237,6 +242,10 @@ static void status_line(struct pyn__console *c,
 		e->test->id);
 	if (pyn__entry_is_flaky(e))
 		fprintf(c->out, " (passed on attempt %zu)", e->n_attempts);
+	else if (v == PYN_OUTCOME_PASS && a && a->result.leftover_processes)
+		fprintf(c->out, ": left %u process%s running (killed)",
+			a->result.leftover_processes,
+			a->result.leftover_processes == 1 ? "" : "es");
 	else if (v != PYN_OUTCOME_PASS && msg && msg[0]) {
 		fputs(": ", c->out);
 		print_one_line(c->out, msg);
@@ -255,7 +264,9 @@ void pyn__console_finished(struct pyn__console *c,
 	if (c->verbosity < 0)
 		return;
 	show = c->verbosity > 0 || v != PYN_OUTCOME_PASS ||
-	       pyn__entry_is_flaky(e);
+	       pyn__entry_is_flaky(e) ||
+	       (e->n_attempts &&
+		pyn__entry_primary(e)->result.leftover_processes);
 	if (show) {
 		clear_line(c);
 		status_line(c, e);

@@ -221,14 +221,15 @@ static void property(struct out *o, const char *indent, const char *name,
  * that says how much there was.
  */
 static void output(struct out *o, const char *tag, const char *indent,
-		   const char *buf, size_t len, uint64_t total, size_t limit)
+		   const char *buf, size_t len, uint64_t total, size_t limit,
+		   const char *note)
 {
 	size_t keep = len;
 	char a[32], b[32];
 
 	if (total < len)
 		total = len;
-	if (!total)
+	if (!total && !note)
 		return;
 	if (limit && keep > limit)
 		keep = limit;
@@ -240,6 +241,11 @@ static void output(struct out *o, const char *tag, const char *indent,
 		printf_(o, "[pyntest: output cut at %s of %s]",
 			pyn__format_bytes(keep, a, sizeof(a)),
 			pyn__format_bytes(total, b, sizeof(b)));
+	}
+	if (note) {
+		if (total > keep || (keep && buf[keep - 1] != '\n'))
+			puts_(o, "\n");
+		esc_str(o, note, false);
 	}
 	printf_(o, "</%s>\n", tag);
 }
@@ -324,9 +330,9 @@ static void retry_element(struct out *o, const char *kind,
 	assertions(o, a);
 	puts_(o, "</stackTrace>\n");
 	output(o, "system-out", "        ", r->out, r->out_len, r->out_total,
-	       output_limit);
+	       output_limit, NULL);
 	output(o, "system-err", "        ", r->err, r->err_len, r->err_total,
-	       output_limit);
+	       output_limit, NULL);
 	printf_(o, "      </%s>\n", tag);
 }
 
@@ -459,10 +465,20 @@ static void testcase(struct out *o, const struct pyn__report_entry *e)
 			retry_element(o, "rerun", &e->attempts[i], limit);
 	}
 	if (a) {
+		char note[128];
+		unsigned left = a->result.leftover_processes;
+
+		/* A visible warning, for readers that ignore properties. */
+		snprintf(note, sizeof(note),
+			 "[pyntest: warning: the test left %u process%s "
+			 "running; pyntest killed %s]",
+			 left, left == 1 ? "" : "es",
+			 left == 1 ? "it" : "them");
 		output(o, "system-out", "      ", a->result.out,
-		       a->result.out_len, a->result.out_total, limit);
+		       a->result.out_len, a->result.out_total, limit, NULL);
 		output(o, "system-err", "      ", a->result.err,
-		       a->result.err_len, a->result.err_total, limit);
+		       a->result.err_len, a->result.err_total, limit,
+		       left ? note : NULL);
 	}
 	puts_(o, "    </testcase>\n");
 }

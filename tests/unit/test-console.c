@@ -196,12 +196,30 @@ static void test_tty_progress(void)
 	free(s);
 }
 
+static void test_leak_line(void)
+{
+	struct pyn__attempt *a;
+	char *s;
+
+	build();
+	a = add("s.leaky", PYN_OUTCOME_PASS, 0.25, "");
+	a->result.leftover_processes = 2;
+	s = render(PYN__CONSOLE_PLAIN, 0, false);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		s,
+		"LEAK  [ 0.250s] s.leaky: left 2 processes running (killed)\n"));
+	/* Still a pass. */
+	CU_ASSERT_STRING_EQUAL(last_line(s), "3 passed, 3 failed, 1 skipped\n");
+	free(s);
+}
+
 static CU_TestInfo console_tests[] = {
 	{ "plain mode prints a line per non-pass", test_plain_lines },
 	{ "-v and -q", test_verbose_and_quiet },
 	{ "summary, tails and slowest", test_summary },
 	{ "colour choice", test_colour },
 	{ "tty progress line", test_tty_progress },
+	{ "a pass that left processes is a LEAK line", test_leak_line },
 	CU_TEST_INFO_NULL,
 };
 

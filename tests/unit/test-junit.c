@@ -460,6 +460,36 @@ static void test_atomic_write(void)
 	free(after);
 }
 
+/* Processes left behind: a property and a visible line in system-err. */
+static void test_leftover_warning(void)
+{
+	char path[512];
+	struct pyn__attempt *a;
+	char *xml;
+
+	reset();
+	a = add("arith", "leaks", PYN_OUTCOME_PASS, "");
+	a->result.leftover_processes = 3;
+	a->result.err = "bye";
+	a->result.err_len = 3;
+	a->result.err_total = 3;
+	a = add("arith", "leaks_one", PYN_OUTCOME_PASS, "");
+	a->result.leftover_processes = 1;
+	xml = write_report("leak.xml", PYN__JUNIT_DEFAULT, path, sizeof(path));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml,
+		"<property name=\"pyntest.leftover_processes\" value=\"3\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml, "<system-err>bye\n[pyntest: warning: the test left 3 "
+		     "processes running; pyntest killed them]</system-err>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml, "<system-err>[pyntest: warning: the test left 1 process "
+		     "running; pyntest killed it]</system-err>"));
+	CU_ASSERT_EQUAL(xmllint(PYNTEST_XSD, path), 0);
+	free(xml);
+}
+
 /* Suites come from the tests: one missing from report.suites still shows. */
 static void test_suite_from_entries(void)
 {
@@ -528,6 +558,7 @@ static CU_TestInfo junit_tests[] = {
 	{ "output is cut with a marker", test_output_cut },
 	{ "a failed write keeps the old report", test_atomic_write },
 	{ "suites come from the tests", test_suite_from_entries },
+	{ "leftover processes are a visible warning", test_leftover_warning },
 	{ "junitparser reads it", test_junitparser_reads_it },
 	CU_TEST_INFO_NULL,
 };
