@@ -4,6 +4,9 @@
 # calls pyntest_discover_tests_impl(), which (re)writes CTEST_FILE from
 # `pyntest --list MANIFEST` when needed; the include file then includes it.
 
+# `--color never` keeps the summary line plain even under FORCE_COLOR, so
+# SKIP_REGULAR_EXPRESSION always sees it.
+#
 # pyntest's -k takes fnmatch(3) globs and `!` for exclusion: make an id
 # match only itself.
 function(_pyntest_glob_escape out id)
@@ -110,7 +113,7 @@ function(pyntest_discover_tests_impl)
         _pyntest_bracket(_k "${_glob}")
         _pyntest_bracket(_l "pyntest;${_suite}")
         string(APPEND _content
-          "add_test(${_n} ${_exe} -k ${_k}${_extra} ${_man})\n"
+          "add_test(${_n} ${_exe} --color never -k ${_k}${_extra} ${_man})\n"
           "set_tests_properties(${_n} PROPERTIES WORKING_DIRECTORY ${_wd}"
           " LABELS ${_l} TIMEOUT ${arg_TIMEOUT}"
           " SKIP_RETURN_CODE 5"
