@@ -18,12 +18,14 @@
  *              pid, then repeatedly the runner's children that belong to
  *              the test: those in its process group, and those started
  *              after it that left the runner's process group (setsid,
- *              setpgid) and are not a known test, reaping each.  Limit:
+ *              setpgid), are not a known test and were not the runner's
+ *              children when the test started, reaping each.  Limits:
  *              with -j > 1 an orphan that left its process group cannot
  *              be told apart from another running test's orphan, so it is
  *              killed (and counted) by whichever test ends first; and a
  *              process the engine starts in its own process group while a
- *              test runs would be taken for an orphan.
+ *              test runs (a fork server for another library) would be
+ *              taken for an orphan.
  */
 #include <dirent.h>
 #include <limits.h>
@@ -68,6 +70,9 @@ struct tree_state {
 	pid_t pid;
 	unsigned long long start_ticks; /* of the test's process */
 	char dir[PATH_MAX];
+	/* The runner's children when the test started: never its orphans. */
+	pid_t before[256];
+	size_t n_before;
 	/* Killed by an earlier kill(): not counted twice while dying. */
 	pid_t counted[256];
 	size_t n_counted;
@@ -283,13 +288,19 @@ static unsigned cgroup_kill(const char *dir)
 /*
  * Does the runner's child `c` belong to the test `s`?  In the test's
  * process group, or started after the test and gone from the runner's
- * process group (setsid/setpgid), and not itself a test.
+ * process group (setsid/setpgid), and not itself a test nor a child the
+ * runner had when the test started (its fork server, other tests).
  */
 static bool orphan_of(const struct tree_state *s, pid_t c,
 		      const struct proc_stat *st)
 {
+	size_t i;
+
 	if (live_has(c))
 		return false;
+	for (i = 0; i < s->n_before; i++)
+		if (s->before[i] == c)
+			return false;
 	if (st->pgid == s->pid)
 		return true;
 	return st->start >= s->start_ticks && st->pgid != getpgrp();
@@ -494,6 +505,10 @@ static void tree_started(void *state, pid_t pid)
 	if (proc_stat(pid, &st) == 0)
 		s->start_ticks = st.start;
 	live_set(0, pid);
+	if (s->provider == TREE_SUBREAPER)
+		s->n_before = children_of(getpid(), s->before, 0,
+					  sizeof(s->before) /
+						  sizeof(s->before[0]));
 }
 
 static unsigned tree_kill(void *state, pid_t pid)

@@ -92,5 +92,7 @@ for prov in ("cgroup2", "subreaper"):
     _, cases = read_report(rep)
     c = cases.get("escape.leaves_nothing")
     if check(c is not None and c.outcome == "pass", "%s: escape.leaves_nothing passes" % prov):
-        log("     properties: %r" % c.props)
+        check(c.props.get("pyntest.leftover_processes") == "1",
+              "%s: one leftover process counted (%r)"
+              % (prov, c.props.get("pyntest.leftover_processes")))
 done()
