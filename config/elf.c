@@ -105,7 +105,7 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 	const Shdr *sh, *dynsym = NULL, *strtab;
 	const Sym *table;
 	const char *str;
-	uint64_t shnum, i, count, strsize, used = 0;
+	uint64_t shnum, i, count, strsize;
 	char msg[160];
 
 	if (len < EI_NIDENT || memcmp(img, ELFMAG, SELFMAG) != 0)
@@ -175,6 +175,8 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 	if (!syms->symbols || !syms->strings)
 		return pyn__config_error(err, PYN_ENOMEM, NULL, 0, 0,
 					 "out of memory");
+	memcpy(syms->strings, str, strsize);
+	syms->strings[strsize] = '\0';
 	for (i = 1; i < count; i++) {
 		const Sym *s = &table[i];
 		unsigned type = SYM_TYPE(s->st_info);
@@ -194,14 +196,15 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 		n = strnlen(name, strsize - s->st_name);
 		if (n == strsize - s->st_name || n == 0)
 			continue;
-		memcpy(syms->strings + used, name, n + 1);
-		syms->symbols[syms->n_symbols].name = syms->strings + used;
+		/*
+		 * Names point into a copy of the whole table: linkers merge
+		 * suffixes, so several symbols may share bytes.
+		 */
+		syms->symbols[syms->n_symbols].name =
+			syms->strings + s->st_name;
 		syms->symbols[syms->n_symbols].is_function =
 			type == STT_FUNC || type == STT_GNU_IFUNC;
 		syms->n_symbols++;
-		used += n + 1;
-		if (used > strsize)
-			break;
 	}
 	/* Plans look up every test: a hash, not a scan per test. */
 	for (i = 0; i < syms->n_symbols; i++)
@@ -246,6 +249,20 @@ int pyn__elf_read(struct pyn_elf_symbols *syms, const char *path,
 		pyn__elf_release(syms);
 out_close:
 	close(fd);
+	return rc;
+}
+
+int pyn__elf_read_buffer(struct pyn_elf_symbols *syms, const void *data,
+			 size_t len, struct pyn_error *err)
+{
+	int rc;
+
+	memset(syms, 0, sizeof(*syms));
+	if ((uintptr_t)data % _Alignof(Ehdr))
+		return cause(err, "misaligned ELF image");
+	rc = read_image(syms, data, len, err);
+	if (rc)
+		pyn__elf_release(syms);
 	return rc;
 }
 

@@ -39,6 +39,10 @@ struct pyn_elf_symbols {
 int pyn__elf_read(struct pyn_elf_symbols *syms, const char *path,
 		  struct pyn_error *err);
 
+/* The same for `len` bytes at `data` (aligned for the ELF headers). */
+int pyn__elf_read_buffer(struct pyn_elf_symbols *syms, const void *data,
+			 size_t len, struct pyn_error *err);
+
 /* The symbol called `name`, or NULL. */
 const struct pyn_elf_symbol *pyn__elf_find(const struct pyn_elf_symbols *syms,
 					   const char *name);

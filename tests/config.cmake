@@ -29,6 +29,6 @@ add_dependencies(test-config-bad pyn_config_fixture)
 # its own folder and runs each for a bounded time from the seed corpus.
 add_test(NAME config-fuzz
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/run.sh ${PROJECT_SOURCE_DIR}
-          ${CMAKE_CURRENT_BINARY_DIR}/fuzz 15)
+          ${CMAKE_CURRENT_BINARY_DIR}/fuzz 10 $<TARGET_FILE:pyn_config_fixture>)
 set_tests_properties(config-fuzz PROPERTIES LABELS "fuzz;config"
   TIMEOUT 300 SKIP_RETURN_CODE 77)

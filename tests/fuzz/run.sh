@@ -1,15 +1,18 @@
 #!/bin/bash
-# tests/fuzz/run.sh SOURCE_DIR WORK_DIR SECONDS
+# tests/fuzz/run.sh SOURCE_DIR WORK_DIR SECONDS [SHARED_OBJECT...]
 #
 # Build the config fuzzers with clang (-fsanitize=fuzzer,address,undefined)
 # and run each for SECONDS from the seed corpus in tests/fuzz/corpus/
-# (the project's manifests are added to it).  Fails on any crash, leak or
+# (the project's manifests are added to the manifest corpus, the shared
+# objects given and a few system ones to the ELF corpus).  Fails on any crash, leak or
 # sanitizer report; exits 77 (ctest: skipped) when clang or libFuzzer is
 # missing, saying why.
 set -u
 src=${1:?source dir}
 work=${2:?work dir}
 secs=${3:-15}
+shift 3 2>/dev/null || shift $#
+objects=("$@")
 
 cc=$(command -v clang || command -v clang-14 || true)
 if [ -z "$cc" ]; then
@@ -28,9 +31,10 @@ fi
 cflags=(-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=all -I"$src/include" -I"$src")
 yaml_flags=$(pkg-config --cflags --libs yaml-0.1 2>/dev/null || echo -lyaml)
-config=("$src/config/units.c" "$src/config/util.c" "$src/config/manifest.c")
+config=("$src/config/units.c" "$src/config/util.c" "$src/config/manifest.c"
+	"$src/config/elf.c")
 status=0
-for target in manifest units; do
+for target in manifest units elf; do
 	exe="$work/fuzz_$target"
 	# shellcheck disable=SC2086
 	if ! "$cc" "${cflags[@]}" "$src/tests/fuzz/fuzz_$target.c" "${config[@]}" \
@@ -47,11 +51,17 @@ for target in manifest units; do
 		find "$src/tests" "$src/examples" -name '*.yaml' -type f 2>/dev/null |
 			while read -r f; do cp "$f" "$corpus/$(echo "$f" | md5sum | cut -c1-12).yaml"; done
 	fi
+	if [ "$target" = elf ]; then
+		n=0
+		for f in "${objects[@]}" /bin/true "$(ls /usr/lib/*/libyaml-0.so.* 2>/dev/null | head -1)"; do
+			[ -f "$f" ] && cp "$f" "$corpus/seed$((n++)).so"
+		done
+	fi
 	echo "== fuzz_$target: $(ls "$corpus" | wc -l) seeds, ${secs}s"
 	rm -f "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*
 	# The seed corpus is read-only input; new finds go to the copy.
 	(cd "$work" && "$exe" -max_total_time="$secs" -timeout=10 \
-		-rss_limit_mb=1024 -max_len=4096 -print_final_stats=1 \
+		-rss_limit_mb=1024 -max_len=$([ $target = elf ] && echo 65536 || echo 4096) -print_final_stats=1 \
 		"$corpus" >"$work/fuzz_$target.log" 2>&1)
 	rc=$?
 	tail -15 "$work/fuzz_$target.log"

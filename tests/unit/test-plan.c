@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <elf.h>
+
+#include "config/elf.h"
 #include "config/manifest.h"
 #include "config/plan.h"
 #include "config/util.h"
@@ -452,6 +455,58 @@ static void test_bad_objects(void)
 	EXPECT_PLAN_ERROR(
 		"suites: [{ name: s, library: libcut, tests: [t] }]\n", NULL,
 		"1:30: cannot use test library 'libcut': truncated ELF file (section headers)");
+}
+
+/*
+ * Regression (found by review before the fuzzer could): every exported
+ * symbol naming the same bytes of .dynstr, as suffix merging does, once
+ * overflowed the copy of the names.
+ */
+static void test_elf_shared_names(void)
+{
+	struct pyn_elf_symbols syms;
+	struct pyn_error err;
+	unsigned char *img;
+	const Elf64_Ehdr *eh;
+	const Elf64_Shdr *sh, *dynsym = NULL;
+	const char *strtab;
+	Elf64_Sym *sym;
+	uint32_t longest = 0;
+	size_t len = 0, i, n, got;
+	FILE *f = fopen(PYN_CONFIG_FIXTURE, "rb");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	img = aligned_alloc(16, 1 << 22);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+	while ((got = fread(img + len, 1, (1 << 22) - len, f)) > 0)
+		len += got;
+	fclose(f);
+	CU_ASSERT_FATAL(len > sizeof(*eh) && len < (1 << 22));
+	eh = (const Elf64_Ehdr *)img;
+	sh = (const Elf64_Shdr *)(img + eh->e_shoff);
+	for (i = 0; i < eh->e_shnum; i++)
+		if (sh[i].sh_type == SHT_DYNSYM)
+			dynsym = &sh[i];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dynsym);
+	strtab = (const char *)img + sh[dynsym->sh_link].sh_offset;
+	sym = (Elf64_Sym *)(img + dynsym->sh_offset);
+	n = dynsym->sh_size / sizeof(*sym);
+	for (i = 1; i < n; i++)
+		if (sym[i].st_shndx != SHN_UNDEF &&
+		    strlen(strtab + sym[i].st_name) > strlen(strtab + longest))
+			longest = sym[i].st_name;
+	/* A string table holding just that name, which every symbol uses. */
+	for (i = 1; i < n; i++)
+		sym[i].st_name = 0;
+	((Elf64_Shdr *)sh)[dynsym->sh_link].sh_offset += longest;
+	((Elf64_Shdr *)sh)[dynsym->sh_link].sh_size =
+		strlen(strtab + longest) + 1;
+	CU_ASSERT_EQUAL_FATAL(pyn__elf_read_buffer(&syms, img, len, &err), 0);
+	CU_ASSERT(syms.n_symbols >= 9);
+	for (i = 0; i < syms.n_symbols; i++)
+		CU_ASSERT_STRING_EQUAL(syms.symbols[i].name, strtab + longest);
+	pyn__elf_release(&syms);
+	free(img);
 }
 
 static void test_discover(void)
@@ -1010,6 +1065,7 @@ static CU_TestInfo tests[] = {
 	{ "libtool archives", test_libtool_archive },
 	{ "functions are checked in the ELF table", test_symbols },
 	{ "corrupt and foreign objects", test_bad_objects },
+	{ "ELF: symbols sharing names", test_elf_shared_names },
 	{ "discover adds exported functions", test_discover },
 	{ "duplicate ids and suites", test_duplicates },
 	{ "filters", test_filters },
