@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 . .ci/deps
 pyn_install_deps build
 
-cmake -S . -B build -DPYN_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DPYN_WERROR=ON >/dev/null
 cmake --build build -j2 >/dev/null || cmake --build build -j1
 
 echo

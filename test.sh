@@ -28,7 +28,7 @@ mkdir -p build build-asan
 status=0
 
 asan=0
-if build build-asan -DCMAKE_BUILD_TYPE=Debug '-DPYN_SANITIZE=address;undefined'; then
+if build build-asan '-DPYN_SANITIZE=address;undefined'; then
 	echo "== ctest build-asan"
 	ctest --test-dir build-asan -j2 --output-on-failure --timeout 600 || asan=1
 else
@@ -39,7 +39,7 @@ fi
 [ $asan = 0 ] && echo "build-asan: all tests passed" || echo "build-asan: FAILED (see above)"
 
 main=0
-if build build -DCMAKE_BUILD_TYPE=RelWithDebInfo; then
+if build build; then
 	echo "== ctest build"
 	ctest --test-dir build -j2 --output-on-failure --timeout 600 || main=1
 else
