@@ -19,6 +19,12 @@ foreach(t pyn_engine_fixture pyn_engine_ctor_crash pyn_engine_ctor_hang
     LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/engine)
 endforeach()
 
+# A plug-in limiter that fails in setup, apply or classify on request.
+add_library(fx_limiter MODULE engine/fx_limiter.c)
+target_include_directories(fx_limiter PRIVATE ${PROJECT_SOURCE_DIR}/include)
+set_target_properties(fx_limiter PROPERTIES PREFIX ""
+  LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/engine)
+
 pyn_add_unit_test(test-engine
   SOURCES unit/test-engine.c $<TARGET_OBJECTS:pyntest_cunit_hook>
   LIBS libpyntest
@@ -30,7 +36,8 @@ target_compile_definitions(test-engine PRIVATE
   CTOR_CRASH_LIB="$<TARGET_FILE:pyn_engine_ctor_crash>"
   CTOR_HANG_LIB="$<TARGET_FILE:pyn_engine_ctor_hang>"
   CTOR_EAT_LIB="$<TARGET_FILE:pyn_engine_ctor_eat>"
-  CTOR_SPIN_LIB="$<TARGET_FILE:pyn_engine_ctor_spin>")
+  CTOR_SPIN_LIB="$<TARGET_FILE:pyn_engine_ctor_spin>"
+  FX_LIMITER="$<TARGET_FILE:fx_limiter>")
 add_dependencies(test-engine pyntest-worker pyn_engine_fixture
   pyn_engine_ctor_crash pyn_engine_ctor_hang pyn_engine_ctor_eat
-  pyn_engine_ctor_spin)
+  pyn_engine_ctor_spin fx_limiter)

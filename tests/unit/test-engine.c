@@ -901,6 +901,64 @@ static void test_no_leaks(void)
 	CU_ASSERT_EQUAL(errno, ECHILD);
 }
 
+/* Last: the plug-in stays registered in this process. */
+static void test_plugin_failures(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	struct pyn_option opt;
+	size_t m;
+
+	CU_ASSERT_EQUAL_FATAL(pyn_plugin_load(FX_LIMITER, &err), 0);
+	CU_ASSERT_EQUAL(pyn_plugin_load(FX_LIMITER, &err), 0);
+	CU_ASSERT_EQUAL(pyn_supports("fx_limiter", NULL, 0, NULL, 0), 1);
+	memset(&opt, 0, sizeof(opt));
+	opt.limiter = "fx_limiter";
+	opt.option.key = "mode";
+	lim.options = &opt;
+	lim.n_options = 1;
+	for (m = 0; m < 3; m++) {
+		/* Inactive without options. */
+		run_sym(FIXTURE_LIB, "fx_pass", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+
+		opt.option.value = "setup";
+		run_sym(FIXTURE_LIB, "fx_pass", modes[m], &lim);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+		CU_ASSERT_STRING_EQUAL(res.error_type, "SetupError");
+		CU_ASSERT_STRING_EQUAL(res.message,
+				       "limiter 'fx_limiter' failed in setup: "
+				       "told to fail");
+
+		opt.option.value = "apply";
+		run_sym(FIXTURE_LIB, "fx_pass", modes[m], &lim);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+		CU_ASSERT_STRING_EQUAL(res.message,
+				       "limiter 'fx_limiter' failed in apply: "
+				       "told to fail");
+		if (res.outcome != PYN_OUTCOME_ERROR)
+			show();
+
+		opt.option.value = "crash";
+		run_sym(FIXTURE_LIB, "fx_pass", modes[m], &lim);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+		CU_ASSERT_STRING_EQUAL(res.error_type, "SetupError");
+		CU_ASSERT_STRING_EQUAL(res.message,
+				       "limiter 'fx_limiter' crashed in apply "
+				       "(SIGSEGV)");
+		if (res.outcome != PYN_OUTCOME_ERROR)
+			show();
+
+		opt.option.value = "claim";
+		run_sym(FIXTURE_LIB, "fx_pass", modes[m], &lim);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
+		CU_ASSERT_STRING_EQUAL(res.message, "fixture claims an error");
+		CU_ASSERT_EQUAL(res.n_properties, 1);
+		CU_ASSERT(res.n_properties == 1 &&
+			  strcmp(res.properties[0],
+				 "pyntest.fixture=claimed") == 0);
+	}
+}
+
 static CU_TestInfo tests[] = {
 	{ "pass", test_pass },
 	{ "assertion failure", test_assert_fail },
@@ -927,6 +985,7 @@ static CU_TestInfo tests[] = {
 	{ "interrupt while loading", test_interrupt_loading },
 	{ "parallel slots", test_parallel_slots },
 	{ "no leaks", test_no_leaks },
+	{ "plug-in failures", test_plugin_failures },
 	CU_TEST_INFO_NULL,
 };
 
