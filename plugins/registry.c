@@ -81,6 +81,7 @@ static size_t n_forced;
 static struct cgroup_dir cgroup_dirs[8];
 static size_t n_cgroup_dirs;
 static pid_t owner_pid;
+static bool cleanup_registered;
 static char prefix[32];
 
 static void host_log(const char *limiter, const char *message)
@@ -447,12 +448,13 @@ static const char *host_cgroup_parent(const char *hierarchy)
 	if (!cd && n_cgroup_dirs < sizeof(cgroup_dirs) / sizeof(cgroup_dirs[0])) {
 		cd = &cgroup_dirs[n_cgroup_dirs++];
 		snprintf(cd->hierarchy, sizeof(cd->hierarchy), "%s", hierarchy);
-		if (owner_pid == 0) {
+		if (owner_pid == 0)
 			owner_pid = getpid();
-		}
 		cgroup_dir_create(cd);
-		if (cd->path[0] && n_cgroup_dirs == 1)
+		if (cd->path[0] && !cleanup_registered) {
 			atexit(cgroup_cleanup_at_exit);
+			cleanup_registered = true;
+		}
 	}
 	ret = cd && cd->path[0] ? cd->path : NULL;
 	pthread_mutex_unlock(&lock);

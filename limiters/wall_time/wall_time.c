@@ -59,6 +59,21 @@ static void wall_teardown(void *state)
 	free(state);
 }
 
+/* The waiting is the engine's (an absolute timerfd): always there. */
+static int wall_probe(const struct pyn_host *host, const char *forced,
+		      char *provider, size_t provider_len, char *why,
+		      size_t why_len)
+{
+	(void)host;
+	(void)forced;
+	(void)why;
+	(void)why_len;
+	snprintf(provider, provider_len, "engine");
+	return 1;
+}
+
+static const char *const wall_providers[] = { "engine", NULL };
+
 static const struct pyn_limiter wall_time_limiter = {
 	.abi_version = PYN_LIMITER_ABI_VERSION,
 	.struct_size = sizeof(struct pyn_limiter),
@@ -67,11 +82,11 @@ static const struct pyn_limiter wall_time_limiter = {
 	.summary = "kill the test after its wall-time limit (engine timer)",
 	.provides = PYN_PROVIDES_WALL_TIME,
 	.keys = NULL,
-	.probe = NULL,
+	.probe = wall_probe,
 	.setup = wall_setup,
 	.classify = wall_classify,
 	.teardown = wall_teardown,
-	.providers = NULL,
+	.providers = wall_providers,
 };
 
 PYN_LIMITER_ENTRY(wall_time)
