@@ -176,7 +176,7 @@ static int cgroup_remove_tree(const char *dir)
 
 	d = opendir(dir);
 	if (d) {
-		while ((de = readdir(d))) {
+		for (de = readdir(d); de; de = readdir(d)) {
 			if (de->d_type != DT_DIR || de->d_name[0] == '.')
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
@@ -218,7 +218,7 @@ static void cgroup_remove_stale(const char *parent)
 
 	if (!d)
 		return;
-	while ((de = readdir(d))) {
+	for (de = readdir(d); de; de = readdir(d)) {
 		if (de->d_type != DT_DIR || !is_stale_name(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", parent, de->d_name);
@@ -295,12 +295,10 @@ static bool list_has_word(const char *list, const char *word)
 	size_t n = strlen(word);
 	const char *p = list;
 
-	while ((p = strstr(p, word))) {
+	for (p = strstr(p, word); p; p = strstr(p + n, word))
 		if ((p == list || isspace((unsigned char)p[-1])) &&
 		    (p[n] == '\0' || isspace((unsigned char)p[n])))
 			return true;
-		p += n;
-	}
 	return false;
 }
 

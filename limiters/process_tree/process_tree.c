@@ -175,7 +175,7 @@ static size_t children_of(pid_t pid, pid_t *list, size_t n, size_t max)
 	d = opendir(path);
 	if (!d)
 		return n;
-	while ((de = readdir(d)) && n < max) {
+	for (de = readdir(d); de && n < max; de = readdir(d)) {
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%s/children",
