@@ -139,8 +139,7 @@ static inline int64_t lim_key_value(const char *text, const char *key)
 }
 
 /* "64.0 MiB": bytes for people (not async-signal-safe). */
-static inline const char *lim_fmt_bytes(uint64_t bytes, char *buf,
-					size_t len)
+static inline const char *lim_fmt_bytes(uint64_t bytes, char *buf, size_t len)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	double v = (double)bytes;

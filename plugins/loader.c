@@ -49,14 +49,15 @@ int pyn__module_open_as(struct pyn__module **module, const char *path,
 		what = "shared object";
 	pthread_once(&ltdl_once, ltdl_init);
 	if (ltdl_init_status != 0)
-		return pyn_error_set(err, PYN_ELOAD, NULL, 0, 0,
-				     "cannot load %s '%s': libltdl failed to initialise",
-				     what, path);
+		return pyn_error_set(
+			err, PYN_ELOAD, NULL, 0, 0,
+			"cannot load %s '%s': libltdl failed to initialise",
+			what, path);
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
-				     "cannot load %s '%s': out of memory",
-				     what, path);
+				     "cannot load %s '%s': out of memory", what,
+				     path);
 
 	pthread_mutex_lock(&ltdl_lock);
 	if (lt_dladvise_init(&advise)) {
@@ -128,8 +129,7 @@ static int is_file(const char *path)
 }
 
 /* Try `dir/path`, `dir/path.la`, `dir/path.so` (dir may be NULL). */
-static int try_dir(const char *dir, const char *path, char *out,
-		   size_t out_len)
+static int try_dir(const char *dir, const char *path, char *out, size_t out_len)
 {
 	static const char *const exts[] = { "", ".la", ".so" };
 	char buf[PATH_MAX], real[PATH_MAX];

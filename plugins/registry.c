@@ -36,14 +36,18 @@
 #define FORCED_MAX 16
 
 /* The built-in limiters (limiters/<name>/<name>.c). */
-const struct pyn_limiter *wall_time_LTX_pyn_limiter_init(
-	const struct pyn_host *host, char *msg, size_t msg_len);
-const struct pyn_limiter *cpu_time_LTX_pyn_limiter_init(
-	const struct pyn_host *host, char *msg, size_t msg_len);
-const struct pyn_limiter *memory_LTX_pyn_limiter_init(
-	const struct pyn_host *host, char *msg, size_t msg_len);
-const struct pyn_limiter *process_tree_LTX_pyn_limiter_init(
-	const struct pyn_host *host, char *msg, size_t msg_len);
+const struct pyn_limiter *
+wall_time_LTX_pyn_limiter_init(const struct pyn_host *host, char *msg,
+			       size_t msg_len);
+const struct pyn_limiter *
+cpu_time_LTX_pyn_limiter_init(const struct pyn_host *host, char *msg,
+			      size_t msg_len);
+const struct pyn_limiter *
+memory_LTX_pyn_limiter_init(const struct pyn_host *host, char *msg,
+			    size_t msg_len);
+const struct pyn_limiter *
+process_tree_LTX_pyn_limiter_init(const struct pyn_host *host, char *msg,
+				  size_t msg_len);
 
 static const struct {
 	const char *name;
@@ -327,9 +331,10 @@ static void cgroup2_enable_controllers(const char *own, const char *run,
 	if (list_has_word(avail, "pids"))
 		strcat(want, "+pids ");
 	if (!want[0]) {
-		snprintf(why, why_len,
-			 "the cgroup v2 hierarchy at '%s' offers no memory or pids controller",
-			 own);
+		snprintf(
+			why, why_len,
+			"the cgroup v2 hierarchy at '%s' offers no memory or pids controller",
+			own);
 		return;
 	}
 	want[strlen(want) - 1] = '\0';
@@ -347,9 +352,10 @@ static void cgroup2_enable_controllers(const char *own, const char *run,
 		while (isspace((unsigned char)*end))
 			end++;
 		if (first != getpid() || *end) {
-			snprintf(why, why_len,
-				 "cannot delegate '%s' in '%s': other processes share the runner's cgroup",
-				 want, own);
+			snprintf(
+				why, why_len,
+				"cannot delegate '%s' in '%s': other processes share the runner's cgroup",
+				want, own);
 			return;
 		}
 		snprintf(leaf, sizeof(leaf), "%s/pyntest-%ld-runner", own,
@@ -358,13 +364,13 @@ static void cgroup2_enable_controllers(const char *own, const char *run,
 		snprintf(path, sizeof(path), "%s/cgroup.procs", leaf);
 		if ((mkdir(leaf, 0755) < 0 && errno != EEXIST) ||
 		    write_file(path, pidbuf) < 0) {
-			snprintf(why, why_len,
-				 "cannot move the runner into leaf cgroup '%s': %s",
-				 leaf, strerror(errno));
+			snprintf(
+				why, why_len,
+				"cannot move the runner into leaf cgroup '%s': %s",
+				leaf, strerror(errno));
 			return;
 		}
-		snprintf(path, sizeof(path), "%s/cgroup.subtree_control",
-			 own);
+		snprintf(path, sizeof(path), "%s/cgroup.subtree_control", own);
 		if (write_file(path, want) < 0) {
 			snprintf(why, why_len, "cannot enable '%s' in '%s': %s",
 				 want, path, strerror(errno));
@@ -390,9 +396,10 @@ static void cgroup_dir_create(struct cgroup_dir *cd)
 			snprintf(mount, sizeof(mount), "%s/unified",
 				 CGROUP_ROOT);
 		else {
-			snprintf(cd->why, sizeof(cd->why),
-				 "no cgroup v2 hierarchy is mounted at %s or %s/unified",
-				 CGROUP_ROOT, CGROUP_ROOT);
+			snprintf(
+				cd->why, sizeof(cd->why),
+				"no cgroup v2 hierarchy is mounted at %s or %s/unified",
+				CGROUP_ROOT, CGROUP_ROOT);
 			return;
 		}
 	} else {
@@ -409,9 +416,10 @@ static void cgroup_dir_create(struct cgroup_dir *cd)
 		}
 	}
 	if (own_cgroup_path(cd->hierarchy, own, sizeof(own)) < 0) {
-		snprintf(cd->why, sizeof(cd->why),
-			 "this process is in no '%s' cgroup (/proc/self/cgroup)",
-			 cd->hierarchy);
+		snprintf(
+			cd->why, sizeof(cd->why),
+			"this process is in no '%s' cgroup (/proc/self/cgroup)",
+			cd->hierarchy);
 		return;
 	}
 	snprintf(base, sizeof(base), "%s%s", mount,
@@ -443,7 +451,8 @@ static const char *host_cgroup_parent(const char *hierarchy)
 	for (i = 0; i < n_cgroup_dirs; i++)
 		if (strcmp(cgroup_dirs[i].hierarchy, hierarchy) == 0)
 			cd = &cgroup_dirs[i];
-	if (!cd && n_cgroup_dirs < sizeof(cgroup_dirs) / sizeof(cgroup_dirs[0])) {
+	if (!cd &&
+	    n_cgroup_dirs < sizeof(cgroup_dirs) / sizeof(cgroup_dirs[0])) {
 		cd = &cgroup_dirs[n_cgroup_dirs++];
 		snprintf(cd->hierarchy, sizeof(cd->hierarchy), "%s", hierarchy);
 		if (owner_pid == 0)
@@ -489,18 +498,20 @@ static int force_locked(const char *limiter, size_t llen, const char *provider,
 
 	if (llen == 0 || plen == 0 || llen >= sizeof(f->limiter) ||
 	    plen >= sizeof(f->provider))
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "invalid provider choice '%.*s=%.*s': expected LIMITER=PROVIDER",
-				     (int)llen, limiter, (int)plen, provider);
+		return pyn_error_set(
+			err, PYN_EUSAGE, NULL, 0, 0,
+			"invalid provider choice '%.*s=%.*s': expected LIMITER=PROVIDER",
+			(int)llen, limiter, (int)plen, provider);
 	for (i = 0; i < n_forced; i++)
 		if (strlen(forced[i].limiter) == llen &&
 		    strncmp(forced[i].limiter, limiter, llen) == 0)
 			f = &forced[i];
 	if (!f) {
 		if (n_forced == FORCED_MAX)
-			return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-					     "too many provider choices (at most %d)",
-					     FORCED_MAX);
+			return pyn_error_set(
+				err, PYN_EUSAGE, NULL, 0, 0,
+				"too many provider choices (at most %d)",
+				FORCED_MAX);
 		f = &forced[n_forced++];
 	}
 	snprintf(f->limiter, sizeof(f->limiter), "%.*s", (int)llen, limiter);
@@ -514,11 +525,12 @@ int pyn__registry_force(const char *limiter, const char *provider,
 	int ret;
 
 	if (!limiter || !provider)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "invalid provider choice: no limiter or provider");
+		return pyn_error_set(
+			err, PYN_EINVAL, NULL, 0, 0,
+			"invalid provider choice: no limiter or provider");
 	pthread_mutex_lock(&lock);
-	ret = force_locked(limiter, strlen(limiter), provider,
-			   strlen(provider), err);
+	ret = force_locked(limiter, strlen(limiter), provider, strlen(provider),
+			   err);
 	pthread_mutex_unlock(&lock);
 	return ret;
 }
@@ -537,9 +549,10 @@ static int parse_env_providers(struct pyn_error *err)
 			continue;
 		eq = memchr(p, '=', (size_t)(end - p));
 		if (!eq)
-			return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-					     "invalid PYNTEST_PROVIDERS entry '%.*s': expected LIMITER=PROVIDER",
-					     (int)(end - p), p);
+			return pyn_error_set(
+				err, PYN_EUSAGE, NULL, 0, 0,
+				"invalid PYNTEST_PROVIDERS entry '%.*s': expected LIMITER=PROVIDER",
+				(int)(end - p), p);
 		ret = force_locked(p, (size_t)(eq - p), eq + 1,
 				   (size_t)(end - eq - 1), err);
 		if (ret)
@@ -574,8 +587,7 @@ static void probe_slot(struct pyn__limiter_slot *slot)
 				     "unknown provider '%s' (known:", want);
 		for (p = l->providers; *p && n < sizeof(slot->why); p++)
 			n += (size_t)snprintf(slot->why + n,
-					      sizeof(slot->why) - n, " %s",
-					      *p);
+					      sizeof(slot->why) - n, " %s", *p);
 		if (n < sizeof(slot->why))
 			snprintf(slot->why + n, sizeof(slot->why) - n, ")");
 		slot->supported = false;
@@ -588,9 +600,9 @@ static void probe_slot(struct pyn__limiter_slot *slot)
 				 want);
 		return;
 	}
-	slot->supported = l->probe(&host, want, slot->provider,
-				   sizeof(slot->provider), slot->why,
-				   sizeof(slot->why)) == 1;
+	slot->supported =
+		l->probe(&host, want, slot->provider, sizeof(slot->provider),
+			 slot->why, sizeof(slot->why)) == 1;
 	if (slot->supported)
 		slot->why[0] = '\0';
 	else if (!slot->why[0])
@@ -605,30 +617,34 @@ static void probe_slot(struct pyn__limiter_slot *slot)
 static int check_limiter(const struct pyn_limiter *l, const char *file,
 			 const char *init_msg, struct pyn_error *err)
 {
-	size_t need = offsetof(struct pyn_limiter, teardown) +
-		      sizeof(l->teardown);
+	size_t need =
+		offsetof(struct pyn_limiter, teardown) + sizeof(l->teardown);
 	const char *name;
 	size_t i;
 
 	if (!l)
-		return pyn_error_set(err, PYN_EABI, NULL, 0, 0,
-				     "plug-in '%s' returned no limiter: %s",
-				     file, init_msg[0] ? init_msg : "no reason given");
+		return pyn_error_set(
+			err, PYN_EABI, NULL, 0, 0,
+			"plug-in '%s' returned no limiter: %s", file,
+			init_msg[0] ? init_msg : "no reason given");
 	/* name is the third field in every ABI version: safe to read. */
 	name = l->struct_size >= offsetof(struct pyn_limiter, name) +
-					 sizeof(l->name) && l->name ?
+					       sizeof(l->name) &&
+			       l->name ?
 		       l->name :
 		       "?";
 	if (l->abi_version != PYN_LIMITER_ABI_VERSION)
-		return pyn_error_set(err, PYN_EABI, NULL, 0, 0,
-				     "plug-in '%s' limiter '%s' was built for limiter ABI %u; this pyntest speaks ABI %d",
-				     file, name, (unsigned)l->abi_version,
-				     PYN_LIMITER_ABI_VERSION);
+		return pyn_error_set(
+			err, PYN_EABI, NULL, 0, 0,
+			"plug-in '%s' limiter '%s' was built for limiter ABI %u; this pyntest speaks ABI %d",
+			file, name, (unsigned)l->abi_version,
+			PYN_LIMITER_ABI_VERSION);
 	if (l->struct_size < need)
-		return pyn_error_set(err, PYN_EABI, NULL, 0, 0,
-				     "plug-in '%s' limiter '%s' is too old: its struct pyn_limiter has %u bytes, limiter ABI %d needs at least %zu",
-				     file, name, (unsigned)l->struct_size,
-				     PYN_LIMITER_ABI_VERSION, need);
+		return pyn_error_set(
+			err, PYN_EABI, NULL, 0, 0,
+			"plug-in '%s' limiter '%s' is too old: its struct pyn_limiter has %u bytes, limiter ABI %d needs at least %zu",
+			file, name, (unsigned)l->struct_size,
+			PYN_LIMITER_ABI_VERSION, need);
 	if (!l->name || !l->name[0])
 		return pyn_error_set(err, PYN_EABI, NULL, 0, 0,
 				     "plug-in '%s' limiter has no name", file);
@@ -637,18 +653,18 @@ static int check_limiter(const struct pyn_limiter *l, const char *file,
 
 		if (strcmp(o->name, l->name) != 0)
 			continue;
-		return pyn_error_set(err, PYN_EABI, NULL, 0, 0,
-				     "plug-in '%s' limiter '%s' version %s: a limiter of that name is already loaded from %s (version %s)",
-				     file, l->name,
-				     l->version ? l->version : "?",
-				     slots[i].builtin ? "pyntest (built-in)" :
-							slots[i].path,
-				     o->version ? o->version : "?");
+		return pyn_error_set(
+			err, PYN_EABI, NULL, 0, 0,
+			"plug-in '%s' limiter '%s' version %s: a limiter of that name is already loaded from %s (version %s)",
+			file, l->name, l->version ? l->version : "?",
+			slots[i].builtin ? "pyntest (built-in)" : slots[i].path,
+			o->version ? o->version : "?");
 	}
 	if (n_slots == PYN__LIMITERS_MAX)
-		return pyn_error_set(err, PYN_EABI, NULL, 0, 0,
-				     "plug-in '%s' limiter '%s': too many limiters (at most %d)",
-				     file, l->name, PYN__LIMITERS_MAX);
+		return pyn_error_set(
+			err, PYN_EABI, NULL, 0, 0,
+			"plug-in '%s' limiter '%s': too many limiters (at most %d)",
+			file, l->name, PYN__LIMITERS_MAX);
 	return 0;
 }
 
@@ -734,9 +750,10 @@ int pyn__registry_add_plugin(const char *path, struct pyn_error *err)
 	 */
 	init = (pyn_limiter_init_fn)pyn__module_symbol(m, "pyn_limiter_init");
 	if (!init) {
-		ret = pyn_error_set(err, PYN_ESYMBOL, NULL, 0, 0,
-				    "plug-in '%s' has no entry point 'pyn_limiter_init'",
-				    path);
+		ret = pyn_error_set(
+			err, PYN_ESYMBOL, NULL, 0, 0,
+			"plug-in '%s' has no entry point 'pyn_limiter_init'",
+			path);
 		goto out_close;
 	}
 	msg[0] = '\0';

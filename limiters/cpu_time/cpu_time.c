@@ -39,8 +39,8 @@ static rlim_t backstop_soft(double limit_s)
 	return whole + 1;
 }
 
-static int cpu_setup(struct pyn_limiter_request *req, void **state,
-		     char *msg, size_t msg_len)
+static int cpu_setup(struct pyn_limiter_request *req, void **state, char *msg,
+		     size_t msg_len)
 {
 	struct cpu_child child;
 	struct cpu_state *s;
@@ -102,14 +102,15 @@ static int cpu_apply(const void *data, size_t size, char *msg, size_t msg_len)
 	rl = old;
 	if (child.loading) {
 		/* Only what the fork server can undo: the soft limit. */
-		rl.rlim_cur = old.rlim_max != RLIM_INFINITY &&
-				      old.rlim_max < soft ?
-				      old.rlim_max :
-				      soft;
+		rl.rlim_cur =
+			old.rlim_max != RLIM_INFINITY && old.rlim_max < soft ?
+				old.rlim_max :
+				soft;
 	} else {
 		rl.rlim_cur = soft;
 		rl.rlim_max = soft + 1;
-		if (old.rlim_max != RLIM_INFINITY && old.rlim_max < rl.rlim_max) {
+		if (old.rlim_max != RLIM_INFINITY &&
+		    old.rlim_max < rl.rlim_max) {
 			rl.rlim_max = old.rlim_max;
 			if (rl.rlim_cur > rl.rlim_max)
 				rl.rlim_cur = rl.rlim_max;

@@ -103,8 +103,8 @@ static void cgroup_remove(const char *dir)
 }
 
 /* mkdir a probe cgroup under `parent` and check that `file` appears. */
-static int probe_cgroup(const char *parent, const char *hier,
-			const char *file, char *why, size_t why_len)
+static int probe_cgroup(const char *parent, const char *hier, const char *file,
+			char *why, size_t why_len)
 {
 	char dir[PATH_MAX], path[PATH_MAX], buf[512];
 	int ok = 0;
@@ -125,9 +125,10 @@ static int probe_cgroup(const char *parent, const char *hier,
 
 			if (nl)
 				*nl = '\0';
-			snprintf(why, why_len,
-				 "the cgroup v2 hierarchy at '%s' has no memory controller (controllers: %s)",
-				 parent, buf[0] ? buf : "none");
+			snprintf(
+				why, why_len,
+				"the cgroup v2 hierarchy at '%s' has no memory controller (controllers: %s)",
+				parent, buf[0] ? buf : "none");
 		} else {
 			snprintf(why, why_len, "'%s' is missing", path);
 		}
@@ -165,9 +166,10 @@ static int try_provider(enum mem_provider p, char *why, size_t why_len)
 	if (p == MEM_RLIMIT) {
 		san = sanitizer_loaded();
 		if (san) {
-			snprintf(why, why_len,
-				 "a sanitizer runtime is loaded (%s), and it cannot run under RLIMIT_AS",
-				 san);
+			snprintf(
+				why, why_len,
+				"a sanitizer runtime is loaded (%s), and it cannot run under RLIMIT_AS",
+				san);
 			return 0;
 		}
 		return 1;
@@ -279,7 +281,8 @@ static int mem_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	 */
 	n = snprintf(s->dir, sizeof(s->dir), "%s/%s%u", cg_parent,
 		     mem_host->cgroup_prefix, req->token);
-	if (n < 0 || (size_t)n + sizeof("/cgroup.procs") > sizeof(child->procs)) {
+	if (n < 0 ||
+	    (size_t)n + sizeof("/cgroup.procs") > sizeof(child->procs)) {
 		snprintf(msg, msg_len, "cgroup path too long: '%s'", s->dir);
 		s->dir[0] = '\0';
 		return -1;
@@ -290,8 +293,7 @@ static int mem_setup(struct pyn_limiter_request *req, void **state, char *msg,
 		s->dir[0] = '\0';
 		return -1;
 	}
-	snprintf(child->procs, sizeof(child->procs), "%s/cgroup.procs",
-		 s->dir);
+	snprintf(child->procs, sizeof(child->procs), "%s/cgroup.procs", s->dir);
 	snprintf(value, sizeof(value), "%llu",
 		 (unsigned long long)req->memory_bytes);
 	if (chosen == MEM_CGROUP2) {
@@ -332,8 +334,7 @@ static uint64_t own_vm_size(void)
 	return kb > 0 ? (uint64_t)kb * 1024 : 0;
 }
 
-static int mem_apply(const void *data, size_t size, char *msg,
-		     size_t msg_len)
+static int mem_apply(const void *data, size_t size, char *msg, size_t msg_len)
 {
 	const struct mem_child *child = data;
 	struct rlimit rl;
@@ -427,18 +428,19 @@ static int mem_classify(void *state, const struct pyn_limiter_evidence *ev,
 				 lim_fmt_bytes((uint64_t)peak, num,
 					       sizeof(num)));
 		else
-			snprintf(v->message, sizeof(v->message),
-				 "exceeded memory limit %s (killed by the OOM killer)",
-				 lim);
+			snprintf(
+				v->message, sizeof(v->message),
+				"exceeded memory limit %s (killed by the OOM killer)",
+				lim);
 		return 0;
 	}
 	if (ev->alloc_failed && !ev->would_pass) {
 		v->outcome = PYN_OUTCOME_MEMORY_LIMIT;
-		snprintf(v->message, sizeof(v->message),
-			 "exceeded memory limit %s (allocation of %s failed)",
-			 lim,
-			 lim_fmt_bytes(ev->alloc_failed_size, num,
-				       sizeof(num)));
+		snprintf(
+			v->message, sizeof(v->message),
+			"exceeded memory limit %s (allocation of %s failed)",
+			lim,
+			lim_fmt_bytes(ev->alloc_failed_size, num, sizeof(num)));
 	}
 	return 0;
 }

@@ -270,8 +270,9 @@ static unsigned cgroup_kill(const char *dir)
 
 		if (left <= 0) {
 			if (tree_host)
-				tree_host->log("process_tree",
-					       "processes survived cgroup.kill for 2 s");
+				tree_host->log(
+					"process_tree",
+					"processes survived cgroup.kill for 2 s");
 			break;
 		}
 		poll(&pfd, 1, (int)(left * 1000) + 1);
@@ -400,9 +401,10 @@ static int tree_probe(const struct pyn_host *host, const char *forced,
 					 "cannot create a cgroup in '%s': %s",
 					 parent, strerror(errno));
 			else if (lim_write_file(path, "1") < 0)
-				snprintf(reason, sizeof(reason),
-					 "'%s' is not writable (kernel < 5.14?): %s",
-					 path, strerror(errno));
+				snprintf(
+					reason, sizeof(reason),
+					"'%s' is not writable (kernel < 5.14?): %s",
+					path, strerror(errno));
 			rmdir(dir);
 		}
 		if (!reason[0]) {
@@ -418,7 +420,8 @@ static int tree_probe(const struct pyn_host *host, const char *forced,
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
 		if (why[0])
 			lim_cat(why, why_len, "; ");
-		lim_cat(why, why_len, "subreaper: PR_SET_CHILD_SUBREAPER failed");
+		lim_cat(why, why_len,
+			"subreaper: PR_SET_CHILD_SUBREAPER failed");
 		return 0;
 	}
 	chosen = TREE_SUBREAPER;
@@ -427,8 +430,8 @@ static int tree_probe(const struct pyn_host *host, const char *forced,
 	return 1;
 }
 
-static int tree_setup(struct pyn_limiter_request *req, void **state,
-		      char *msg, size_t msg_len)
+static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
+		      size_t msg_len)
 {
 	struct tree_child *child = req->child_data;
 	size_t cap = req->child_data_size;
@@ -456,7 +459,8 @@ static int tree_setup(struct pyn_limiter_request *req, void **state,
 	/* Same name as memory's cgroup2 cgroup: they share it. */
 	n = snprintf(s->dir, sizeof(s->dir), "%s/%s%u", cg_parent,
 		     tree_host->cgroup_prefix, req->token);
-	if (n < 0 || (size_t)n + sizeof("/cgroup.procs") > sizeof(child->procs)) {
+	if (n < 0 ||
+	    (size_t)n + sizeof("/cgroup.procs") > sizeof(child->procs)) {
 		snprintf(msg, msg_len, "cgroup path too long: '%s'", s->dir);
 		s->dir[0] = '\0';
 		return -1;
@@ -468,14 +472,12 @@ static int tree_setup(struct pyn_limiter_request *req, void **state,
 		return -1;
 	}
 	memset(child, 0, sizeof(*child));
-	snprintf(child->procs, sizeof(child->procs), "%s/cgroup.procs",
-		 s->dir);
+	snprintf(child->procs, sizeof(child->procs), "%s/cgroup.procs", s->dir);
 	req->child_data_size = sizeof(*child);
 	return 0;
 }
 
-static int tree_apply(const void *data, size_t size, char *msg,
-		      size_t msg_len)
+static int tree_apply(const void *data, size_t size, char *msg, size_t msg_len)
 {
 	const struct tree_child *child = data;
 
@@ -506,9 +508,9 @@ static void tree_started(void *state, pid_t pid)
 		s->start_ticks = st.start;
 	live_set(0, pid);
 	if (s->provider == TREE_SUBREAPER)
-		s->n_before = children_of(getpid(), s->before, 0,
-					  sizeof(s->before) /
-						  sizeof(s->before[0]));
+		s->n_before =
+			children_of(getpid(), s->before, 0,
+				    sizeof(s->before) / sizeof(s->before[0]));
 }
 
 static unsigned tree_kill(void *state, pid_t pid)

@@ -17,8 +17,8 @@ struct wall_state {
 	double limit_s;
 };
 
-static int wall_setup(struct pyn_limiter_request *req, void **state,
-		      char *msg, size_t msg_len)
+static int wall_setup(struct pyn_limiter_request *req, void **state, char *msg,
+		      size_t msg_len)
 {
 	struct wall_state *s;
 

@@ -21,16 +21,15 @@
  * GB: powers of 1024, KiB/MiB/GiB alike).  Returns 0, or -1 with a message
  * naming the key and the value.
  */
-static inline int ex_parse_count(const struct pyn_limiter_option *o,
-				 int sized, uint64_t max, uint64_t *out,
-				 char *msg, size_t msg_len)
+static inline int ex_parse_count(const struct pyn_limiter_option *o, int sized,
+				 uint64_t max, uint64_t *out, char *msg,
+				 size_t msg_len)
 {
 	static const struct {
 		const char *unit;
 		unsigned shift;
-	} units[] = { { "b", 0 },    { "kb", 10 },  { "kib", 10 },
-		      { "mb", 20 },  { "mib", 20 }, { "gb", 30 },
-		      { "gib", 30 } };
+	} units[] = { { "b", 0 },    { "kb", 10 }, { "kib", 10 }, { "mb", 20 },
+		      { "mib", 20 }, { "gb", 30 }, { "gib", 30 } };
 	unsigned long long v;
 	char *end;
 	size_t i;

@@ -31,7 +31,7 @@
 #define KIND_(k) KIND_##k
 #define KIND(k) KIND_(k)
 
-#if KIND(FIXTURE_KIND) == KIND_failing_apply || \
+#if KIND(FIXTURE_KIND) == KIND_failing_apply ||                                \
 	KIND(FIXTURE_KIND) == KIND_crashing_apply
 static int fx_setup(struct pyn_limiter_request *req, void **state, char *msg,
 		    size_t msg_len)
@@ -44,7 +44,7 @@ static int fx_setup(struct pyn_limiter_request *req, void **state, char *msg,
 }
 #endif
 
-#if KIND(FIXTURE_KIND) == KIND_failing_apply || \
+#if KIND(FIXTURE_KIND) == KIND_failing_apply ||                                \
 	KIND(FIXTURE_KIND) == KIND_crashing_apply
 static const char *const fx_keys[] = { "why", NULL };
 #endif
@@ -93,7 +93,7 @@ static const struct pyn_limiter_v0 fixture = {
 	.version = "0.9",
 	.summary = "a fixture plug-in",
 	.provides = PYN_PROVIDES_OTHER,
-#if KIND(FIXTURE_KIND) == KIND_failing_apply || \
+#if KIND(FIXTURE_KIND) == KIND_failing_apply ||                                \
 	KIND(FIXTURE_KIND) == KIND_crashing_apply
 	.keys = fx_keys,
 	.setup = fx_setup,
@@ -108,10 +108,10 @@ PYN_API const struct pyn_limiter *not_the_entry(void)
 	return (const struct pyn_limiter *)(const void *)&fixture;
 }
 #else
-PYN_API const struct pyn_limiter *
-pyn_limiter_init(const struct pyn_host *host, char *msg, size_t msg_len);
-PYN_API const struct pyn_limiter *
-pyn_limiter_init(const struct pyn_host *host, char *msg, size_t msg_len)
+PYN_API const struct pyn_limiter *pyn_limiter_init(const struct pyn_host *host,
+						   char *msg, size_t msg_len);
+PYN_API const struct pyn_limiter *pyn_limiter_init(const struct pyn_host *host,
+						   char *msg, size_t msg_len)
 {
 	(void)host;
 #if KIND(FIXTURE_KIND) == KIND_init_fails

@@ -72,7 +72,8 @@ void lx_write_2mb(void)
 	unlink(path);
 	memset(buf, 'x', sizeof(buf));
 	for (i = 0; i < 32; i++)
-		CU_ASSERT_EQUAL(write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+		CU_ASSERT_EQUAL(write(fd, buf, sizeof(buf)),
+				(ssize_t)sizeof(buf));
 	close(fd);
 }
 

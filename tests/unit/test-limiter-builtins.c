@@ -186,8 +186,9 @@ static void test_wall_time(void)
 	ev.killer = "wall_time";
 	l->classify(r.state, &ev, &v);
 	CU_ASSERT_EQUAL(v.outcome, PYN_OUTCOME_WALL_TIMEOUT);
-	CU_ASSERT_STRING_EQUAL(v.message,
-			       "exceeded wall time limit 0.500 s (killed at 0.503 s)");
+	CU_ASSERT_STRING_EQUAL(
+		v.message,
+		"exceeded wall time limit 0.500 s (killed at 0.503 s)");
 	/* Another limiter's deadline, or none: not ours. */
 	ev.killer = "my_plugin";
 	l->classify(r.state, &ev, &v);
@@ -222,8 +223,8 @@ static void test_cpu_time_timer(void)
 	CU_ASSERT(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGXCPU);
 	CU_ASSERT(r.cpu >= 0.25 && r.cpu < 1.0);
 	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_CPU_TIMEOUT);
-	CU_ASSERT(strncmp(r.v.message,
-			  "exceeded CPU time limit 0.300 s (used ", 38) == 0);
+	CU_ASSERT(strncmp(r.v.message, "exceeded CPU time limit 0.300 s (used ",
+			  38) == 0);
 	printf("\n    %s", r.v.message);
 	l->teardown(r.state);
 }
@@ -283,8 +284,8 @@ static void test_cpu_time_backstop(void)
 	r.ev.cpu_time_s = 3.7;
 	l->classify(r.state, &r.ev, &r.v);
 	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_CPU_TIMEOUT);
-	CU_ASSERT_STRING_EQUAL(r.v.message,
-			       "exceeded CPU time limit 1.200 s (used 3.700 s)");
+	CU_ASSERT_STRING_EQUAL(
+		r.v.message, "exceeded CPU time limit 1.200 s (used 3.700 s)");
 	r.ev.cpu_time_s = 1.0; /* an external SIGKILL */
 	l->classify(r.state, &r.ev, &r.v);
 	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_UNDECIDED);
@@ -406,8 +407,9 @@ static void test_memory_alloc_failed_but_passed(void)
 	r.ev.would_pass = 0;
 	l->classify(r.state, &r.ev, &r.v);
 	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_MEMORY_LIMIT);
-	CU_ASSERT_STRING_EQUAL(r.v.message,
-			       "exceeded memory limit 64.0 MiB (allocation of 128.0 MiB failed)");
+	CU_ASSERT_STRING_EQUAL(
+		r.v.message,
+		"exceeded memory limit 64.0 MiB (allocation of 128.0 MiB failed)");
 	l->teardown(r.state);
 }
 
@@ -507,8 +509,7 @@ static void check_tree(const char *provider)
 		char m[PYN_LIMITER_MESSAGE_MAX];
 
 		setpgid(0, 0);
-		if (l->apply(r.child_data, r.req.child_data_size, m,
-			     sizeof(m)))
+		if (l->apply(r.child_data, r.req.child_data_size, m, sizeof(m)))
 			_exit(99);
 		sleep_with_child();
 	}
@@ -551,7 +552,8 @@ static CU_TestInfo tests[] = {
 	{ "memory cgroup1", test_memory_cgroup1 },
 	{ "memory rlimit", test_memory_rlimit },
 	{ "memory cgroup2", test_memory_cgroup2 },
-	{ "memory alloc failure in a passing test", test_memory_alloc_failed_but_passed },
+	{ "memory alloc failure in a passing test",
+	  test_memory_alloc_failed_but_passed },
 	{ "process_tree cgroup2", test_tree_cgroup2 },
 	{ "process_tree subreaper", test_tree_subreaper },
 	CU_TEST_INFO_NULL,

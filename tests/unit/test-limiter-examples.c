@@ -46,8 +46,7 @@ static const struct pyn_limiter *load(const char *name, const char *path)
 	s = pyn__registry_find(name, NULL);
 	if (!s)
 		return NULL;
-	printf("\n    %s: %s%s", name, s->supported ? s->provider : "",
-	       s->why);
+	printf("\n    %s: %s%s", name, s->supported ? s->provider : "", s->why);
 	return s->supported ? s->limiter : NULL;
 }
 
@@ -148,8 +147,7 @@ static void test_max_files(void)
 		      "'count' must be a positive integer, not '0'");
 	check_invalid(l, "count", "-3",
 		      "'count' must be a positive integer, not '-3'");
-	check_invalid(l, "cuont", "3",
-		      "unknown option 'cuont' (known: count)");
+	check_invalid(l, "cuont", "3", "unknown option 'cuont' (known: count)");
 	shared[0] = shared[1] = 0;
 	CU_ASSERT_EQUAL_FATAL(drive(l, &r, "count", "16", open_many), 0);
 	CU_ASSERT(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
@@ -193,8 +191,9 @@ static void test_max_file_size(void)
 	struct run r;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
-	check_invalid(l, "bytes", "1XB",
-		      "'bytes' must be a positive number of bytes (units B KB MB GB), not '1XB'");
+	check_invalid(
+		l, "bytes", "1XB",
+		"'bytes' must be a positive number of bytes (units B KB MB GB), not '1XB'");
 	CU_ASSERT_EQUAL_FATAL(drive(l, &r, "bytes", "1MB", write_big), 0);
 	CU_ASSERT(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGXFSZ);
 	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_ERROR);
@@ -286,8 +285,7 @@ static void test_no_network(void)
 		      "'enabled' must be true or false, not 'maybe'");
 	record_netns();
 	mine = shared[0];
-	CU_ASSERT_EQUAL_FATAL(drive(l, &r, "enabled", "true", record_netns),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(drive(l, &r, "enabled", "true", record_netns), 0);
 	CU_ASSERT(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
 	CU_ASSERT_NOT_EQUAL(shared[0], mine);
 	/* enabled: false turns it off for this test. */

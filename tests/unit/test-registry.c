@@ -22,8 +22,8 @@ static int in_child(const char *name, const char *providers);
 
 static void test_builtins_in_order(void)
 {
-	static const char *const names[] = { "wall_time", "cpu_time",
-					     "memory", "process_tree" };
+	static const char *const names[] = { "wall_time", "cpu_time", "memory",
+					     "process_tree" };
 	struct pyn_error err;
 	size_t i, idx;
 
@@ -62,7 +62,8 @@ static void test_host_table(void)
 	CU_ASSERT_STRING_EQUAL(h->cgroup_prefix, want);
 	CU_ASSERT_PTR_NULL(h->cgroup_parent("../etc"));
 	CU_ASSERT_PTR_NULL(h->cgroup_parent("no_such_controller"));
-	CU_ASSERT_STRING_NOT_EQUAL(pyn__registry_cgroup_why("no_such_controller"), "");
+	CU_ASSERT_STRING_NOT_EQUAL(
+		pyn__registry_cgroup_why("no_such_controller"), "");
 }
 
 /* A run directory named after the runner, created once and reused. */
@@ -134,10 +135,12 @@ static void expect_refused(const char *path, int code, const char *message)
 
 static void test_newer_abi_refused(void)
 {
-	expect_refused(FIX("newer_abi"), PYN_EABI,
-		       "plug-in '" FIX("newer_abi") "' limiter "
-		       "'fixture_newer_abi' was built for limiter ABI 2; "
-		       "this pyntest speaks ABI 1");
+	expect_refused(
+		FIX("newer_abi"), PYN_EABI,
+		"plug-in '" FIX(
+			"newer_abi") "' limiter "
+				     "'fixture_newer_abi' was built for limiter ABI 2; "
+				     "this pyntest speaks ABI 1");
 }
 
 static void test_too_small_refused(void)
@@ -157,22 +160,25 @@ static void test_missing_entry_refused(void)
 {
 	expect_refused(FIX("no_entry"), PYN_ESYMBOL,
 		       "plug-in '" FIX("no_entry") "' has no entry point "
-		       "'pyn_limiter_init'");
+						   "'pyn_limiter_init'");
 }
 
 static void test_duplicate_refused(void)
 {
-	expect_refused(FIX("duplicate"), PYN_EABI,
-		       "plug-in '" FIX("duplicate") "' limiter 'memory' "
-		       "version 0.9: a limiter of that name is already "
-		       "loaded from pyntest (built-in) (version 1.0)");
+	expect_refused(
+		FIX("duplicate"), PYN_EABI,
+		"plug-in '" FIX(
+			"duplicate") "' limiter 'memory' "
+				     "version 0.9: a limiter of that name is already "
+				     "loaded from pyntest (built-in) (version 1.0)");
 }
 
 static void test_init_failure_refused(void)
 {
-	expect_refused(FIX("init_fails"), PYN_EABI,
-		       "plug-in '" FIX("init_fails") "' returned no limiter: "
-		       "fixture: refusing to start");
+	expect_refused(
+		FIX("init_fails"), PYN_EABI,
+		"plug-in '" FIX("init_fails") "' returned no limiter: "
+					      "fixture: refusing to start");
 }
 
 static void test_missing_file_refused(void)
@@ -192,8 +198,8 @@ static void test_old_struct_loads(void)
 	struct pyn_error err;
 	size_t n = pyn__registry_count(), idx;
 
-	CU_ASSERT_EQUAL_FATAL(pyn__registry_add_plugin(FIX("old_struct"),
-						       &err), 0);
+	CU_ASSERT_EQUAL_FATAL(pyn__registry_add_plugin(FIX("old_struct"), &err),
+			      0);
 	CU_ASSERT_EQUAL(pyn__registry_count(), n + 1);
 	s = pyn__registry_find("fixture_old_struct", &idx);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -207,9 +213,10 @@ static void test_old_struct_loads(void)
 	CU_ASSERT_EQUAL(pyn__registry_add_plugin(FIX("old_struct"), &err), 0);
 	CU_ASSERT_EQUAL(pyn__registry_count(), n + 1);
 	/* Extension optional, as for lt_dlopenext. */
-	CU_ASSERT_EQUAL(pyn__registry_add_plugin(
-				PYN_FIXTURE_LIMITER_DIR "/fixture_old_struct",
-				&err), 0);
+	CU_ASSERT_EQUAL(pyn__registry_add_plugin(PYN_FIXTURE_LIMITER_DIR
+						 "/fixture_old_struct",
+						 &err),
+			0);
 	CU_ASSERT_EQUAL(pyn__registry_count(), n + 1);
 }
 
@@ -218,8 +225,8 @@ static void test_null_hooks_load(void)
 	const struct pyn__limiter_slot *s;
 	struct pyn_error err;
 
-	CU_ASSERT_EQUAL_FATAL(pyn__registry_add_plugin(FIX("null_hooks"),
-						       &err), 0);
+	CU_ASSERT_EQUAL_FATAL(pyn__registry_add_plugin(FIX("null_hooks"), &err),
+			      0);
 	s = pyn__registry_find("fixture_null_hooks", NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT(s->supported);
@@ -262,16 +269,17 @@ static void test_failing_and_crashing_apply(void)
 	void *state = (void *)1;
 	int status;
 
-	CU_ASSERT_EQUAL_FATAL(pyn__registry_add_plugin(FIX("failing_apply"),
-						       &err), 0);
-	CU_ASSERT_EQUAL_FATAL(pyn__registry_add_plugin(FIX("crashing_apply"),
-						       &err), 0);
+	CU_ASSERT_EQUAL_FATAL(
+		pyn__registry_add_plugin(FIX("failing_apply"), &err), 0);
+	CU_ASSERT_EQUAL_FATAL(
+		pyn__registry_add_plugin(FIX("crashing_apply"), &err), 0);
 	memset(&req, 0, sizeof(req));
 	req.struct_size = sizeof(req);
 	req.configured = 1;
-	CU_ASSERT_EQUAL(pyn__registry_find("fixture_failing_apply", NULL)
-				->limiter->setup(&req, &state, msg, sizeof(msg)),
-			0);
+	CU_ASSERT_EQUAL(
+		pyn__registry_find("fixture_failing_apply", NULL)
+			->limiter->setup(&req, &state, msg, sizeof(msg)),
+		0);
 	status = apply_in_child("fixture_failing_apply", msg, sizeof(msg));
 	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	CU_ASSERT_STRING_EQUAL(msg, "fixture: apply refused on purpose");
@@ -410,7 +418,8 @@ static int forced_malformed(void)
 static void test_forced_providers(void)
 {
 	CU_ASSERT_EQUAL(in_child("forced_from_env",
-				 "memory=rlimit,process_tree=subreaper"), 0);
+				 "memory=rlimit,process_tree=subreaper"),
+			0);
 	CU_ASSERT_EQUAL(in_child("forced_by_call", NULL), 0);
 	CU_ASSERT_EQUAL(in_child("forced_unsupported", "memory=cgroup2"), 0);
 	CU_ASSERT_EQUAL(in_child("forced_unknown", "memory=cgroup3"), 0);
@@ -452,15 +461,18 @@ static void test_resolve(void)
 
 	CU_ASSERT_EQUAL(pyn__module_resolve("fixture_old_struct",
 					    PYN_FIXTURE_LIMITER_DIR, NULL, out,
-					    sizeof(out)), 0);
+					    sizeof(out)),
+			0);
 	CU_ASSERT_STRING_EQUAL(out, FIX("old_struct"));
-	CU_ASSERT_EQUAL(pyn__module_resolve("fixture_old_struct", "/nonexistent",
-					    NULL, out, sizeof(out)),
+	CU_ASSERT_EQUAL(pyn__module_resolve("fixture_old_struct",
+					    "/nonexistent", NULL, out,
+					    sizeof(out)),
 			PYN_ENOTFOUND);
 	setenv("PYN_TEST_SEARCH", "/nonexistent:" PYN_FIXTURE_LIMITER_DIR, 1);
 	CU_ASSERT_EQUAL(pyn__module_resolve("fixture_null_hooks.so",
 					    "/nonexistent", "PYN_TEST_SEARCH",
-					    out, sizeof(out)), 0);
+					    out, sizeof(out)),
+			0);
 	CU_ASSERT_STRING_EQUAL(out, FIX("null_hooks"));
 }
 
@@ -468,7 +480,8 @@ static CU_TestInfo tests[] = {
 	{ "built-ins registered in order and probed", test_builtins_in_order },
 	{ "host table", test_host_table },
 	{ "cgroup run directories", test_cgroup_parent },
-	{ "stale run directory of a dead runner removed", test_stale_cgroup_removed },
+	{ "stale run directory of a dead runner removed",
+	  test_stale_cgroup_removed },
 	{ "newer ABI refused", test_newer_abi_refused },
 	{ "struct too small refused", test_too_small_refused },
 	{ "missing entry point refused", test_missing_entry_refused },

@@ -36,15 +36,16 @@ static int fsize_validate(const struct pyn_limiter_option *o, char *msg,
 	return ex_parse_count(o, 1, UINT64_MAX, &v, msg, msg_len);
 }
 
-static int fsize_setup(struct pyn_limiter_request *req, void **state,
-		       char *msg, size_t msg_len)
+static int fsize_setup(struct pyn_limiter_request *req, void **state, char *msg,
+		       size_t msg_len)
 {
 	struct fsize_child c = { 0, req->loading };
 	uint64_t *s;
 	size_t i;
 
 	*state = NULL;
-	req->child_data_size = req->child_data_size >= sizeof(c) ? sizeof(c) : 0;
+	req->child_data_size =
+		req->child_data_size >= sizeof(c) ? sizeof(c) : 0;
 	if (!req->configured)
 		return 1;
 	for (i = 0; i < req->n_options; i++) {
@@ -69,8 +70,7 @@ static int fsize_setup(struct pyn_limiter_request *req, void **state,
 	return 0;
 }
 
-static int fsize_apply(const void *data, size_t size, char *msg,
-		       size_t msg_len)
+static int fsize_apply(const void *data, size_t size, char *msg, size_t msg_len)
 {
 	struct fsize_child c;
 	struct rlimit rl;

@@ -32,14 +32,15 @@ static int files_validate(const struct pyn_limiter_option *o, char *msg,
 	return ex_parse_count(o, 0, 1u << 20, &v, msg, msg_len);
 }
 
-static int files_setup(struct pyn_limiter_request *req, void **state,
-		       char *msg, size_t msg_len)
+static int files_setup(struct pyn_limiter_request *req, void **state, char *msg,
+		       size_t msg_len)
 {
 	struct files_child c = { 0, req->loading };
 	size_t i;
 
 	*state = NULL;
-	req->child_data_size = req->child_data_size >= sizeof(c) ? sizeof(c) : 0;
+	req->child_data_size =
+		req->child_data_size >= sizeof(c) ? sizeof(c) : 0;
 	if (!req->configured)
 		return 1;
 	if (!req->child_data_size) {
@@ -60,8 +61,7 @@ static int files_setup(struct pyn_limiter_request *req, void **state,
 	return 0;
 }
 
-static int files_apply(const void *data, size_t size, char *msg,
-		       size_t msg_len)
+static int files_apply(const void *data, size_t size, char *msg, size_t msg_len)
 {
 	struct files_child c;
 	struct rlimit rl;

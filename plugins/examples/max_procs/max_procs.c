@@ -27,8 +27,7 @@
 
 enum { PROCS_NONE, PROCS_CGROUP2, PROCS_CGROUP1, PROCS_RLIMIT };
 
-static const char *const providers[] = { "cgroup2", "cgroup1", "rlimit",
-					 NULL };
+static const char *const providers[] = { "cgroup2", "cgroup1", "rlimit", NULL };
 static const char *const keys[] = { "count", NULL };
 
 static const struct pyn_host *procs_host;
@@ -66,8 +65,9 @@ static int probe_one(int p, char *why, size_t why_len)
 
 	if (p == PROCS_RLIMIT) {
 		if (geteuid() == 0 && procs_host)
-			procs_host->log("max_procs",
-					"RLIMIT_NPROC counts all processes of the user and root ignores it: 'count' is not enforced for root");
+			procs_host->log(
+				"max_procs",
+				"RLIMIT_NPROC counts all processes of the user and root ignores it: 'count' is not enforced for root");
 		return 1;
 	}
 	base = procs_host->cgroup_parent(p == PROCS_CGROUP2 ? "unified" :
@@ -130,8 +130,8 @@ static int procs_validate(const struct pyn_limiter_option *o, char *msg,
 	return ex_parse_count(o, 0, 1u << 22, &v, msg, msg_len);
 }
 
-static int procs_setup(struct pyn_limiter_request *req, void **state,
-		       char *msg, size_t msg_len)
+static int procs_setup(struct pyn_limiter_request *req, void **state, char *msg,
+		       size_t msg_len)
 {
 	struct procs_child *c = req->child_data;
 	struct procs_state *s;
@@ -191,8 +191,7 @@ static int procs_setup(struct pyn_limiter_request *req, void **state,
 	return 0;
 }
 
-static int procs_apply(const void *data, size_t size, char *msg,
-		       size_t msg_len)
+static int procs_apply(const void *data, size_t size, char *msg, size_t msg_len)
 {
 	const struct procs_child *c = data;
 	struct rlimit rl;
@@ -202,7 +201,8 @@ static int procs_apply(const void *data, size_t size, char *msg,
 	if (c->provider != PROCS_RLIMIT) {
 		/* The fork server joins too: its children inherit. */
 		if (write_file(c->procs, "0") < 0) {
-			strncpy(msg, "cannot join the pids cgroup", msg_len - 1);
+			strncpy(msg, "cannot join the pids cgroup",
+				msg_len - 1);
 			msg[msg_len - 1] = '\0';
 			return -1;
 		}

@@ -34,15 +34,16 @@ static int net_validate(const struct pyn_limiter_option *o, char *msg,
 	return ex_parse_bool(o, &b, msg, msg_len);
 }
 
-static int net_setup(struct pyn_limiter_request *req, void **state,
-		     char *msg, size_t msg_len)
+static int net_setup(struct pyn_limiter_request *req, void **state, char *msg,
+		     size_t msg_len)
 {
 	struct net_child c = { req->loading };
 	int enabled = 1;
 	size_t i;
 
 	*state = NULL;
-	req->child_data_size = req->child_data_size >= sizeof(c) ? sizeof(c) : 0;
+	req->child_data_size =
+		req->child_data_size >= sizeof(c) ? sizeof(c) : 0;
 	if (!req->configured)
 		return 1;
 	for (i = 0; i < req->n_options; i++) {
@@ -62,8 +63,10 @@ static int net_apply(const void *data, size_t size, char *msg, size_t msg_len)
 	(void)data;
 	(void)size;
 	if (unshare(CLONE_NEWNET) < 0) {
-		strncpy(msg, errno == EPERM ? "unshare(CLONE_NEWNET): not permitted" :
-					      "unshare(CLONE_NEWNET) failed",
+		strncpy(msg,
+			errno == EPERM ?
+				"unshare(CLONE_NEWNET): not permitted" :
+				"unshare(CLONE_NEWNET) failed",
 			msg_len - 1);
 		msg[msg_len - 1] = '\0';
 		return -1;
@@ -93,9 +96,10 @@ static int net_probe(const struct pyn_host *host, const char *forced,
 		return 0;
 	}
 	if (WEXITSTATUS(status) != 0) {
-		snprintf(why, why_len,
-			 "creating a network namespace is not permitted here: %s",
-			 strerror(WEXITSTATUS(status)));
+		snprintf(
+			why, why_len,
+			"creating a network namespace is not permitted here: %s",
+			strerror(WEXITSTATUS(status)));
 		return 0;
 	}
 	snprintf(provider, provider_len, "netns");
