@@ -49,6 +49,80 @@ static struct pyn__attempt *new_attempt(struct pyn__report_entry *e)
 	return p;
 }
 
+/*
+ * Keep what the reporters need of `res` (see struct pyn__run), taking its
+ * output and properties over, and release the rest.
+ */
+static int run_take(struct pyn__run *run, struct pyn_result *res)
+{
+	unsigned kept = res->n_failures < PYN_RESULT_FAILURES_MAX ?
+				res->n_failures :
+				PYN_RESULT_FAILURES_MAX;
+	const char *msg = res->message;
+	int ret = 0;
+
+	memset(run, 0, sizeof(*run));
+	run->outcome = res->outcome;
+	if (!msg[0] && res->outcome == PYN_OUTCOME_SKIPPED)
+		msg = res->skip_reason;
+	run->message = strdup(msg);
+	snprintf(run->error_type, sizeof(run->error_type), "%s",
+		 res->error_type);
+	run->wall_time_s = res->wall_time_s;
+	run->cpu_time_s = res->cpu_time_s;
+	run->peak_memory_bytes = res->peak_memory_bytes;
+	run->exit_code = res->exit_code;
+	run->term_signal = res->term_signal;
+	run->leftover_processes = res->leftover_processes;
+	run->n_failures = res->n_failures;
+	if (kept) {
+		run->failures = malloc(kept * sizeof(*run->failures));
+		if (run->failures) {
+			memcpy(run->failures, res->failures,
+			       kept * sizeof(*run->failures));
+			run->n_kept = kept;
+		}
+	}
+	/* The engine's buffers may be as large as output_limit: shrink. */
+	run->out = res->out;
+	run->out_len = res->out_len;
+	run->out_total = res->out_total;
+	if (run->out && !run->out_len) {
+		free(run->out);
+		run->out = NULL;
+	} else if (run->out) {
+		char *p = realloc(run->out, run->out_len + 1);
+
+		if (p)
+			run->out = p;
+	}
+	run->err = res->err;
+	run->err_len = res->err_len;
+	run->err_total = res->err_total;
+	if (run->err && !run->err_len) {
+		free(run->err);
+		run->err = NULL;
+	} else if (run->err) {
+		char *p = realloc(run->err, run->err_len + 1);
+
+		if (p)
+			run->err = p;
+	}
+	run->properties = res->properties;
+	run->n_properties = res->n_properties;
+	res->out = res->err = NULL;
+	res->properties = NULL;
+	res->n_properties = 0;
+	snprintf(run->memory_provider, sizeof(run->memory_provider), "%s",
+		 res->memory_provider);
+	snprintf(run->tree_provider, sizeof(run->tree_provider), "%s",
+		 res->tree_provider);
+	if (!run->message || (kept && !run->failures))
+		ret = PYN_ENOMEM;
+	pyn_result_release(res);
+	return ret;
+}
+
 static bool unexpected(enum pyn_outcome v)
 {
 	return v != PYN_OUTCOME_PASS && v != PYN_OUTCOME_SKIPPED;
@@ -120,9 +194,13 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			a->result.outcome = PYN_OUTCOME_SKIPPED;
 			a->result.peak_memory_bytes = -1;
 			a->verdict = PYN_OUTCOME_SKIPPED;
-			snprintf(a->message, sizeof(a->message), "%s",
-				 t->skip_reason ? t->skip_reason :
-						  "skipped in the manifest");
+			a->message = strdup(t->skip_reason ?
+						    t->skip_reason :
+						    "skipped in the manifest");
+			if (!a->message) {
+				ret = PYN_ENOMEM;
+				goto out;
+			}
 			if (s->console)
 				pyn__console_finished(s->console, e);
 			continue;
@@ -164,8 +242,13 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 					 sizeof(a->result.error_type),
 					 "SetupError");
 				a->verdict = PYN_OUTCOME_ERROR;
-				snprintf(a->message, sizeof(a->message),
-					 "cannot start test: %s", serr.message);
+				if (asprintf(&a->message,
+					     "cannot start test: %s",
+					     serr.message) < 0) {
+					a->message = NULL;
+					ret = PYN_ENOMEM;
+					goto out;
+				}
 				if (s->console)
 					pyn__console_finished(s->console, e);
 				if (s->fail_fast)
@@ -202,10 +285,12 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			ret = PYN_ENOMEM;
 			goto out;
 		}
-		a->result = res;
-		met = pyn_expect_met(&e->test->expect, &a->result, why,
-				     sizeof(why));
-		pyn__attempt_decide(a, &e->test->expect, met, why);
+		met = pyn_expect_met(&e->test->expect, &res, why, sizeof(why));
+		if (run_take(&a->result, &res) ||
+		    pyn__attempt_decide(a, &e->test->expect, met, why)) {
+			ret = PYN_ENOMEM;
+			goto out;
+		}
 		if (a->result.outcome == PYN_OUTCOME_INTERRUPTED) {
 			/* The handler interrupted the engine before we read
 			 * the pipe: only a signal interrupts running tests. */
@@ -242,7 +327,7 @@ void pyn__report_release(struct pyn__report *report)
 		struct pyn__report_entry *e = &report->entries[i];
 
 		for (size_t k = 0; k < e->n_attempts; k++)
-			pyn_result_release(&e->attempts[k].result);
+			pyn__attempt_release(&e->attempts[k]);
 		free(e->attempts);
 	}
 	free(report->entries);

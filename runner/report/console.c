@@ -333,10 +333,8 @@ static void details(struct pyn__console *c, const struct pyn__report *r)
 		if (!a)
 			continue;
 		if (a->result.outcome == PYN_OUTCOME_FAIL) {
-			unsigned n = a->result.n_failures;
+			unsigned n = a->result.n_kept;
 
-			if (n > PYN_RESULT_FAILURES_MAX)
-				n = PYN_RESULT_FAILURES_MAX;
 			for (unsigned k = 0; k < n; k++)
 				fprintf(c->out, "    %s:%u: %s\n",
 					a->result.failures[k].file,

@@ -253,10 +253,8 @@ static void output(struct out *o, const char *tag, const char *indent,
 /* Every failed assertion, one a line, or the message when there are none. */
 static void assertions(struct out *o, const struct pyn__attempt *a)
 {
-	const struct pyn_result *r = &a->result;
-	unsigned shown = r->n_failures < PYN_RESULT_FAILURES_MAX ?
-				 r->n_failures :
-				 PYN_RESULT_FAILURES_MAX;
+	const struct pyn__run *r = &a->result;
+	unsigned shown = r->n_kept;
 	char buf[1200];
 
 	if (!shown || a->verdict != PYN_OUTCOME_FAIL ||
@@ -318,7 +316,7 @@ static void outcome_element(struct out *o, const struct pyn__attempt *a)
 static void retry_element(struct out *o, const char *kind,
 			  const struct pyn__attempt *a, size_t output_limit)
 {
-	const struct pyn_result *r = &a->result;
+	const struct pyn__run *r = &a->result;
 	char tag[32];
 
 	snprintf(tag, sizeof(tag), "%s%s", kind,
@@ -423,7 +421,7 @@ static bool location(const struct pyn__report_entry *e,
 		*line = e->test->line;
 		return true;
 	}
-	if (a && a->result.n_failures && a->result.failures[0].file[0]) {
+	if (a && a->result.n_kept && a->result.failures[0].file[0]) {
 		*file = a->result.failures[0].file;
 		*line = a->result.failures[0].line;
 		return true;

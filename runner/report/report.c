@@ -4,6 +4,7 @@
  * counts, outcome words.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -53,7 +54,7 @@ const char *pyn__entry_message(const struct pyn__report_entry *e)
 
 	if (!a)
 		return "interrupted before it started";
-	return a->message;
+	return a->message ? a->message : "";
 }
 
 const char *pyn__attempt_error_type(const struct pyn__attempt *a)
@@ -113,32 +114,50 @@ const char *pyn__format_bytes(uint64_t n, char *buf, size_t len)
 	return buf;
 }
 
-void pyn__attempt_decide(struct pyn__attempt *a, const struct pyn_expect *exp,
-			 bool met, const char *why)
+int pyn__attempt_decide(struct pyn__attempt *a, const struct pyn_expect *exp,
+			bool met, const char *why)
 {
 	enum pyn_outcome got = a->result.outcome;
 	bool is_default = exp->kind == PYN_EXPECT_OUTCOME &&
 			  exp->outcome == PYN_OUTCOME_PASS;
+	const char *msg = a->result.message ? a->result.message : "";
 
+	free(a->message);
 	if (is_default || got == PYN_OUTCOME_INTERRUPTED ||
-	    (got == PYN_OUTCOME_SKIPPED && !met)) {
+	    (got == PYN_OUTCOME_SKIPPED && !met))
 		a->verdict = got;
-		snprintf(a->message, sizeof(a->message), "%s",
-			 a->result.message);
-		if (got == PYN_OUTCOME_SKIPPED && !a->message[0])
-			snprintf(a->message, sizeof(a->message), "%s",
-				 a->result.skip_reason);
-		return;
-	}
-	if (met) {
+	else if (met)
 		a->verdict = PYN_OUTCOME_PASS;
-		snprintf(a->message, sizeof(a->message), "%s",
-			 a->result.message);
-		return;
+	else {
+		a->verdict = PYN_OUTCOME_FAIL;
+		if (why && why[0])
+			msg = why;
 	}
-	a->verdict = PYN_OUTCOME_FAIL;
-	snprintf(a->message, sizeof(a->message), "%s",
-		 why && why[0] ? why : a->result.message);
+	a->message = strdup(msg);
+	return a->message ? 0 : PYN_ENOMEM;
+}
+
+void pyn__run_release(struct pyn__run *run)
+{
+	if (!run)
+		return;
+	free(run->message);
+	free(run->failures);
+	free(run->out);
+	free(run->err);
+	for (size_t i = 0; i < run->n_properties; i++)
+		free(run->properties[i]);
+	free(run->properties);
+	memset(run, 0, sizeof(*run));
+}
+
+void pyn__attempt_release(struct pyn__attempt *a)
+{
+	if (!a)
+		return;
+	pyn__run_release(&a->result);
+	free(a->message);
+	a->message = NULL;
 }
 
 double pyn__now(void)

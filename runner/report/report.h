@@ -19,11 +19,45 @@
 
 #include "config/plan.h"
 
-/* One run of a test: the engine's result and what it counted as. */
+/*
+ * What the reporters keep of one struct pyn_result.  A pyn_result is about
+ * 16 KiB (room for 16 failed assertions, fixed buffers); at 10,000 tests
+ * that alone would be 160 MiB of runner memory.  This keeps the same field
+ * names, with the failures, message and output sized to what was there.
+ */
+struct pyn__run {
+	enum pyn_outcome outcome;
+	char *message; /* owned; NULL: none */
+	char error_type[32];
+	double wall_time_s;
+	double cpu_time_s;
+	int64_t peak_memory_bytes; /* -1: unknown */
+	int exit_code;
+	int term_signal;
+	unsigned leftover_processes;
+	unsigned n_failures; /* failed assertions (may exceed n_kept) */
+	unsigned n_kept; /* entries in `failures` */
+	struct pyn_failure *failures; /* owned */
+	char *out; /* owned */
+	size_t out_len;
+	uint64_t out_total;
+	char *err; /* owned */
+	size_t err_len;
+	uint64_t err_total;
+	char **properties; /* owned "name=value" */
+	size_t n_properties;
+	char memory_provider[32];
+	char tree_provider[32];
+};
+
+/* Free what a run owns and zero it; accepts NULL. */
+void pyn__run_release(struct pyn__run *run);
+
+/* One run of a test: what it did and what it counted as. */
 struct pyn__attempt {
-	struct pyn_result result; /* owned by the attempt */
+	struct pyn__run result; /* owned by the attempt */
 	enum pyn_outcome verdict; /* after the expectation: pass when met */
-	char message[1400]; /* verdict's message ("expected ..., got ...") */
+	char *message; /* owned: the verdict's ("expected ..., got ...") */
 };
 
 struct pyn__report_entry {
@@ -79,10 +113,12 @@ const char *pyn__format_bytes(uint64_t n, char *buf, size_t len);
  * outcome of `met` (from pyn_expect_met) and its message `why`:
  * a default expectation (pass) keeps the real outcome; a met non-default
  * one is a pass; an unmet one is a fail naming both, except that skipped
- * and interrupted stay what they are.
+ * and interrupted stay what they are.  Returns 0 or PYN_ENOMEM.
  */
-void pyn__attempt_decide(struct pyn__attempt *a, const struct pyn_expect *exp,
-			 bool met, const char *why);
+int pyn__attempt_decide(struct pyn__attempt *a, const struct pyn_expect *exp,
+			bool met, const char *why);
+/* Free what an attempt owns; accepts NULL. */
+void pyn__attempt_release(struct pyn__attempt *a);
 
 /* ---- JUnit (junit.c) ---- */
 

@@ -32,7 +32,7 @@ static struct pyn__attempt *add(const char *id, enum pyn_outcome v, double t,
 	a->result.outcome = v;
 	a->result.wall_time_s = t;
 	a->verdict = v;
-	snprintf(a->message, sizeof(a->message), "%s", msg);
+	a->message = (char *)msg; /* borrowed: never released */
 	entries[i].test = &tests[i];
 	entries[i].attempts = a;
 	entries[i].n_attempts = 1;
