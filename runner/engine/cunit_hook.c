@@ -16,6 +16,13 @@
 
 #include "harness.h"
 
+/*
+ * Found with dlsym() by the engine: a process without it cannot run
+ * library tests in fork mode (libcunit's own CU_assertImplementation
+ * aborts outside a CUnit run), so the engine spawns them instead.
+ */
+__attribute__((visibility("default"))) const int pyn__cunit_hook_present = 1;
+
 typedef CU_BOOL (*assert_fn)(CU_BOOL, unsigned int, const char *, const char *,
 			     const char *, CU_BOOL);
 

@@ -116,6 +116,7 @@ struct pyn_engine {
 	double t0;
 	unsigned token;
 	char worker[PATH_MAX];
+	int warned_hook;
 	void (*warn)(void *user, const char *message);
 	void *warn_user;
 	struct pyn__servers *servers;
@@ -735,6 +736,16 @@ int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
 		job->isolation = PYN_ISOLATION_FORK;
 	else if (job->isolation == PYN_ISOLATION_DEFAULT)
 		job->isolation = PYN_ISOLATION_FORKSERVER;
+	if (job->isolation == PYN_ISOLATION_FORK &&
+	    task->kind != PYN_TASK_FUNCTION && e->worker[0] &&
+	    !dlsym(RTLD_DEFAULT, "pyn__cunit_hook_present")) {
+		if (!e->warned_hook)
+			warnf(e, "this program does not export the CUnit hook "
+				 "(pyntest_cunit_hook): running library tests "
+				 "in spawn mode instead of fork");
+		e->warned_hook = 1;
+		job->isolation = PYN_ISOLATION_SPAWN;
+	}
 	if (job->isolation != PYN_ISOLATION_FORK && !e->worker[0]) {
 		warnf(e,
 		      "cannot find pyntest-worker (set PYNTEST_WORKER): "
