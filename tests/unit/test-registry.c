@@ -329,11 +329,43 @@ static int in_child(const char *name, const char *providers)
 
 static int fresh_unified(void)
 {
+	const char *out = getenv("PYN_TEST_OUT"), *dir;
 	struct pyn_error err;
+	FILE *f;
 
 	if (pyn__registry_init(&err) != 0)
 		return 2;
-	return pyn__registry_host()->cgroup_parent("unified") ? 0 : 3;
+	dir = pyn__registry_host()->cgroup_parent("unified");
+	if (!dir)
+		return 3;
+	if (out) {
+		f = fopen(out, "w");
+		if (!f)
+			return 4;
+		fprintf(f, "%s", dir);
+		fclose(f);
+	}
+	return access(dir, W_OK) == 0 ? 0 : 5;
+}
+
+/* The run directory of a runner goes when it exits. */
+static void test_run_dir_removed_at_exit(void)
+{
+	char out[] = "/tmp/pyn-registry-XXXXXX", dir[4096] = "";
+	int fd = mkstemp(out);
+	ssize_t n;
+
+	CU_ASSERT_FATAL(fd >= 0);
+	setenv("PYN_TEST_OUT", out, 1);
+	CU_ASSERT_EQUAL(in_child("fresh_unified", NULL), 0);
+	unsetenv("PYN_TEST_OUT");
+	n = read(fd, dir, sizeof(dir) - 1);
+	close(fd);
+	unlink(out);
+	dir[n > 0 ? n : 0] = '\0';
+	printf("\n    %s", dir);
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_NOT_EQUAL(access(dir, F_OK), 0);
 }
 
 static int forced_from_env(void)
@@ -482,6 +514,7 @@ static CU_TestInfo tests[] = {
 	{ "cgroup run directories", test_cgroup_parent },
 	{ "stale run directory of a dead runner removed",
 	  test_stale_cgroup_removed },
+	{ "run directory removed at exit", test_run_dir_removed_at_exit },
 	{ "newer ABI refused", test_newer_abi_refused },
 	{ "struct too small refused", test_too_small_refused },
 	{ "missing entry point refused", test_missing_entry_refused },

@@ -170,8 +170,13 @@ static int procs_setup(struct pyn_limiter_request *req, void **state, char *msg,
 		return -1;
 	}
 	*state = s;
-	snprintf(s->dir, sizeof(s->dir), "%s/%s%u-procs", parent,
-		 procs_host->cgroup_prefix, req->token);
+	/*
+	 * In the v2 hierarchy a process is in one cgroup only: share the
+	 * per-test cgroup the built-in limiters name by the token.
+	 */
+	snprintf(s->dir, sizeof(s->dir), "%s/%s%u%s", parent,
+		 procs_host->cgroup_prefix, req->token,
+		 chosen == PROCS_CGROUP2 ? "" : "-procs");
 	if (strlen(s->dir) + sizeof("/cgroup.procs") > sizeof(c->procs) ||
 	    (mkdir(s->dir, 0755) < 0 && errno != EEXIST)) {
 		snprintf(msg, msg_len, "cannot create cgroup '%s': %s", s->dir,
