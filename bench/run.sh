@@ -11,7 +11,7 @@
 # that a noisy neighbour hurts all alike, and prints the median per-test
 # time of each (whole process wall time / N) and the ratios.
 #
-# Environment: BUILD=build (the pyntest build to use), ROUNDS=5, JOBS=1 (pyntest -j and Criterion --jobs),
+# Environment: BUILD=build-bench (an optimised build, made when missing), ROUNDS=5, JOBS=1 (pyntest -j and Criterion --jobs),
 # BENCH_HYPERFINE=1 to also print hyperfine's own table when installed.
 # Not part of ctest: figures, never assertions.
 set -euo pipefail
@@ -25,9 +25,9 @@ JOBS=${JOBS:-1}
 . "$root/.ci/deps"
 pyn_install_deps bench
 
-build=${BUILD:-$root/build}
+build=${BUILD:-$root/build-bench}
 if [ ! -x "$build/bin/pyntest" ]; then
-	cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null
 	cmake --build "$build" -j2 >/dev/null
 fi
 out=$build/bench
