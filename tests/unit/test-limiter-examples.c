@@ -241,7 +241,8 @@ static void test_max_procs(void)
 		      "'count' must be a positive integer, not 'many'");
 	s = pyn__registry_find("max_procs", NULL);
 	if (strcmp(s->provider, "rlimit") == 0) {
-		printf(" (skipped: only RLIMIT_NPROC here, which root ignores)");
+		printf(" (skipped: only RLIMIT_NPROC here: per user, and "
+		       "ignored for root)");
 		return;
 	}
 	shared[0] = -1;
