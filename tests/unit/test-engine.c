@@ -350,6 +350,51 @@ static void test_return(void)
 	CU_ASSERT_PTR_NULL(pyn_return_buffer(10));
 }
 
+/* 1 GiB back through the result memfd: only with PYNTEST_BENCH=1. */
+static void test_return_1g(void)
+{
+	size_t n = (size_t)1 << 30;
+	const unsigned char *p;
+	struct timespec t0, t1;
+
+	if (!getenv("PYNTEST_BENCH")) {
+		printf("\n  skipped: set PYNTEST_BENCH=1 to return 1 GiB\n");
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (call(fn_return, &n, NULL))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+	CU_ASSERT_EQUAL(res.size, n);
+	p = res.data;
+	CU_ASSERT(p && p[n - 1] == (unsigned char)((n - 1) * 7));
+	printf("\n  1 GiB returned in %.3f s\n",
+	       (double)(t1.tv_sec - t0.tv_sec) +
+		       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	pyn_result_release(&res);
+}
+
+/* Freeing an engine kills and reaps what still runs. */
+static void test_free_running(void)
+{
+	struct pyn_engine *e = pyn_engine_new(NULL, &err);
+	struct pyn_task task;
+	struct timespec t0, t1;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_FUNCTION;
+	task.fn = fn_sleep;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CU_ASSERT_EQUAL(pyn_engine_submit(e, &task, NULL, NULL, &err), 0);
+	CU_ASSERT_EQUAL(pyn_engine_submit(e, &task, NULL, NULL, &err), 0);
+	pyn_engine_free(e);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CU_ASSERT(t1.tv_sec - t0.tv_sec < 3);
+	CU_ASSERT_EQUAL(waitpid(-1, NULL, WNOHANG), -1);
+}
+
 static void test_output(void)
 {
 	struct pyn_limits lim = PYN_LIMITS_INIT;
@@ -969,6 +1014,8 @@ static CU_TestInfo tests[] = {
 	{ "cpu timeout", test_cpu },
 	{ "skip and fail", test_skip_fail },
 	{ "return", test_return },
+	{ "return 1 GiB (bench)", test_return_1g },
+	{ "free while running", test_free_running },
 	{ "output", test_output },
 	{ "memory", test_memory },
 	{ "library in every mode", test_library },
