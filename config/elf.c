@@ -143,13 +143,14 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 		return cause(err, "no section headers to read symbols from");
 	if (!in_file(eh->e_shoff, sizeof(Shdr), len))
 		return cause(err, "truncated ELF file (section headers)");
+	/* Before any read through it (found by fuzz_elf). */
+	if ((uintptr_t)(img + eh->e_shoff) % _Alignof(Shdr))
+		return cause(err, "misaligned ELF section headers");
 	sh = (const Shdr *)(img + eh->e_shoff);
 	shnum = eh->e_shnum ? eh->e_shnum : sh[0].sh_size;
 	if (!shnum || shnum > len / sizeof(Shdr) ||
 	    !in_file(eh->e_shoff, shnum * sizeof(Shdr), len))
 		return cause(err, "truncated ELF file (section headers)");
-	if ((uintptr_t)(img + eh->e_shoff) % _Alignof(Shdr))
-		return cause(err, "misaligned ELF section headers");
 	for (i = 0; i < shnum; i++) {
 		if (sh[i].sh_type == SHT_DYNSYM) {
 			dynsym = &sh[i];

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 
 	/* Aligned like the mmap the plan reads through. */
-	copy = aligned_alloc(16, size + 16);
+	copy = aligned_alloc(16, (size + 16) / 16 * 16);
 	if (!copy)
 		return 0;
 	memcpy(copy, data, size);

@@ -448,6 +448,21 @@ static void test_bad_objects(void)
 		"suites: [{ name: s, library: lib32, tests: [t] }]\n", NULL,
 		"1:30: cannot use test library 'lib32': a 32-bit ELF file; this pyntest is 64-bit");
 
+	/* Regression (fuzz_elf): misaligned section headers were read. */
+	copy_fixture("libodd.so");
+	snprintf(path, sizeof(path), "%s/libodd.so", dir);
+	fd = open(path, O_RDWR);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(pread(fd, hdr, sizeof(hdr), 0) == sizeof(hdr));
+	hdr[0x28] += 4; /* e_shoff */
+	hdr[0x3c] = 0; /* e_shnum: 0, so the count is in section 0 */
+	hdr[0x3d] = 0;
+	CU_ASSERT_FATAL(pwrite(fd, hdr, sizeof(hdr), 0) == sizeof(hdr));
+	close(fd);
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: s, library: libodd, tests: [t] }]\n", NULL,
+		"1:30: cannot use test library 'libodd': misaligned ELF section headers");
+
 	/* Section headers pointing past the end of the file. */
 	copy_fixture("libcut.so");
 	snprintf(path, sizeof(path), "%s/libcut.so", dir);
