@@ -56,6 +56,10 @@ check(r.code == 0 and len(ids) == 23 and ids[0] == "basic.fx_pass"
 if r.code != 0:
     show(r)
 
+xo = os.path.join(tmp, "xml_output_file.xml")
+r = run([suite("outcomes.yaml"), "-k", "basic.fx_pass"], extra_env={"XML_OUTPUT_FILE": xo})
+check(r.code == 0 and os.path.exists(xo), "$XML_OUTPUT_FILE is the default report path")
+
 r = run(["--version"])
 check(r.code == 0 and "pyntest" in r.out and "0.1" in r.out,
       "--version prints pyntest's version (%r)" % r.out[:80])

@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: MIT
+"""e2e: the runner itself is valgrind-clean (no memcheck errors, no
+definite leaks) on the example suite and on the manifest paths: --check,
+--list, a manifest error.
+
+Only the pyntest process is checked (no --trace-children): test code is
+the user's.  Valgrind 3.19 (Debian 12) does not know pidfd_open, so under
+it the tests themselves may end as errors; this test checks the runner's
+memory use on every path it takes, not the outcomes.
+"""
+import os
+import shutil
+import subprocess
+
+from pyn_e2e import (BIN, PYNTEST, SANITIZED, SRC, SUITES, check, done, env, log,
+                     require_pyntest, skip, workdir)
+
+if SANITIZED:
+    skip("valgrind cannot run an ASan build")
+vg = shutil.which("valgrind")
+if not vg:
+    skip("valgrind is not installed (apt-get install valgrind)")
+require_pyntest()
+tmp = workdir()
+
+with open(os.path.join(SRC, "examples", "suite.yaml")) as f:
+    text = f.read()
+example = os.path.join(tmp, "suite.yaml")
+with open(example, "w") as f:
+    f.write(text.replace("../build/examples/libarith",
+                         os.path.join(BIN, "examples", "libarith")))
+
+VG = [vg, "-q", "--error-exitcode=99", "--leak-check=full",
+      "--errors-for-leak-kinds=definite", "--show-leak-kinds=definite"]
+
+
+def vg_run(what, args, codes):
+    argv = VG + [PYNTEST] + args
+    log("$ " + " ".join(argv))
+    p = subprocess.run(argv, capture_output=True, text=True, env=env(), timeout=300,
+                       stdin=subprocess.DEVNULL)
+    errs = [ln for ln in p.stderr.splitlines() if ln.startswith("==")]
+    check(p.returncode != 99 and not errs,
+          "%s: no memcheck errors or definite leaks\n%s" % (what, "\n".join(errs[:60])))
+    check(p.returncode in codes, "%s: exit %s (got %d)" % (what, codes, p.returncode))
+    if "unhandled amd64-linux syscall: 434" in p.stderr:
+        log("note: this valgrind does not know pidfd_open (434)")
+
+
+vg_run("--check", ["--check", os.path.join(SUITES, "outcomes.yaml")], (0,))
+vg_run("--list", ["--list", example], (0,))
+vg_run("manifest error", [os.path.join(SUITES, "bad", "unknown_key.yaml")], (4,))
+vg_run("example run", ["-j", "2", "-o", os.path.join(tmp, "report.xml"), example], (1,))
+check(os.path.exists(os.path.join(tmp, "report.xml")), "example run: report written")
+done()
