@@ -67,7 +67,10 @@ struct forced_provider {
 /* One run directory per cgroup hierarchy, created on first use. */
 struct cgroup_dir {
 	char hierarchy[32];
+	char base[PATH_MAX]; /* the runner's own cgroup in the hierarchy */
 	char path[PATH_MAX]; /* "" when none is writable */
+	bool created; /* the directory exists now */
+	bool controllers; /* enable +memory +pids in it (pure v2) */
 	char why[256];
 };
 
@@ -239,7 +242,7 @@ static void cgroup_cleanup_at_exit(void)
 	if (getpid() != owner_pid)
 		return;
 	for (i = 0; i < n_cgroup_dirs; i++)
-		if (cgroup_dirs[i].path[0])
+		if (cgroup_dirs[i].created)
 			cgroup_remove_tree(cgroup_dirs[i].path);
 }
 
@@ -383,6 +386,37 @@ static void cgroup2_enable_controllers(const char *own, const char *run,
 			 path, strerror(errno));
 }
 
+/* (Re)create the run directory of `cd`. */
+static int cgroup_dir_make(struct cgroup_dir *cd)
+{
+	if (mkdir(cd->path, 0755) < 0 && errno != EEXIST) {
+		snprintf(cd->why, sizeof(cd->why), "cannot create '%s': %s",
+			 cd->path, strerror(errno));
+		return -1;
+	}
+	cd->created = true;
+	if (cd->controllers)
+		cgroup2_enable_controllers(cd->base, cd->path, cd->why,
+					   sizeof(cd->why));
+	return 0;
+}
+
+/*
+ * Remove the run directories nothing was created in yet.  Probing creates
+ * them in every process that registers limiters, and a worker or fork
+ * server never uses them (setup() runs in the runner) nor runs atexit
+ * handlers when it is killed: without this they would outlive it until
+ * the next run.  host_cgroup_parent() creates them again when asked.
+ */
+static void cgroup_release_idle(void)
+{
+	size_t i;
+
+	for (i = 0; i < n_cgroup_dirs; i++)
+		if (cgroup_dirs[i].created && rmdir(cgroup_dirs[i].path) == 0)
+			cgroup_dirs[i].created = false;
+}
+
 static void cgroup_dir_create(struct cgroup_dir *cd)
 {
 	char mount[PATH_MAX], own[PATH_MAX], base[PATH_MAX];
@@ -425,17 +459,12 @@ static void cgroup_dir_create(struct cgroup_dir *cd)
 	snprintf(base, sizeof(base), "%s%s", mount,
 		 strcmp(own, "/") == 0 ? "" : own);
 	cgroup_remove_stale(base);
+	snprintf(cd->base, sizeof(cd->base), "%s", base);
 	snprintf(cd->path, sizeof(cd->path), "%s/pyntest-%ld", base,
 		 (long)getpid());
-	if (mkdir(cd->path, 0755) < 0 && errno != EEXIST) {
-		snprintf(cd->why, sizeof(cd->why), "cannot create '%s': %s",
-			 cd->path, strerror(errno));
+	cd->controllers = unified && strcmp(mount, CGROUP_ROOT) == 0;
+	if (cgroup_dir_make(cd) < 0)
 		cd->path[0] = '\0';
-		return;
-	}
-	if (unified && strcmp(mount, CGROUP_ROOT) == 0)
-		cgroup2_enable_controllers(base, cd->path, cd->why,
-					   sizeof(cd->why));
 }
 
 static const char *host_cgroup_parent(const char *hierarchy)
@@ -463,6 +492,8 @@ static const char *host_cgroup_parent(const char *hierarchy)
 			cleanup_registered = true;
 		}
 	}
+	if (cd && cd->path[0] && !cd->created && cgroup_dir_make(cd) < 0)
+		cd = NULL;
 	ret = cd && cd->path[0] ? cd->path : NULL;
 	pthread_mutex_unlock(&lock);
 	return ret;
@@ -706,6 +737,7 @@ static int init_locked(struct pyn_error *err)
 			return ret;
 		add_slot(l, NULL);
 	}
+	cgroup_release_idle();
 	initialised = true;
 	return 0;
 }
@@ -763,6 +795,7 @@ int pyn__registry_add_plugin(const char *path, struct pyn_error *err)
 		goto out_close;
 	modules[n_slots] = m;
 	add_slot(l, real);
+	cgroup_release_idle();
 	goto out_unlock;
 out_close:
 	pyn__module_close(m);

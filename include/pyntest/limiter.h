@@ -120,7 +120,9 @@ struct pyn_host {
 	 * `hierarchy` "unified" (cgroup v2) or a v1 controller name ("memory",
 	 * "pids"); NULL when none is writable.  The string lives as long as
 	 * the host.  Create names starting with `cgroup_prefix`, so that the
-	 * runner can remove what a killed run left behind.
+	 * runner can remove what a killed run left behind.  Call it again in
+	 * setup() before creating a cgroup: the host removes run directories
+	 * nothing was created in after probing and makes them again then.
 	 */
 	const char *(*cgroup_parent)(const char *hierarchy);
 	const char *cgroup_prefix; /* "pyntest-<pid>-" */

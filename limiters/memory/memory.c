@@ -37,7 +37,6 @@ static const char *const mem_providers[] = { "cgroup2", "cgroup1", "rlimit",
 
 /* Chosen by probe(), in the process that runs setup(). */
 static enum mem_provider chosen;
-static char cg_parent[PATH_MAX];
 static const struct pyn_host *mem_host;
 
 struct mem_child {
@@ -185,7 +184,6 @@ static int try_provider(enum mem_provider p, char *why, size_t why_len)
 					     "memory.limit_in_bytes",
 			  why, why_len))
 		return 0;
-	snprintf(cg_parent, sizeof(cg_parent), "%s", parent);
 	return 1;
 }
 
@@ -241,6 +239,7 @@ static int mem_setup(struct pyn_limiter_request *req, void **state, char *msg,
 		     size_t msg_len)
 {
 	struct mem_child *child = req->child_data;
+	const char *parent;
 	struct mem_state *s;
 	char value[32];
 	size_t cap = req->child_data_size;
@@ -279,7 +278,14 @@ static int mem_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	 * process_tree (same hierarchy, same token) shares it: a process can
 	 * be in only one cgroup per hierarchy.
 	 */
-	n = snprintf(s->dir, sizeof(s->dir), "%s/%s%u", cg_parent,
+	/* Asked again: the host re-creates an idle run directory. */
+	parent = mem_host->cgroup_parent(chosen == MEM_CGROUP2 ? "unified" :
+								 "memory");
+	if (!parent) {
+		snprintf(msg, msg_len, "the cgroup run directory is gone");
+		return -1;
+	}
+	n = snprintf(s->dir, sizeof(s->dir), "%s/%s%u", parent,
 		     mem_host->cgroup_prefix, req->token);
 	if (n < 0 ||
 	    (size_t)n + sizeof("/cgroup.procs") > sizeof(child->procs)) {

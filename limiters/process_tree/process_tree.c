@@ -50,7 +50,6 @@ enum tree_provider { TREE_NONE = 0, TREE_CGROUP2, TREE_SUBREAPER };
 static const char *const tree_providers[] = { "cgroup2", "subreaper", NULL };
 
 static enum tree_provider chosen;
-static char cg_parent[PATH_MAX];
 static const struct pyn_host *tree_host;
 
 /* Pids of tests between started() and teardown(): never orphans. */
@@ -408,7 +407,6 @@ static int tree_probe(const struct pyn_host *host, const char *forced,
 			rmdir(dir);
 		}
 		if (!reason[0]) {
-			snprintf(cg_parent, sizeof(cg_parent), "%s", parent);
 			chosen = TREE_CGROUP2;
 			snprintf(provider, provider_len, "cgroup2");
 			return 1;
@@ -435,6 +433,7 @@ static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 {
 	struct tree_child *child = req->child_data;
 	size_t cap = req->child_data_size;
+	const char *parent;
 	struct tree_state *s;
 	int n;
 
@@ -457,7 +456,13 @@ static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 		return -1;
 	}
 	/* Same name as memory's cgroup2 cgroup: they share it. */
-	n = snprintf(s->dir, sizeof(s->dir), "%s/%s%u", cg_parent,
+	/* Asked again: the host re-creates an idle run directory. */
+	parent = tree_host->cgroup_parent("unified");
+	if (!parent) {
+		snprintf(msg, msg_len, "the cgroup run directory is gone");
+		return -1;
+	}
+	n = snprintf(s->dir, sizeof(s->dir), "%s/%s%u", parent,
 		     tree_host->cgroup_prefix, req->token);
 	if (n < 0 ||
 	    (size_t)n + sizeof("/cgroup.procs") > sizeof(child->procs)) {

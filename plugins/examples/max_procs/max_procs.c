@@ -32,7 +32,6 @@ static const char *const keys[] = { "count", NULL };
 
 static const struct pyn_host *procs_host;
 static int chosen;
-static char parent[PATH_MAX];
 
 struct procs_child {
 	int provider;
@@ -91,7 +90,6 @@ static int probe_one(int p, char *why, size_t why_len)
 		return 0;
 	}
 	rmdir(dir);
-	snprintf(parent, sizeof(parent), "%s", base);
 	return 1;
 }
 
@@ -135,6 +133,7 @@ static int procs_setup(struct pyn_limiter_request *req, void **state, char *msg,
 {
 	struct procs_child *c = req->child_data;
 	struct procs_state *s;
+	const char *base;
 	char value[32];
 	uint64_t count = 0;
 	size_t i, cap = req->child_data_size;
@@ -174,7 +173,14 @@ static int procs_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	 * In the v2 hierarchy a process is in one cgroup only: share the
 	 * per-test cgroup the built-in limiters name by the token.
 	 */
-	snprintf(s->dir, sizeof(s->dir), "%s/%s%u%s", parent,
+	/* Asked again: the host re-creates an idle run directory. */
+	base = procs_host->cgroup_parent(chosen == PROCS_CGROUP2 ? "unified" :
+								   "pids");
+	if (!base) {
+		snprintf(msg, msg_len, "the cgroup run directory is gone");
+		return -1;
+	}
+	snprintf(s->dir, sizeof(s->dir), "%s/%s%u%s", base,
 		 procs_host->cgroup_prefix, req->token,
 		 chosen == PROCS_CGROUP2 ? "" : "-procs");
 	if (strlen(s->dir) + sizeof("/cgroup.procs") > sizeof(c->procs) ||
