@@ -348,6 +348,39 @@ static int fresh_unified(void)
 	return access(dir, W_OK) == 0 ? 0 : 5;
 }
 
+/*
+ * Probing alone leaves no run directory behind (a fork server never runs
+ * atexit handlers when it is killed); asking for it creates it again.
+ */
+static int probe_only(void)
+{
+	const char *dir;
+	struct pyn_error err;
+	char path[128];
+
+	if (pyn__registry_init(&err) != 0)
+		return 2;
+	/* This machine: hybrid, the runner in "0::/". */
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/unified/pyntest-%ld",
+		 (long)getpid());
+	if (access(path, F_OK) == 0)
+		return 3;
+	dir = pyn__registry_host()->cgroup_parent("unified");
+	if (!dir || strcmp(dir, path) != 0 || access(dir, W_OK) != 0)
+		return 4;
+	return rmdir(dir) == 0 ? 0 : 5;
+}
+
+static void test_probe_leaves_no_run_dir(void)
+{
+	if (access("/sys/fs/cgroup/unified/cgroup.procs", W_OK) != 0 ||
+	    !pyn__registry_host()->cgroup_parent("unified")) {
+		printf(" (skipped: needs the writable hybrid v2 mount)");
+		return;
+	}
+	CU_ASSERT_EQUAL(in_child("probe_only", NULL), 0);
+}
+
 /* The run directory of a runner goes when it exits. */
 static void test_run_dir_removed_at_exit(void)
 {
@@ -471,6 +504,7 @@ static const struct {
 	int (*fn)(void);
 } modes[] = {
 	{ "fresh_unified", fresh_unified },
+	{ "probe_only", probe_only },
 	{ "forced_from_env", forced_from_env },
 	{ "forced_by_call", forced_by_call },
 	{ "forced_unsupported", forced_unsupported },
@@ -521,6 +555,7 @@ static CU_TestInfo tests[] = {
 	{ "stale run directory of a dead runner removed",
 	  test_stale_cgroup_removed },
 	{ "run directory removed at exit", test_run_dir_removed_at_exit },
+	{ "probing leaves no run directory", test_probe_leaves_no_run_dir },
 	{ "newer ABI refused", test_newer_abi_refused },
 	{ "struct too small refused", test_too_small_refused },
 	{ "missing entry point refused", test_missing_entry_refused },
