@@ -24,22 +24,30 @@ if stray:
     log("note: %d processes of %s from elsewhere: %s" % (len(stray), LIB, stray))
 
 
+MARK = os.path.join(tmp, "quick.done")
+
+
 def start(report):
+    if os.path.exists(MARK):
+        os.unlink(MARK)
     argv = [PYNTEST, "-j", "1", "-o", report, suite("sleepers.yaml")]
     log("$ " + " ".join(argv))
     return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env())
+                            stderr=subprocess.PIPE,
+                            # A fresh duration cache: manifest order, quick first.
+                            env=env(PYN_FX_DONE=MARK,
+                                    PYNTEST_CACHE_DIR=workdir("pyn-e2e-cache-")))
 
 
-def wait_for_sleeper(p, seconds=10.0):
-    """Wait until a sleeping test runs (a process maps the fixture library
-    and the quick test is over)."""
+def wait_for_sleeper(p, seconds=20.0):
+    """Wait until the quick test is over (it creates MARK as it returns)
+    and a sleeping test runs."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and p.poll() is None:
-        if processes_with_lib(LIB):
-            time.sleep(0.8)  # quick (0.3 s) is done; sleep_1 runs
-            return True
-        time.sleep(0.05)
+        if os.path.exists(MARK):
+            time.sleep(0.5)  # the runner reaps quick and starts sleep_1
+            return bool(processes_with_lib(LIB))
+        time.sleep(0.02)
     return False
 
 
@@ -87,7 +95,8 @@ p.kill()
 p.communicate()
 with open(rep, "rb") as f:
     check(f.read() == OLD, "SIGKILL: the old report is intact")
-leftovers = [x for x in os.listdir(tmp) if x not in ("SIGINT.xml", "SIGTERM.xml", "kill.xml")]
+leftovers = [x for x in os.listdir(tmp)
+             if x not in ("SIGINT.xml", "SIGTERM.xml", "kill.xml", "quick.done")]
 check(not leftovers, "SIGKILL: only the report in its folder (found %s)" % leftovers)
 left = wait_gone(list(before), 3.0)
 check(not left, "SIGKILL: the test processes died with pyntest (left: %s)" % left)

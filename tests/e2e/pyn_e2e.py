@@ -10,6 +10,7 @@ A script skips by printing why and exiting 77 (ctest SKIP_RETURN_CODE).
 """
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,6 +30,7 @@ SANITIZED = bool(os.environ.get("PYN_SANITIZE", ""))
 XSD = os.path.join(SRC, "runner", "report", "pyntest-junit.xsd")
 
 failures = []
+_dirs = []  # temporary folders: removed on success, kept to look at on failure
 
 
 def log(msg):
@@ -37,6 +39,8 @@ def log(msg):
 
 def skip(why):
     log("SKIP: " + why)
+    for d in _dirs:
+        shutil.rmtree(d, ignore_errors=True)
     sys.exit(SKIP)
 
 
@@ -56,7 +60,10 @@ def done():
         log("\n%d check(s) failed:" % len(failures))
         for f in failures:
             log("  - " + f)
+        log("kept for a look: " + " ".join(_dirs))
         sys.exit(1)
+    for d in _dirs:
+        shutil.rmtree(d, ignore_errors=True)
     log("\nall checks passed")
     sys.exit(0)
 
@@ -67,8 +74,15 @@ def require_pyntest():
         sys.exit(1)
 
 
+# The duration cache orders tests by earlier runs: keep each script's runs
+# apart from the user's cache and from other scripts.
+CACHE = tempfile.mkdtemp(prefix="pyn-e2e-cache-")
+_dirs.append(CACHE)
+
+
 def env(**extra):
     e = dict(os.environ)
+    e["PYNTEST_CACHE_DIR"] = CACHE
     old = e.get("PYNTEST_LIBRARY_PATH")
     e["PYNTEST_LIBRARY_PATH"] = FIXTURES + (":" + old if old else "")
     e.pop("XML_OUTPUT_FILE", None)
@@ -94,8 +108,9 @@ class Run:
         return "pyntest %s -> %d" % (" ".join(self.args), self.code)
 
 
-def workdir():
-    d = tempfile.mkdtemp(prefix="pyn-e2e-")
+def workdir(prefix="pyn-e2e-"):
+    d = tempfile.mkdtemp(prefix=prefix)
+    _dirs.append(d)
     return d
 
 

@@ -8,6 +8,7 @@
  * the allocation fails; under a memory cgroup it succeeds and touching the
  * pages brings the OOM killer.  Either way the outcome must be memory_limit.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,12 +31,16 @@ void fx_sleep_forever(void)
 		pause();
 }
 
+/* Sleeps 300 ms, then creates the file $PYN_FX_DONE names, if set. */
 void fx_sleep_300ms(void)
 {
 	struct timespec ts = { 0, 300 * 1000 * 1000 };
+	const char *done = getenv("PYN_FX_DONE");
 
 	while (nanosleep(&ts, &ts) != 0)
 		;
+	if (done)
+		close(open(done, O_WRONLY | O_CREAT, 0644));
 }
 
 void fx_spin(void)
