@@ -43,8 +43,9 @@ enum ev_kind { EV_PID, EV_TIMER, EV_OUT, EV_ERR, EV_INTR, EV_WATCH };
 
 struct job;
 
+/* `kind` first, as in struct pyn__server_tag. */
 struct ev_tag {
-	enum ev_kind kind;
+	int kind;
 	struct job *job;
 };
 
@@ -86,6 +87,9 @@ struct job {
 	struct ev_tag timer_tag;
 	struct stream out;
 	struct stream err;
+	int out_w; /* write ends, until the process exists */
+	int err_w;
+	struct pyn__server *server; /* FORKSERVER: its server */
 	struct lim lims[PYN__LIMITERS_MAX];
 	size_t n_lims;
 	double t_start;
@@ -109,6 +113,7 @@ struct pyn_engine {
 	struct ev_tag intr_tag;
 	struct ev_tag watch_tag;
 	struct job *running;
+	struct job *waiting; /* for a fork server that is still loading */
 	struct job *done;
 	struct job *done_tail;
 	unsigned pending;
@@ -564,35 +569,34 @@ static void set_timer(struct pyn_engine *e, struct job *job)
 }
 
 static void finish(struct pyn_engine *e, struct job *job);
+static void close_writers(struct job *job);
 
-/* Start the job's process; on failure fills job->host_error. */
-static int start(struct pyn_engine *e, struct job *job)
+static void close_writers(struct job *job)
 {
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	if (job->out_w >= 0)
+		close(job->out_w);
+	if (job->err_w >= 0)
+		close(job->err_w);
+	job->out_w = job->err_w = -1;
+}
+
+/*
+ * Make the job's process now: forked, spawned, or cloned by its READY
+ * fork server (a FAILED or missing server means spawn).  Returns 0, or -1
+ * with job->host_error.
+ */
+static int launch(struct pyn_engine *e, struct job *job)
+{
 	pid_t parent = getpid();
 	char **argv = NULL;
 	int rc = -1;
 	size_t i;
 
-	if (job->limits.capture_output) {
-		if (open_stream(&job->out, outp, job->limits.output_limit) ||
-		    open_stream(&job->err, errp, job->limits.output_limit)) {
-			snprintf(job->host_error, sizeof(job->host_error),
-				 "cannot capture output: %s", strerror(errno));
-			goto out;
-		}
-	}
 	job->t_start = now_s();
 	if (job->isolation == PYN_ISOLATION_FORKSERVER) {
-		job->pid = pyn__servers_start(e->servers, e, job->page,
-					      job->page_fd, job->result_fd,
-					      outp[1], errp[1], &job->limits,
-					      job->host_error,
-					      sizeof(job->host_error));
-		/* A server's loading is not the test's time. */
-		job->t_start = now_s();
-		if (job->pid < 0)
-			goto out;
+		job->pid = pyn__server_start_test(job->server, e, job->page_fd,
+						  job->result_fd, job->out_w,
+						  job->err_w);
 		/* No server for this library: the test loads it itself. */
 		if (job->pid == 0)
 			job->isolation = PYN_ISOLATION_SPAWN;
@@ -608,14 +612,16 @@ static int start(struct pyn_engine *e, struct job *job)
 	if (job->isolation != PYN_ISOLATION_FORKSERVER) {
 		job->pid = fork();
 		if (job->pid < 0) {
+			job->pid = 0;
 			snprintf(job->host_error, sizeof(job->host_error),
 				 "cannot fork: %s", strerror(errno));
 			goto out;
 		}
 		if (job->pid == 0) {
 			if (argv)
-				spawn_child(job, argv, parent, outp[1], errp[1]);
-			fork_child(job, parent, outp[1], errp[1]);
+				spawn_child(job, argv, parent, job->out_w,
+					    job->err_w);
+			fork_child(job, parent, job->out_w, job->err_w);
 		}
 	}
 	setpgid(job->pid, job->pid);
@@ -649,12 +655,87 @@ static int start(struct pyn_engine *e, struct job *job)
 	set_timer(e, job);
 	rc = 0;
 out:
-	if (outp[1] >= 0)
-		close(outp[1]);
-	if (errp[1] >= 0)
-		close(errp[1]);
+	close_writers(job);
 	free(argv);
 	return rc;
+}
+
+/*
+ * Start a job: its output pipes, then its process - or, when its fork
+ * server is still loading, a place in e->waiting.  Puts the job in
+ * e->running, e->waiting, or (failed) e->done.
+ */
+static void start(struct pyn_engine *e, struct job *job)
+{
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+
+	if (job->limits.capture_output) {
+		if (open_stream(&job->out, outp, job->limits.output_limit) ||
+		    open_stream(&job->err, errp, job->limits.output_limit)) {
+			snprintf(job->host_error, sizeof(job->host_error),
+				 "cannot capture output: %s", strerror(errno));
+			if (outp[1] >= 0)
+				close(outp[1]);
+			if (errp[1] >= 0)
+				close(errp[1]);
+			finish(e, job);
+			return;
+		}
+	}
+	job->out_w = outp[1];
+	job->err_w = errp[1];
+	if (job->isolation == PYN_ISOLATION_FORKSERVER) {
+		job->server = pyn__servers_get(e->servers, e,
+					       pyn__page_str(job->page,
+							     job->page->task.library),
+					       &job->limits);
+		if (pyn__server_state(job->server) == PYN__SERVER_LOADING) {
+			job->next = e->waiting;
+			e->waiting = job;
+			return;
+		}
+	}
+	if (launch(e, job) != 0) {
+		finish(e, job);
+		return;
+	}
+	job->next = e->running;
+	e->running = job;
+}
+
+/* A server finished loading (or failed): start the tests waiting for it. */
+static void on_server(struct pyn_engine *e, struct pyn__server *server)
+{
+	struct job **pp = &e->waiting, *job;
+
+	if (pyn__server_event(server, e) == PYN__SERVER_LOADING)
+		return;
+	while (*pp) {
+		job = *pp;
+		if (job->server != server) {
+			pp = &job->next;
+			continue;
+		}
+		*pp = job->next;
+		job->next = NULL;
+		if (launch(e, job) != 0) {
+			finish(e, job);
+			continue;
+		}
+		job->next = e->running;
+		e->running = job;
+	}
+}
+
+int pyn__engine_watch(struct pyn_engine *e, int fd, void *tag)
+{
+	return ep_add(e, fd, tag);
+}
+
+void pyn__engine_unwatch(struct pyn_engine *e, int fd)
+{
+	if (e && fd >= 0)
+		epoll_ctl(e->epfd, EPOLL_CTL_DEL, fd, NULL);
 }
 
 static unsigned take_slot(struct pyn_engine *e)
@@ -676,6 +757,7 @@ static void job_free(struct job *job)
 		return;
 	free(job->out.buf);
 	free(job->err.buf);
+	close_writers(job);
 	if (job->result_fd >= 0)
 		close(job->result_fd);
 	if (job->page_fd >= 0)
@@ -712,6 +794,7 @@ int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
 	job->user = user;
 	job->page_fd = job->result_fd = job->pidfd = job->timerfd = -1;
 	job->out.fd = job->err.fd = -1;
+	job->out_w = job->err_w = -1;
 	job->limits = limits ? *limits : none;
 	job->limits.options = NULL; /* only read during setup, below */
 	job->fn = task->fn;
@@ -762,15 +845,14 @@ int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
 	/* Options are borrowed: use them now, during setup. */
 	job->limits.options = limits ? limits->options : NULL;
 	job->slot = take_slot(e);
-	if (limiters_setup(e, job, task->name, 0) == 0)
-		start(e, job);
-	job->limits.options = NULL;
-	job->limits.n_options = 0;
 	e->pending++;
-	if (job->pid > 0) {
-		job->next = e->running;
-		e->running = job;
+	if (limiters_setup(e, job, task->name, 0) == 0) {
+		job->limits.options = NULL;
+		job->limits.n_options = 0;
+		start(e, job);
 	} else {
+		job->limits.options = NULL;
+		job->limits.n_options = 0;
 		finish(e, job);
 	}
 	return 0;
@@ -1063,6 +1145,15 @@ static void on_interrupt(struct pyn_engine *e)
 	e->interrupted = 0;
 	for (job = e->running; job; job = job->next)
 		kill_job(job, PYN_KILL_INTERRUPT, NULL);
+	/* Tests still waiting for their fork server never start. */
+	while (e->waiting) {
+		job = e->waiting;
+		e->waiting = job->next;
+		job->next = NULL;
+		job->killed_by = PYN_KILL_INTERRUPT;
+		close_writers(job);
+		finish(e, job);
+	}
 }
 
 static void on_timer(struct job *job)
@@ -1108,7 +1199,7 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 			rc = 0;
 			break;
 		}
-		if (!e->running && watch_fd < 0) {
+		if (!e->running && !e->waiting && watch_fd < 0) {
 			rc = pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 					   "no task is running");
 			break;
@@ -1132,6 +1223,13 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 				watched = 1;
 			else if (tag->kind == EV_INTR)
 				on_interrupt(e);
+		}
+		for (i = 0; i < n; i++) {
+			tag = evs[i].data.ptr;
+			if (tag->kind == PYN__EV_SERVER)
+				on_server(e, ((struct pyn__server_tag *)
+						      evs[i].data.ptr)
+						     ->server);
 		}
 		for (i = 0; i < n; i++) {
 			tag = evs[i].data.ptr;
@@ -1168,11 +1266,19 @@ void pyn_engine_free(struct pyn_engine *e)
 		limiters_teardown(job);
 		job_free(job);
 	}
+	for (job = e->waiting; job; job = next) {
+		next = job->next;
+		close_writers(job);
+		close_fd(e, &job->out.fd);
+		close_fd(e, &job->err.fd);
+		limiters_teardown(job);
+		job_free(job);
+	}
 	for (job = e->done; job; job = next) {
 		next = job->next;
 		job_free(job);
 	}
-	pyn__servers_free(e->servers);
+	pyn__servers_free(e->servers, e);
 	close(e->intr_fd);
 	close(e->epfd);
 	free(e);

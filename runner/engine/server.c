@@ -13,11 +13,11 @@
  * A server that cannot load its library (crash, hang, memory, load
  * error) is not retried: its tests run in spawn mode, where each one
  * loads the library itself under its own limits and so gets the same
- * outcome, "... while loading library 'x'".
+ * outcome, "... while loading library 'x'".  Loading never blocks the
+ * engine: the socket and a loading-deadline timerfd are in its epoll.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,18 +45,21 @@ struct loading_lim {
  * A server keeps its loading limiters until it stops: their state (a
  * cgroup the server joined, say) lives as long as the server.
  */
-struct server {
-	struct server *next;
+struct pyn__server {
+	struct pyn__server *next;
 	struct loading_lim ll[PYN__LIMITERS_MAX];
 	size_t n_ll;
 	char *library;
 	pid_t pid;
 	int sock;
-	int failed;
+	int timerfd;
+	enum pyn__server_state state;
+	struct pyn__server_tag tag;
 };
 
+
 struct pyn__servers {
-	struct server *list;
+	struct pyn__server *list;
 };
 
 static void loading_teardown(struct loading_lim *ll, size_t n, pid_t pid,
@@ -66,9 +70,16 @@ struct pyn__servers *pyn__servers_new(void)
 	return calloc(1, sizeof(struct pyn__servers));
 }
 
-static void server_stop(struct server *s)
+static void server_stop(struct pyn__server *s, struct pyn_engine *e)
 {
+	s->state = PYN__SERVER_FAILED;
+	if (s->timerfd >= 0) {
+		pyn__engine_unwatch(e, s->timerfd);
+		close(s->timerfd);
+		s->timerfd = -1;
+	}
 	if (s->sock >= 0) {
+		pyn__engine_unwatch(e, s->sock);
 		close(s->sock);
 		s->sock = -1;
 	}
@@ -81,15 +92,15 @@ static void server_stop(struct server *s)
 	s->pid = 0;
 }
 
-void pyn__servers_free(struct pyn__servers *servers)
+void pyn__servers_free(struct pyn__servers *servers, struct pyn_engine *e)
 {
-	struct server *s, *next;
+	struct pyn__server *s, *next;
 
 	if (!servers)
 		return;
 	for (s = servers->list; s; s = next) {
 		next = s->next;
-		server_stop(s);
+		server_stop(s, e);
 		free(s->library);
 		free(s);
 	}
@@ -188,35 +199,31 @@ static __attribute__((noreturn)) void server_child(char **argv, int page_fd,
 	_exit(127);
 }
 
-/*
- * Wait for the server's ready byte: 0 ready, -1 dead, too slow, or the
- * run was interrupted (the engine's eventfd is left readable for the
- * loop to see).
- */
-static int wait_ready(struct server *s, double timeout_s, int intr_fd)
+static int arm_deadline(struct pyn__server *s, struct pyn_engine *e, double secs)
 {
-	struct pollfd pfd[2] = { { s->sock, POLLIN, 0 }, { intr_fd, POLLIN, 0 } };
-	int ms = timeout_s > 0 ? (int)(timeout_s * 1000) + 1 : -1;
-	char c = 0;
-	ssize_t n;
-	int rc;
+	struct itimerspec its;
 
-	do
-		rc = poll(pfd, intr_fd >= 0 ? 2 : 1, ms);
-	while (rc < 0 && errno == EINTR);
-	if (rc <= 0 || (pfd[1].revents & POLLIN))
+	if (secs <= 0)
+		return 0;
+	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (s->timerfd < 0)
 		return -1;
-	n = recv(s->sock, &c, 1, 0);
-	return n == 1 && c == 'R' ? 0 : -1;
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = (time_t)secs;
+	its.it_value.tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9);
+	if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+		its.it_value.tv_nsec = 1;
+	timerfd_settime(s->timerfd, 0, &its, NULL);
+	return pyn__engine_watch(e, s->timerfd, &s->tag);
 }
 
-static struct server *server_new(struct pyn__servers *servers,
+static struct pyn__server *server_new(struct pyn__servers *servers,
 				 struct pyn_engine *e, const char *library,
 				 const struct pyn_limits *limits)
 {
 	struct pyn__page *page = NULL;
 	struct pyn_task task;
-	struct server *s;
+	struct pyn__server *s;
 	int sv[2] = { -1, -1 }, page_fd = -1;
 	char **argv = NULL;
 	double deadline;
@@ -225,10 +232,13 @@ static struct server *server_new(struct pyn__servers *servers,
 	if (!s)
 		return NULL;
 	s->sock = -1;
+	s->timerfd = -1;
+	s->tag.kind = PYN__EV_SERVER;
+	s->tag.server = s;
 	s->library = strdup(library);
 	s->next = servers->list;
 	servers->list = s;
-	s->failed = 1;
+	s->state = PYN__SERVER_FAILED;
 	if (!s->library)
 		return s;
 	memset(&task, 0, sizeof(task));
@@ -249,7 +259,7 @@ static struct server *server_new(struct pyn__servers *servers,
 	s->pid = fork();
 	if (s->pid < 0) {
 		s->pid = 0;
-		server_stop(s);
+		server_stop(s, e);
 		goto out;
 	}
 	if (s->pid == 0)
@@ -258,10 +268,10 @@ static struct server *server_new(struct pyn__servers *servers,
 	sv[1] = -1;
 	s->sock = sv[0];
 	sv[0] = -1;
-	if (wait_ready(s, deadline, pyn__engine_intr_fd(e)) == 0)
-		s->failed = 0;
-	else
-		server_stop(s);
+	s->state = PYN__SERVER_LOADING;
+	if (pyn__engine_watch(e, s->sock, &s->tag) != 0 ||
+	    arm_deadline(s, e, deadline) != 0)
+		server_stop(s, e);
 out:
 	free(argv);
 	if (sv[0] >= 0)
@@ -273,13 +283,61 @@ out:
 	return s;
 }
 
-pid_t pyn__servers_start(struct pyn__servers *servers, struct pyn_engine *e,
-			 struct pyn__page *page, int page_fd, int result_fd,
-			 int out_fd, int err_fd,
-			 const struct pyn_limits *limits, char *why,
-			 size_t why_len)
+struct pyn__server *pyn__servers_get(struct pyn__servers *servers,
+				     struct pyn_engine *e, const char *library,
+				     const struct pyn_limits *limits)
 {
-	const char *library = pyn__page_str(page, page->task.library);
+	struct pyn__server *s;
+
+	if (!servers || !library)
+		return NULL;
+	for (s = servers->list; s; s = s->next)
+		if (strcmp(s->library, library) == 0)
+			return s;
+	return server_new(servers, e, library, limits);
+}
+
+enum pyn__server_state pyn__server_state(const struct pyn__server *s)
+{
+	return s ? s->state : PYN__SERVER_FAILED;
+}
+
+/*
+ * While loading: the ready byte (or EOF: it died), or the loading
+ * deadline.  Once ready, the socket is no longer watched.
+ */
+enum pyn__server_state pyn__server_event(struct pyn__server *s,
+					 struct pyn_engine *e)
+{
+	char c = 0;
+	ssize_t n;
+
+	if (s->state != PYN__SERVER_LOADING)
+		return s->state;
+	n = recv(s->sock, &c, 1, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		/* Not the socket: the loading deadline passed. */
+		server_stop(s, e);
+		return s->state;
+	}
+	if (n != 1 || c != 'R') {
+		server_stop(s, e);
+		return s->state;
+	}
+	s->state = PYN__SERVER_READY;
+	pyn__engine_unwatch(e, s->sock);
+	if (s->timerfd >= 0) {
+		pyn__engine_unwatch(e, s->timerfd);
+		close(s->timerfd);
+		s->timerfd = -1;
+	}
+	return s->state;
+}
+
+pid_t pyn__server_start_test(struct pyn__server *s, struct pyn_engine *e,
+			     int page_fd, int result_fd, int out_fd,
+			     int err_fd)
+{
 	struct pyn__server_request req;
 	struct pyn__server_reply reply;
 	union {
@@ -289,22 +347,11 @@ pid_t pyn__servers_start(struct pyn__servers *servers, struct pyn_engine *e,
 	struct msghdr msg;
 	struct cmsghdr *cm;
 	struct iovec iov;
-	struct server *s;
 	int fds[4], nfds = 0;
 	ssize_t n;
 
-	(void)why;
-	(void)why_len;
-	if (!servers || !library)
+	if (!s || s->state != PYN__SERVER_READY)
 		return 0;
-	for (s = servers->list; s; s = s->next)
-		if (strcmp(s->library, library) == 0)
-			break;
-	if (!s)
-		s = server_new(servers, e, library, limits);
-	if (!s || s->failed)
-		return 0;
-
 	memset(&req, 0, sizeof(req));
 	req.magic = PYN__PAGE_MAGIC;
 	fds[nfds++] = page_fd;
@@ -333,6 +380,7 @@ pid_t pyn__servers_start(struct pyn__servers *servers, struct pyn_engine *e,
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(req))
 		goto dead;
+	/* The server answers at once: it only clones. */
 	do
 		n = recv(s->sock, &reply, sizeof(reply), 0);
 	while (n < 0 && errno == EINTR);
@@ -341,7 +389,6 @@ pid_t pyn__servers_start(struct pyn__servers *servers, struct pyn_engine *e,
 	return reply.pid;
 dead:
 	/* The server died under us: its tests go on in spawn mode. */
-	server_stop(s);
-	s->failed = 1;
+	server_stop(s, e);
 	return 0;
 }

@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * runner/engine/server.h - fork servers: one pyntest-worker --server per
- * (library, limits of its first test), which loads the library once and
- * clones a child per test with CLONE_PARENT, so the runner is the parent
- * of every test process.
+ * library, loaded under the limits of its first test, which clones a
+ * child per test with CLONE_PARENT, so the runner is the parent of every
+ * test process.
+ *
+ * Loading is asynchronous: the server's socket and its loading deadline
+ * are watched by the engine's event loop (struct pyn__server_tag), and
+ * the tests waiting for it start when it is ready - or, when it died or
+ * ran out of time while loading, are spawned instead: each then loads the
+ * library itself under its own limits and meets what stopped the server.
  */
 #ifndef PYN_ENGINE_SERVER_H
 #define PYN_ENGINE_SERVER_H
@@ -17,27 +23,49 @@
 
 struct pyn_engine;
 struct pyn__servers;
+struct pyn__server;
 
-/* NULL when fork servers cannot be used here (the engine then spawns). */
+enum pyn__server_state {
+	PYN__SERVER_LOADING = 0,
+	PYN__SERVER_READY = 1,
+	PYN__SERVER_FAILED = 2,
+};
+
+/* What the engine's epoll carries for a server's fd. */
+#define PYN__EV_SERVER 100
+struct pyn__server_tag {
+	int kind; /* PYN__EV_SERVER: same place as the engine's own tags */
+	struct pyn__server *server;
+};
+
 struct pyn__servers *pyn__servers_new(void);
-void pyn__servers_free(struct pyn__servers *servers);
+/* Stop every server; accepts NULL. */
+void pyn__servers_free(struct pyn__servers *servers, struct pyn_engine *e);
 
 /*
- * Start the test of `page` in the server of its library (starting that
- * server first, which blocks until it loaded the library).  Returns the
- * test's pid, a child of this process; 0 when no server can serve this
- * library (the engine then spawns the test, which loads the library
- * itself and so meets whatever stopped the server); or -1 with `why`.
+ * The server of `library`, started (loading) when there is none yet.
+ * NULL when no server can be made (the engine spawns the test).
  */
-pid_t pyn__servers_start(struct pyn__servers *servers, struct pyn_engine *e,
-			 struct pyn__page *page, int page_fd, int result_fd,
-			 int out_fd, int err_fd,
-			 const struct pyn_limits *limits, char *why,
-			 size_t why_len);
+struct pyn__server *pyn__servers_get(struct pyn__servers *servers,
+				     struct pyn_engine *e, const char *library,
+				     const struct pyn_limits *limits);
+enum pyn__server_state pyn__server_state(const struct pyn__server *s);
 
-/* The engine's interrupt eventfd. */
-int pyn__engine_intr_fd(struct pyn_engine *e);
-/* The engine's worker path ("" when not found). */
+/* One of the server's fds is readable: returns the new state. */
+enum pyn__server_state pyn__server_event(struct pyn__server *s,
+					 struct pyn_engine *e);
+
+/*
+ * Start the test of `page` in a READY server.  Returns the test's pid, a
+ * child of this process, or 0 when the server died (it is then FAILED).
+ */
+pid_t pyn__server_start_test(struct pyn__server *s, struct pyn_engine *e,
+			     int page_fd, int result_fd, int out_fd,
+			     int err_fd);
+
+/* Engine services for servers. */
+int pyn__engine_watch(struct pyn_engine *e, int fd, void *tag);
+void pyn__engine_unwatch(struct pyn_engine *e, int fd);
 const char *pyn__engine_worker(struct pyn_engine *e);
 char **pyn__worker_argv(struct pyn_engine *e, const char *mode,
 			const char *const *extra, size_t n_extra);

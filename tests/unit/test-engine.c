@@ -901,6 +901,54 @@ static void test_interrupt_loading(void)
 	CU_ASSERT_EQUAL(waitpid(-1, NULL, WNOHANG), -1);
 }
 
+static double since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A fork server stuck loading does not hold up other tests. */
+static void test_loading_does_not_block(void)
+{
+	struct pyn_limits slow = PYN_LIMITS_INIT, quick = PYN_LIMITS_INIT;
+	struct pyn_engine *e = pyn_engine_new(NULL, &err);
+	struct pyn_task hang, nap;
+	struct pyn_result r;
+	struct timespec t0;
+	void *user = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	memset(&hang, 0, sizeof(hang));
+	hang.kind = PYN_TASK_SYMBOL;
+	hang.library = CTOR_HANG_LIB;
+	hang.symbol = "fx_never";
+	slow.isolation = PYN_ISOLATION_FORKSERVER;
+	slow.wall_time_s = 1;
+	memset(&nap, 0, sizeof(nap));
+	nap.kind = PYN_TASK_FUNCTION;
+	nap.fn = fn_sleep;
+	quick.wall_time_s = 0.5;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CU_ASSERT_EQUAL(pyn_engine_submit(e, &hang, &slow, (void *)1, &err), 0);
+	CU_ASSERT(since(&t0) < 0.3);
+	CU_ASSERT_EQUAL(pyn_engine_submit(e, &nap, &quick, (void *)2, &err), 0);
+	CU_ASSERT_EQUAL(pyn_engine_next(e, -1, &r, &user, &err), 1);
+	CU_ASSERT_PTR_EQUAL(user, (void *)2);
+	CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_WALL_TIMEOUT);
+	CU_ASSERT(r.wall_time_s < 0.5 + 0.4 * scale());
+	pyn_result_release(&r);
+	CU_ASSERT_EQUAL(pyn_engine_next(e, -1, &r, &user, &err), 1);
+	CU_ASSERT_PTR_EQUAL(user, (void *)1);
+	CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_WALL_TIMEOUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "while loading library"));
+	pyn_result_release(&r);
+	pyn_engine_free(e);
+	CU_ASSERT_EQUAL(waitpid(-1, NULL, WNOHANG), -1);
+}
+
 static void test_parallel_slots(void)
 {
 	struct pyn_engine *e = pyn_engine_new(NULL, &err);
@@ -1030,6 +1078,7 @@ static CU_TestInfo tests[] = {
 	{ "engine without leaks", test_engine_no_leaks },
 	{ "interrupt", test_interrupt },
 	{ "interrupt while loading", test_interrupt_loading },
+	{ "loading does not block", test_loading_does_not_block },
 	{ "parallel slots", test_parallel_slots },
 	{ "no leaks", test_no_leaks },
 	{ "plug-in failures", test_plugin_failures },
