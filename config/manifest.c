@@ -464,6 +464,7 @@ static int parse_expect(struct ctx *c, const struct node *n,
 			c, n,
 			"'expect' must be an outcome name, {signal: NAME} or {exit_code: N}, not %s",
 			n->kind == NODE_SEQ ? "a list" :
+			n->n == 0	    ? "an empty mapping" :
 					      "a mapping of several keys");
 	rc = check_key(c, n, 0, keys);
 	if (rc)
@@ -894,9 +895,11 @@ static int parse_overrides(struct ctx *c, const struct node *n,
 			&s->overrides[s->n_overrides++];
 
 		o->loc = item->loc;
-		rc = want_kind(c, item, "overrides", NODE_MAP);
-		if (rc)
-			return rc;
+		if (item->kind != NODE_MAP)
+			return fail(
+				c, item,
+				"an override must be a mapping with 'match', not %s",
+				kind_name(item));
 		for (j = 0; j < item->n; j += 2) {
 			const struct node *k = item->items[j];
 			const struct node *v = item->items[j + 1];
@@ -1027,9 +1030,10 @@ static int parse_suite(struct ctx *c, const struct node *n,
 
 	s->entry_loc = n->loc;
 	s->loc = n->loc;
-	rc = want_kind(c, n, "suites", NODE_MAP);
-	if (rc)
-		return rc;
+	if (n->kind != NODE_MAP)
+		return fail(c, n,
+			    "a suite must be a mapping with 'name', not %s",
+			    kind_name(n));
 	merge_keys(keys, suite_own_keys);
 	/* The name first: messages about the rest quote it. */
 	for (i = 0; i < n->n; i += 2) {

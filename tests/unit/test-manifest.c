@@ -534,6 +534,23 @@ static void test_setting_errors(void)
 		"1:21: error: 'expect' must be an outcome name, {signal: NAME} or {exit_code: N}, not a list");
 }
 
+static void test_item_errors(void)
+{
+	EXPECT_ERROR(
+		"suites: [arith]\n",
+		"1:10: error: a suite must be a mapping with 'name', not a string");
+	EXPECT_ERROR(
+		SUITE_HEAD "    tests: [a]\n    overrides: [x]\n",
+		"5:17: error: an override must be a mapping with 'match', not a string");
+	EXPECT_ERROR(
+		"defaults: { expect: {} }\nsuites: []\n",
+		"1:21: error: 'expect' must be an outcome name, {signal: NAME} or {exit_code: N}, not an empty mapping");
+	EXPECT_ERROR(SUITE_HEAD "    tests: [a]\n    env: { 'A=B': x }\n",
+		     "5:12: error: bad environment variable name 'A=B'");
+	EXPECT_ERROR(SUITE_HEAD "    tests: ['']\n",
+		     "4:13: error: test name must not be empty");
+}
+
 static void test_deep_nesting(void)
 {
 	char yaml[400];
@@ -574,6 +591,7 @@ static CU_TestInfo tests[] = {
 	{ "malformed YAML", test_syntax_errors },
 	{ "structure mistakes", test_structure_errors },
 	{ "setting mistakes", test_setting_errors },
+	{ "list items of the wrong kind", test_item_errors },
 	{ "deep nesting is refused", test_deep_nesting },
 	{ "did-you-mean, signals", test_suggestions },
 	CU_TEST_INFO_NULL,
