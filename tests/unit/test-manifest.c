@@ -298,6 +298,19 @@ static void test_expect_forms(void)
 	}
 }
 
+static void test_bom_and_crlf(void)
+{
+	struct pyn_manifest *m =
+		load("\xEF\xBB\xBFsuites:\r\n  - name: s\r\n    library: l\r\n"
+		     "    tests: [a]\r\n    wall_time: 2s\r\n");
+
+	CU_ASSERT_EQUAL_FATAL(m->n_suites, 1);
+	CU_ASSERT_STRING_EQUAL(m->suites[0].tests[0].name, "a");
+	CU_ASSERT_EQUAL(m->suites[0].settings.wall_time.loc.line, 5);
+	CU_ASSERT_EQUAL(m->suites[0].settings.wall_time.loc.column, 16);
+	pyn_manifest_free(m);
+}
+
 static void test_dir_of_path(void)
 {
 	struct pyn_manifest *m = NULL;
@@ -586,6 +599,7 @@ static CU_TestInfo tests[] = {
 	{ "every key of SPEC §1, with locations", test_every_key },
 	{ "null, ~ and none remove a setting", test_null_forms },
 	{ "every expect form", test_expect_forms },
+	{ "byte-order mark and CRLF line ends", test_bom_and_crlf },
 	{ "relative paths start at the manifest's folder", test_dir_of_path },
 	{ "loading from a file", test_load_file },
 	{ "malformed YAML", test_syntax_errors },
