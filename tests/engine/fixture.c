@@ -238,3 +238,33 @@ void fx_register(void)
 	CU_add_test(s, "r_pass", cu_pass);
 	CU_add_test(s, "r_fail", reg_fail);
 }
+
+/* Threads and fork inside a test (the fork server's clone must allow both). */
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+static void *twice(void *p)
+{
+	*(int *)p *= 2;
+	return p;
+}
+
+FX void fx_thread_fork(void);
+void fx_thread_fork(void)
+{
+	pthread_t t;
+	int v = 21, st = 0;
+	pid_t pid;
+
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, twice, &v), 0);
+	pthread_join(t, NULL);
+	CU_ASSERT_EQUAL(v, 42);
+	pid = fork();
+	if (pid == 0)
+		_exit(7);
+	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 7);
+	/* glibc's idea of our tid is ours, not the server's. */
+	CU_ASSERT_EQUAL(pthread_kill(pthread_self(), 0), 0);
+}

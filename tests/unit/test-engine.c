@@ -549,6 +549,11 @@ static void test_library(void)
 		CU_ASSERT(res.out && strcmp(res.out, "hello out\n") == 0);
 		CU_ASSERT(res.err && strcmp(res.err, "hello err\n") == 0);
 
+		run_sym(FIXTURE_LIB, "fx_thread_fork", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+		if (res.outcome != PYN_OUTCOME_PASS)
+			show();
+
 		run_sym(FIXTURE_LIB, "fx_nope", modes[m], NULL);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
 		CU_ASSERT_STRING_EQUAL(res.error_type, "SetupError");
