@@ -158,15 +158,29 @@ static int usable(const char *path)
 	return path && path[0] && access(path, X_OK) == 0;
 }
 
-/* `file` is PREFIX/DIR/name: write PREFIX/PYN_LIBEXEC_RELDIR/pyntest-worker. */
-static int worker_beside(const char *file, char *out, size_t len)
+/*
+ * `file` is PREFIX/RELDIR/name (RELDIR: `reldir`, or any one directory
+ * when NULL or when it does not match): write
+ * PREFIX/PYN_LIBEXEC_RELDIR/pyntest-worker.  Libraries may live deeper
+ * than one level (lib/x86_64-linux-gnu), hence the libdir.
+ */
+static int worker_beside(const char *file, const char *reldir, char *out,
+			 size_t len)
 {
 	char buf[PATH_MAX];
 	char *slash;
-	int i;
+	size_t n, r = reldir ? strlen(reldir) : 0;
 
 	snprintf(buf, sizeof(buf), "%s", file);
-	for (i = 0; i < 2; i++) {
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	n = strlen(buf);
+	if (r && n > r && buf[n - r - 1] == '/' &&
+	    strcmp(buf + n - r, reldir) == 0) {
+		buf[n - r - 1] = '\0';
+	} else {
 		slash = strrchr(buf, '/');
 		if (!slash)
 			return -1;
@@ -194,12 +208,13 @@ static void find_worker(struct pyn_engine *e, const char *given)
 	}
 	if (dladdr((void *)pyn_engine_new, &info) && info.dli_fname &&
 	    info.dli_fname[0] == '/' &&
-	    worker_beside(info.dli_fname, e->worker, sizeof(e->worker)) == 0)
+	    worker_beside(info.dli_fname, PYN_LIBDIR_RELDIR, e->worker,
+			  sizeof(e->worker)) == 0)
 		return;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		if (worker_beside(exe, e->worker, sizeof(e->worker)) == 0)
+		if (worker_beside(exe, NULL, e->worker, sizeof(e->worker)) == 0)
 			return;
 	}
 	e->worker[0] = '\0';
