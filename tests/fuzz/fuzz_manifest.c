@@ -3,7 +3,9 @@
  * tests/fuzz/fuzz_manifest.c - libFuzzer target: any bytes as a manifest.
  *
  * The loader must return 0 or an error with a message and a location,
- * never crash, leak or read out of bounds (ASan/UBSan are on).
+ * never crash, leak or read out of bounds (ASan/UBSan are on).  What
+ * loads is also planned (relative paths lead nowhere; absolute ones may
+ * meet real files, which are only read), with a filter and a shard.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "config/manifest.h"
+#include "config/plan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,7 +27,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = pyn_manifest_load_buffer(&m, (const char *)data, size, "fuzz.yaml",
 				      "/nonexistent", &err);
 	if (rc == 0) {
+		static const char *const filters[] = { "*.t*", "!*x*" };
+		struct pyn_plan_options opt;
+		struct pyn_plan plan;
+
 		if (!m)
+			abort();
+		memset(&opt, 0, sizeof(opt));
+		opt.filters = filters;
+		opt.n_filters = size % 3;
+		opt.shard_count = (unsigned)(size % 4);
+		opt.shard_index = opt.shard_count ? 1 % opt.shard_count : 0;
+		opt.retries = -1;
+		rc = pyn_plan_build(&plan, &m, 1, &opt, &err);
+		if (rc == 0)
+			pyn_plan_release(&plan);
+		else if (!err.message[0] || plan.tests || plan.n_tests)
 			abort();
 		pyn_manifest_free(m);
 	} else if (m || rc != err.code || !err.message[0] ||
