@@ -625,6 +625,12 @@ static int launch(struct pyn_engine *e, struct job *job)
 		}
 	}
 	if (job->isolation != PYN_ISOLATION_FORKSERVER) {
+		/*
+		 * The child would inherit, and write into the test's output,
+		 * whatever the caller has buffered.
+		 */
+		fflush(stdout);
+		fflush(stderr);
 		job->pid = fork();
 		if (job->pid < 0) {
 			job->pid = 0;

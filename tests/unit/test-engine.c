@@ -411,6 +411,37 @@ static void test_output(void)
 	CU_ASSERT_EQUAL(res.err_total, 10);
 }
 
+static void fn_hello(void *arg)
+{
+	(void)arg;
+	printf("child\n");
+}
+
+/*
+ * What the caller had buffered is not the test's output.  CUnit made our
+ * stdout unbuffered, so a helper process gets a fully buffered one.
+ */
+static void test_caller_buffer(void)
+{
+	struct pyn_result r;
+	pid_t pid;
+	int st = 0;
+
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(2);
+		setvbuf(stdout, NULL, _IOFBF, 4096);
+		printf("caller-buffered ");
+		if (pyn_call(fn_hello, NULL, NULL, &r, NULL) != 0)
+			_exit(3);
+		_exit(r.out && strcmp(r.out, "child\n") == 0 ? 0 : 1);
+	}
+	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 /* ---- memory ------------------------------------------------------------ */
 
 static void fn_null_deref(void *arg)
@@ -1070,6 +1101,7 @@ static CU_TestInfo tests[] = {
 	{ "return 1 GiB (bench)", test_return_1g },
 	{ "free while running", test_free_running },
 	{ "output", test_output },
+	{ "caller's stdio buffer", test_caller_buffer },
 	{ "memory", test_memory },
 	{ "library in every mode", test_library },
 	{ "fork server parent", test_forkserver_parent },
