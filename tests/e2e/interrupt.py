@@ -83,6 +83,25 @@ for sig in (signal.SIGINT, signal.SIGTERM):
     if p.returncode != 2:
         log((out + err).decode("utf-8", "replace")[-3000:])
 
+# Ctrl-C twice in a row: still exit 2, still nothing left running.
+rep = os.path.join(tmp, "twice.xml")
+p = start(rep)
+check(wait_for_sleeper(p), "SIGINT twice: a test started")
+before = set(processes_with_lib(LIB)) - set(stray)
+p.send_signal(signal.SIGINT)
+p.send_signal(signal.SIGINT)
+try:
+    p.communicate(timeout=10)
+except subprocess.TimeoutExpired:
+    p.kill()
+    p.communicate()
+    check(False, "SIGINT twice: pyntest ended within 10 s")
+check(p.returncode in (2, -signal.SIGINT, 130),
+      "SIGINT twice: interrupted exit (got %s)" % p.returncode)
+left = wait_gone(list(before), 2.0)
+check(not left, "SIGINT twice: no test process left (left: %s)" % left)
+kill_all(left)
+
 # SIGKILL: the old report stays, the children die with the runner.
 rep = os.path.join(tmp, "kill.xml")
 OLD = b"<?xml version=\"1.0\"?>\n<testsuites><!-- the old report --></testsuites>\n"
@@ -96,7 +115,7 @@ p.communicate()
 with open(rep, "rb") as f:
     check(f.read() == OLD, "SIGKILL: the old report is intact")
 leftovers = [x for x in os.listdir(tmp)
-             if x not in ("SIGINT.xml", "SIGTERM.xml", "kill.xml", "quick.done")]
+             if x not in ("SIGINT.xml", "SIGTERM.xml", "twice.xml", "kill.xml", "quick.done")]
 check(not leftovers, "SIGKILL: only the report in its folder (found %s)" % leftovers)
 left = wait_gone(list(before), 3.0)
 check(not left, "SIGKILL: the test processes died with pyntest (left: %s)" % left)
