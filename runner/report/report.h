@@ -48,6 +48,9 @@ struct pyn__run {
 	size_t n_properties;
 	char memory_provider[32];
 	char tree_provider[32];
+	/* Where it ran, for the HTML timeline (pyn_result's start_s, slot). */
+	double start_s;
+	unsigned slot;
 };
 
 /* Free what a run owns and zero it; accepts NULL. */
@@ -79,6 +82,10 @@ struct pyn__report {
 	double start_epoch_s; /* wall clock at the start of the run */
 	double duration_s; /* of the whole run */
 	const char *shard; /* "1/2" or NULL */
+	/* What the HTML report's header names; NULL/0 when not known. */
+	const char *const *manifests;
+	size_t n_manifests;
+	unsigned jobs;
 };
 
 /* The outcome counting for an entry: its last attempt's verdict. */
@@ -141,6 +148,18 @@ int pyn__junit_write_stream(const struct pyn__report *r, FILE *f,
 			    struct pyn_error *err);
 /* For tests: make the next pyn__junit_write fail after this many bytes. */
 extern size_t pyn__junit_fail_after;
+
+/*
+ * Write a report file atomically: `write(f, user)` fills a temporary file
+ * beside `path` (0666 less the umask), which is flushed, fsynced and
+ * renamed over `path`.  `write` returns 0 or an errno value.  On failure
+ * the old file at `path` is left as it was and no temporary file remains.
+ * `what` names the report in messages ("HTML report").  Returns 0 or
+ * PYN_EIO / PYN_ENOMEM with `err` filled.  (Lives in html.c for now.)
+ */
+int pyn__report_write_atomic(const char *path, const char *what,
+			     int (*write)(FILE *f, void *user), void *user,
+			     struct pyn_error *err);
 
 /* ---- Console (console.c) ---- */
 

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/report/html.h - the HTML report (--html PATH): one self-contained
+ * file with the run's totals, a timeline of the workers' lanes, a table of
+ * tests with their measurements against their limits, and the failures
+ * with their output.  It loads nothing from the network.
+ */
+#ifndef PYN_RUNNER_REPORT_HTML_H
+#define PYN_RUNNER_REPORT_HTML_H
+
+#include <stdio.h>
+
+#include "runner/report/report.h"
+
+/*
+ * Write the report to `path` atomically (pyn__report_write_atomic).
+ * Returns 0 or PYN_EIO / PYN_ENOMEM with `err` filled.
+ */
+int pyn__html_write(const struct pyn__report *r, const char *path,
+		    struct pyn_error *err);
+/* Write the HTML to an open stream (no atomicity). */
+int pyn__html_write_stream(const struct pyn__report *r, FILE *f,
+			   struct pyn_error *err);
+
+/*
+ * Append `n` bytes to `f` as the inside of a JSON string that is safe in
+ * an HTML <script> element: bytes that are not UTF-8 and control
+ * characters but tab, LF and CR become U+FFFD (as in the JUnit report),
+ * and '<', '>', '&', U+2028 and U+2029 are \u escapes, so no "</script>"
+ * or "<!--" can end or bend the element.
+ */
+void pyn__html_json_text(FILE *f, const char *s, size_t n);
+
+#endif /* PYN_RUNNER_REPORT_HTML_H */
