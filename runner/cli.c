@@ -39,6 +39,8 @@ void pyn__cli_usage(FILE *out)
 	      "                         $XML_OUTPUT_FILE when set\n"
 	      "      --junit-flavor F   default | strict (junit-10 schema, no testcase\n"
 	      "                         properties or file/line)\n"
+	      "      --html PATH        write a self-contained HTML report (atomically):\n"
+	      "                         timeline, limits, failures with output, filters\n"
 	      "Selection:\n"
 	      "  -k, --filter GLOB      only test ids matching GLOB; repeatable; a leading\n"
 	      "                         '!' excludes; default $TESTBRIDGE_TEST_ONLY\n"
@@ -90,12 +92,14 @@ enum {
 	OPT_PROVIDER,
 	OPT_COLOR,
 	OPT_VERSION,
+	OPT_HTML,
 };
 
 static const struct option long_options[] = {
 	{ "junit-xml", required_argument, NULL, 'o' },
 	{ "junitxml", required_argument, NULL, 'o' },
 	{ "junit-flavor", required_argument, NULL, OPT_FLAVOR },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "filter", required_argument, NULL, 'k' },
 	{ "list", no_argument, NULL, OPT_LIST },
@@ -297,6 +301,9 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 		switch (c) {
 		case 'o':
 			cli->junit_path = optarg;
+			break;
+		case OPT_HTML:
+			cli->html_path = optarg;
 			break;
 		case OPT_FLAVOR:
 			if (!strcmp(optarg, "default"))

@@ -36,6 +36,7 @@ struct pyn__cli {
 	size_t n_program_args;
 	const char *junit_path; /* -o, else $XML_OUTPUT_FILE, else NULL */
 	enum pyn__junit_flavor flavor;
+	const char *html_path; /* --html, else NULL */
 	unsigned jobs;
 	const char **filters; /* -k, in order */
 	size_t n_filters;

@@ -26,6 +26,7 @@
 #include "plugins/loader.h"
 #include "plugins/registry.h"
 #include "runner/cli.h"
+#include "runner/report/html.h"
 
 static struct pyn_engine *volatile signal_engine;
 static int signal_pipe[2] = { -1, -1 };
@@ -327,6 +328,7 @@ int main(int argc, char **argv)
 	char *cache = NULL, shard[32];
 	double *durations = NULL, t0;
 	bool interrupted = false, tty, plan_built = false;
+	bool report_failed = false;
 	int status = PYN__EXIT_INTERNAL, ret, watch = -1, timer = -1;
 	size_t n_loaded = 0;
 	struct timespec now;
@@ -493,6 +495,9 @@ int main(int argc, char **argv)
 	sched.durations = durations;
 	clock_gettime(CLOCK_REALTIME, &now);
 	report.start_epoch_s = (double)now.tv_sec;
+	report.manifests = cli.manifests;
+	report.n_manifests = cli.n_manifests;
+	report.jobs = cli.jobs;
 	if (cli.shard_count) {
 		snprintf(shard, sizeof(shard), "%u/%u", cli.shard_index + 1,
 			 cli.shard_count);
@@ -510,10 +515,16 @@ int main(int argc, char **argv)
 	if (cli.junit_path &&
 	    pyn__junit_write(&report, cli.junit_path, cli.flavor, &err)) {
 		fprintf(stderr, "pyntest: error: %s\n", err.message);
-		pyn__console_summary(&console, &report);
-		goto out;
+		report_failed = true;
+	}
+	/* One report failing to write does not cost the other one. */
+	if (cli.html_path && pyn__html_write(&report, cli.html_path, &err)) {
+		fprintf(stderr, "pyntest: error: %s\n", err.message);
+		report_failed = true;
 	}
 	pyn__console_summary(&console, &report);
+	if (report_failed)
+		goto out;
 	if (!interrupted)
 		pyn__cache_save(cache, &report);
 	status = ret ? PYN__EXIT_INTERNAL : exit_code(&report, interrupted);
