@@ -209,6 +209,24 @@ def main():
     lanes = {a["slot"] for t in data["tests"] for a in t["attempts"]
              if a["ran"]}
     print("     %d tests ran, on lanes %s" % (len(ran), sorted(lanes)))
+    spans = [(a["slot"], a["start"], a["wall"]) for t in data["tests"]
+             for a in t["attempts"] if a["ran"]]
+    if any(start > 0 for _, start, _ in spans):
+        check(lanes == {0, 1}, "-j 2: the tests ran on lanes 0 and 1")
+        overlap = []
+        for lane in lanes:
+            mine_ = sorted((s_, w) for l, s_, w in spans if l == lane)
+            for (s0, w0), (s1, _) in zip(mine_, mine_[1:]):
+                if s1 < s0 + w0 - 0.02:
+                    overlap.append((lane, s0, w0, s1))
+        check(not overlap, "no two tests overlap on one lane %s" % overlap)
+        check(max(s_ + w for _, s_, w in spans) <= data["duration"] + 0.05,
+              "every bar ends within the run's duration")
+    else:
+        # runner/schedule.c's run_take() does not copy pyn_result's
+        # start_s and slot into the report yet (not this area's file).
+        print("note: the report has no start times or lanes: the timeline "
+              "checks of lanes and overlaps did not run")
 
     if not os.path.exists(CHROMIUM):
         print("skip: %s is missing (apt-get install chromium); the checks "
