@@ -98,8 +98,8 @@ int pyn__report_write_atomic(const char *path, const char *what,
 		goto out_free;
 out_fail:
 	unlink(tmp);
-	ret = report_error(err, PYN_EIO, "cannot write %s '%s': %s", what,
-			   path, strerror(e));
+	ret = report_error(err, PYN_EIO, "cannot write %s '%s': %s", what, path,
+			   strerror(e));
 out_free:
 	free(tmp);
 	free(dcopy);
@@ -233,8 +233,10 @@ static void joutput(FILE *f, const char *buf, size_t len, uint64_t total,
 	if (keep)
 		pyn__html_json_text(f, buf, keep);
 	if (total > keep) {
-		snprintf(mark, sizeof(mark), "%s[pyntest: output cut at %s of %s]",
-			 open_line ? "\n" : "", pyn__format_bytes(keep, a, sizeof(a)),
+		snprintf(mark, sizeof(mark),
+			 "%s[pyntest: output cut at %s of %s]",
+			 open_line ? "\n" : "",
+			 pyn__format_bytes(keep, a, sizeof(a)),
 			 pyn__format_bytes(total, b, sizeof(b)));
 		pyn__html_json_text(f, mark, strlen(mark));
 	}
@@ -266,8 +268,8 @@ static void attempt_json(FILE *f, const struct pyn__report_entry *e,
 	fputs(",\"raw\":", f);
 	jstr(f, pyn__outcome_word(r->outcome));
 	fputs(",\"type\":", f);
-	jstr(f, a->verdict == PYN_OUTCOME_PASS ? "" :
-						 pyn__attempt_error_type(a));
+	jstr(f,
+	     a->verdict == PYN_OUTCOME_PASS ? "" : pyn__attempt_error_type(a));
 	fputs(",\"msg\":", f);
 	jstr(f, a->message ? a->message : "");
 	fprintf(f, ",\"ran\":%s,\"slot\":%u,\"start\":",

@@ -26,7 +26,8 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CHROMIUM = "/usr/bin/chromium"
+# PYN_CHROMIUM: another browser binary (or a missing one, to see the skip).
+CHROMIUM = os.environ.get("PYN_CHROMIUM", "/usr/bin/chromium")
 KINDS = ["pass", "fail", "error", "wall_timeout", "cpu_timeout",
          "memory_limit", "skipped", "interrupted", "flaky"]
 ERROR_TYPES = {"WallTimeout": "wall_timeout", "CpuTimeout": "cpu_timeout",

@@ -16,8 +16,9 @@ void html_inject_msg(void);
 void html_flaky(void);
 
 /* Were any of this read as markup, the page would say "pwned". */
-#define PWN "</script><script>document.title='pwned';</script>" \
-	    "<img src=x onerror=\"document.title='pwned'\"><!--"
+#define PWN                                                                    \
+	"</script><script>document.title='pwned';</script>"                    \
+	"<img src=x onerror=\"document.title='pwned'\"><!--"
 
 void html_inject(void)
 {

@@ -50,15 +50,15 @@ static char *json_text(const char *s, size_t n)
 	return buf;
 }
 
-#define CHECK_JSON(in, want)                                                  \
-	do {                                                                  \
-		char *got_ = json_text(in, sizeof(in) - 1);                   \
-		CU_ASSERT_PTR_NOT_NULL_FATAL(got_);                           \
-		CU_ASSERT_STRING_EQUAL(got_, want);                           \
-		if (strcmp(got_, want))                                       \
-			fprintf(stderr, "\n  got  %s\n  want %s\n", got_,     \
-				want);                                        \
-		free(got_);                                                   \
+#define CHECK_JSON(in, want)                                                   \
+	do {                                                                   \
+		char *got_ = json_text(in, sizeof(in) - 1);                    \
+		CU_ASSERT_PTR_NOT_NULL_FATAL(got_);                            \
+		CU_ASSERT_STRING_EQUAL(got_, want);                            \
+		if (strcmp(got_, want))                                        \
+			fprintf(stderr, "\n  got  %s\n  want %s\n", got_,      \
+				want);                                         \
+		free(got_);                                                    \
 	} while (0)
 
 static void test_markup_is_escaped(void)
@@ -67,8 +67,7 @@ static void test_markup_is_escaped(void)
 		   "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)"
 		   "\\u003c/script\\u003e");
 	CHECK_JSON("<!-- a & b -->", "\\u003c!-- a \\u0026 b --\\u003e");
-	CHECK_JSON("say \"hi\" it's \\ here",
-		   "say \\\"hi\\\" it's \\\\ here");
+	CHECK_JSON("say \"hi\" it's \\ here", "say \\\"hi\\\" it's \\\\ here");
 	CHECK_JSON("tab\tlf\ncr\r", "tab\\tlf\\ncr\\r");
 }
 
@@ -239,8 +238,7 @@ static size_t count(const char *hay, const char *needle)
 {
 	size_t n = 0;
 
-	for (const char *p = strstr(hay, needle); p;
-	     p = strstr(p + 1, needle))
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
 		n++;
 	return n;
 }
@@ -275,46 +273,47 @@ static void test_page_is_inert_and_offline(void)
 	 * the bytes that were replaced), and the numbers are where the
 	 * timeline needs them.
 	 */
-	snprintf(cmd, sizeof(cmd),
-		 "'%s' - '%s' <<'EOF'\n"
-		 "import json, sys\n"
-		 "page = open(sys.argv[1], encoding='utf-8').read()\n"
-		 "start = page.index('id=\"pyntest-data\">') + 18\n"
-		 "d = json.loads(page[start:page.index('</script>', start)])\n"
-		 "t = {x['id']: x for x in d['tests']}\n"
-		 "assert len(d['tests']) == 12, len(d['tests'])\n"
-		 "kinds = [x['kind'] for x in d['tests']]\n"
-		 "assert kinds == ['pass', 'fail', 'error', 'wall_timeout',\n"
-		 "  'cpu_timeout', 'memory_limit', 'skipped', 'skipped',\n"
-		 "  'interrupted', 'interrupted', 'flaky', 'pass'], kinds\n"
-		 "f = t['arith.fails']['attempts'][0]\n"
-		 "want = (\"</script><script>document.title='pwned'</script>\"\n"
-		 "  \"<img src=x onerror=alert(1)> nul:\\ufffd ff:\\ufffd \"\n"
-		 "  \"ls:\\u2028 \\\"q\\\"\\n\")\n"
-		 "assert f['out'] == want, repr(f['out'])\n"
-		 "assert f['err'].startswith(want), repr(f['err'])\n"
-		 "import re\n"
-		 "assert re.search(r'\\n\\[pyntest: output cut at \\d+ B of 4.8 MiB\\]$',\n"
-		 "  f['err']), repr(f['err'])\n"
-		 "assert f['asserts'][0] == {'file': 't.c', 'line': 12,\n"
-		 "  'cond': 'strcmp(s, \"</script>\") == 0'}, f['asserts']\n"
-		 "assert f['more'] == 1 and f['slot'] == 1 and f['ran']\n"
-		 "assert abs(f['start'] - 0.01) < 1e-9 and f['wall'] == 0.15\n"
-		 "assert t['arith.crashes']['attempts'][0]['signal'] == 'SIGSEGV'\n"
-		 "assert not t['io.never_run']['attempts'][0]['ran']\n"
-		 "assert t['io.never_started']['attempts'] == []\n"
-		 "assert t['io.never_started']['primary'] is None\n"
-		 "fl = t['io.flaky']\n"
-		 "assert fl['primary'] == 1 and len(fl['attempts']) == 2\n"
-		 "assert [a['v'] for a in fl['attempts']] == ['fail', 'pass']\n"
-		 "assert t['arith.passes']['lim'] == {'wall': 2, 'cpu': 1,\n"
-		 "  'mem': 64 << 20}\n"
-		 "assert d['manifests'] == ['suite.yaml'] and d['jobs'] == 2\n"
-		 "assert d['started'] == '2026-01-01 00:00:00 UTC'\n"
-		 "assert any(i.startswith('io.</script>') for i in t), list(t)\n"
-		 "print('json ok')\n"
-		 "EOF",
-		 PYN_SYSTEM_PYTHON, path);
+	snprintf(
+		cmd, sizeof(cmd),
+		"'%s' - '%s' <<'EOF'\n"
+		"import json, sys\n"
+		"page = open(sys.argv[1], encoding='utf-8').read()\n"
+		"start = page.index('id=\"pyntest-data\">') + 18\n"
+		"d = json.loads(page[start:page.index('</script>', start)])\n"
+		"t = {x['id']: x for x in d['tests']}\n"
+		"assert len(d['tests']) == 12, len(d['tests'])\n"
+		"kinds = [x['kind'] for x in d['tests']]\n"
+		"assert kinds == ['pass', 'fail', 'error', 'wall_timeout',\n"
+		"  'cpu_timeout', 'memory_limit', 'skipped', 'skipped',\n"
+		"  'interrupted', 'interrupted', 'flaky', 'pass'], kinds\n"
+		"f = t['arith.fails']['attempts'][0]\n"
+		"want = (\"</script><script>document.title='pwned'</script>\"\n"
+		"  \"<img src=x onerror=alert(1)> nul:\\ufffd ff:\\ufffd \"\n"
+		"  \"ls:\\u2028 \\\"q\\\"\\n\")\n"
+		"assert f['out'] == want, repr(f['out'])\n"
+		"assert f['err'].startswith(want), repr(f['err'])\n"
+		"import re\n"
+		"assert re.search(r'\\n\\[pyntest: output cut at \\d+ B of 4.8 MiB\\]$',\n"
+		"  f['err']), repr(f['err'])\n"
+		"assert f['asserts'][0] == {'file': 't.c', 'line': 12,\n"
+		"  'cond': 'strcmp(s, \"</script>\") == 0'}, f['asserts']\n"
+		"assert f['more'] == 1 and f['slot'] == 1 and f['ran']\n"
+		"assert abs(f['start'] - 0.01) < 1e-9 and f['wall'] == 0.15\n"
+		"assert t['arith.crashes']['attempts'][0]['signal'] == 'SIGSEGV'\n"
+		"assert not t['io.never_run']['attempts'][0]['ran']\n"
+		"assert t['io.never_started']['attempts'] == []\n"
+		"assert t['io.never_started']['primary'] is None\n"
+		"fl = t['io.flaky']\n"
+		"assert fl['primary'] == 1 and len(fl['attempts']) == 2\n"
+		"assert [a['v'] for a in fl['attempts']] == ['fail', 'pass']\n"
+		"assert t['arith.passes']['lim'] == {'wall': 2, 'cpu': 1,\n"
+		"  'mem': 64 << 20}\n"
+		"assert d['manifests'] == ['suite.yaml'] and d['jobs'] == 2\n"
+		"assert d['started'] == '2026-01-01 00:00:00 UTC'\n"
+		"assert any(i.startswith('io.</script>') for i in t), list(t)\n"
+		"print('json ok')\n"
+		"EOF",
+		PYN_SYSTEM_PYTHON, path);
 	CU_ASSERT_EQUAL(system(cmd), 0);
 	if (keep && *keep) {
 		snprintf(cmd, sizeof(cmd), "cp '%s' '%s/sample.html'", path,
@@ -383,8 +382,8 @@ static void test_atomic_write(void)
 
 	/* A good write replaces it, with the umask's mode, not 0600. */
 	old = umask(022);
-	CU_ASSERT_EQUAL(pyn__report_write_atomic(path, "HTML report",
-						 write_new, "new report", &err),
+	CU_ASSERT_EQUAL(pyn__report_write_atomic(path, "HTML report", write_new,
+						 "new report", &err),
 			0);
 	umask(old);
 	f = fopen(path, "r");
@@ -400,8 +399,10 @@ static void test_atomic_write(void)
 	build();
 	snprintf(path, sizeof(path), "%s/no/such/dir/r.html", dir);
 	CU_ASSERT_EQUAL(pyn__html_write(&report, path, &err), PYN_EIO);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "cannot write HTML report '"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "No such file or directory"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(err.message, "cannot write HTML report '"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(err.message, "No such file or directory"));
 }
 
 static CU_TestInfo html_tests[] = {
