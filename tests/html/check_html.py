@@ -62,6 +62,27 @@ def run_pyntest(out_dir):
     return page, xml
 
 
+def unwritable(out_dir):
+    """A page that cannot be written: exit 3, a message, JUnit still out."""
+    xml = os.path.join(out_dir, "alone.xml")
+    if os.path.exists(xml):
+        os.unlink(xml)
+    bad = "/nonexistent-pyn-dir/report.html"
+    p = subprocess.run([os.environ["PYNTEST"], "-q", "--color", "never",
+                        "-k", "basic.fx_pass", "--html", bad, "-o", xml,
+                        os.path.join(HERE, "html.yaml")],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=60)
+    err = p.stderr.decode("utf-8", "replace")
+    check(p.returncode == 3, "unwritable --html: exit 3, got %d"
+          % p.returncode)
+    check("pyntest: error: cannot write HTML report '%s': No such file or "
+          "directory" % bad in err, "unwritable --html: the message names "
+          "it (%r)" % err.strip())
+    check(os.path.exists(xml), "unwritable --html: the JUnit report is "
+          "still written")
+
+
 def junit_outcomes(xml):
     """Test id -> outcome word, from the JUnit report alone."""
     root = ET.parse(xml).getroot()
@@ -160,6 +181,7 @@ def png_size(path):
 def main():
     out_dir = os.environ.get("PYN_HTML_OUT") or tempfile.mkdtemp()
     os.makedirs(out_dir, exist_ok=True)
+    unwritable(out_dir)
     page, xml = run_pyntest(out_dir)
     if not check(os.path.exists(page) and os.path.exists(xml),
                  "both reports written"):
@@ -279,6 +301,14 @@ def main():
                    if "retry" in b["class"]]
         check(len(retries) >= 1, "retried attempts are drawn too (%d)"
               % len(retries))
+        check(all(b["data-id"] in b.get("title", "") and "wall " in
+                  b.get("title", "") for b in bars),
+              "every bar's tooltip names its test and its times")
+        words = {"wall_timeout": "wall timeout", "cpu_timeout": "CPU timeout",
+                 "memory_limit": "memory limit"}
+        check(all(words.get(junit[b["data-id"]], junit[b["data-id"]]) in
+                  b.get("title", "") for b in bars),
+              "every bar's tooltip names its outcome")
         lane_els = dom.select("div", cls="lane")
         check(len(lane_els) == len(lanes), "one lane per worker slot used")
         check(any("</script><script>document.title='pwned';</script>" in t
