@@ -70,6 +70,8 @@ static int run_take(struct pyn__run *run, struct pyn_result *res)
 		 res->error_type);
 	run->wall_time_s = res->wall_time_s;
 	run->cpu_time_s = res->cpu_time_s;
+	run->start_s = res->start_s;
+	run->slot = res->slot;
 	run->peak_memory_bytes = res->peak_memory_bytes;
 	run->exit_code = res->exit_code;
 	run->term_signal = res->term_signal;
