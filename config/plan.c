@@ -372,7 +372,7 @@ static int resolve(struct build *b, const struct pyn_settings *const *chain,
 	const struct pyn_plan_options *o = b->opt;
 	const struct pyn_setting *s;
 	struct pyn_option *opts = NULL;
-	size_t n_opts = 0, cap = 0, i, j, k;
+	size_t n_opts = 0, cap = 0, i, j, k, m0;
 
 	memset(r, 0, sizeof(*r));
 	r->limits.terminate_child_processes = true;
@@ -441,6 +441,33 @@ static int resolve(struct build *b, const struct pyn_settings *const *chain,
 				n_opts = w;
 				continue;
 			}
+			/*
+			 * `NAME: {}` still configures the limiter: keep a
+			 * key-less entry, which the engine counts as
+			 * `configured` and hands no option for.
+			 */
+			if (!l->n_options) {
+				for (m0 = 0; m0 < n_opts; m0++)
+					if (!strcmp(opts[m0].limiter, l->name))
+						break;
+				if (m0 == n_opts) {
+					if (n_opts == cap) {
+						size_t nc = cap ? cap * 2 : 4;
+						struct pyn_option *no = realloc(
+							opts, nc * sizeof(*no));
+
+						if (!no) {
+							free(opts);
+							return nomem(b);
+						}
+						opts = no;
+						cap = nc;
+					}
+					memset(&opts[n_opts], 0, sizeof(*opts));
+					opts[n_opts++].limiter = l->name;
+				}
+				continue;
+			}
 			for (k = 0; k < l->n_options; k++) {
 				const struct pyn_limiter_option *lo =
 					&l->options[k];
@@ -448,6 +475,7 @@ static int resolve(struct build *b, const struct pyn_settings *const *chain,
 
 				for (m = 0; m < n_opts; m++)
 					if (!strcmp(opts[m].limiter, l->name) &&
+					    opts[m].option.key &&
 					    !strcmp(opts[m].option.key,
 						    lo->key))
 						break;
@@ -483,6 +511,14 @@ static int resolve(struct build *b, const struct pyn_settings *const *chain,
 		for (i = 0; i < n_opts; i++) {
 			out[i].limiter = adup(b, opts[i].limiter);
 			out[i].option = opts[i].option;
+			if (!opts[i].option.key) {
+				/* A key-less `NAME: {}` entry. */
+				if (!out[i].limiter) {
+					free(opts);
+					return nomem(b);
+				}
+				continue;
+			}
 			out[i].option.key = adup(b, opts[i].option.key);
 			out[i].option.value = adup(b, opts[i].option.value);
 			out[i].option.file = adup(b, opts[i].option.file);

@@ -52,7 +52,11 @@ enum pyn_isolation {
 };
 PYN_API const char *pyn_isolation_name(enum pyn_isolation isolation);
 
-/* An option for a plug-in limiter: `limiters: {LIMITER: {KEY: VALUE}}`. */
+/*
+ * An option for a plug-in limiter: `limiters: {LIMITER: {KEY: VALUE}}`.
+ * An entry whose option.key is NULL configures LIMITER with no option
+ * (`limiters: {LIMITER: {}}`): its setup() sees `configured` = 1.
+ */
 struct pyn_option {
 	const char *limiter;
 	struct pyn_limiter_option option;

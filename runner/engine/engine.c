@@ -342,6 +342,9 @@ static void add_property(struct pyn_limiter_verdict *v, const char *name,
 	l->n_props++;
 }
 
+/* Tokens of the fork servers' loading requests start at 0x40000000. */
+static unsigned next_token;
+
 /*
  * setup() of every supported limiter in registry order; the active ones
  * get a slot of the page.  Returns -1 with job->host_error on failure.
@@ -356,19 +359,32 @@ static int limiters_setup(struct pyn_engine *e, struct job *job,
 	size_t i, k, n = pyn__registry_count(), nopts;
 	char msg[PYN_LIMITER_MESSAGE_MAX];
 	struct lim *l;
-	int rc;
+	int rc, configured;
+	/*
+	 * One token per test, shared by all its limiters (cgroup v2
+	 * limiters share the cgroup it names), and unique in the process:
+	 * engines of several threads run at once.
+	 */
+	unsigned token = __atomic_add_fetch(&next_token, 1, __ATOMIC_RELAXED);
 
+	(void)e;
 	for (i = 0; i < n && job->n_lims < PYN__LIMITERS_MAX; i++) {
 		slot = pyn__registry_get(i);
 		if (!slot || !slot->supported || !slot->limiter ||
 		    !slot->limiter->setup)
 			continue;
 		nopts = 0;
-		for (k = 0; k < job->limits.n_options && nopts < 64; k++)
-			if (job->limits.options[k].limiter &&
+		configured = 0;
+		for (k = 0; k < job->limits.n_options && nopts < 64; k++) {
+			if (!job->limits.options[k].limiter ||
 			    strcmp(job->limits.options[k].limiter,
-				   slot->limiter->name) == 0)
+				   slot->limiter->name) != 0)
+				continue;
+			/* A NULL key: `NAME: {}`, configured, no option. */
+			configured = 1;
+			if (job->limits.options[k].option.key)
 				opts[nopts++] = job->limits.options[k].option;
+		}
 		pl = &job->page->limiters[job->page->n_limiters];
 		memset(&req, 0, sizeof(req));
 		req.struct_size = sizeof(req);
@@ -384,11 +400,11 @@ static int limiters_setup(struct pyn_engine *e, struct job *job,
 			job->limits.terminate_child_processes;
 		req.options = nopts ? opts : NULL;
 		req.n_options = nopts;
-		req.configured = nopts > 0;
+		req.configured = configured;
 		req.child_data = pl->data;
 		req.child_data_size = sizeof(pl->data);
 		req.loading = loading;
-		req.token = ++e->token;
+		req.token = token;
 		l = &job->lims[job->n_lims++];
 		memset(l, 0, sizeof(*l));
 		l->index = i;
