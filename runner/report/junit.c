@@ -643,63 +643,30 @@ int pyn__junit_write_stream(const struct pyn__report *r, FILE *f,
 	return 0;
 }
 
+struct junit_job {
+	const struct pyn__report *r;
+	enum pyn__junit_flavor flavor;
+	size_t fail_after;
+};
+
+static int write_junit(FILE *f, void *user)
+{
+	const struct junit_job *j = user;
+	struct out o = { .f = f,
+			 .flavor = j->flavor,
+			 .fail_after = j->fail_after };
+
+	return write_all(j->r, &o);
+}
+
 int pyn__junit_write(const struct pyn__report *r, const char *path,
 		     enum pyn__junit_flavor flavor, struct pyn_error *err)
 {
-	struct out o = { .flavor = flavor,
-			 .fail_after = pyn__junit_fail_after };
-	char *dcopy = NULL, *bcopy = NULL, *tmp = NULL;
-	int fd = -1, ret = 0, e;
-	mode_t mask;
+	struct junit_job j = { .r = r,
+			       .flavor = flavor,
+			       .fail_after = pyn__junit_fail_after };
 
 	pyn__junit_fail_after = 0;
-	dcopy = strdup(path);
-	bcopy = strdup(path);
-	if (!dcopy || !bcopy ||
-	    asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy)) <
-		    0) {
-		tmp = NULL;
-		ret = report_error(
-			err, PYN_ENOMEM,
-			"cannot write JUnit report '%s': out of memory", path);
-		goto out_free;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = report_error(err, PYN_EIO,
-				   "cannot write JUnit report '%s': %s", path,
-				   strerror(errno));
-		goto out_free;
-	}
-	/* mkstemp makes 0600; a report is for everyone the umask allows. */
-	mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	o.f = fdopen(fd, "w");
-	if (!o.f) {
-		e = errno;
-		close(fd);
-		goto out_fail;
-	}
-	write_all(r, &o);
-	e = o.error;
-	if (!e && fflush(o.f))
-		e = errno;
-	if (!e && fsync(fileno(o.f)))
-		e = errno;
-	if (fclose(o.f) && !e)
-		e = errno;
-	if (!e && rename(tmp, path))
-		e = errno;
-	if (!e)
-		goto out_free;
-out_fail:
-	unlink(tmp);
-	ret = report_error(err, PYN_EIO, "cannot write JUnit report '%s': %s",
-			   path, strerror(e));
-out_free:
-	free(tmp);
-	free(dcopy);
-	free(bcopy);
-	return ret;
+	return pyn__report_write_atomic(path, "JUnit report", write_junit, &j,
+					err);
 }
