@@ -27,121 +27,6 @@
 
 #include "runner/report/html.h"
 
-static int report_error(struct pyn_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int report_error(struct pyn_error *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return code;
-	memset(err, 0, sizeof(*err));
-	err->code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-/*
- * Shared by the reporters: a reader of `path` sees the old file or the
- * whole new one, never a half-written report.
- */
-int pyn__report_write_atomic(const char *path, const char *what,
-			     int (*write)(FILE *f, void *user), void *user,
-			     struct pyn_error *err)
-{
-	char *dcopy = NULL, *bcopy = NULL, *tmp = NULL;
-	FILE *f;
-	int fd = -1, ret = 0, e;
-	mode_t mask;
-
-	dcopy = strdup(path);
-	bcopy = strdup(path);
-	if (!dcopy || !bcopy ||
-	    asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy)) <
-		    0) {
-		tmp = NULL;
-		ret = report_error(err, PYN_ENOMEM,
-				   "cannot write %s '%s': out of memory", what,
-				   path);
-		goto out_free;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = report_error(err, PYN_EIO, "cannot write %s '%s': %s",
-				   what, path, strerror(errno));
-		goto out_free;
-	}
-	/* mkstemp makes 0600; a report is for everyone the umask allows. */
-	mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	f = fdopen(fd, "w");
-	if (!f) {
-		e = errno;
-		close(fd);
-		goto out_fail;
-	}
-	e = write(f, user);
-	if (!e && fflush(f))
-		e = errno;
-	if (!e && ferror(f))
-		e = EIO;
-	if (!e && fsync(fileno(f)))
-		e = errno;
-	if (fclose(f) && !e)
-		e = errno;
-	if (!e && rename(tmp, path))
-		e = errno;
-	if (!e)
-		goto out_free;
-out_fail:
-	unlink(tmp);
-	ret = report_error(err, PYN_EIO, "cannot write %s '%s': %s", what, path,
-			   strerror(e));
-out_free:
-	free(tmp);
-	free(dcopy);
-	free(bcopy);
-	return ret;
-}
-
-/*
- * Length of the valid UTF-8 sequence at s[0..n), or 0 when the bytes
- * there are not one.  RFC 3629: no overlongs, no surrogates, nothing above
- * U+10FFFF.
- */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char b = s[0], lo = 0x80, hi = 0xBF;
-	size_t len;
-
-	if (b >= 0xC2 && b <= 0xDF) {
-		len = 2;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		len = 3;
-		if (b == 0xE0)
-			lo = 0xA0;
-		if (b == 0xED)
-			hi = 0x9F;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		len = 4;
-		if (b == 0xF0)
-			lo = 0x90;
-		if (b == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return len;
-}
-
 void pyn__html_json_text(FILE *f, const char *text, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)text;
@@ -153,7 +38,7 @@ void pyn__html_json_text(FILE *f, const char *text, size_t n)
 		size_t len = 1;
 
 		if (b >= 0x80) {
-			len = utf8_len(s + i, n - i);
+			len = pyn__utf8_len(s + i, n - i);
 			if (!len) {
 				rep = "\\ufffd";
 				len = 1;
@@ -831,9 +716,9 @@ int pyn__html_write_stream(const struct pyn__report *r, FILE *f,
 	int e = write_page(f, (void *)r);
 
 	if (e || fflush(f))
-		return report_error(err, PYN_EIO,
-				    "cannot write HTML report: %s",
-				    strerror(e ? e : errno));
+		return pyn__report_error(err, PYN_EIO,
+					 "cannot write HTML report: %s",
+					 strerror(e ? e : errno));
 	return 0;
 }
 

@@ -29,26 +29,6 @@
 
 size_t pyn__junit_fail_after;
 
-/*
- * Fill `err` without libpyntest, so the reporters build and are tested on
- * their own.
- */
-static int report_error(struct pyn_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int report_error(struct pyn_error *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return code;
-	memset(err, 0, sizeof(*err));
-	err->code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 struct out {
 	FILE *f;
 	size_t written;
@@ -102,49 +82,6 @@ static void printf_(struct out *o, const char *fmt, ...)
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
 
 /*
- * Length of the valid UTF-8 sequence XML allows at s[0..n), or 0 when the
- * bytes there are not one (then one byte is replaced).  Follows RFC 3629
- * table 3: no overlongs, no surrogates, nothing above U+10FFFF.
- */
-static size_t utf8_ok(const unsigned char *s, size_t n)
-{
-	unsigned char b = s[0], lo = 0x80, hi = 0xBF;
-	size_t len;
-	unsigned cp;
-
-	if (b >= 0xC2 && b <= 0xDF) {
-		len = 2;
-		cp = b & 0x1F;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		len = 3;
-		cp = b & 0x0F;
-		if (b == 0xE0)
-			lo = 0xA0;
-		if (b == 0xED)
-			hi = 0x9F;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		len = 4;
-		cp = b & 0x07;
-		if (b == 0xF0)
-			lo = 0x90;
-		if (b == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if (cp == 0xFFFE || cp == 0xFFFF)
-		return 0;
-	return len;
-}
-
-/*
  * Escape `n` bytes.  In attributes, tab/LF/CR become character references
  * so attribute normalisation keeps them; CR is a reference in text too,
  * since parsers turn a raw CR into LF.
@@ -160,7 +97,7 @@ static void esc(struct out *o, const char *text, size_t n, bool attr)
 		size_t len = 1;
 
 		if (b >= 0x80) {
-			len = utf8_ok(s + i, n - i);
+			len = pyn__utf8_len(s + i, n - i);
 			if (!len) {
 				rep = REPLACEMENT;
 				len = 1;
@@ -637,9 +574,9 @@ int pyn__junit_write_stream(const struct pyn__report *r, FILE *f,
 	struct out o = { .f = f, .flavor = flavor };
 
 	if (write_all(r, &o) || fflush(f))
-		return report_error(err, PYN_EIO,
-				    "cannot write JUnit report: %s",
-				    strerror(o.error ? o.error : errno));
+		return pyn__report_error(err, PYN_EIO,
+					 "cannot write JUnit report: %s",
+					 strerror(o.error ? o.error : errno));
 	return 0;
 }
 

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * runner/report/report.c - helpers every reporter shares: verdicts,
- * counts, outcome words.
+ * counts, outcome words, UTF-8 checks, atomic writes.
  */
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "runner/report/report.h"
 
@@ -166,4 +171,130 @@ double pyn__now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Fill `err` without libpyntest, so the reporters build and are tested on
+ * their own.
+ */
+int pyn__report_error(struct pyn_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return code;
+	memset(err, 0, sizeof(*err));
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/*
+ * Length of the valid UTF-8 sequence XML and JSON allow at s[0..n), or 0 when the
+ * bytes there are not one (then one byte is replaced).  Follows RFC 3629
+ * table 3: no overlongs, no surrogates, nothing above U+10FFFF.
+ */
+size_t pyn__utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char b = s[0], lo = 0x80, hi = 0xBF;
+	size_t len;
+	unsigned cp;
+
+	if (b >= 0xC2 && b <= 0xDF) {
+		len = 2;
+		cp = b & 0x1F;
+	} else if (b >= 0xE0 && b <= 0xEF) {
+		len = 3;
+		cp = b & 0x0F;
+		if (b == 0xE0)
+			lo = 0xA0;
+		if (b == 0xED)
+			hi = 0x9F;
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		len = 4;
+		cp = b & 0x07;
+		if (b == 0xF0)
+			lo = 0x90;
+		if (b == 0xF4)
+			hi = 0x8F;
+	} else {
+		return 0;
+	}
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp == 0xFFFE || cp == 0xFFFF)
+		return 0;
+	return len;
+}
+
+/*
+ * Shared by the reporters: a reader of `path` sees the old file or the
+ * whole new one, never a half-written report.
+ */
+int pyn__report_write_atomic(const char *path, const char *what,
+			     int (*write)(FILE *f, void *user), void *user,
+			     struct pyn_error *err)
+{
+	char *dcopy = NULL, *bcopy = NULL, *tmp = NULL;
+	FILE *f;
+	int fd = -1, ret = 0, e;
+	mode_t mask;
+
+	dcopy = strdup(path);
+	bcopy = strdup(path);
+	if (!dcopy || !bcopy ||
+	    asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy)) <
+		    0) {
+		tmp = NULL;
+		ret = pyn__report_error(err, PYN_ENOMEM,
+					"cannot write %s '%s': out of memory",
+					what, path);
+		goto out_free;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ret = pyn__report_error(err, PYN_EIO,
+					"cannot write %s '%s': %s", what, path,
+					strerror(errno));
+		goto out_free;
+	}
+	/* mkstemp makes 0600; a report is for everyone the umask allows. */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	f = fdopen(fd, "w");
+	if (!f) {
+		e = errno;
+		close(fd);
+		goto out_fail;
+	}
+	e = write(f, user);
+	if (!e && fflush(f))
+		e = errno;
+	if (!e && ferror(f))
+		e = EIO;
+	if (!e && fsync(fileno(f)))
+		e = errno;
+	if (fclose(f) && !e)
+		e = errno;
+	if (!e && rename(tmp, path))
+		e = errno;
+	if (!e)
+		goto out_free;
+out_fail:
+	unlink(tmp);
+	ret = pyn__report_error(err, PYN_EIO, "cannot write %s '%s': %s", what,
+				path, strerror(e));
+out_free:
+	free(tmp);
+	free(dcopy);
+	free(bcopy);
+	return ret;
 }

@@ -149,6 +149,17 @@ int pyn__junit_write_stream(const struct pyn__report *r, FILE *f,
 /* For tests: make the next pyn__junit_write fail after this many bytes. */
 extern size_t pyn__junit_fail_after;
 
+/* Fill `err` (may be NULL) with a code and message; returns `code`. */
+int pyn__report_error(struct pyn_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Length of the valid UTF-8 sequence at s[0..n) that XML and JSON allow
+ * (no overlongs, surrogates, U+FFFE/U+FFFF, nothing above U+10FFFF), or 0
+ * when the bytes there are not one: the caller replaces one byte.
+ */
+size_t pyn__utf8_len(const unsigned char *s, size_t n);
+
 /*
  * Write a report file atomically: `write(f, user)` fills a temporary file
  * beside `path` (0666 less the umask), which is flushed, fsynced and
