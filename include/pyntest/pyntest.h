@@ -152,6 +152,14 @@ struct pyn_task {
 	const char *cwd;             /* NULL: inherited */
 	const char *const *env;      /* "NAME=VALUE" to add, or NULL */
 	size_t n_env;
+	/*
+	 * PYN_TASK_CUNIT of a CUnit test program (`program:`, SPEC §2):
+	 * its path (library is NULL then) and arguments.  Its main() runs
+	 * with env and cwd; the test runs in a child of that process.
+	 */
+	const char *program;
+	const char *const *args;
+	size_t n_args;
 };
 
 /*
