@@ -694,6 +694,9 @@ static int add_test(struct build *b, const struct suite_ctx *sc,
 		t->program = (char *)sc->program;
 		t->args = (char **)sc->args;
 		t->n_args = s->n_args;
+		t->task.program = sc->program;
+		t->task.args = sc->args;
+		t->task.n_args = s->n_args;
 	}
 	if (!t->suite || !t->name || !t->manifest ||
 	    (symbol && !t->task.symbol) || (s->setup && !t->task.setup) ||

@@ -96,6 +96,12 @@ int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
 	for (i = 0; !bad && i < task->n_env; i++)
 		bad |= put(page, task->env[i], &t->env[i]);
 	t->n_env = (uint32_t)task->n_env;
+	bad |= put(page, task->program, &t->program);
+	if (task->n_args > PYN__PAGE_ARGS_MAX)
+		bad = 1;
+	for (i = 0; !bad && i < task->n_args; i++)
+		bad |= put(page, task->args[i], &t->args[i]);
+	t->n_args = (uint32_t)task->n_args;
 	if (bad)
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "task '%s' is too large for the job page",

@@ -20,6 +20,7 @@
 #define PYN__PAGE_MAGIC 0x70796e31u /* "pyn1" */
 #define PYN__PAGE_STRINGS 8192
 #define PYN__PAGE_ENV_MAX 64
+#define PYN__PAGE_ARGS_MAX 64
 
 /* Exit codes of the harness, for when the page says nothing more. */
 #define PYN__EXIT_SETUP 120  /* apply, load or symbol failure */
@@ -40,6 +41,8 @@ struct pyn__page_task {
 	uint32_t cunit_info, cunit_suite, cunit_test, cwd;
 	uint32_t n_register, reg[8];
 	uint32_t n_env, env[PYN__PAGE_ENV_MAX];
+	/* A CUnit program's test: its path and arguments. */
+	uint32_t program, n_args, args[PYN__PAGE_ARGS_MAX];
 	uint32_t used; /* bytes of `strings` in use */
 	char strings[PYN__PAGE_STRINGS];
 };
