@@ -39,7 +39,7 @@
 #include "harness.h"
 #include "server.h"
 
-enum ev_kind { EV_PID, EV_TIMER, EV_OUT, EV_ERR, EV_INTR, EV_WATCH };
+enum ev_kind { EV_PID, EV_TIMER, EV_OUT, EV_ERR, EV_INTR, EV_WATCH, EV_CHLD };
 
 struct job;
 
@@ -125,6 +125,10 @@ struct pyn_engine {
 	void (*warn)(void *user, const char *message);
 	void *warn_user;
 	struct pyn__servers *servers;
+	/* Without pidfd_open (valgrind 3.19): SIGCHLD through a pipe. */
+	int chld_on;
+	int chld_pipe[2];
+	struct ev_tag chld_tag;
 };
 
 static double now_s(void)
@@ -601,6 +605,7 @@ static void set_timer(struct pyn_engine *e, struct job *job)
 
 static void finish(struct pyn_engine *e, struct job *job);
 static void close_writers(struct job *job);
+static int watch_by_sigchld(struct pyn_engine *e, struct job *job);
 
 static void close_writers(struct job *job)
 {
@@ -663,6 +668,8 @@ static int launch(struct pyn_engine *e, struct job *job)
 	}
 	setpgid(job->pid, job->pid);
 	job->pidfd = (int)syscall(SYS_pidfd_open, job->pid, 0);
+	if (job->pidfd < 0 && errno == ENOSYS && watch_by_sigchld(e, job) == 0)
+		goto watched;
 	if (job->pidfd < 0) {
 		/* Cannot watch it: kill it, and say why. */
 		kill(job->pid, SIGKILL);
@@ -674,13 +681,15 @@ static int launch(struct pyn_engine *e, struct job *job)
 		goto out;
 	}
 	fcntl(job->pidfd, F_SETFD, FD_CLOEXEC);
+watched:
 	for (i = 0; i < job->n_lims; i++)
 		if (job->lims[i].rc == 0 && job->lims[i].slot->limiter->started)
 			job->lims[i].slot->limiter->started(job->lims[i].state,
 							    job->pid);
 	job->pid_tag.kind = EV_PID;
 	job->pid_tag.job = job;
-	ep_add(e, job->pidfd, &job->pid_tag);
+	if (job->pidfd >= 0)
+		ep_add(e, job->pidfd, &job->pid_tag);
 	if (job->out.fd >= 0) {
 		job->out.tag.kind = EV_OUT;
 		job->out.tag.job = job;
@@ -900,6 +909,123 @@ out_free:
 }
 
 /* ---- Watching --------------------------------------------------------- */
+
+/*
+ * The fallback when the kernel (or valgrind, which does not know syscall
+ * 434) has no pidfd_open: a SIGCHLD handler writes a byte into a pipe of
+ * every engine that needs it, the pipe is in the engine's epoll, and on
+ * each wake-up every running job without a pidfd is tried with
+ * wait4(WNOHANG).  The runner is the parent of every test process in
+ * every mode (fork servers clone with CLONE_PARENT), so SIGCHLD reaches
+ * it.  Test children reset every handler, so this never runs in a test.
+ */
+#define CHLD_ENGINES 16
+static int chld_writers[CHLD_ENGINES] = { -1, -1, -1, -1, -1, -1, -1, -1,
+					  -1, -1, -1, -1, -1, -1, -1, -1 };
+static struct sigaction chld_prev;
+static int chld_installed;
+
+static void on_sigchld_signal(int sig, siginfo_t *si, void *uc)
+{
+	int saved = errno;
+	ssize_t n;
+	int i, fd;
+
+	for (i = 0; i < CHLD_ENGINES; i++) {
+		fd = __atomic_load_n(&chld_writers[i], __ATOMIC_RELAXED);
+		if (fd >= 0)
+			n = write(fd, "c", 1);
+	}
+	(void)n;
+	errno = saved;
+	/* Chain a handler the caller had, so its own children still work. */
+	if (chld_prev.sa_flags & SA_SIGINFO) {
+		if (chld_prev.sa_sigaction)
+			chld_prev.sa_sigaction(sig, si, uc);
+	} else if (chld_prev.sa_handler != SIG_DFL &&
+		   chld_prev.sa_handler != SIG_IGN) {
+		chld_prev.sa_handler(sig);
+	}
+}
+
+/* Watch job's process through SIGCHLD; 0, or -1 with errno. */
+static int watch_by_sigchld(struct pyn_engine *e, struct job *job)
+{
+	struct sigaction sa;
+	int i, expect;
+
+	if (!e->chld_on) {
+		if (pipe2(e->chld_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+			return -1;
+		e->chld_tag.kind = EV_CHLD;
+		if (ep_add(e, e->chld_pipe[0], &e->chld_tag) != 0)
+			goto fail;
+		for (i = 0; i < CHLD_ENGINES; i++) {
+			expect = -1;
+			if (__atomic_compare_exchange_n(
+				    &chld_writers[i], &expect,
+				    e->chld_pipe[1], 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST))
+				break;
+		}
+		if (i == CHLD_ENGINES) {
+			errno = EMFILE;
+			goto fail;
+		}
+		e->chld_on = 1;
+		if (!__atomic_exchange_n(&chld_installed, 1,
+					 __ATOMIC_SEQ_CST)) {
+			memset(&sa, 0, sizeof(sa));
+			sa.sa_sigaction = on_sigchld_signal;
+			sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NOCLDSTOP;
+			sigemptyset(&sa.sa_mask);
+			sigaction(SIGCHLD, &sa, &chld_prev);
+		}
+	}
+	/* It may have ended before the handler was there: look once. */
+	if (write(e->chld_pipe[1], "c", 1) < 0 && errno != EAGAIN)
+		return -1;
+	(void)job;
+	return 0;
+
+fail:
+	i = errno;
+	close(e->chld_pipe[0]);
+	close(e->chld_pipe[1]);
+	errno = i;
+	return -1;
+}
+
+static void on_exit_event(struct pyn_engine *e, struct job *job);
+
+static void on_sigchld(struct pyn_engine *e)
+{
+	struct job *job, *next;
+	char buf[256];
+
+	while (read(e->chld_pipe[0], buf, sizeof(buf)) > 0)
+		;
+	for (job = e->running; job; job = next) {
+		next = job->next;
+		if (job->pidfd < 0 && job->pid > 0)
+			on_exit_event(e, job);
+	}
+}
+
+static void chld_off(struct pyn_engine *e)
+{
+	int i;
+
+	if (!e->chld_on)
+		return;
+	for (i = 0; i < CHLD_ENGINES; i++)
+		if (chld_writers[i] == e->chld_pipe[1])
+			__atomic_store_n(&chld_writers[i], -1,
+					 __ATOMIC_SEQ_CST);
+	close(e->chld_pipe[0]);
+	close(e->chld_pipe[1]);
+	e->chld_on = 0;
+}
 
 static void kill_job(struct job *job, int reason, const char *killer)
 {
@@ -1277,6 +1403,8 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 			tag = evs[i].data.ptr;
 			if (tag->kind == EV_PID && tag->job->pidfd >= 0)
 				on_exit_event(e, tag->job);
+			else if (tag->kind == EV_CHLD)
+				on_sigchld(e);
 		}
 	}
 	if (watch_fd >= 0)
@@ -1316,6 +1444,7 @@ void pyn_engine_free(struct pyn_engine *e)
 		job_free(job);
 	}
 	pyn__servers_free(e->servers, e);
+	chld_off(e);
 	close(e->intr_fd);
 	close(e->epfd);
 	free(e);
