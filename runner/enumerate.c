@@ -7,11 +7,22 @@
  * calling its registration functions.  So the listing runs in a limited
  * child, through the same engine as the tests, under the suite's limits,
  * and hands the names back with pyn_return(): "suite\0test\0" pairs.
+ *
+ * A CUnit program (`program:`) lists itself: the child runs it with the
+ * pyntest shim preloaded in list mode, so its main() registers its tests
+ * as usual and its CUnit run call writes the names instead.  A program
+ * that never gets there (it crashes, exits or hangs first) cannot be
+ * listed: it becomes one test, "SUITE.(main)", whose run reports what
+ * its main() did.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
@@ -19,6 +30,73 @@
 
 #include "plugins/loader.h"
 #include "runner/cli.h"
+#include "runner/engine/classify.h"
+#include "runner/engine/cunit_exec.h"
+#include "runner/engine/server.h"
+
+/* The test that stands for a program that could not be listed. */
+#define PROGRAM_MAIN_TEST "(main)"
+
+struct program_list {
+	const struct pyn_plan_source *src;
+	char **argv;
+	char **envp;
+};
+
+/*
+ * In the child: run the program in list mode with the list memfd on fd 3,
+ * wait for it, hand the names back.  The program is a child of this
+ * limited child, in its process group: the limits and a wall-time kill
+ * reach it too.
+ */
+static void list_program(void *arg)
+{
+	const struct program_list *pl = arg;
+	const char *prog = pl->src->program;
+	size_t magic = strlen(PYN__CUNIT_LIST_MAGIC) + 1;
+	char name[32];
+	struct stat st;
+	char *p = MAP_FAILED;
+	int fd, status;
+	pid_t pid;
+
+	fd = memfd_create("pyntest-cunit-list", 0);
+	if (fd < 0)
+		pyn_fail(1, "cannot list program '%s': memfd: %s", prog,
+			 strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		pyn_fail(1, "cannot run program '%s': %s", prog,
+			 strerror(errno));
+	if (pid == 0) {
+		if (dup2(fd, 3) < 0)
+			_exit(127);
+		pyn__cunit_exec(NULL, pl->src->cwd, pl->argv, pl->envp);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(status))
+		pyn_fail(1,
+			 "program '%s' was killed by signal %s (%s) before "
+			 "running any CUnit test",
+			 prog,
+			 pyn__signal_name(WTERMSIG(status), name, sizeof(name)),
+			 strsignal(WTERMSIG(status)));
+	if (fstat(fd, &st) == 0 && (size_t)st.st_size >= magic)
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+			 0);
+	if (p == MAP_FAILED || memcmp(p, PYN__CUNIT_LIST_MAGIC, magic) != 0)
+		pyn_fail(1,
+			 "program '%s' exited with status %d before running "
+			 "any CUnit test",
+			 prog, WEXITSTATUS(status));
+	if (WEXITSTATUS(status) != 0)
+		pyn_fail(1, "program '%s': listing its tests failed (status %d)",
+			 prog, WEXITSTATUS(status));
+	if (pyn_return(p + magic, (size_t)st.st_size - magic))
+		pyn_fail(1, "cannot hand the test list back");
+}
 
 static void emit(FILE *f, const char *suite, const char *test)
 {
@@ -112,9 +190,63 @@ int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 	if (src->limits)
 		limits = *src->limits;
 	limits.isolation = PYN_ISOLATION_FORK;
-	ret = pyn_call(list_child, (void *)src, &limits, &res, err);
-	if (ret)
-		return ret;
+	memset(&res, 0, sizeof(res));
+	if (src->program) {
+		struct program_list pl = { src, NULL, NULL };
+		struct pyn_engine *e = pyn_engine_new(NULL, err);
+		char shim[4096];
+
+		if (!e)
+			return err ? err->code : PYN_ESYSTEM;
+		if (pyn__cunit_shim_path(pyn__engine_worker(e), shim,
+					 sizeof(shim)) != 0) {
+			pyn_engine_free(e);
+			return pyn_error_set(err, PYN_ENOTFOUND, NULL, 0, 0,
+					     "%s", shim);
+		}
+		pyn_engine_free(e);
+		if (pyn__cunit_command(shim, "list", src->program, src->args,
+				       src->n_args, src->env, src->n_env,
+				       &pl.argv, &pl.envp) != 0)
+			return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
+					     "out of memory");
+		ret = pyn_call(list_program, &pl, &limits, &res, err);
+		pyn__cunit_command_free(pl.argv, pl.envp);
+		if (ret)
+			return ret;
+		if (res.outcome != PYN_OUTCOME_PASS) {
+			/* Its run will say what main() does, per test. */
+			fprintf(stderr,
+				"pyntest: warning: cannot list the tests of "
+				"suite '%s' (%s: %s); it runs as one test, "
+				"'%s.%s'\n",
+				src->suite, pyn_outcome_name(res.outcome),
+				res.message[0] ? res.message : "no message",
+				src->suite, PROGRAM_MAIN_TEST);
+			out = calloc(1, sizeof(*out));
+			if (out) {
+				out->suite = strdup(src->suite);
+				out->test = strdup(PROGRAM_MAIN_TEST);
+			}
+			pyn_result_release(&res);
+			if (!out || !out->suite || !out->test) {
+				if (out) {
+					free(out->suite);
+					free(out->test);
+				}
+				free(out);
+				return pyn_error_set(err, PYN_ENOMEM, NULL, 0,
+						     0, "out of memory");
+			}
+			*cases = out;
+			*n_cases = 1;
+			return 0;
+		}
+	} else {
+		ret = pyn_call(list_child, (void *)src, &limits, &res, err);
+		if (ret)
+			return ret;
+	}
 	if (res.outcome != PYN_OUTCOME_PASS) {
 		/* pyn_fail() above says what went wrong; anything else is
 		 * the library's doing (a crashing constructor, a hang). */

@@ -35,6 +35,7 @@
 #include <pyntest/pyntest.h>
 
 #include "classify.h"
+#include "cunit_exec.h"
 #include "engine.h"
 #include "harness.h"
 #include "server.h"
@@ -553,8 +554,8 @@ char **pyn__worker_argv(struct pyn_engine *e, const char *mode,
  * result memfd on fd 4.
  */
 static __attribute__((noreturn)) void spawn_child(struct job *job, char **argv,
-						  pid_t parent, int out_w,
-						  int err_w)
+						  char **envp, pid_t parent,
+						  int out_w, int err_w)
 {
 	int pfd, rfd;
 
@@ -570,6 +571,11 @@ static __attribute__((noreturn)) void spawn_child(struct job *job, char **argv,
 		_exit(PYN__EXIT_SETUP);
 	}
 	syscall(SYS_close_range, 5, ~0U, 0);
+	/* A CUnit program runs its own main() under the shim. */
+	if (envp)
+		pyn__cunit_exec(job->page,
+				pyn__page_str(job->page, job->page->task.cwd),
+				argv, envp);
 	execv(argv[0], argv);
 	snprintf(job->page->setup_message, sizeof(job->page->setup_message),
 		 "cannot run the worker '%s': %s", argv[0], strerror(errno));
@@ -624,7 +630,7 @@ static void close_writers(struct job *job)
 static int launch(struct pyn_engine *e, struct job *job)
 {
 	pid_t parent = getpid();
-	char **argv = NULL;
+	char **argv = NULL, **envp = NULL, shim[4096];
 	int rc = -1;
 	size_t i;
 
@@ -637,7 +643,20 @@ static int launch(struct pyn_engine *e, struct job *job)
 		if (job->pid == 0)
 			job->isolation = PYN_ISOLATION_SPAWN;
 	}
-	if (job->isolation == PYN_ISOLATION_SPAWN) {
+	if (job->isolation == PYN_ISOLATION_SPAWN &&
+	    job->page->task.program) {
+		if (pyn__cunit_shim_path(e->worker, shim, sizeof(shim)) != 0) {
+			snprintf(job->host_error, sizeof(job->host_error),
+				 "%s", shim);
+			goto out;
+		}
+		if (pyn__cunit_page_command(shim, "run", job->page, &argv,
+					    &envp) != 0) {
+			snprintf(job->host_error, sizeof(job->host_error),
+				 "out of memory");
+			goto out;
+		}
+	} else if (job->isolation == PYN_ISOLATION_SPAWN) {
 		argv = worker_argv(e, "--run", NULL, 0);
 		if (!argv) {
 			snprintf(job->host_error, sizeof(job->host_error),
@@ -661,8 +680,8 @@ static int launch(struct pyn_engine *e, struct job *job)
 		}
 		if (job->pid == 0) {
 			if (argv)
-				spawn_child(job, argv, parent, job->out_w,
-					    job->err_w);
+				spawn_child(job, argv, envp, parent,
+					    job->out_w, job->err_w);
 			fork_child(job, parent, job->out_w, job->err_w);
 		}
 	}
@@ -702,7 +721,10 @@ watched:
 	rc = 0;
 out:
 	close_writers(job);
-	free(argv);
+	if (envp)
+		pyn__cunit_command_free(argv, envp);
+	else
+		free(argv);
 	return rc;
 }
 
@@ -731,9 +753,7 @@ static void start(struct pyn_engine *e, struct job *job)
 	job->out_w = outp[1];
 	job->err_w = errp[1];
 	if (job->isolation == PYN_ISOLATION_FORKSERVER) {
-		job->server = pyn__servers_get(e->servers, e,
-					       pyn__page_str(job->page,
-							     job->page->task.library),
+		job->server = pyn__servers_get(e->servers, e, job->page,
 					       &job->limits);
 		if (pyn__server_state(job->server) == PYN__SERVER_LOADING) {
 			job->next = e->waiting;
@@ -828,7 +848,8 @@ int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "task '%s' has no function",
 				     task->name ? task->name : "?");
-	if (task->kind != PYN_TASK_FUNCTION && !task->library)
+	if (task->kind != PYN_TASK_FUNCTION && !task->library &&
+	    !task->program)
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "task '%s' has no library",
 				     task->name ? task->name : "?");
@@ -865,6 +886,9 @@ int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
 		job->isolation = PYN_ISOLATION_FORK;
 	else if (job->isolation == PYN_ISOLATION_DEFAULT)
 		job->isolation = PYN_ISOLATION_FORKSERVER;
+	/* A CUnit program's image is not ours to fork: it runs its own. */
+	if (task->program && job->isolation == PYN_ISOLATION_FORK)
+		job->isolation = PYN_ISOLATION_SPAWN;
 	if (job->isolation == PYN_ISOLATION_FORK &&
 	    task->kind != PYN_TASK_FUNCTION && e->worker[0] &&
 	    !dlsym(RTLD_DEFAULT, "pyn__cunit_hook_present")) {
@@ -875,7 +899,8 @@ int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
 		e->warned_hook = 1;
 		job->isolation = PYN_ISOLATION_SPAWN;
 	}
-	if (job->isolation != PYN_ISOLATION_FORK && !e->worker[0]) {
+	if (job->isolation != PYN_ISOLATION_FORK && !e->worker[0] &&
+	    !task->program) {
 		warnf(e,
 		      "cannot find pyntest-worker (set PYNTEST_WORKER): "
 		      "running '%s' in fork mode",
@@ -1241,6 +1266,12 @@ static void finish(struct pyn_engine *e, struct job *job)
 	in.claims = claims;
 	in.n_claims = n_claims;
 	pyn__classify(&in, &v);
+	if (ev.child_state == PYN_CHILD_LOADING && job->page->task.program &&
+	    v.outcome != PYN_OUTCOME_PASS)
+		pyn__cunit_loading_note(
+			v.message, sizeof(v.message),
+			pyn__page_str(job->page, job->page->task.program),
+			ev.wait_status, ev.killed_by);
 
 	res->outcome = v.outcome;
 	snprintf(res->message, sizeof(res->message), "%s", v.message);

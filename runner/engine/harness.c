@@ -265,14 +265,26 @@ struct init_fn {
 	int (*fn)(void);
 	const char *what;
 	const char *suite;
+	int rc; /* what fn returned */
 };
 
+/* A suite's cleanup: its failure fails the test (CUnit counts it). */
 static void call_init(void *p)
 {
 	struct init_fn *f = p;
 
-	if (f->fn() != 0)
-		pyn_fail(1, "%s of CUnit suite '%s' failed", f->what, f->suite);
+	f->rc = f->fn();
+	if (f->rc != 0)
+		pyn_fail(1, "%s of CUnit suite '%s' failed (returned %d)",
+			 f->what, f->suite, f->rc);
+}
+
+/* A suite's init: its failure means its tests never ran (SetupError). */
+static void call_suite_init(void *p)
+{
+	struct init_fn *f = p;
+
+	f->rc = f->fn();
 }
 
 static void *need_symbol(struct pyn__page *page, struct pyn__module *module,
@@ -390,6 +402,42 @@ static int pick_registered(struct pyn__page *page, struct pyn__module *module,
 	return -1;
 }
 
+/*
+ * Find a test of a CUnit program (`program:`) in the registry its main()
+ * built: this process is that program, the test a child of it.
+ */
+static int pick_live(struct pyn__page *page, const char *sn, const char *tn,
+		     struct cunit_pick *pick)
+{
+	CU_pTestRegistry (*get_registry)(void);
+	CU_pTestRegistry reg;
+	CU_pSuite s;
+	CU_pTest t;
+
+	*(void **)&get_registry = dlsym(RTLD_DEFAULT, "CU_get_registry");
+	if (!get_registry)
+		setup_failed(page, "program '",
+			     pyn__page_str(page, page->task.program),
+			     "' does not use CUnit", "");
+	reg = get_registry();
+	for (s = reg ? reg->pSuite : NULL; s; s = s->pNext) {
+		if (!sn || !s->pName || strcmp(s->pName, sn) != 0)
+			continue;
+		for (t = s->pTest; t; t = t->pNext) {
+			if (tn && t->pName && strcmp(t->pName, tn) == 0) {
+				pick->suite = s->pName;
+				pick->init = s->pInitializeFunc;
+				pick->clean = s->pCleanupFunc;
+				pick->setup = s->pSetUpFunc;
+				pick->teardown = s->pTearDownFunc;
+				pick->test = t->pTestFunc;
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
 static void find_cunit(struct pyn__page *page, struct pyn__module *module,
 		       struct cunit_pick *pick)
 {
@@ -397,7 +445,9 @@ static void find_cunit(struct pyn__page *page, struct pyn__module *module,
 	const char *tn = pyn__page_str(page, page->task.cunit_test);
 	int rc = -1;
 
-	if (page->task.cunit_info)
+	if (page->task.program)
+		rc = pick_live(page, sn, tn, pick);
+	else if (page->task.cunit_info)
 		rc = pick_info(need_symbol(page, module, page->task.cunit_info),
 			       sn, tn, pick);
 	else if (page->task.n_register)
@@ -435,13 +485,19 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 {
 	struct void_fn setup = { NULL }, teardown = { NULL }, test = { NULL };
 	struct void_fn cu_setup = { NULL }, cu_teardown = { NULL };
-	struct init_fn sinit = { NULL, "initialization", NULL };
-	struct init_fn sclean = { NULL, "cleanup", NULL };
+	struct init_fn sinit = { NULL, "initialization", NULL, 0 };
+	struct init_fn sclean = { NULL, "cleanup", NULL, 0 };
+	char rc_text[16];
 	struct cunit_pick pick;
 	uint64_t hwm, peak;
 	int ok = 1;
 
-	apply_env(page);
+	/*
+	 * A program's main() started in the suite's cwd and environment,
+	 * and its tests start from the state main() left: never undo it.
+	 */
+	if (!page->task.program)
+		apply_env(page);
 	if (page->task.kind != PYN_TASK_FUNCTION) {
 		setup.fn = (void (*)(void))need_symbol(page, module,
 						       page->task.setup);
@@ -466,8 +522,17 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 	}
 
 	page->state = PYN_CHILD_SETUP;
-	if (sinit.fn)
-		ok = step(call_init, &sinit) == 0 && !page->fail_called;
+	if (sinit.fn) {
+		ok = step(call_suite_init, &sinit) == 0 && !page->fail_called;
+		if (ok && sinit.rc != 0) {
+			fflush(NULL);
+			snprintf(rc_text, sizeof(rc_text), "%d", sinit.rc);
+			setup_failed(page, "initialization of CUnit suite '",
+				     sinit.suite ? sinit.suite : "?",
+				     "' failed: its init function returned ",
+				     rc_text);
+		}
+	}
 	if (ok && cu_setup.fn)
 		ok = step(call_void, &cu_setup) == 0;
 	if (ok && setup.fn)

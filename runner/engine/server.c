@@ -32,6 +32,7 @@
 
 #include <plugins/registry.h>
 
+#include "cunit_exec.h"
 #include "engine.h"
 #include "server.h"
 
@@ -49,7 +50,7 @@ struct pyn__server {
 	struct pyn__server *next;
 	struct loading_lim ll[PYN__LIMITERS_MAX];
 	size_t n_ll;
-	char *library;
+	char *library; /* the key: a library, or a program's command */
 	pid_t pid;
 	int sock;
 	int timerfd;
@@ -178,8 +179,9 @@ static void loading_teardown(struct loading_lim *ll, size_t n, pid_t pid,
 	}
 }
 
-static __attribute__((noreturn)) void server_child(char **argv, int page_fd,
-						   int sock)
+static __attribute__((noreturn)) void server_child(char **argv, char **envp,
+						   const char *cwd,
+						   int page_fd, int sock)
 {
 	int pfd, sfd, devnull;
 
@@ -194,7 +196,21 @@ static __attribute__((noreturn)) void server_child(char **argv, int page_fd,
 		dup2(devnull, 0);
 		close(devnull);
 	}
+	if (envp) {
+		/*
+		 * A program's main() may print: not into the runner's
+		 * output.  Each test's own output is captured as usual.
+		 */
+		devnull = open("/dev/null", O_WRONLY);
+		if (devnull >= 0) {
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+			close(devnull);
+		}
+	}
 	syscall(SYS_close_range, 5, ~0U, 0);
+	if (envp)
+		pyn__cunit_exec(NULL, cwd, argv, envp);
 	execv(argv[0], argv);
 	_exit(127);
 }
@@ -218,14 +234,17 @@ static int arm_deadline(struct pyn__server *s, struct pyn_engine *e, double secs
 }
 
 static struct pyn__server *server_new(struct pyn__servers *servers,
-				 struct pyn_engine *e, const char *library,
+				 struct pyn_engine *e, const char *key,
+				 const struct pyn__page *job,
 				 const struct pyn_limits *limits)
 {
+	const char *library = pyn__page_str(job, job->task.library);
+	const char *program = pyn__page_str(job, job->task.program);
 	struct pyn__page *page = NULL;
 	struct pyn_task task;
 	struct pyn__server *s;
 	int sv[2] = { -1, -1 }, page_fd = -1;
-	char **argv = NULL;
+	char **argv = NULL, **envp = NULL, shim[4096];
 	double deadline;
 
 	s = calloc(1, sizeof(*s));
@@ -235,7 +254,7 @@ static struct pyn__server *server_new(struct pyn__servers *servers,
 	s->timerfd = -1;
 	s->tag.kind = PYN__EV_SERVER;
 	s->tag.server = s;
-	s->library = strdup(library);
+	s->library = strdup(key);
 	s->next = servers->list;
 	servers->list = s;
 	s->state = PYN__SERVER_FAILED;
@@ -249,12 +268,26 @@ static struct pyn__server *server_new(struct pyn__servers *servers,
 		return s;
 	if (pyn__page_set_task(page, &task, NULL) != 0)
 		goto out;
+	if (program) {
+		/* The program is its own server, through the shim. */
+		memcpy(&page->task, &job->task, sizeof(page->task));
+		page->task.kind = PYN_TASK_SYMBOL;
+		page->task.name = 0;
+	}
 	page->loading = 1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		goto out;
-	argv = pyn__worker_argv(e, "--server", NULL, 0);
-	if (!argv)
-		goto out;
+	if (program) {
+		if (pyn__cunit_shim_path(pyn__engine_worker(e), shim,
+					 sizeof(shim)) != 0 ||
+		    pyn__cunit_page_command(shim, "server", job, &argv,
+					    &envp) != 0)
+			goto out;
+	} else {
+		argv = pyn__worker_argv(e, "--server", NULL, 0);
+		if (!argv)
+			goto out;
+	}
 	deadline = loading_setup(page, limits, s->ll, &s->n_ll);
 	s->pid = fork();
 	if (s->pid < 0) {
@@ -263,7 +296,8 @@ static struct pyn__server *server_new(struct pyn__servers *servers,
 		goto out;
 	}
 	if (s->pid == 0)
-		server_child(argv, page_fd, sv[1]);
+		server_child(argv, envp, pyn__page_str(job, job->task.cwd),
+			     page_fd, sv[1]);
 	close(sv[1]);
 	sv[1] = -1;
 	s->sock = sv[0];
@@ -273,7 +307,10 @@ static struct pyn__server *server_new(struct pyn__servers *servers,
 	    arm_deadline(s, e, deadline) != 0)
 		server_stop(s, e);
 out:
-	free(argv);
+	if (envp)
+		pyn__cunit_command_free(argv, envp);
+	else
+		free(argv);
 	if (sv[0] >= 0)
 		close(sv[0]);
 	if (sv[1] >= 0)
@@ -283,18 +320,58 @@ out:
 	return s;
 }
 
+/*
+ * A program's server is its whole command: program, arguments, cwd and
+ * environment, one string with \x1f between the parts.
+ */
+static char *program_key(const struct pyn__page *job)
+{
+	const struct pyn__page_task *t = &job->task;
+	char *key = NULL;
+	size_t len = 0;
+	uint32_t i;
+	FILE *f = open_memstream(&key, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "%s", pyn__page_str(job, t->program));
+	for (i = 0; i < t->n_args && i < PYN__PAGE_ARGS_MAX; i++)
+		fprintf(f, "\x1f%s", t->strings + t->args[i]);
+	fprintf(f, "\x1f\x1f%s",
+		pyn__page_str(job, t->cwd) ? pyn__page_str(job, t->cwd) : "");
+	for (i = 0; i < t->n_env && i < PYN__PAGE_ENV_MAX; i++)
+		fprintf(f, "\x1f%s", t->strings + t->env[i]);
+	if (fclose(f) != 0) {
+		free(key);
+		return NULL;
+	}
+	return key;
+}
+
 struct pyn__server *pyn__servers_get(struct pyn__servers *servers,
-				     struct pyn_engine *e, const char *library,
+				     struct pyn_engine *e,
+				     const struct pyn__page *job,
 				     const struct pyn_limits *limits)
 {
-	struct pyn__server *s;
+	const char *library = pyn__page_str(job, job->task.library);
+	struct pyn__server *s = NULL;
+	char *key = NULL;
 
-	if (!servers || !library)
+	if (!servers)
 		return NULL;
+	if (pyn__page_str(job, job->task.program)) {
+		key = program_key(job);
+		library = key;
+	}
+	if (!library)
+		goto out;
 	for (s = servers->list; s; s = s->next)
 		if (strcmp(s->library, library) == 0)
-			return s;
-	return server_new(servers, e, library, limits);
+			goto out;
+	s = server_new(servers, e, library, job, limits);
+out:
+	free(key);
+	return s;
 }
 
 enum pyn__server_state pyn__server_state(const struct pyn__server *s)

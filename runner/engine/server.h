@@ -43,11 +43,13 @@ struct pyn__servers *pyn__servers_new(void);
 void pyn__servers_free(struct pyn__servers *servers, struct pyn_engine *e);
 
 /*
- * The server of `library`, started (loading) when there is none yet.
- * NULL when no server can be made (the engine spawns the test).
+ * The server for the task of `job` (its library, or its CUnit program
+ * with arguments, cwd and environment), started (loading) when there is
+ * none yet.  NULL when no server can be made (the engine spawns the test).
  */
 struct pyn__server *pyn__servers_get(struct pyn__servers *servers,
-				     struct pyn_engine *e, const char *library,
+				     struct pyn_engine *e,
+				     const struct pyn__page *job,
 				     const struct pyn_limits *limits);
 enum pyn__server_state pyn__server_state(const struct pyn__server *s);
 

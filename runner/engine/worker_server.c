@@ -95,22 +95,19 @@ static __attribute__((noreturn)) void test_child(struct pyn__module *module,
 	pyn__child_run(page, module, NULL, NULL);
 }
 
-int pyn__server_main(struct pyn__page *loading, int sock)
+void pyn__server_save_rlimits(struct rlimit saved[RLIM_NLIMITS])
 {
-	struct rlimit saved[RLIM_NLIMITS], now;
-	struct pyn__server_reply reply;
-	struct pyn__module *module;
-	struct pyn__page *page;
-	pid_t runner = getppid(), *tid_slot;
-	int fds[4], nfds, i;
-	long pid;
+	int i;
 
-	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < RLIM_NLIMITS; i++)
 		getrlimit(i, &saved[i]);
-	loading->limited = 0;
-	pyn__child_apply(loading);
-	module = pyn__child_load(loading);
+}
+
+void pyn__server_restore_rlimits(const struct rlimit saved[RLIM_NLIMITS])
+{
+	struct rlimit now;
+	int i;
+
 	/* Loading limits were soft: give the tests the room back. */
 	for (i = 0; i < RLIM_NLIMITS; i++) {
 		if (getrlimit(i, &now) != 0)
@@ -121,7 +118,16 @@ int pyn__server_main(struct pyn__page *loading, int sock)
 			now.rlim_cur = now.rlim_max;
 		setrlimit(i, &now);
 	}
-	loading->state = PYN_CHILD_RETURNED;
+}
+
+int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
+{
+	struct pyn__server_reply reply;
+	struct pyn__page *page;
+	pid_t *tid_slot;
+	int fds[4], nfds, i;
+	long pid;
+
 	tid_slot = find_tid_slot();
 	if (!tid_slot)
 		return 3;
@@ -152,4 +158,20 @@ int pyn__server_main(struct pyn__page *loading, int sock)
 		    (ssize_t)sizeof(reply))
 			return 0;
 	}
+}
+
+int pyn__server_main(struct pyn__page *loading, int sock)
+{
+	struct rlimit saved[RLIM_NLIMITS];
+	struct pyn__module *module;
+	pid_t runner = getppid();
+
+	signal(SIGPIPE, SIG_IGN);
+	pyn__server_save_rlimits(saved);
+	loading->limited = 0;
+	pyn__child_apply(loading);
+	module = pyn__child_load(loading);
+	pyn__server_restore_rlimits(saved);
+	loading->state = PYN_CHILD_RETURNED;
+	return pyn__server_serve(module, sock, runner);
 }
