@@ -188,6 +188,158 @@ PYN_API int pyn_supports(const char *limit, char *provider,
 /* Load a plug-in limiter module for every later call; see limiter.h. */
 PYN_API int pyn_plugin_load(const char *path, struct pyn_error *err);
 
+/* ---- pynisher's API: units, checks, limited functions ----------------- */
+
+/*
+ * Thread safety and re-entrancy of pyn_call(), pyn_run() and the
+ * pyn_limited_* functions (each tested in tests/unit/test-api-*.c):
+ *  - Several threads may call them at once, each with its own result and
+ *    pyn_limited object (a pyn_limited object may be shared: calls on it
+ *    only read it).  Each call has its own engine; nothing is global but
+ *    the limiter registry, which is locked.  The child of a call forked
+ *    from a multi-threaded caller holds only the calling thread: fn must
+ *    not need a lock another thread held (use PYN_ISOLATION_SPAWN with a
+ *    symbol when in doubt; pynisher's README gives the same advice).
+ *  - Not from a signal handler: they allocate, fork and wait.  Use
+ *    pyn_engine_interrupt() there, which is async-signal-safe.
+ *  - From inside a limited function: yes, nested limits work; the inner
+ *    call's outcome is reported to the limited function, which may pass
+ *    it on with pyn_return() or pyn_fail().  An inner memory limit lives
+ *    in its own cgroup: inner limits should be tighter than outer ones.
+ *  - The caller's SIGCHLD must not be SIG_IGN (the kernel would reap the
+ *    child and lose its status); a warning says so.
+ */
+
+/* Durations in seconds for struct pyn_limits: PYN_MS(500) is 0.5. */
+#define PYN_MS(n) ((double)(n) / 1000.0)
+#define PYN_SECONDS(n) ((double)(n))
+#define PYN_MINUTES(n) ((double)(n) * 60.0)
+#define PYN_HOURS(n) ((double)(n) * 3600.0)
+
+/*
+ * "500ms", "2", "30 s", "1.5m", "1h" -> seconds; units ms s m h, no unit
+ * means seconds.  Returns 0 or PYN_EINVAL (zero, negative, unknown unit)
+ * with a message naming the text.  The manifest's grammar (SPEC §1).
+ */
+PYN_API int pyn_seconds(const char *text, double *seconds,
+			struct pyn_error *err);
+/*
+ * "64MB", "1.5 GiB", "4096" -> bytes; units B, K/KB/KiB, M/MB/MiB,
+ * G/GB/GiB, T/TB/TiB, all powers of 1024 (as pynisher).  Returns 0 or
+ * PYN_EINVAL.
+ */
+PYN_API int pyn_bytes(const char *text, uint64_t *bytes,
+		      struct pyn_error *err);
+
+/*
+ * Plug-in limiter options in a designated initialiser (C only; the array
+ * lives as long as the enclosing block):
+ *	struct pyn_limits lim = { .wall_time_s = 1,
+ *		PYN_WITH_OPTIONS(PYN_OPTION("max_files", "count", "16"),
+ *				 PYN_OPTION("no_network", NULL, NULL)) };
+ * or, simpler, pyn_limited_option().  A NULL key configures the limiter
+ * with no option (`limiters: {no_network: {}}`).
+ */
+#define PYN_OPTION(limiter, key, value)                                       \
+	{ (limiter), { (key), (value), NULL, 0, 0 } }
+#define PYN_WITH_OPTIONS(...)                                                 \
+	.options = (const struct pyn_option[]){ __VA_ARGS__ },                \
+	.n_options = sizeof((const struct pyn_option[]){ __VA_ARGS__ }) /     \
+		     sizeof(struct pyn_option)
+
+/*
+ * Check limits before any call, as pynisher checks its arguments: a
+ * negative or NaN time, an unknown limiter, an option the limiter does
+ * not know or refuses (its own validate()), and a limit that nothing
+ * here can enforce (PYN_EUNSUPPORTED, with the limiter's reason).
+ * Returns 0 or a negative PYN_E* with the message in `err`.
+ */
+PYN_API int pyn_limits_check(const struct pyn_limits *limits,
+			     struct pyn_error *err);
+
+/*
+ * A reusable limited function, pynisher's `limit(func, ...)`: made once,
+ * called many times, each call in a new child.  The limits are checked
+ * (pyn_limits_check()) and copied, options and all.
+ */
+struct pyn_limited;
+
+PYN_API struct pyn_limited *pyn_limited_new(void (*fn)(void *arg),
+					    const struct pyn_limits *limits,
+					    struct pyn_error *err);
+/*
+ * The same for `symbol` (void (*)(void)) of shared object `library`, so
+ * it can run in a fresh process: pynisher's context="spawn" or
+ * "forkserver" (limits->isolation; DEFAULT means forkserver).  The
+ * argument of pyn_limited_call() must be NULL then.
+ */
+PYN_API struct pyn_limited *
+pyn_limited_new_symbol(const char *library, const char *symbol,
+		       const struct pyn_limits *limits, struct pyn_error *err);
+
+/* Add an option of a plug-in limiter; key NULL: configured, no option. */
+PYN_API int pyn_limited_option(struct pyn_limited *lf, const char *limiter,
+			       const char *key, const char *value,
+			       struct pyn_error *err);
+
+/*
+ * pynisher's `warnings`: where diagnostics go - a memory limit below what
+ * the caller already uses (a forked child shares it and pays for every
+ * page it writes), SIGCHLD ignored, fork from a multi-threaded caller, a
+ * limit that cannot be enforced.  Default: stderr, "pyntest: warning:".
+ * `warn` NULL: silent.
+ */
+PYN_API void pyn_limited_on_warning(struct pyn_limited *lf,
+				    void (*warn)(void *user,
+						 const char *message),
+				    void *user);
+
+/*
+ * Run it once.  Like pyn_call(): 0 with `res` filled whatever the outcome
+ * (pynisher's raises=False: the outcome is a value, nothing is raised and
+ * nothing aborts), a negative PYN_E* only when no call could be made.
+ */
+PYN_API int pyn_limited_call(struct pyn_limited *lf, void *arg,
+			     struct pyn_result *res, struct pyn_error *err);
+
+/* The limits it was made with (options included). */
+PYN_API const struct pyn_limits *
+pyn_limited_limits(const struct pyn_limited *lf);
+
+/* Free it; accepts NULL. */
+PYN_API void pyn_limited_free(struct pyn_limited *lf);
+
+/*
+ * pynisher's @restricted: define `int NAME(void *arg, struct pyn_result
+ * *res)` that always runs FN(arg) under the given limits, written as
+ * designated initialisers over PYN_LIMITS_INIT's defaults (C only):
+ *	PYN_RESTRICTED(parse_limited, parse, .wall_time_s = PYN_MS(500),
+ *		       .memory_bytes = PYN_MiB(64))
+ * Returns what pyn_call() returns; release `res` after.
+ */
+#if defined(__GNUC__)
+#define PYN_OVERRIDE_INIT_BEGIN_                                              \
+	_Pragma("GCC diagnostic push")                                        \
+	_Pragma("GCC diagnostic ignored \"-Woverride-init\"")
+#define PYN_OVERRIDE_INIT_END_ _Pragma("GCC diagnostic pop")
+#else
+#define PYN_OVERRIDE_INIT_BEGIN_
+#define PYN_OVERRIDE_INIT_END_
+#endif
+#define PYN_RESTRICTED(name, fn, ...)                                         \
+	int name(void *arg, struct pyn_result *res)                           \
+	{                                                                     \
+		PYN_OVERRIDE_INIT_BEGIN_                                      \
+		const struct pyn_limits name##_limits_ = {                    \
+			.terminate_child_processes = true,                    \
+			.capture_output = true,                               \
+			.output_limit = (size_t)1 << 20,                      \
+			__VA_ARGS__                                           \
+		};                                                            \
+		PYN_OVERRIDE_INIT_END_                                        \
+		return pyn_call(fn, arg, &name##_limits_, res, NULL);         \
+	}
+
 /* ---- The asynchronous engine (what the runner uses) ------------------ */
 
 struct pyn_engine;

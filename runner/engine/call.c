@@ -8,9 +8,20 @@
 #include <plugins/registry.h>
 #include <pyntest/pyntest.h>
 
-int pyn_run(const struct pyn_task *task, const struct pyn_limits *limits,
-	    struct pyn_result *res, struct pyn_error *err)
+#include "limited.h"
+
+static void silent(void *user, const char *message)
 {
+	(void)user;
+	(void)message;
+}
+
+int pyn__run_warn(const struct pyn_task *task, const struct pyn_limits *limits,
+		  struct pyn_result *res,
+		  void (*warn)(void *user, const char *message), void *user,
+		  struct pyn_error *err)
+{
+	struct pyn_engine_options opt;
 	struct pyn_engine *e;
 	int rc;
 
@@ -18,7 +29,10 @@ int pyn_run(const struct pyn_task *task, const struct pyn_limits *limits,
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "no result to fill");
 	memset(res, 0, sizeof(*res));
-	e = pyn_engine_new(NULL, err);
+	memset(&opt, 0, sizeof(opt));
+	opt.warn = warn ? warn : silent;
+	opt.warn_user = user;
+	e = pyn_engine_new(&opt, err);
 	if (!e)
 		return err ? err->code : PYN_ESYSTEM;
 	rc = pyn_engine_submit(e, task, limits, NULL, err);
@@ -30,16 +44,29 @@ int pyn_run(const struct pyn_task *task, const struct pyn_limits *limits,
 	return rc;
 }
 
+int pyn_run(const struct pyn_task *task, const struct pyn_limits *limits,
+	    struct pyn_result *res, struct pyn_error *err)
+{
+	return pyn__run_warn(task, limits, res, pyn__stderr_warn, NULL, err);
+}
+
 int pyn_call(void (*fn)(void *arg), void *arg, const struct pyn_limits *limits,
 	     struct pyn_result *res, struct pyn_error *err)
 {
 	struct pyn_task task;
 
+	if (res)
+		memset(res, 0, sizeof(*res));
+	if (!fn)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "no function to call");
 	memset(&task, 0, sizeof(task));
 	task.kind = PYN_TASK_FUNCTION;
 	task.name = "pyn_call";
 	task.fn = fn;
 	task.arg = arg;
+	/* One-shot: no thread warning here, it would come on every call. */
+	pyn__diagnose(limits, 1, 0, pyn__stderr_warn, NULL);
 	return pyn_run(&task, limits, res, err);
 }
 

@@ -225,6 +225,19 @@ static void decide(const struct pyn__classify_input *in,
 	}
 	if (ev->child_state == PYN_CHILD_APPLYING &&
 	    ev->killed_by == PYN_KILL_NONE) {
+		/*
+		 * The OOM killer during apply: the memory limit is below
+		 * what the child needs to start (pynisher's 1 KB case).
+		 */
+		c = find_claim(in, PYN_OUTCOME_MEMORY_LIMIT);
+		if (c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) {
+			fmt_bytes(a, sizeof(a), in->memory_bytes);
+			set(out, PYN_OUTCOME_MEMORY_LIMIT, "MemoryLimit",
+			    "memory limit %s is below what the child needs "
+			    "to start: killed while applying limits (%s)",
+			    a, c->message ? c->message : "");
+			return;
+		}
 		if (WIFSIGNALED(st))
 			set(out, PYN_OUTCOME_ERROR, "SetupError",
 			    "limiter '%s' crashed in apply (%s)",
