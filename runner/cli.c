@@ -65,6 +65,8 @@ void pyn__cli_usage(FILE *out)
 	      "                         why not\n"
 	      "      --provider L=P     use provider P for limiter L (memory=rlimit);\n"
 	      "                         repeatable; also $PYNTEST_PROVIDERS\n"
+	      "      --best-effort      run tests whose limits cannot be enforced here\n"
+	      "                         (with a warning) instead of refusing (exit 4)\n"
 	      "Output:\n"
 	      "  -q, --quiet            print only the summary\n"
 	      "  -v, --verbose          print every test, passes too\n"
@@ -93,6 +95,7 @@ enum {
 	OPT_COLOR,
 	OPT_VERSION,
 	OPT_HTML,
+	OPT_BEST_EFFORT,
 };
 
 static const struct option long_options[] = {
@@ -113,6 +116,7 @@ static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, OPT_MEMORY },
 	{ "limiters", no_argument, NULL, OPT_LIMITERS },
 	{ "provider", required_argument, NULL, OPT_PROVIDER },
+	{ "best-effort", no_argument, NULL, OPT_BEST_EFFORT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "color", required_argument, NULL, OPT_COLOR },
@@ -336,6 +340,9 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			break;
 		case 'x':
 			cli->fail_fast = true;
+			break;
+		case OPT_BEST_EFFORT:
+			cli->best_effort = true;
 			break;
 		case OPT_RETRIES:
 			if (!parse_uint(optarg, 0, 1000, &v))

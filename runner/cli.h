@@ -41,6 +41,7 @@ struct pyn__cli {
 	const char **filters; /* -k, in order */
 	size_t n_filters;
 	bool list, check, fail_fast, limiters;
+	bool best_effort; /* --best-effort: unenforceable limits only warn */
 	int retries; /* -1: not given */
 	unsigned shard_index; /* 0-based */
 	unsigned shard_count; /* 0: no sharding */

@@ -257,6 +257,73 @@ static void print_limiters(void)
 	}
 }
 
+/*
+ * Which limit of `t` no supported limiter here can enforce: its limiter's
+ * name, or NULL when every limit it sets is enforceable.
+ */
+static const char *unenforceable(const struct pyn_plan_test *t)
+{
+	const struct pyn__limiter_slot *slot;
+
+	if (t->limits.memory_bytes) {
+		slot = pyn__registry_find("memory", NULL);
+		if (!slot || !slot->supported)
+			return "memory";
+	}
+	if (t->limits.cpu_time_s > 0) {
+		slot = pyn__registry_find("cpu_time", NULL);
+		if (!slot || !slot->supported)
+			return "cpu_time";
+	}
+	for (size_t i = 0; i < t->limits.n_options; i++) {
+		const char *name = t->limits.options[i].limiter;
+
+		slot = name ? pyn__registry_find(name, NULL) : NULL;
+		if (slot && !slot->supported)
+			return name;
+	}
+	return NULL;
+}
+
+/*
+ * A limit the manifest sets but nothing here can enforce is a manifest
+ * error (SPEC: a limit silently not enforced would pass a test that should
+ * fail), unless the user asked for best effort: then one warning per
+ * limiter, and the tests run without it.
+ */
+static int check_enforceable(const struct pyn_plan *plan, bool best_effort,
+			     struct pyn_error *err)
+{
+	bool warned[PYN__LIMITERS_MAX] = { false };
+
+	for (size_t i = 0; i < plan->n_tests; i++) {
+		const struct pyn_plan_test *t = &plan->tests[i];
+		const char *name = unenforceable(t);
+		const struct pyn__limiter_slot *slot;
+		size_t index = 0;
+
+		if (!name)
+			continue;
+		slot = pyn__registry_find(name, &index);
+		if (!best_effort)
+			return pyn_error_set(
+				err, PYN_EMANIFEST, t->file, t->line, t->column,
+				"test '%s' needs limiter '%s', which is not supported here: %s; pass --best-effort to run it without that limit",
+				t->id, name,
+				slot && slot->why[0] ? slot->why :
+						       "unknown reason");
+		if (index < PYN__LIMITERS_MAX && !warned[index]) {
+			warned[index] = true;
+			fprintf(stderr,
+				"pyntest: warning: limiter '%s' is not supported here (%s); tests that set it run without it (--best-effort)\n",
+				name,
+				slot && slot->why[0] ? slot->why :
+						       "unknown reason");
+		}
+	}
+	return 0;
+}
+
 /* Create (or truncate) a file some protocol asks for; errors ignored. */
 static void touch(const char *path)
 {
@@ -441,6 +508,11 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < plan.n_tests; i++)
 			printf("%s\n", plan.tests[i].id);
 		status = plan.n_tests ? PYN__EXIT_OK : PYN__EXIT_NO_TESTS;
+		goto out;
+	}
+	if (check_enforceable(&plan, cli.best_effort, &err)) {
+		print_error(&err);
+		status = PYN__EXIT_USAGE;
 		goto out;
 	}
 	if (cli.check) {
