@@ -49,6 +49,7 @@ struct mem_child {
 struct mem_state {
 	int provider;
 	uint64_t limit;
+	int terminate; /* terminate_child_processes */
 	char dir[PATH_MAX]; /* the test's cgroup, "" for rlimit */
 };
 
@@ -69,6 +70,45 @@ static void msleep(long ms)
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
+}
+
+/*
+ * terminate_child_processes: false - the processes the test left in its
+ * cgroup `dir` are the user's: move them to the cgroup the runner started
+ * in (two levels up: <own>/pyntest-<pid>/<test>), so that removing the
+ * per-test cgroup, now or at the runner's exit, never kills them.
+ */
+static void release_procs(const char *dir)
+{
+	char path[PATH_MAX], to[PATH_MAX], buf[16384], pid[32];
+	const char *p;
+	char *slash;
+	int up;
+
+	snprintf(to, sizeof(to), "%s", dir);
+	for (up = 0; up < 2; up++) {
+		slash = strrchr(to, '/');
+		if (!slash || slash == to)
+			return;
+		*slash = '\0';
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (lim_read_file(path, buf, sizeof(buf)) < 0)
+		return;
+	strncat(to, "/cgroup.procs", sizeof(to) - strlen(to) - 1);
+	for (p = buf; *p;) {
+		uint64_t n = lim_parse_u64(p, &p);
+
+		if (n > 0) {
+			snprintf(pid, sizeof(pid), "%llu", (unsigned long long)n);
+			if (lim_write_file(to, pid) < 0 && mem_host)
+				mem_host->log("memory", "cannot move a detached process "
+					       "out of its test's cgroup");
+		}
+		if (*p != '\n')
+			break;
+		p++;
+	}
 }
 
 /* Remove a cgroup, killing what is left in it first. */
@@ -265,6 +305,7 @@ static int mem_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	*state = s;
 	s->provider = chosen;
 	s->limit = req->memory_bytes;
+	s->terminate = req->terminate_child_processes;
 	memset(child, 0, sizeof(*child));
 	child->provider = chosen;
 	child->loading = req->loading;
@@ -457,6 +498,8 @@ static void mem_teardown(void *state)
 
 	if (!s)
 		return;
+	if (s->dir[0] && !s->terminate)
+		release_procs(s->dir);
 	if (s->dir[0])
 		cgroup_remove(s->dir);
 	free(s);

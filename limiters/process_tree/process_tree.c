@@ -206,6 +206,45 @@ static size_t descendants_of(pid_t pid, pid_t *list, size_t n, size_t max)
 
 /* ---- cgroup2 --------------------------------------------------------- */
 
+/*
+ * terminate_child_processes: false - the processes the test left in its
+ * cgroup `dir` are the user's: move them to the cgroup the runner started
+ * in (two levels up: <own>/pyntest-<pid>/<test>), so that removing the
+ * per-test cgroup, now or at the runner's exit, never kills them.
+ */
+static void release_procs(const char *dir)
+{
+	char path[PATH_MAX], to[PATH_MAX], buf[16384], pid[32];
+	const char *p;
+	char *slash;
+	int up;
+
+	snprintf(to, sizeof(to), "%s", dir);
+	for (up = 0; up < 2; up++) {
+		slash = strrchr(to, '/');
+		if (!slash || slash == to)
+			return;
+		*slash = '\0';
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (lim_read_file(path, buf, sizeof(buf)) < 0)
+		return;
+	strncat(to, "/cgroup.procs", sizeof(to) - strlen(to) - 1);
+	for (p = buf; *p;) {
+		uint64_t n = lim_parse_u64(p, &p);
+
+		if (n > 0) {
+			snprintf(pid, sizeof(pid), "%llu", (unsigned long long)n);
+			if (lim_write_file(to, pid) < 0 && tree_host)
+				tree_host->log("process_tree", "cannot move a detached process "
+					       "out of its test's cgroup");
+		}
+		if (*p != '\n')
+			break;
+		p++;
+	}
+}
+
 static unsigned count_procs(const char *dir)
 {
 	char path[PATH_MAX], buf[16384];
@@ -565,6 +604,8 @@ static void tree_teardown(void *state)
 	if (s->dir[0]) {
 		if (s->terminate)
 			cgroup_kill(s->dir);
+		else
+			release_procs(s->dir);
 		if (rmdir(s->dir) < 0 && errno != ENOENT && errno != EBUSY &&
 		    tree_host)
 			tree_host->log("process_tree",
