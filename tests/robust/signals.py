@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: MIT
+"""robust: interrupts to a real running pyntest, checked in the process
+table (issue 4 §2).
+
+Two tests run at once (-j 2), each with a tree: the test process, two
+children in its group and one that left it with setsid(); every pid is
+appended to $PYN_RB_PIDFILE.
+- SIGINT then a second SIGINT 20 ms later, and two back to back: pyntest
+  ends at once, exits 2 with a whole report (every test interrupted), and
+  none of the 8 processes is left.
+- SIGKILL with no earlier report: the report stays absent (no partial
+  file, no temp file beside it); the test processes die with pyntest
+  (parent-death signal).  Their descendants cannot get that signal: they
+  are killed by the next pyntest run, which removes the stale cgroups of
+  a dead runner; this is checked too, and the script kills whatever is
+  left itself.
+"""
+import os
+import signal
+import subprocess
+import time
+
+from rb import manifest, read_pids
+from pyn_e2e import (PYNTEST, XSD, check, done, env, kill_all, log, pid_alive, read_report,
+                     run, validate, wait_gone, workdir)
+
+tmp = workdir()
+
+
+def start(report, pidfile):
+    if os.path.exists(pidfile):
+        os.unlink(pidfile)
+    argv = [PYNTEST, "-j", "2", "-o", report, manifest("sleepers.yaml")]
+    log("$ " + " ".join(argv))
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env(PYN_RB_PIDFILE=pidfile))
+
+
+def wait_pids(p, pidfile, n=8, seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and p.poll() is None:
+        pids = read_pids(pidfile)
+        if len(pids) >= n:
+            return pids
+        time.sleep(0.02)
+    return read_pids(pidfile)
+
+
+for label, gap in (("SIGINT, SIGINT 20 ms later", 0.02), ("SIGINT twice at once", 0.0)):
+    rep = os.path.join(tmp, "int%d.xml" % int(gap * 1000))
+    pidfile = os.path.join(tmp, "int.pids")
+    p = start(rep, pidfile)
+    pids = wait_pids(p, pidfile)
+    check(len(pids) == 8, "%s: 2 tests with 4 processes each running (%d)" % (label, len(pids)))
+    t0 = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    if gap:
+        time.sleep(gap)
+    p.send_signal(signal.SIGINT)
+    try:
+        p.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+    secs = time.monotonic() - t0
+    check(p.returncode == 2, "%s: exit 2 (got %s) in %.2f s" % (label, p.returncode, secs))
+    left = wait_gone(pids, 2.0)
+    check(not left, "%s: none of the %d processes left (left %s)" % (label, len(pids), left))
+    kill_all(left)
+    if check(os.path.exists(rep), "%s: report written" % label):
+        _, cases = read_report(rep)
+        got = sorted((k, c.outcome) for k, c in cases.items())
+        check(got == [("tree.one", "interrupted"), ("tree.two", "interrupted")],
+              "%s: both tests interrupted (%s)" % (label, got))
+        if os.path.exists(XSD):
+            ok, out = validate(rep, XSD)
+            check(ok, "%s: report validates\n%s" % (label, out[:800]))
+
+# SIGKILL, no earlier report.
+sub = os.path.join(tmp, "killed")
+os.mkdir(sub)
+rep = os.path.join(sub, "report.xml")
+pidfile = os.path.join(tmp, "kill.pids")
+p = start(rep, pidfile)
+pids = wait_pids(p, pidfile)
+check(len(pids) == 8, "SIGKILL: 2 tests with 4 processes each running (%d)" % len(pids))
+# The test processes: the runner's own children.
+tests = []
+for pid in pids:
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read()
+        if int(st[st.rindex(")") + 2:].split()[1]) == p.pid:
+            tests.append(pid)
+    except OSError:
+        pass
+check(len(tests) == 2, "SIGKILL: the 2 test processes are pyntest's children (%s)" % tests)
+p.kill()
+p.communicate()
+check(not os.listdir(sub), "SIGKILL: no report and no temp file (found %s)" % os.listdir(sub))
+left = wait_gone(tests, 3.0)
+check(tests and not left, "SIGKILL: the test processes died with pyntest (left %s)" % left)
+rest = [x for x in pids if x not in tests and pid_alive(x)]
+log("     SIGKILL: %d descendants outlived pyntest: %s" % (len(rest), rest))
+# The next run removes a dead runner's stale cgroups, and what is in them.
+r = run(["-j", "1", "-k", "none.*", manifest("sleepers.yaml")])
+left = wait_gone(rest, 3.0)
+check(not left, "SIGKILL: the next pyntest run killed the %d orphaned descendants (left %s)"
+      % (len(rest), left))
+kill_all(left)
+done()
