@@ -500,6 +500,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	plan_built = true;
+	/* A program given on the command line has no manifest lines. */
+	for (size_t i = 0; i < cli.n_manifests; i++) {
+		if (!is_elf(cli.manifests[i]))
+			continue;
+		for (size_t k = 0; k < plan.n_tests; k++)
+			if (!strcmp(plan.tests[k].manifest, cli.manifests[i]))
+				plan.tests[k].line = plan.tests[k].column = 0;
+	}
 	if (cli.shard_from_env) {
 		touch(getenv("TEST_SHARD_STATUS_FILE"));
 		touch(getenv("GTEST_SHARD_STATUS_FILE"));

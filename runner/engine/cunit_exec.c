@@ -4,6 +4,7 @@
  * pyntest shim: the command line, the environment, the exec, and what to
  * say when the program never got to CUnit.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,31 @@
 #include "cunit_exec.h"
 
 extern char **environ;
+
+#if defined(__SANITIZE_ADDRESS__)
+#define PYN_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PYN_ASAN 1
+#endif
+#endif
+
+/*
+ * In an AddressSanitizer build the shim needs the ASan runtime loaded
+ * first, and the program's own leaks are not ours to report.
+ */
+static const char *asan_runtime(void)
+{
+#ifdef PYN_ASAN
+	Dl_info info;
+	void *p = dlsym(RTLD_DEFAULT, "__asan_init");
+
+	if (p && dladdr(p, &info) && info.dli_fname &&
+	    strstr(info.dli_fname, "asan"))
+		return info.dli_fname;
+#endif
+	return NULL;
+}
 
 int pyn__cunit_shim_path(const char *worker, char *out, size_t len)
 {
@@ -50,6 +76,8 @@ static int same_name(const char *kv, const char *name, size_t n)
 
 static int ours(const char *kv)
 {
+	if (asan_runtime() && strncmp(kv, "ASAN_OPTIONS=", 13) == 0)
+		return 1;
 	return strncmp(kv, "PYNTEST_CUNIT_", 14) == 0 ||
 	       strncmp(kv, "LD_PRELOAD=", 11) == 0;
 }
@@ -63,7 +91,8 @@ int pyn__cunit_command(const char *shim, const char *mode,
 	size_t n_environ = 0, n_plugins = 0, plen = 0, i, k, j;
 	const struct pyn__limiter_slot *slot;
 	char **argv = NULL, **envp = NULL, *plugins = NULL, *p;
-	char *lines[5] = { NULL };
+	char *lines[6] = { NULL };
+	const char *asan = asan_runtime();
 	int ret = PYN_ENOMEM;
 
 	*argv_out = *envp_out = NULL;
@@ -78,7 +107,7 @@ int pyn__cunit_command(const char *shim, const char *mode,
 	}
 	plugins = calloc(1, plen + 1);
 	argv = calloc(n_args + 2, sizeof(*argv));
-	envp = calloc(n_environ + n_env + 6, sizeof(*envp));
+	envp = calloc(n_environ + n_env + 7, sizeof(*envp));
 	if (!plugins || !argv || !envp)
 		goto out;
 	for (i = 0, p = plugins; i < pyn__registry_count(); i++) {
@@ -92,7 +121,8 @@ int pyn__cunit_command(const char *shim, const char *mode,
 	argv[0] = (char *)program;
 	for (i = 0; i < n_args; i++)
 		argv[i + 1] = (char *)args[i];
-	if (asprintf(&lines[0], "LD_PRELOAD=%s%s%s", shim,
+	if (asprintf(&lines[0], "LD_PRELOAD=%s%s%s%s%s", asan ? asan : "",
+		     asan ? ":" : "", shim,
 		     preload && preload[0] ? ":" : "",
 		     preload ? preload : "") < 0)
 		lines[0] = NULL;
@@ -105,8 +135,12 @@ int pyn__cunit_command(const char *shim, const char *mode,
 	if (preload && asprintf(&lines[4], "%s=%s", PYN__CUNIT_ENV_PRELOAD,
 				preload) < 0)
 		lines[4] = NULL;
+	if (asan && asprintf(&lines[5], "%s=verify_asan_link_order=0:"
+					"detect_leaks=0",
+			     PYN__CUNIT_ENV_ASAN) < 0)
+		lines[5] = NULL;
 	if (!lines[0] || !lines[1] || !lines[2] || !lines[3] ||
-	    (preload && !lines[4]))
+	    (preload && !lines[4]) || (asan && !lines[5]))
 		goto out;
 	k = 0;
 	for (i = 0; i < n_environ; i++) {
@@ -129,7 +163,7 @@ int pyn__cunit_command(const char *shim, const char *mode,
 	 * One allocation per string would have to be freed after exec in
 	 * the parent: keep our own lines in a block behind the array.
 	 */
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 6; i++) {
 		if (lines[i])
 			envp[k++] = lines[i];
 		lines[i] = NULL;
@@ -140,7 +174,7 @@ int pyn__cunit_command(const char *shim, const char *mode,
 	argv = envp = NULL;
 	ret = 0;
 out:
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 6; i++)
 		free(lines[i]);
 	free(plugins);
 	free(argv);
@@ -178,7 +212,9 @@ void pyn__cunit_command_free(char **argv, char **envp)
 		return;
 	for (i = 0; envp[i]; i++)
 		if (strncmp(envp[i], "PYNTEST_CUNIT_", 14) == 0 ||
-		    strncmp(envp[i], "LD_PRELOAD=", 11) == 0)
+		    strncmp(envp[i], "LD_PRELOAD=", 11) == 0 ||
+		    (asan_runtime() &&
+		     strncmp(envp[i], "ASAN_OPTIONS=", 13) == 0))
 			free(envp[i]);
 	free(envp);
 }

@@ -25,6 +25,7 @@
 #define PYN__CUNIT_ENV_PRELOAD "PYNTEST_CUNIT_PRELOAD" /* LD_PRELOAD before */
 #define PYN__CUNIT_ENV_PLUGINS "PYNTEST_CUNIT_PLUGINS" /* ':'-separated */
 #define PYN__CUNIT_ENV_PROGRAM "PYNTEST_CUNIT_PROGRAM" /* for messages */
+#define PYN__CUNIT_ENV_ASAN "ASAN_OPTIONS" /* sanitizer builds only */
 /* The first bytes a listing writes: the program reached CUnit. */
 #define PYN__CUNIT_LIST_MAGIC "pyntest-cunit-list-1"
 
