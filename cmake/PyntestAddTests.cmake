@@ -29,8 +29,9 @@
 #
 #   TIMEOUT: pyntest enforces the manifest's limits itself and reports the
 #   outcome; CTest's TIMEOUT is only the backstop for a runner that cannot
-#   finish.  Set it above the largest wall_time of the manifest; the default
-#   is 60 s plus the EXTRA_ARGS `--wall-time` value when one is given.
+#   finish.  Each discovered test gets at least its own wall_time + 30 s
+#   (and twice its cpu_time + 30 s), read from `pyntest --list -v`; the
+#   floor is TIMEOUT, by default 60 s plus the EXTRA_ARGS `--wall-time`.
 #
 # pyntest_add_manifest(NAME name MANIFEST path
 #     [TARGET tgt...] [EXTRA_ARGS arg...] [PROPERTIES name value...]

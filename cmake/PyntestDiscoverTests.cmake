@@ -77,7 +77,7 @@ function(pyntest_discover_tests_impl)
     string(APPEND _content "add_test(${_n} ${_exe})\n")
     list(APPEND _names "${_name}")
   else()
-    execute_process(COMMAND "${arg_PYNTEST}" --list "${arg_MANIFEST}"
+    execute_process(COMMAND "${arg_PYNTEST}" --list -v "${arg_MANIFEST}"
       WORKING_DIRECTORY "${arg_WORKING_DIRECTORY}"
       TIMEOUT ${arg_DISCOVERY_TIMEOUT}
       RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
@@ -97,6 +97,21 @@ function(pyntest_discover_tests_impl)
       string(REPLACE ";" "\\;" _out "${_out}")
       string(REGEX MATCHALL "[^\n]+" _ids "${_out}")
       foreach(_id IN LISTS _ids)
+        # `--list -v`: ID, wall s, CPU s, memory bytes, tab-separated.
+        # CTest's TIMEOUT is a backstop: keep it 30 s above the test's
+        # own wall limit (and twice its CPU limit), never below TIMEOUT.
+        set(_timeout ${arg_TIMEOUT})
+        if(_id MATCHES "^([^\t]+)\t([0-9]+)[.0-9]*\t([0-9]+)[.0-9]*\t")
+          set(_id "${CMAKE_MATCH_1}")
+          math(EXPR _need "${CMAKE_MATCH_2} + 31")
+          math(EXPR _need_cpu "2 * ${CMAKE_MATCH_3} + 31")
+          if(_need_cpu GREATER _need)
+            set(_need ${_need_cpu})
+          endif()
+          if(_need GREATER _timeout)
+            set(_timeout ${_need})
+          endif()
+        endif()
         string(STRIP "${_id}" _id)
         if(_id STREQUAL "")
           continue()
@@ -115,7 +130,7 @@ function(pyntest_discover_tests_impl)
         string(APPEND _content
           "add_test(${_n} ${_exe} --color never -k ${_k}${_extra} ${_man})\n"
           "set_tests_properties(${_n} PROPERTIES WORKING_DIRECTORY ${_wd}"
-          " LABELS ${_l} TIMEOUT ${arg_TIMEOUT}"
+          " LABELS ${_l} TIMEOUT ${_timeout}"
           " SKIP_RETURN_CODE 5"
           " SKIP_REGULAR_EXPRESSION [==[(^|[^0-9])0 passed, 0 failed, 1 skipped]==]"
           " ${_env}${_props})\n")

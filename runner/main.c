@@ -513,8 +513,22 @@ int main(int argc, char **argv)
 		touch(getenv("GTEST_SHARD_STATUS_FILE"));
 	}
 	if (cli.list) {
-		for (size_t i = 0; i < plan.n_tests; i++)
-			printf("%s\n", plan.tests[i].id);
+		/*
+		 * -v adds each test's limits (tab-separated: wall and CPU
+		 * seconds, memory bytes; 0 when none), so tools such as
+		 * pyntest_discover_tests() can set a backstop above them.
+		 */
+		for (size_t i = 0; i < plan.n_tests; i++) {
+			const struct pyn_plan_test *t = &plan.tests[i];
+
+			if (cli.verbosity > 0)
+				printf("%s\t%.3f\t%.3f\t%llu\n", t->id,
+				       t->limits.wall_time_s,
+				       t->limits.cpu_time_s,
+				       (unsigned long long)t->limits.memory_bytes);
+			else
+				printf("%s\n", t->id);
+		}
 		status = plan.n_tests ? PYN__EXIT_OK : PYN__EXIT_NO_TESTS;
 		goto out;
 	}

@@ -106,6 +106,10 @@ check "8 tests in all" has "$tmp/ctest.log" "tests passed, 1 tests failed out of
 check "discovery ran the installed runner" \
 	bash -c "grep -rqF -- '$prefix/bin/pyntest' '$cb'/pyntest_*_tests.cmake"
 
+# CTest's backstop sits above each test's own limit: wall_time 5s + 30 s
+# is above the TIMEOUT 30 floor the consumer passes (read from --list -v).
+check "TIMEOUT above the test's own wall limit (36 s)" \
+	bash -c "grep -F 'consumer.calc.add]==] PROPERTIES' '$cb'/pyntest_*_tests.cmake | grep -q ' TIMEOUT 36 '"
 "$ctest" --test-dir "$cb" -N -L '^calc$' >"$tmp/labels.log" 2>&1
 check "LABELS per suite: -L calc selects 7 tests" has "$tmp/labels.log" "Total Tests: 7"
 "$ctest" --test-dir "$cb" -E demo_failure >"$tmp/green.log" 2>&1
