@@ -28,3 +28,10 @@ target_compile_definitions(test-api PRIVATE
   NO_NETWORK="$<TARGET_FILE:no_network>")
 add_dependencies(test-api pyntest-worker pyn_api_fixture probe_a probe_b
   max_files no_network)
+
+pyn_add_unit_test(test-api-stress
+  SOURCES unit/test-api-stress.c
+  LIBS libpyntest Threads::Threads
+  LABELS api
+  TIMEOUT 120)
+add_dependencies(test-api-stress pyntest-worker)
