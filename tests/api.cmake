@@ -35,3 +35,9 @@ pyn_add_unit_test(test-api-stress
   LABELS api
   TIMEOUT 120)
 add_dependencies(test-api-stress pyntest-worker)
+
+pyn_add_unit_test(test-api-results
+  SOURCES unit/test-api-results.c
+  LIBS libpyntest
+  LABELS api
+  TIMEOUT 120)
