@@ -4,6 +4,7 @@
  * plain lines, more than the output limit, and bytes XML cannot hold.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -61,4 +62,13 @@ void fx_out_binary(void)
 	write_all(1, bad, sizeof(bad) - 1);
 	write_all(2, bad, sizeof(bad) - 1);
 	write_all(2, all, sizeof(all));
+}
+
+/* Prints the temporary folder the test was given ($TMPDIR). */
+void fx_out_tmpdir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	printf("TMPDIR=%s\n", dir ? dir : "(unset)");
+	fflush(stdout);
 }
