@@ -444,6 +444,22 @@ static void test_caller_buffer(void)
 
 /* ---- memory ------------------------------------------------------------ */
 
+/*
+ * Every block is published here, so that an optimising build (-O2) can
+ * delete neither the allocation nor the writes that touch its pages.
+ */
+static void *volatile mem_sink;
+
+/* Write every page through a volatile pointer: no store is dead. */
+static void touch(void *p, size_t n)
+{
+	volatile char *v = p;
+	size_t i;
+
+	for (i = 0; i < n; i += 4096)
+		v[i] = 1;
+}
+
 static void fn_null_deref(void *arg)
 {
 	size_t i;
@@ -453,7 +469,8 @@ static void fn_null_deref(void *arg)
 	for (i = 0; i < 4096; i++) {
 		p = malloc(1 << 20);
 		p[0] = 1;
-		memset(p, 1, 1 << 20);
+		touch(p, 1 << 20);
+		mem_sink = p;
 	}
 }
 
@@ -467,7 +484,8 @@ static void fn_checked(void *arg)
 		p = malloc(1 << 20);
 		if (!p)
 			abort();
-		memset(p, 1, 1 << 20);
+		touch(p, 1 << 20);
+		mem_sink = p;
 	}
 }
 
@@ -477,7 +495,8 @@ static void fn_calloc(void *arg)
 
 	/* Used, as a real caller would: NULL or the OOM killer. */
 	(void)arg;
-	memset(p, 1, (size_t)1 << 30);
+	touch(p, (size_t)1 << 30);
+	mem_sink = p;
 }
 
 static void fn_32mb(void *arg)
@@ -486,7 +505,8 @@ static void fn_32mb(void *arg)
 
 	(void)arg;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	memset(p, 1, 32 << 20);
+	touch(p, 32 << 20);
+	mem_sink = p;
 	free(p);
 }
 

@@ -298,6 +298,19 @@ static void test_cpu_time_backstop(void)
  * The memory fixture: allocate and touch 1 MiB blocks up to 256 MiB,
  * recording a failed allocation as the engine's interposer would.
  */
+/* Published, so that -O2 can delete neither a block nor its writes. */
+static void *volatile mem_sink;
+
+/* Write every page through a volatile pointer: no store is dead. */
+static void touch(void *p, size_t n)
+{
+	volatile char *v = p;
+	size_t i;
+
+	for (i = 0; i < n; i += 4096)
+		v[i] = 1;
+}
+
 static void eat_memory(void)
 {
 	size_t i;
@@ -311,7 +324,8 @@ static void eat_memory(void)
 			page->vm_hwm = status_kb("VmHWM:") * 1024;
 			_exit(1);
 		}
-		memset(p, 1, 1 << 20);
+		touch(p, 1 << 20);
+		mem_sink = p;
 		page->vm_hwm = status_kb("VmHWM:") * 1024;
 	}
 	_exit(0);
@@ -321,7 +335,8 @@ static void small_memory(void)
 {
 	char *p = malloc(8 << 20);
 
-	memset(p, 1, 8 << 20);
+	touch(p, 8 << 20);
+	mem_sink = p;
 	page->vm_hwm = status_kb("VmHWM:") * 1024;
 	free(p);
 }
