@@ -347,8 +347,30 @@ static void add_property(struct pyn_limiter_verdict *v, const char *name,
 	l->n_props++;
 }
 
-/* Tokens of the fork servers' loading requests start at 0x40000000. */
+/*
+ * Tokens are unique in the process (fork servers' loading requests start
+ * at 0x40000000).  A forked child that calls pyn_call() (nested limits)
+ * inherits the counter and the registry's cgroup prefix, so it restarts
+ * in a range of its own pid.
+ */
 static unsigned next_token;
+static pid_t token_pid;
+
+static unsigned new_token(void)
+{
+	pid_t self = getpid();
+	pid_t was = __atomic_load_n(&token_pid, __ATOMIC_ACQUIRE);
+
+	if (was != self &&
+	    __atomic_compare_exchange_n(&token_pid, &was, self, 0,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) &&
+	    was != 0)
+		__atomic_store_n(&next_token,
+				 0x80000000u |
+					 (((unsigned)self & 0x3fffffu) << 8),
+				 __ATOMIC_RELEASE);
+	return __atomic_add_fetch(&next_token, 1, __ATOMIC_RELAXED);
+}
 
 /*
  * setup() of every supported limiter in registry order; the active ones
@@ -370,7 +392,7 @@ static int limiters_setup(struct pyn_engine *e, struct job *job,
 	 * limiters share the cgroup it names), and unique in the process:
 	 * engines of several threads run at once.
 	 */
-	unsigned token = __atomic_add_fetch(&next_token, 1, __ATOMIC_RELAXED);
+	unsigned token = new_token();
 
 	(void)e;
 	for (i = 0; i < n && job->n_lims < PYN__LIMITERS_MAX; i++) {
