@@ -57,3 +57,12 @@ if(TARGET api_parse_untrusted)
     TIMEOUT 60 PASS_REGULAR_EXPRESSION
     "got 268435456 bytes back: pass, content checked\ncall [0-9.]+ s")
 endif()
+
+pyn_add_unit_test(test-api-plan
+  SOURCES unit/test-api-plan.c
+  LIBS pyntest_config libpyntest
+  LABELS api)
+target_compile_definitions(test-api-plan PRIVATE
+  API_FIXTURE="$<TARGET_FILE:pyn_api_fixture>"
+  PROBE_A="$<TARGET_FILE:probe_a>")
+add_dependencies(test-api-plan pyntest-worker pyn_api_fixture probe_a)
