@@ -119,6 +119,8 @@ struct pyn_result {
 	/* Which provider enforced each built-in limit ("cgroup1", "rlimit"). */
 	char memory_provider[32];
 	char tree_provider[32];
+	/* pyn_return() or pyn_return_buffer() was called (size may be 0). */
+	bool returned;
 };
 
 /* Free what a result owns and zero it; accepts NULL. */

@@ -1180,6 +1180,8 @@ static void take_return(struct job *job, struct pyn_result *res)
 	size_t size = (size_t)job->page->return_size;
 	void *p;
 
+	/* pynisher tells "no result" from an empty one; so does this. */
+	res->returned = job->page->returned && job->result_fd >= 0;
 	if (!job->page->returned || !size || job->result_fd < 0)
 		return;
 	if (fstat(job->result_fd, &st) != 0 || (uint64_t)st.st_size < size)

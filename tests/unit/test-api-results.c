@@ -98,6 +98,7 @@ static void test_sizes(void)
 				fprintf(stderr, "\nsize %zu zero_copy %d: got %zu\n",
 					a.size, z, res.size);
 			CU_ASSERT(same(&res, a.size));
+			CU_ASSERT(res.returned);
 			pyn_result_release(&res);
 			CU_ASSERT_PTR_NULL(res.data);
 			CU_ASSERT_EQUAL(res.size, 0);
@@ -108,6 +109,7 @@ static void test_sizes(void)
 	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
 	CU_ASSERT_PTR_NULL(res.data);
 	CU_ASSERT_EQUAL(res.size, 0);
+	CU_ASSERT(!res.returned);
 	pyn_result_release(&res);
 }
 
