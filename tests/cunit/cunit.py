@@ -232,6 +232,14 @@ suites:
           "--wrap=malloc: injected failures, the unchecked one crashes\n %s"
           % got)
 
+    # ---- the memory limit bites a program's test ----
+    rep = os.path.join(d, "mem.xml")
+    r = run(["--memory", "64MB", "--wall-time", "10", prog("prog_mem")],
+            report=rep)
+    got = outcomes(rep) if os.path.exists(rep) else {}
+    check(got == {"mem.eat": "memory_limit", "mem.32 MiB": "pass"},
+          "memory: the eating test hits 64 MB, 32 MiB passes\n %s" % got)
+
     # ---- a main() that never gets to CUnit ----
     for how, outcome, words in (
             ("hang", "wall_timeout", "exceeded wall time limit"),
