@@ -135,8 +135,11 @@ int pyn__cunit_command(const char *shim, const char *mode,
 	if (preload && asprintf(&lines[4], "%s=%s", PYN__CUNIT_ENV_PRELOAD,
 				preload) < 0)
 		lines[4] = NULL;
+	/* The program is not instrumented: its crashes are its own. */
 	if (asan && asprintf(&lines[5], "%s=verify_asan_link_order=0:"
-					"detect_leaks=0",
+					"detect_leaks=0:handle_segv=0:"
+					"handle_sigbus=0:handle_abort=0:"
+					"handle_sigfpe=0:handle_sigill=0",
 			     PYN__CUNIT_ENV_ASAN) < 0)
 		lines[5] = NULL;
 	if (!lines[0] || !lines[1] || !lines[2] || !lines[3] ||
