@@ -11,6 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -1108,6 +1113,94 @@ static void test_plugin_failures(void)
 	}
 }
 
+/* ---- without pidfd_open ---------------------------------------------- */
+
+/*
+ * Valgrind 3.19 answers pidfd_open with ENOSYS, and so do old kernels:
+ * the engine must then watch its children through SIGCHLD.  A seccomp
+ * filter makes pidfd_open fail that way in a child, which runs tests of
+ * every kind and mode there and exits with the number of wrong results.
+ */
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+static int no_pidfd_open(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pidfd_open, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+		return -1;
+	return 0;
+}
+
+static int expect(enum pyn_outcome want, const char *what)
+{
+	if (res.outcome == want)
+		return 0;
+	fprintf(stderr, "\n  without pidfd_open, %s: want %s, got %s (%s)\n",
+		what, pyn_outcome_name(want), pyn_outcome_name(res.outcome),
+		res.message);
+	return 1;
+}
+
+static void test_without_pidfd(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	int st, bad = 0, fds;
+	size_t m, i;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		if (no_pidfd_open() != 0)
+			_exit(100);
+		if (syscall(SYS_pidfd_open, getpid(), 0) >= 0 || errno != ENOSYS)
+			_exit(101);
+		fds = count_fds();
+		lim.wall_time_s = 0.3 * scale();
+		for (i = 0; i < 20; i++) {
+			bad += pyn_call(fn_pass, NULL, &lim, &res, &err) != 0 ||
+			       expect(PYN_OUTCOME_PASS, "pass");
+			bad += pyn_call(fn_exit3, NULL, &lim, &res, &err) != 0 ||
+			       expect(PYN_OUTCOME_FAIL, "exit 3");
+			bad += pyn_call(fn_abort, NULL, &lim, &res, &err) != 0 ||
+			       expect(PYN_OUTCOME_ERROR, "abort");
+		}
+		bad += pyn_call(fn_sleep, NULL, &lim, &res, &err) != 0 ||
+		       expect(PYN_OUTCOME_WALL_TIMEOUT, "sleep");
+		for (m = 0; m < 3; m++) {
+			bad += run_sym(FIXTURE_LIB, "fx_pass", modes[m], NULL) ||
+			       expect(PYN_OUTCOME_PASS, "library fx_pass");
+		}
+		pyn_result_release(&res);
+		if (count_fds() != fds) {
+			fprintf(stderr, "\n  without pidfd_open: %d fds, then %d\n",
+				fds, count_fds());
+			bad++;
+		}
+		fflush(NULL);
+		_exit(bad > 99 ? 99 : bad);
+	}
+	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT(WIFEXITED(st));
+	if (WIFEXITED(st) && WEXITSTATUS(st) >= 100)
+		printf("\n  skipped: cannot make pidfd_open fail (%d)\n",
+		       WEXITSTATUS(st));
+	else
+		CU_ASSERT_EQUAL(WEXITSTATUS(st), 0);
+}
+
 static CU_TestInfo tests[] = {
 	{ "pass", test_pass },
 	{ "assertion failure", test_assert_fail },
@@ -1139,6 +1232,7 @@ static CU_TestInfo tests[] = {
 	{ "parallel slots", test_parallel_slots },
 	{ "no leaks", test_no_leaks },
 	{ "plug-in failures", test_plugin_failures },
+	{ "without pidfd_open", test_without_pidfd },
 	CU_TEST_INFO_NULL,
 };
 
