@@ -36,7 +36,7 @@ cc -O2 -shared -fPIC -o "$work/libsoak.so" "$here/soak/soak.c"
 
 # The mix, per 100 tests: 70 pass, 8 fail, 6 crash, 4 wall timeouts
 # (50 ms), 3 CPU timeouts (30 ms), 4 memory limits (32 MB), 3 orphans
-# (killed, counted), 2 outputs cut at 64 KiB.
+# (killed, counted), 2 outputs cut at 4 KiB.
 "$PY" "$here/soak/manifest.py" "$N" "$work/libsoak.so" >"$work/soak.yaml"
 
 ls -1 /dev/shm | sort >"$work/shm.before"

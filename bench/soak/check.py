@@ -17,6 +17,18 @@ with open(samples) as f:
 failed = 0
 
 
+def kept_bytes(path):
+    """Captured output and messages in the report: what the runner held."""
+    total = 0
+    try:
+        for el in ET.parse(path).getroot().iter():
+            if el.tag in ("system-out", "system-err", "failure", "error", "skipped"):
+                total += len(el.text or "") + len(el.get("message") or "")
+    except (OSError, ET.ParseError):
+        pass
+    return total
+
+
 def result(ok, name, detail):
     global failed
     print("%-4s %-8s %s" % ("PASS" if ok else "FAIL", name, detail))
@@ -43,15 +55,19 @@ else:
     # The runner keeps every finished result (output cut at output_limit,
     # messages) for the report it writes at the end: that much growth is
     # the report's, anything beyond it plus the slack is a leak.
-    try:
-        rep_kb = os.path.getsize(os.path.join(work, "report", "soak.xml")) // 1024
-    except OSError:
-        rep_kb = 0
+    # Kept between the early and the late samples: the output and
+    # messages of the tests that finished in between, plus a result
+    # record per test (SOAK_RECORD_B, 512 bytes).
+    kept = kept_bytes(os.path.join(work, "report", "soak.xml"))
+    span = (late[len(late) // 2][0] - early[len(early) // 2][0]) / max(secs, 1e-9)
+    allowed = slack + int(span * (kept + n * int(os.environ.get("SOAK_RECORD_B", "512"))) / 1024)
     rss_e = sorted(r[2] for r in early)[len(early) // 2]
     rss_l = sorted(r[2] for r in late)[len(late) // 2]
-    result(rss_l - rss_e <= slack + rep_kb, "rss",
-           "runner RSS median: %d kB early, %d kB late (growth %+d kB; allowed: %d kB "
-           "slack + the %d kB report it holds)" % (rss_e, rss_l, rss_l - rss_e, slack, rep_kb))
+    result(rss_l - rss_e <= allowed, "rss",
+           "runner RSS median: %d kB early, %d kB late (growth %+d kB = %.0f B per test "
+           "in between; allowed %d kB: %d kB slack + the results it keeps for the report)"
+           % (rss_e, rss_l, rss_l - rss_e, 1024.0 * (rss_l - rss_e) / max(1, span * n),
+              allowed, slack))
     z = max(r[3] for r in late)
     result(z <= 2, "zombies", "zombie children of the runner late in the run: at most %d "
            "(a just-exited test before its wait4)" % z)

@@ -13,7 +13,7 @@ MIX = [
     (3, "soak_spin", "cpu_time: 30ms"),
     (4, "soak_eat", "memory: 32MB"),
     (3, "soak_orphan", ""),
-    (2, "soak_print", "output_limit: 64KB"),
+    (2, "soak_print", "output_limit: 4KB"),
 ]
 slots = []
 for count, fn, extra in MIX:

@@ -70,7 +70,7 @@ void soak_orphan(void)
 	}
 }
 
-/* 256 KiB on stdout, cut at a 64 KiB output_limit. */
+/* 256 KiB on stdout, cut at a 4 KiB output_limit. */
 void soak_print(void)
 {
 	static char line[4096];
