@@ -5,6 +5,7 @@
  * libltdl keeps global state and a global error string, so every call into
  * it is made under one mutex; lt_dlinit runs once per process.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -16,6 +17,14 @@
 #include <ltdl.h>
 
 #include "plugins/loader.h"
+
+/* Set by the build (GNUInstallDirs); these defaults match it. */
+#ifndef PYN_LIBDIR_RELDIR
+#define PYN_LIBDIR_RELDIR "lib"
+#endif
+#ifndef PYN_MODULE_RELDIR
+#define PYN_MODULE_RELDIR "lib/pyntest/limiters"
+#endif
 
 struct pyn__module {
 	lt_dlhandle handle;
@@ -183,4 +192,43 @@ int pyn__module_resolve(const char *path, const char *base_dir,
 		p = end + 1;
 	}
 	return PYN_ENOTFOUND;
+}
+
+/*
+ * pyntest's own module folder is PREFIX/PYN_MODULE_RELDIR, where PREFIX is
+ * found from the file this code was loaded from: libpyntest.so in
+ * PREFIX/PYN_LIBDIR_RELDIR, or a program linked with libpyntest.a in
+ * PREFIX/bin.  So a moved install (or the build tree, which has the same
+ * layout) finds its modules without configuration.
+ */
+int pyn__module_dir(char *out, size_t out_len)
+{
+	static const char libdir[] = PYN_LIBDIR_RELDIR;
+	char buf[PATH_MAX];
+	Dl_info info;
+	char *slash;
+	size_t n, r = strlen(libdir);
+	struct stat st;
+
+	if (!dladdr((void *)pyn__module_dir, &info) || !info.dli_fname ||
+	    !realpath(info.dli_fname, buf))
+		return PYN_ENOTFOUND;
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return PYN_ENOTFOUND;
+	*slash = '\0';
+	n = strlen(buf);
+	if (n > r && buf[n - r - 1] == '/' && !strcmp(buf + n - r, libdir)) {
+		buf[n - r - 1] = '\0';
+	} else {
+		slash = strrchr(buf, '/');
+		if (!slash)
+			return PYN_ENOTFOUND;
+		*slash = '\0';
+	}
+	if ((size_t)snprintf(out, out_len, "%s/%s", buf, PYN_MODULE_RELDIR) >=
+		    out_len ||
+	    stat(out, &st) || !S_ISDIR(st.st_mode))
+		return PYN_ENOTFOUND;
+	return 0;
 }

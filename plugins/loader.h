@@ -43,4 +43,11 @@ void pyn__module_close(struct pyn__module *module);
 int pyn__module_resolve(const char *path, const char *base_dir,
 			const char *env_var, char *out, size_t out_len);
 
+/*
+ * The folder of pyntest's own limiter modules (PREFIX/lib/pyntest/limiters
+ * of the install, or of the build tree), found relative to libpyntest or
+ * the program.  Returns 0 or PYN_ENOTFOUND.
+ */
+int pyn__module_dir(char *out, size_t out_len);
+
 #endif /* PYN_PLUGINS_LOADER_H */

@@ -144,6 +144,25 @@ static int program_manifest(struct pyn_manifest **m, const char *path,
  * Plug-ins named by the manifests go into the registry before the plan
  * is built, so their options can be validated by their own code.
  */
+/*
+ * `plugins: [max_files]` finds the modules shipped with pyntest: their
+ * folder is searched after PYNTEST_PLUGIN_PATH (by the plan, which reports
+ * where it looked, and by the loader), so it goes at the end of it.
+ */
+static void add_module_dir(void)
+{
+	char dir[PATH_MAX], *value = NULL;
+	const char *old = getenv("PYNTEST_PLUGIN_PATH");
+
+	if (pyn__module_dir(dir, sizeof(dir)))
+		return;
+	if (old && *old ? asprintf(&value, "%s:%s", old, dir) < 0 :
+			  !(value = strdup(dir)))
+		return;
+	setenv("PYNTEST_PLUGIN_PATH", value, 1);
+	free(value);
+}
+
 static int load_plugins(struct pyn_manifest *const *ms, size_t n,
 			struct pyn_error *err)
 {
@@ -407,6 +426,7 @@ int main(int argc, char **argv)
 	 */
 	if (getenv("TEST_TMPDIR") && *getenv("TEST_TMPDIR"))
 		setenv("TMPDIR", getenv("TEST_TMPDIR"), 1);
+	add_module_dir();
 
 	memset(&plan, 0, sizeof(plan));
 	memset(&report, 0, sizeof(report));

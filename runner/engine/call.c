@@ -2,9 +2,11 @@
 /*
  * runner/engine/call.c - the synchronous API: one engine, one task.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <plugins/loader.h>
 #include <plugins/registry.h>
 #include <pyntest/pyntest.h>
 
@@ -103,9 +105,17 @@ int pyn_supports(const char *limit, char *provider, size_t provider_len,
 
 int pyn_plugin_load(const char *path, struct pyn_error *err)
 {
+	char found[PATH_MAX], dir[PATH_MAX];
 	int rc = pyn__registry_init(err);
 
 	if (rc)
 		return rc;
+	/* A bare name ("max_files") may be one of pyntest's own modules. */
+	if (path && !strchr(path, '/') &&
+	    pyn__module_resolve(path, NULL, "PYNTEST_PLUGIN_PATH", found,
+				sizeof(found)) &&
+	    !pyn__module_dir(dir, sizeof(dir)) &&
+	    !pyn__module_resolve(path, dir, NULL, found, sizeof(found)))
+		path = found;
 	return pyn__registry_add_plugin(path, err);
 }
