@@ -5,7 +5,8 @@ __attribute__((visibility("default"))) void fx_never(void);
 /* A real fault, not a sanitizer report. */
 __attribute__((constructor, no_sanitize("undefined"))) static void crash(void)
 {
-	volatile int *p = 0;
+	/* Volatile pointer and store: -O2 cannot drop or trap the fault. */
+	volatile int *volatile p = 0;
 	*p = 1;
 }
 

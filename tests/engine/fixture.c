@@ -86,7 +86,20 @@ void fx_spin(void)
 		x++;
 }
 
-static void *chunks[4096];
+/*
+ * Kept, and every page written through a volatile pointer, so that an
+ * optimising compiler cannot drop the allocations (malloc + memset +
+ * never read is dead code at -O2).
+ */
+static void *volatile chunks[4096];
+
+static void touch(char *p, size_t n)
+{
+	volatile char *v = p;
+
+	for (size_t i = 0; i < n; i += 4096)
+		v[i] = 1;
+}
 
 void fx_null_deref(void)
 {
@@ -96,8 +109,7 @@ void fx_null_deref(void)
 	for (i = 0; i < 4096; i++) {
 		p = malloc(1 << 20);
 		chunks[i] = p;
-		p[0] = 1; /* NULL once the limit is hit: SIGSEGV */
-		memset(p, 1, 1 << 20);
+		touch(p, 1 << 20); /* NULL once the limit is hit: SIGSEGV */
 	}
 }
 
@@ -110,7 +122,7 @@ void fx_checked_malloc(void)
 		p = malloc(1 << 20);
 		if (!p)
 			abort();
-		memset(p, 1, 1 << 20);
+		touch(p, 1 << 20);
 		chunks[i] = p;
 	}
 }
@@ -119,8 +131,8 @@ void fx_huge_calloc(void)
 {
 	char *p = calloc(1, (size_t)1 << 30);
 
-	memset(p, 1, (size_t)1 << 30);
 	chunks[0] = p;
+	touch(p, (size_t)1 << 30);
 }
 
 void fx_32mb(void)
@@ -128,7 +140,8 @@ void fx_32mb(void)
 	char *p = malloc(32 << 20);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	memset(p, 1, 32 << 20);
+	chunks[0] = p;
+	touch(p, 32 << 20);
 	free(p);
 }
 
