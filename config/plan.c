@@ -177,8 +177,8 @@ static void append(char *buf, size_t len, const char *fmt, ...)
  * was tried goes to `tried` ("x{,.so,.la} in the manifest's folder").
  */
 static bool find_file(const char *name, const char *base, const char *env_var,
-		      const char *const *exts, char *out, size_t out_len,
-		      char *tried, size_t tried_len)
+		      const char *last_dir, const char *const *exts, char *out,
+		      size_t out_len, char *tried, size_t tried_len)
 {
 	const char *env = env_var ? getenv(env_var) : NULL;
 	char dirs_buf[PATH_MAX * 2];
@@ -205,6 +205,13 @@ static bool find_file(const char *name, const char *base, const char *env_var,
 			     tok && n_dirs < 64;
 			     tok = strtok_r(NULL, ":", &save))
 				dirs[n_dirs++] = tok;
+		}
+		/* Only a bare name ("max_files") may be a shipped module. */
+		if (last_dir && *last_dir && !strchr(name, '/') &&
+		    n_dirs < 64) {
+			append(tried, tried_len,
+			       " and in pyntest's module folder");
+			dirs[n_dirs++] = last_dir;
 		}
 	}
 	for (i = 0; i < n_dirs; i++) {
@@ -289,15 +296,16 @@ static const char *const lib_exts[] = { ".so", ".la", NULL };
 
 /* Find a shared object and read its symbols; errors point at `loc`. */
 static int open_object(struct build *b, const char *what, const char *name,
-		       const char *env_var, struct pyn_loc loc, char *path,
-		       size_t path_len, struct pyn_elf_symbols *syms)
+		       const char *env_var, const char *last_dir,
+		       struct pyn_loc loc, char *path, size_t path_len,
+		       struct pyn_elf_symbols *syms)
 {
 	char tried[PYN_ERROR_MESSAGE_MAX - 128], object[PATH_MAX * 2];
 	char why[256];
 	struct pyn_error e;
 
-	if (!find_file(name, b->m->dir, env_var, lib_exts, path, path_len,
-		       tried, sizeof(tried)))
+	if (!find_file(name, b->m->dir, env_var, last_dir, lib_exts, path,
+		       path_len, tried, sizeof(tried)))
 		return fail_at(b, loc, PYN_ENOTFOUND,
 			       "cannot find %s '%s': tried %s", what, name,
 			       tried);
@@ -912,7 +920,7 @@ static int expand_suite(struct build *b, const struct pyn_manifest_suite *s)
 		char tried[512];
 		static const char *const none[] = { NULL };
 
-		if (!find_file(s->program, b->m->dir, NULL, none, path,
+		if (!find_file(s->program, b->m->dir, NULL, NULL, none, path,
 			       sizeof(path), tried, sizeof(tried)))
 			return fail_at(
 				b, s->program_loc, PYN_ENOTFOUND,
@@ -930,7 +938,7 @@ static int expand_suite(struct build *b, const struct pyn_manifest_suite *s)
 	}
 
 	rc = open_object(b, "test library", s->library, "PYNTEST_LIBRARY_PATH",
-			 s->library_loc, path, sizeof(path), &syms);
+			 NULL, s->library_loc, path, sizeof(path), &syms);
 	if (rc)
 		return rc;
 	sc.library = adup(b, path);
@@ -997,8 +1005,9 @@ static int add_plugins(struct build *b)
 		char *copy;
 
 		rc = open_object(b, "plug-in", m->plugins[i],
-				 "PYNTEST_PLUGIN_PATH", m->plugin_locs[i], path,
-				 sizeof(path), &syms);
+				 "PYNTEST_PLUGIN_PATH",
+				 b->opt ? b->opt->plugin_dir : NULL,
+				 m->plugin_locs[i], path, sizeof(path), &syms);
 		if (rc)
 			return rc;
 		for (j = 0; j < syms.n_symbols; j++) {

@@ -135,6 +135,11 @@ struct pyn_plan_options {
 			 struct pyn_plan_case **cases, size_t *n_cases,
 			 struct pyn_error *err);
 	void *user; /* handed to both callbacks */
+	/*
+	 * pyntest's own module folder: searched for plug-ins last, after
+	 * the manifest's folder and PYNTEST_PLUGIN_PATH (NULL: not at all).
+	 */
+	const char *plugin_dir;
 };
 
 /*

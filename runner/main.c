@@ -145,22 +145,19 @@ static int program_manifest(struct pyn_manifest **m, const char *path,
  * is built, so their options can be validated by their own code.
  */
 /*
- * `plugins: [max_files]` finds the modules shipped with pyntest: their
- * folder is searched after PYNTEST_PLUGIN_PATH (by the plan, which reports
- * where it looked, and by the loader), so it goes at the end of it.
+ * Plug-ins are searched in the manifest's folder, then PYNTEST_PLUGIN_PATH,
+ * then pyntest's own module folder (`plugins: [max_files]`).
  */
-static void add_module_dir(void)
-{
-	char dir[PATH_MAX], *value = NULL;
-	const char *old = getenv("PYNTEST_PLUGIN_PATH");
+static char module_dir[PATH_MAX];
 
-	if (pyn__module_dir(dir, sizeof(dir)))
-		return;
-	if (old && *old ? asprintf(&value, "%s:%s", old, dir) < 0 :
-			  !(value = strdup(dir)))
-		return;
-	setenv("PYNTEST_PLUGIN_PATH", value, 1);
-	free(value);
+static int resolve_plugin(const char *name, const char *base, char *path,
+			  size_t len)
+{
+	if (!pyn__module_resolve(name, base, "PYNTEST_PLUGIN_PATH", path, len))
+		return 0;
+	if (strchr(name, '/') || !module_dir[0])
+		return PYN_ENOTFOUND;
+	return pyn__module_resolve(name, module_dir, NULL, path, len);
 }
 
 static int load_plugins(struct pyn_manifest *const *ms, size_t n,
@@ -173,9 +170,8 @@ static int load_plugins(struct pyn_manifest *const *ms, size_t n,
 			int ret;
 
 			/* Not found: the plan says so, naming where it looked. */
-			if (pyn__module_resolve(ms[i]->plugins[k], ms[i]->dir,
-						"PYNTEST_PLUGIN_PATH", path,
-						sizeof(path)))
+			if (resolve_plugin(ms[i]->plugins[k], ms[i]->dir, path,
+					   sizeof(path)))
 				continue;
 			ret = pyn__registry_add_plugin(path, err);
 			if (ret) {
@@ -426,7 +422,6 @@ int main(int argc, char **argv)
 	 */
 	if (getenv("TEST_TMPDIR") && *getenv("TEST_TMPDIR"))
 		setenv("TMPDIR", getenv("TEST_TMPDIR"), 1);
-	add_module_dir();
 
 	memset(&plan, 0, sizeof(plan));
 	memset(&report, 0, sizeof(report));
@@ -492,6 +487,8 @@ int main(int argc, char **argv)
 		}
 		n_loaded++;
 	}
+	if (pyn__module_dir(module_dir, sizeof(module_dir)))
+		module_dir[0] = '\0';
 	if (load_plugins(manifests, n_loaded, &err)) {
 		print_error(&err);
 		status = PYN__EXIT_USAGE;
@@ -515,6 +512,7 @@ int main(int argc, char **argv)
 	popts.retries = cli.retries;
 	popts.validate_option = validate_option;
 	popts.enumerate = pyn__enumerate;
+	popts.plugin_dir = module_dir[0] ? module_dir : NULL;
 	ret = pyn_plan_build(&plan, manifests, n_loaded, &popts, &err);
 	if (ret) {
 		/* A program has no lines: drop the in-memory manifest's. */
@@ -553,7 +551,8 @@ int main(int argc, char **argv)
 				printf("%s\t%.3f\t%.3f\t%llu\n", t->id,
 				       t->limits.wall_time_s,
 				       t->limits.cpu_time_s,
-				       (unsigned long long)t->limits.memory_bytes);
+				       (unsigned long long)
+					       t->limits.memory_bytes);
 			else
 				printf("%s\n", t->id);
 		}
