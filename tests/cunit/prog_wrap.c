@@ -79,7 +79,7 @@ static void test_state_reset(void)
 
 static void test_unchecked(void)
 {
-	char *p;
+	char *volatile p;
 
 	fail_after = 0;
 	p = malloc(16);
