@@ -24,7 +24,8 @@
 #  6. pyn_return of 1 GiB through the C API (a small program).
 # and prints a table: metric, measured, target, met.
 #
-# Environment: BUILD (default build-bench: a Release build of only the
+# Environment: BENCH_PROFILE=1 adds syscalls per test in each mode
+# (strace -f -c).  BUILD (default build-bench: a Release build of only the
 # targets needed, rebuilt incrementally each run), ROUNDS (3; 2 quick),
 # BENCH_QUICK=1 (N=300, 20 overrun tests, 4 spinning tests, 2,000 for RSS,
 # 20,000 for load, 256 MiB return; targets are then only indicative).
@@ -321,11 +322,12 @@ run()
 }
 
 # ---- 1. per-test overhead, alternating -------------------------------------
-names=(fork_floor exec_floor forkserver spawn fork check criterion)
+names=(fork_floor exec_floor forkserver fs_subreaper spawn fork check criterion)
 declare -A cmds=(
 	[fork_floor]="./fork_floor $N"
 	[exec_floor]="./exec_floor $N"
 	[forkserver]="$pyn -q -j 1 --isolation forkserver -o $out/r_fs.xml pyn_bench.yaml"
+	[fs_subreaper]="$pyn -q -j 1 --isolation forkserver --provider process_tree=subreaper -o $out/r_fs2.xml pyn_bench.yaml"
 	[spawn]="$pyn -q -j 1 --isolation spawn -o $out/r_sp.xml pyn_bench.yaml"
 	[fork]="$pyn -q -j 1 --isolation fork -o $out/r_fk.xml pyn_bench.yaml"
 	[check]="env CK_FORK=yes ./check_bench"
@@ -352,12 +354,29 @@ printf 'forkserver / check: %.2f   forkserver / criterion: %.3f   spawn / exec_f
 	"$(calc "${per[forkserver]} / ${per[check]}")" \
 	"$(calc "${per[forkserver]} / ${per[criterion]}")" \
 	"$(calc "${per[spawn]} / ${per[exec_floor]}")"
-echo "(median of $ROUNDS rounds; per test = whole process wall time / $N; -j 1)"
+echo "(median of $ROUNDS rounds; per test = whole process wall time / $N; -j 1;"
+echo " fs_subreaper: forkserver with the process_tree limiter's subreaper"
+echo " provider, no per-test cgroup)"
+
+# Syscalls per test, by process role (BENCH_PROFILE=1, needs strace).
+if [ "${BENCH_PROFILE:-0}" = 1 ] && command -v strace >/dev/null; then
+	np=$((N < 200 ? N : 200))
+	head -n $((5 + np)) pyn_bench.yaml >prof.yaml
+	for mode in forkserver spawn fork; do
+		strace -f -c -o "$out/strace-$mode.txt" "$pyn" -q -j 1 \
+			--isolation "$mode" -o "$out/r_st.xml" prof.yaml >/dev/null
+		echo "syscalls per test, $mode (strace -f -c over $np tests, all processes):"
+		awk -v n="$np" '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && $NF != "total" {
+			printf "  %-16s %7.1f\n", $NF, $4 / n }' "$out/strace-$mode.txt" |
+			sort -k2 -g -r | head -12
+		awk -v n="$np" '$NF == "total" { printf "  %-16s %7.1f\n", "total", $4 / n }' \
+			"$out/strace-$mode.txt"
+	done
+fi
 
 # ---- 2. wall-timeout overrun ---------------------------------------------
 echo
-run over "$pyn" -q -j 2 -o "$out/over.xml" over.yaml
-read -r p50 p99 n_to < <(/usr/bin/python3 - "$out/over.xml" <<'PY'
+cat >overrun.py <<'PY'
 import sys, xml.etree.ElementTree as ET
 over, n = [], 0
 for tc in ET.parse(sys.argv[1]).iter("testcase"):
@@ -369,12 +388,20 @@ over.sort()
 q = lambda f: over[min(len(over) - 1, int(f * len(over)))] if over else float("nan")
 print("%.6f %.6f %d" % (q(0.50), q(0.99), n))
 PY
-)
+run over "$pyn" -q -j 2 -o "$out/over.xml" over.yaml
+read -r p50 p99 n_to < <(/usr/bin/python3 overrun.py "$out/over.xml")
 p50_ms=$(calc "$p50 * 1000")
 p99_ms=$(calc "$p99 * 1000")
 printf 'wall-timeout overrun over %d tests (%d wall_timeout): p50 %.1f ms, p99 %.1f ms\n' \
 	"$N_OVER" "$n_to" "$p50_ms" "$p99_ms"
 [ "$n_to" = "$N_OVER" ] || failed[over]=1
+# The same with the process_tree limiter's subreaper provider: its kill
+# does not wait on cgroup.events (see docs/performance.md).
+run over "$pyn" -q -j 2 --provider process_tree=subreaper \
+	-o "$out/over2.xml" over.yaml
+read -r q50 q99 _ < <(/usr/bin/python3 overrun.py "$out/over2.xml")
+printf '  (process_tree=subreaper: p50 %.1f ms, p99 %.1f ms)\n' \
+	"$(calc "$q50 * 1000")" "$(calc "$q99 * 1000")"
 
 # ---- 3. -j 2 against -j 1 ---------------------------------------------------
 for r in $(seq 1 "$SPIN_ROUNDS"); do
