@@ -90,6 +90,15 @@ for jobs in (2, 3):
             "-j %d: lanes 0..%d used, no other (saw %r)" % (jobs, jobs - 1,
                                                             slots))
 
+# Without -j: one test per online CPU (six tests at most here).
+want = min(6, os.sysconf("SC_NPROCESSORS_ONLN"))
+html = os.path.join(d, "six-default.html")
+r = E.run(["-q", "--html", html, m_six])
+runs = runs_of(html_tests(html))
+ov = max_overlap(runs)
+E.check(r.code == 0 and ov == want, "no -j: %d tests at once, one per online "
+        "CPU (saw %d)" % (want, ov))
+
 # ---- longest known first; report order is manifest order ---------------------
 order = [("s1", "nap_short"), ("s2", "nap_short"), ("long", "nap_long"),
          ("s3", "nap_short")]
