@@ -50,6 +50,11 @@ function(pyn_origin_rpath target from_dir)
   endif()
   string(REGEX REPLACE "/$" "" _rel "${_rel}")
   set_property(TARGET ${target} APPEND PROPERTY INSTALL_RPATH "$ORIGIN/${_rel}")
+  # The build tree has the install's layout, so the same $ORIGIN path works
+  # there.  Without this CMake pads the build RUNPATH with ':' for the
+  # install-time rewrite, and the loader reads each empty entry as the
+  # current directory: a libc.so.6 planted there would be loaded.
+  set_property(TARGET ${target} PROPERTY BUILD_WITH_INSTALL_RPATH TRUE)
 endfunction()
 
 # Every MODULE whose output lands in the limiter directory is an installed
