@@ -377,6 +377,18 @@ static int parse_bool(struct ctx *c, const struct node *n, const char *key,
 }
 
 /* A time or memory value: scalar or [value, unit]. */
+/* How messages name the limit a key sets: the key, in words. */
+static const char *limit_name(const char *key)
+{
+	if (!strcmp(key, "wall_time"))
+		return "wall time limit";
+	if (!strcmp(key, "cpu_time"))
+		return "CPU time limit";
+	if (!strcmp(key, "output_limit"))
+		return "output limit";
+	return "memory limit";
+}
+
 static int parse_quantity(struct ctx *c, const struct node *n, const char *key,
 			  bool memory, struct pyn_setting *s)
 {
@@ -393,20 +405,17 @@ static int parse_quantity(struct ctx *c, const struct node *n, const char *key,
 				c, n,
 				"'%s' as a list must be [value, unit], like %s",
 				key, memory ? "[64, MB]" : "[500, ms]");
-		rc = memory ? pyn_memory_parse_pair(n->items[0]->value,
-						    n->items[1]->value,
-						    &s->bytes, &e) :
-			      pyn_time_parse_pair(n->items[0]->value,
-						  n->items[1]->value,
-						  &s->seconds, &e);
+		rc = pyn__limit_parse(limit_name(key), memory,
+				      n->items[0]->value, n->items[1]->value,
+				      &s->seconds, &s->bytes, &e);
 	} else {
 		if (is_null(n) || pyn_units_is_none(n->value)) {
 			s->state = PYN_SETTING_NONE;
 			s->loc = n->loc;
 			return 0;
 		}
-		rc = memory ? pyn_memory_parse(n->value, &s->bytes, &e) :
-			      pyn_time_parse(n->value, &s->seconds, &e);
+		rc = pyn__limit_parse(limit_name(key), memory, n->value, NULL,
+				      &s->seconds, &s->bytes, &e);
 	}
 	if (rc)
 		return fail_at(c, n->loc, rc, "%s", e.message);
@@ -547,6 +556,7 @@ static void limiter_config_release(struct pyn_limiter_config *l)
 		free((char *)l->options[i].value);
 	}
 	free(l->options);
+	free(l->key_locs);
 	free(l->name);
 }
 
@@ -588,7 +598,8 @@ static int parse_limiters(struct ctx *c, const struct node *n,
 				"options of limiter '%s' must be a mapping {key: value}, not %s",
 				k->value, kind_name(v));
 		l->options = calloc(v->n / 2 + 1, sizeof(*l->options));
-		if (!l->options)
+		l->key_locs = calloc(v->n / 2 + 1, sizeof(*l->key_locs));
+		if (!l->options || !l->key_locs)
 			return nomem(c);
 		for (j = 0; j < v->n; j += 2) {
 			const struct node *ok = v->items[j],
@@ -606,6 +617,7 @@ static int parse_limiters(struct ctx *c, const struct node *n,
 					ok->value, k->value, kind_name(ov));
 			o->key = strdup(ok->value);
 			o->value = strdup(ov->value);
+			l->key_locs[l->n_options] = ok->loc;
 			l->n_options++;
 			if (!o->key || !o->value)
 				return nomem(c);
@@ -781,6 +793,47 @@ static int parse_string_list(struct ctx *c, const struct node *n,
 	return 0;
 }
 
+/*
+ * Names become JUnit attributes and lines of --list: a control character
+ * would turn into U+FFFD there (two names, one id) or break the line.
+ */
+static int check_name(struct ctx *c, const struct node *n, const char *what)
+{
+	char shown[256];
+	size_t used = 0;
+	const unsigned char *p;
+	int bad = -1;
+
+	for (p = (const unsigned char *)n->value; *p; p++) {
+		bool ctl = *p < 0x20 || *p == 0x7f;
+		char one[8];
+
+		if (ctl && bad < 0)
+			bad = *p;
+		if (*p == '\n')
+			snprintf(one, sizeof(one), "\\n");
+		else if (*p == '\t')
+			snprintf(one, sizeof(one), "\\t");
+		else if (*p == '\r')
+			snprintf(one, sizeof(one), "\\r");
+		else if (ctl)
+			snprintf(one, sizeof(one), "\\x%02x", *p);
+		else
+			snprintf(one, sizeof(one), "%c", *p);
+		if (used + strlen(one) + 4 >= sizeof(shown)) {
+			snprintf(shown + used, sizeof(shown) - used, "...");
+			used = sizeof(shown);
+			break;
+		}
+		used += (size_t)snprintf(shown + used, sizeof(shown) - used,
+					 "%s", one);
+	}
+	if (bad < 0)
+		return 0;
+	return fail(c, n, "%s name '%s' contains a control character (U+%04X)",
+		    what, shown, (unsigned)bad);
+}
+
 static int parse_tests(struct ctx *c, const struct node *n,
 		       struct pyn_manifest_suite *s)
 {
@@ -844,6 +897,9 @@ static int parse_tests(struct ctx *c, const struct node *n,
 			rc = fail(c, name, "test name must not be empty");
 			goto out;
 		}
+		rc = check_name(c, name, "test");
+		if (rc)
+			goto out;
 		if (dup_string(c, &t->name, name->value) ||
 		    dup_string(c, &t->function,
 			       function ? function->value : name->value)) {
@@ -1044,6 +1100,8 @@ static int parse_suite(struct ctx *c, const struct node *n,
 				return rc;
 			rc = suite_string(c, n->items[i], n->items[i + 1],
 					  &s->name, &s->loc);
+			if (!rc)
+				rc = check_name(c, n->items[i + 1], "suite");
 			if (rc)
 				return rc;
 			break;

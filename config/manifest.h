@@ -62,6 +62,8 @@ struct pyn_limiter_config {
 	struct pyn_loc loc;
 	bool removed; /* NAME: null */
 	struct pyn_limiter_option *options; /* strings owned here */
+	/* Where each option's key is; options[i] has its value's place. */
+	struct pyn_loc *key_locs;
 	size_t n_options;
 };
 

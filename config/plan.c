@@ -156,6 +156,13 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+static bool is_directory(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static void append(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -174,11 +181,14 @@ static void append(char *buf, size_t len, const char *fmt, ...)
 /*
  * Find `name` as lt_dlopenext would: as given, then with each extension,
  * relative names against `base` then each directory of $env_var.  What
- * was tried goes to `tried` ("x{,.so,.la} in the manifest's folder").
+ * was tried goes to `tried` ("x{,.so,.la} in the manifest's folder"),
+ * and `*is_dir` is set when no file was found but a candidate is a
+ * directory: "not found" would send the user looking for the wrong thing.
  */
 static bool find_file(const char *name, const char *base, const char *env_var,
 		      const char *last_dir, const char *const *exts, char *out,
-		      size_t out_len, char *tried, size_t tried_len)
+		      size_t out_len, char *tried, size_t tried_len,
+		      bool *is_dir)
 {
 	const char *env = env_var ? getenv(env_var) : NULL;
 	char dirs_buf[PATH_MAX * 2];
@@ -186,6 +196,7 @@ static bool find_file(const char *name, const char *base, const char *env_var,
 	size_t n_dirs = 0, i, e;
 	char *save = NULL, *tok;
 
+	*is_dir = false;
 	snprintf(tried, tried_len, "%s", name);
 	if (exts[0]) {
 		append(tried, tried_len, "{");
@@ -224,6 +235,8 @@ static bool find_file(const char *name, const char *base, const char *env_var,
 		if (is_file(stem) && realpath(stem, out) &&
 		    strlen(out) < out_len)
 			return true;
+		if (is_directory(stem))
+			*is_dir = true;
 		for (e = 0; exts[e]; e++) {
 			char cand[PATH_MAX + 8];
 
@@ -231,6 +244,8 @@ static bool find_file(const char *name, const char *base, const char *env_var,
 			if (is_file(cand) && realpath(cand, out) &&
 			    strlen(out) < out_len)
 				return true;
+			if (is_directory(cand))
+				*is_dir = true;
 		}
 	}
 	return false;
@@ -303,12 +318,17 @@ static int open_object(struct build *b, const char *what, const char *name,
 	char tried[PYN_ERROR_MESSAGE_MAX - 128], object[PATH_MAX * 2];
 	char why[256];
 	struct pyn_error e;
+	bool is_dir;
 
 	if (!find_file(name, b->m->dir, env_var, last_dir, lib_exts, path,
-		       path_len, tried, sizeof(tried)))
+		       path_len, tried, sizeof(tried), &is_dir)) {
+		if (is_dir)
+			return fail_at(b, loc, PYN_ELOAD,
+				       "%s '%s' is a directory", what, name);
 		return fail_at(b, loc, PYN_ENOTFOUND,
 			       "cannot find %s '%s': tried %s", what, name,
 			       tried);
+	}
 	snprintf(object, sizeof(object), "%s", path);
 	if (ends_with(path, ".la") &&
 	    libtool_object(path, object, sizeof(object), why, sizeof(why)))
@@ -565,7 +585,11 @@ static int validate_limiters(struct build *b, const struct pyn_settings *st)
 		}
 		for (j = 0; j < l->n_options; j++) {
 			const struct pyn_limiter_option *lo = &l->options[j];
+			/* No place in `e`: the key is what is wrong. */
 			struct pyn_loc loc = { lo->line, lo->column };
+
+			if (l->key_locs)
+				loc = l->key_locs[j];
 
 			memset(&e, 0, sizeof(e));
 			if (!b->opt->validate_option(b->opt->user, l->name, lo,
@@ -919,13 +943,20 @@ static int expand_suite(struct build *b, const struct pyn_manifest_suite *s)
 	if (s->program) {
 		char tried[512];
 		static const char *const none[] = { NULL };
+		bool is_dir;
 
 		if (!find_file(s->program, b->m->dir, NULL, NULL, none, path,
-			       sizeof(path), tried, sizeof(tried)))
+			       sizeof(path), tried, sizeof(tried), &is_dir)) {
+			if (is_dir)
+				return fail_at(
+					b, s->program_loc, PYN_ELOAD,
+					"test program '%s' is a directory",
+					s->program);
 			return fail_at(
 				b, s->program_loc, PYN_ENOTFOUND,
 				"cannot find test program '%s': tried %s",
 				s->program, tried);
+		}
 		if (access(path, X_OK) < 0)
 			return fail_at(
 				b, s->program_loc, PYN_ELOAD,

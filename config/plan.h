@@ -119,8 +119,9 @@ struct pyn_plan_options {
 	 * limiter named under `limiters:` with opt == NULL (to check the
 	 * name: fail for an unknown limiter, naming it), then once for each
 	 * of its options.  Returns 0, or non-zero with `err` filled; the plan
-	 * adds the option's FILE:LINE:COLUMN when `err->line` is 0.  NULL:
-	 * options are taken unchecked.
+	 * adds the option key's FILE:LINE:COLUMN when `err->line` is 0 (a
+	 * bad value: set the value's, from `opt`).  NULL: options are taken
+	 * unchecked.
 	 */
 	int (*validate_option)(void *user, const char *limiter,
 			       const struct pyn_limiter_option *opt,

@@ -159,8 +159,12 @@ static uint64_t memory_unit(const char *unit)
 	return 0;
 }
 
-static int time_finish(double value, const char *unit, const char *shown,
-		       double *seconds, struct pyn_error *err)
+/* A limit below this is shown as 0.000 and enforced as nothing sensible. */
+#define TIME_RESOLUTION_S 0.001
+
+static int time_finish(const char *what, double value, const char *unit,
+		       const char *shown, double *seconds,
+		       struct pyn_error *err)
 {
 	double mult = time_unit(unit);
 
@@ -173,16 +177,22 @@ static int time_finish(double value, const char *unit, const char *shown,
 	if (!(value > 0))
 		return pyn__config_error(
 			err, PYN_EMANIFEST, NULL, 0, 0,
-			"time limit '%s' must be positive (use null for no limit)",
-			shown);
+			"%s '%s' must be positive (use null for no limit)",
+			what, shown);
+	/* Slack for 1ms = 1 * 0.001 rounding: 1 ms itself is fine. */
+	if (value < TIME_RESOLUTION_S * (1 - 1e-9))
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"%s '%s' is below the 1 ms resolution", what, shown);
 	if (value > PYN_TIME_MAX_S)
 		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "time limit '%s' is too large", shown);
+					 "%s '%s' is too large", what, shown);
 	*seconds = value;
 	return 0;
 }
 
-int pyn_time_parse(const char *text, double *seconds, struct pyn_error *err)
+static int time_parse(const char *what, const char *text, double *seconds,
+		      struct pyn_error *err)
 {
 	char unit[32];
 	double value;
@@ -192,11 +202,12 @@ int pyn_time_parse(const char *text, double *seconds, struct pyn_error *err)
 			err, PYN_EMANIFEST, NULL, 0, 0,
 			"bad time value '%s': use seconds or a number with a unit (500ms, 30s, 2m, 1.5h)",
 			text);
-	return time_finish(value, unit, text, seconds, err);
+	return time_finish(what, value, unit, text, seconds, err);
 }
 
-int pyn_time_parse_pair(const char *value, const char *unit, double *seconds,
-			struct pyn_error *err)
+static int time_parse_pair(const char *what, const char *value,
+			   const char *unit, double *seconds,
+			   struct pyn_error *err)
 {
 	char shown[128], rest[8];
 	double v;
@@ -212,11 +223,12 @@ int pyn_time_parse_pair(const char *value, const char *unit, double *seconds,
 			err, PYN_EMANIFEST, NULL, 0, 0,
 			"bad time value %s: missing unit; use ms, s, m or h",
 			shown);
-	return time_finish(v, unit, shown, seconds, err);
+	return time_finish(what, v, unit, shown, seconds, err);
 }
 
-static int memory_finish(double value, const char *unit, const char *shown,
-			 uint64_t *bytes, struct pyn_error *err)
+static int memory_finish(const char *what, double value, const char *unit,
+			 const char *shown, uint64_t *bytes,
+			 struct pyn_error *err)
 {
 	uint64_t mult = memory_unit(unit);
 	double total;
@@ -230,23 +242,23 @@ static int memory_finish(double value, const char *unit, const char *shown,
 	if (!(total > 0))
 		return pyn__config_error(
 			err, PYN_EMANIFEST, NULL, 0, 0,
-			"memory limit '%s' must be positive (use null for no limit)",
-			shown);
+			"%s '%s' must be positive (use null for no limit)",
+			what, shown);
 	/* 2^62 bytes: far beyond any machine, and safe to add to. */
 	if (total > 4611686018427387904.0)
 		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
-					 "memory limit '%s' is too large",
-					 shown);
+					 "%s '%s' is too large", what, shown);
 	if (total < 1 || (mult == 1 && total != floor(total)))
 		return pyn__config_error(
 			err, PYN_EMANIFEST, NULL, 0, 0,
-			"memory limit '%s' is not a whole number of bytes",
+			"%s '%s' is not a whole number of bytes", what,
 			shown);
 	*bytes = (uint64_t)llround(total);
 	return 0;
 }
 
-int pyn_memory_parse(const char *text, uint64_t *bytes, struct pyn_error *err)
+static int memory_parse(const char *what, const char *text, uint64_t *bytes,
+			struct pyn_error *err)
 {
 	char unit[32];
 	double value;
@@ -256,11 +268,12 @@ int pyn_memory_parse(const char *text, uint64_t *bytes, struct pyn_error *err)
 			err, PYN_EMANIFEST, NULL, 0, 0,
 			"bad memory value '%s': use bytes or a number with a unit (500MB, 2GB)",
 			text);
-	return memory_finish(value, unit, text, bytes, err);
+	return memory_finish(what, value, unit, text, bytes, err);
 }
 
-int pyn_memory_parse_pair(const char *value, const char *unit, uint64_t *bytes,
-			  struct pyn_error *err)
+static int memory_parse_pair(const char *what, const char *value,
+			     const char *unit, uint64_t *bytes,
+			     struct pyn_error *err)
 {
 	char shown[128], rest[8];
 	double v;
@@ -276,5 +289,38 @@ int pyn_memory_parse_pair(const char *value, const char *unit, uint64_t *bytes,
 			err, PYN_EMANIFEST, NULL, 0, 0,
 			"bad memory value %s: missing unit; use B, KB, MB or GB",
 			shown);
-	return memory_finish(v, unit, shown, bytes, err);
+	return memory_finish(what, v, unit, shown, bytes, err);
+}
+
+int pyn_time_parse(const char *text, double *seconds, struct pyn_error *err)
+{
+	return time_parse("time limit", text, seconds, err);
+}
+
+int pyn_time_parse_pair(const char *value, const char *unit, double *seconds,
+			struct pyn_error *err)
+{
+	return time_parse_pair("time limit", value, unit, seconds, err);
+}
+
+int pyn_memory_parse(const char *text, uint64_t *bytes, struct pyn_error *err)
+{
+	return memory_parse("memory limit", text, bytes, err);
+}
+
+int pyn_memory_parse_pair(const char *value, const char *unit, uint64_t *bytes,
+			  struct pyn_error *err)
+{
+	return memory_parse_pair("memory limit", value, unit, bytes, err);
+}
+
+int pyn__limit_parse(const char *what, bool memory, const char *value,
+		     const char *unit, double *seconds, uint64_t *bytes,
+		     struct pyn_error *err)
+{
+	if (memory)
+		return unit ? memory_parse_pair(what, value, unit, bytes, err) :
+			      memory_parse(what, value, bytes, err);
+	return unit ? time_parse_pair(what, value, unit, seconds, err) :
+		      time_parse(what, value, seconds, err);
 }

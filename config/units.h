@@ -38,6 +38,16 @@ int pyn_memory_parse(const char *text, uint64_t *bytes, struct pyn_error *err);
 int pyn_memory_parse_pair(const char *value, const char *unit, uint64_t *bytes,
 			  struct pyn_error *err);
 
+/*
+ * Any of the above, with `what` ("output limit") naming the limit in
+ * messages: a time (`memory` false) into `seconds` or a memory value into
+ * `bytes`; `unit` NULL parses `value` alone, else the pair.  Times below
+ * 1 ms are refused: reports show milliseconds, so they would read 0.
+ */
+int pyn__limit_parse(const char *what, bool memory, const char *value,
+		     const char *unit, double *seconds, uint64_t *bytes,
+		     struct pyn_error *err);
+
 /* Fill `err` without going through libpyntest (config stands alone). */
 int pyn__config_error(struct pyn_error *err, int code, const char *file,
 		      unsigned line, unsigned column, const char *fmt, ...)

@@ -324,7 +324,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			if (!parse_uint(optarg, 1, 4096, &v))
 				return usage_error(
 					err,
-					"option '-j/--jobs' needs a positive integer, not '%s'",
+					"option '-j/--jobs' needs a whole number from 1 to 4096, not '%s'",
 					optarg);
 			cli->jobs = (unsigned)v;
 			break;
@@ -348,7 +348,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			if (!parse_uint(optarg, 0, 1000, &v))
 				return usage_error(
 					err,
-					"option '--retries' needs a whole number, not '%s'",
+					"option '--retries' needs a whole number from 0 to 1000, not '%s'",
 					optarg);
 			cli->retries = (int)v;
 			break;

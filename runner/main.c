@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config/elf.h"
 #include "config/manifest.h"
 #include "plugins/loader.h"
 #include "plugins/registry.h"
@@ -160,6 +161,20 @@ static int resolve_plugin(const char *name, const char *base, char *path,
 	return pyn__module_resolve(name, module_dir, NULL, path, len);
 }
 
+static bool loadable(const char *path)
+{
+	struct pyn_elf_symbols syms = { 0 };
+	struct pyn_error e;
+	size_t len = strlen(path);
+
+	if (len > 3 && !strcmp(path + len - 3, ".la"))
+		return true;
+	if (pyn__elf_read(&syms, path, &e))
+		return false;
+	pyn__elf_release(&syms);
+	return true;
+}
+
 static int load_plugins(struct pyn_manifest *const *ms, size_t n,
 			struct pyn_error *err)
 {
@@ -172,6 +187,14 @@ static int load_plugins(struct pyn_manifest *const *ms, size_t n,
 			/* Not found: the plan says so, naming where it looked. */
 			if (resolve_plugin(ms[i]->plugins[k], ms[i]->dir, path,
 					   sizeof(path)))
+				continue;
+			/*
+			 * Nor load what is no shared object: libltdl would
+			 * call a text file "file not found"; the plan reads
+			 * it and says what is wrong ("not an ELF file").  A
+			 * libtool archive is text, and the plan follows it.
+			 */
+			if (!loadable(path))
 				continue;
 			ret = pyn__registry_add_plugin(path, err);
 			if (ret) {
@@ -230,9 +253,10 @@ static int validate_option(void *user, const char *limiter,
 			best = *k;
 		}
 	}
+	/* No place: the plan puts it at the key, as for its own keys. */
 	if (!known)
 		return pyn_error_set(
-			err, PYN_EMANIFEST, opt->file, opt->line, opt->column,
+			err, PYN_EMANIFEST, NULL, 0, 0,
 			"limiter '%s' has no option '%s'%s%s%s", limiter,
 			opt->key, best ? "; did you mean '" : "",
 			best ? best : "", best ? "'?" : "");

@@ -143,6 +143,53 @@ static void attr(struct out *o, const char *name, const char *value)
 	puts_(o, "\"");
 }
 
+/*
+ * A test's name as a JUnit name: readers key results on classname+name
+ * (SPEC §3: unique), so a name imported from CUnit that holds bytes XML
+ * cannot carry (controls, DEL, invalid UTF-8) gets them as visible \xHH
+ * instead of U+FFFD, which would make "x\1y" and "x\2y" one test.  A
+ * backslash is doubled only where it would otherwise read as the start of
+ * such an escape (before 'x', '\\' or an escaped byte): plain names keep
+ * their backslashes, and different names stay different.
+ */
+static bool name_escaped(const unsigned char *s, size_t n, size_t *len)
+{
+	*len = 1;
+	if (*s < 0x20 || *s == 0x7f)
+		return true;
+	if (*s < 0x80)
+		return false;
+	*len = pyn__utf8_len(s, n);
+	if (*len)
+		return false;
+	*len = 1;
+	return true;
+}
+
+static void name_attr(struct out *o, const char *key, const char *value)
+{
+	const unsigned char *s = (const unsigned char *)(value ? value : "");
+	size_t n = strlen((const char *)s), i = 0, len;
+
+	printf_(o, " %s=\"", key);
+	while (i < n) {
+		if (name_escaped(s + i, n - i, &len)) {
+			printf_(o, "\\x%02x", s[i]);
+		} else if (s[i] == '\\') {
+			size_t next;
+			bool dbl = i + 1 < n &&
+				   (s[i + 1] == 'x' || s[i + 1] == '\\' ||
+				    name_escaped(s + i + 1, n - i - 1, &next));
+
+			puts_(o, dbl ? "\\\\" : "\\");
+		} else {
+			esc(o, (const char *)s + i, len, true);
+		}
+		i += len;
+	}
+	puts_(o, "\"");
+}
+
 static void property(struct out *o, const char *indent, const char *name,
 		     const char *value)
 {
@@ -377,8 +424,8 @@ static void testcase(struct out *o, const struct pyn__report_entry *e)
 	char v[32];
 
 	puts_(o, "    <testcase");
-	attr(o, "classname", e->test->suite);
-	attr(o, "name", e->test->name);
+	name_attr(o, "classname", e->test->suite);
+	name_attr(o, "name", e->test->name);
 	snprintf(v, sizeof(v), "%.3f", a ? a->result.wall_time_s : 0.0);
 	attr(o, "time", v);
 	if (o->flavor == PYN__JUNIT_DEFAULT && location(e, a, &file, &line)) {
@@ -488,7 +535,7 @@ static void testsuite(struct out *o, const struct pyn__report *r,
 	if (!t.tests)
 		return;
 	puts_(o, "  <testsuite");
-	attr(o, "name", suite);
+	name_attr(o, "name", suite);
 	printf_(o,
 		" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
 		"skipped=\"%zu\" time=\"%.3f\"",

@@ -29,7 +29,7 @@ except ImportError as e:
 NOT_SCHEMA_CHECKABLE = re.compile(
     r"duplicate (test id|suite name|key)|not found|cannot (load|open|find|use)|"
     r"no such|not an ELF|is data, not a function|limiter '|"
-    r"too large|not a whole number",
+    r"too large|not a whole number|below the 1 ms resolution|is a directory|control character",
     re.I)
 
 

@@ -376,6 +376,55 @@ static void test_escaping(void)
 	free(xml);
 }
 
+/*
+ * Names imported from CUnit may hold any byte; U+FFFD for each would make
+ * "x\1y" and "x\2y" one testcase.  They read \xHH instead, and every name
+ * stays a different name (SPEC §3: classname+name pairs are unique).
+ */
+static void test_name_escaping(void)
+{
+	static const struct {
+		const char *name, *shown;
+	} cases[] = {
+		{ "x\x01y", "name=\"x\\x01y\"" },
+		{ "x\x02y", "name=\"x\\x02y\"" },
+		{ "a\nb", "name=\"a\\x0ab\"" },
+		{ "tab\there", "name=\"tab\\x09here\"" },
+		{ "del\x7f", "name=\"del\\x7f\"" },
+		{ "bad\xff utf8", "name=\"bad\\xff utf8\"" },
+		/* Plain backslashes stay as written... */
+		{ "C:\\dir", "name=\"C:\\dir\"" },
+		/* ...but not where they would read as an escape. */
+		{ "lit\\x01y", "name=\"lit\\\\x01y\"" },
+		{ "two\\\\", "name=\"two\\\\\\\"" },
+		{ "bs\\\x01", "name=\"bs\\\\\\x01\"" },
+		{ "caf\xc3\xa9 <&>", "name=\"caf\xc3\xa9 &lt;&amp;&gt;\"" },
+	};
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+	char path[512];
+	char *xml;
+
+	reset();
+	for (size_t i = 0; i < n; i++)
+		add("arith", cases[i].name, PYN_OUTCOME_PASS, "");
+	xml = write_report("names.xml", PYN__JUNIT_DEFAULT, path,
+			   sizeof(path));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+	CU_ASSERT_EQUAL(xmllint(PYNTEST_XSD, path), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (!strstr(xml, cases[i].shown))
+			fprintf(stderr, "\n  missing: %s\n", cases[i].shown);
+		CU_ASSERT_PTR_NOT_NULL(strstr(xml, cases[i].shown));
+	}
+	CU_ASSERT_PTR_NULL(strstr(xml, "\xef\xbf\xbd"));
+	free(xml);
+	xml = write_report("names-strict.xml", PYN__JUNIT_STRICT, path,
+			   sizeof(path));
+	CU_ASSERT_EQUAL(xmllint(JUNIT10_XSD, path), 0);
+	free(xml);
+	reset();
+}
+
 static void test_output_cut(void)
 {
 	char path[512], *big, *xml;
@@ -559,6 +608,7 @@ static CU_TestInfo junit_tests[] = {
 	{ "outcome elements", test_outcome_elements },
 	{ "counts never overlap", test_counts_never_overlap },
 	{ "forbidden bytes are replaced", test_escaping },
+	{ "names stay unique and visible", test_name_escaping },
 	{ "output is cut with a marker", test_output_cut },
 	{ "a failed write keeps the old report", test_atomic_write },
 	{ "suites come from the tests", test_suite_from_entries },

@@ -323,6 +323,12 @@ static void test_library_paths(void)
 		"suites: [{ name: s, library: libelsewhere, tests: [test_alpha] }]\n",
 		NULL,
 		"1:30: cannot find test library 'libelsewhere': tried libelsewhere{,.so,.la} in the manifest's folder");
+	/* A folder is no library, and "cannot find" would mislead. */
+	EXPECT_PLAN_ERROR(
+		"suites: [{ name: s, library: lib, tests: [test_alpha] }]\n",
+		NULL, "1:30: test library 'lib' is a directory");
+	EXPECT_PLAN_ERROR("plugins: [lib]\nsuites: []\n", NULL,
+			  "1:11: plug-in 'lib' is a directory");
 
 	/* Searched after the manifest's folder. */
 	setenv("PYNTEST_LIBRARY_PATH", "/nonexistent:lib", 1);
@@ -772,10 +778,23 @@ static int validate(void *user, const char *limiter,
 		err->code = PYN_EMANIFEST;
 		return -1;
 	}
+	/* A bad value is placed at the value, as the runner does... */
 	if (opt && strcmp(opt->value, "bad") == 0) {
 		snprintf(err->message, sizeof(err->message),
 			 "'%s' must be a positive integer, not 'bad'",
 			 opt->key);
+		snprintf(err->file, sizeof(err->file), "%s",
+			 opt->file ? opt->file : "");
+		err->line = opt->line;
+		err->column = opt->column;
+		err->code = PYN_EMANIFEST;
+		return -1;
+	}
+	/* ...an unknown key is not placed: the plan puts it at the key. */
+	if (opt && strcmp(opt->key, "count") && strcmp(opt->key, "mode") &&
+	    strcmp(opt->key, "n")) {
+		snprintf(err->message, sizeof(err->message),
+			 "limiter '%s' has no option '%s'", limiter, opt->key);
 		err->code = PYN_EMANIFEST;
 		return -1;
 	}
@@ -830,6 +849,9 @@ static void test_limiters(void)
 	EXPECT_PLAN_ERROR(
 		"defaults:\n  limiters:\n    max_files: { count: bad }\nsuites: []\n",
 		&opt, "3:25: 'count' must be a positive integer, not 'bad'");
+	EXPECT_PLAN_ERROR(
+		"defaults:\n  limiters:\n    max_files: {cnt: 16}\nsuites: []\n",
+		&opt, "3:17: limiter 'max_files' has no option 'cnt'");
 }
 
 /* What the last enumerate call was given (the source dies with the call). */
@@ -946,6 +968,8 @@ static void test_imported(void)
 	EXPECT_PLAN_ERROR(
 		"suites: [{ name: k, program: noexec }]\n", &opt,
 		"1:30: cannot use test program 'noexec': not executable");
+	EXPECT_PLAN_ERROR("suites: [{ name: k, program: . }]\n", &opt,
+			  "1:30: test program '.' is a directory");
 	EXPECT_PLAN_ERROR("suites: [{ name: k, program: prog, cwd: nodir }]\n",
 			  &opt,
 			  "1:41: cannot use cwd 'nodir': no such directory");

@@ -96,6 +96,30 @@ static void test_time_pairs(void)
 
 static void test_time_errors(void)
 {
+	struct pyn_error err;
+	uint64_t b = 7;
+	double v;
+
+	/* 1 ms is the resolution of every report; less reads as 0.000. */
+	CU_ASSERT_DOUBLE_EQUAL(secs("1ms"), 0.001, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(secs("0.001"), 0.001, 1e-12);
+	CU_ASSERT_STRING_EQUAL(time_error("0.4ms"),
+			       "time limit '0.4ms' is below the 1 ms resolution");
+	CU_ASSERT_STRING_EQUAL(time_error("0.0001"),
+			       "time limit '0.0001' is below the 1 ms resolution");
+	CU_ASSERT_EQUAL(pyn__limit_parse("output limit", true, "0", NULL, NULL,
+					 &b, &err),
+			PYN_EMANIFEST);
+	CU_ASSERT_EQUAL(b, 7);
+	CU_ASSERT_STRING_EQUAL(
+		err.message,
+		"output limit '0' must be positive (use null for no limit)");
+	CU_ASSERT_EQUAL(pyn__limit_parse("CPU time limit", false, "0.5", "ms",
+					 &v, NULL, &err),
+			PYN_EMANIFEST);
+	CU_ASSERT_STRING_EQUAL(
+		err.message,
+		"CPU time limit '[0.5, ms]' is below the 1 ms resolution");
 	CU_ASSERT_STRING_EQUAL(
 		time_error("5sec"),
 		"bad time unit 'sec' in '5sec'; use ms, s, m or h");
