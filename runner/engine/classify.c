@@ -129,6 +129,11 @@ static void from_claim(struct pyn__verdict *out, const struct pyn__claim *c,
 	    c->message && c->message[0] ? c->message : fallback_msg);
 }
 
+static const char *step_name(const struct pyn__classify_input *in)
+{
+	return in->setup_step && in->setup_step[0] ? in->setup_step : "setup";
+}
+
 /* Signal or exit of the test that nobody else explained. */
 static void by_status(const struct pyn__classify_input *in,
 		      struct pyn__verdict *out)
@@ -142,7 +147,11 @@ static void by_status(const struct pyn__classify_input *in,
 		int sig = WTERMSIG(st);
 
 		pyn__signal_name(sig, name, sizeof(name));
-		if (ev->child_state == PYN_CHILD_LOADING) {
+		if (ev->child_state == PYN_CHILD_SETUP) {
+			set(out, PYN_OUTCOME_ERROR, "SetupError",
+			    "%s crashed: killed by signal %s (%s)",
+			    step_name(in), name, strsignal(sig));
+		} else if (ev->child_state == PYN_CHILD_LOADING) {
 			set(out, PYN_OUTCOME_ERROR, "SetupError",
 			    "crashed while loading library '%s' (%s)",
 			    in->library ? in->library : "?", name);
@@ -154,12 +163,17 @@ static void by_status(const struct pyn__classify_input *in,
 		} else {
 			set(out, PYN_OUTCOME_ERROR, "Signal",
 			    "killed by signal %s (%s)%s", name, strsignal(sig),
-			    ev->child_state == PYN_CHILD_SETUP ?
-				    " in setup" :
 			    ev->child_state == PYN_CHILD_TEARDOWN ?
 				    " in teardown" :
 				    "");
 		}
+		return;
+	}
+	/* exit() in setup: the test never ran. */
+	if (WIFEXITED(st) && ev->child_state == PYN_CHILD_SETUP) {
+		set(out, PYN_OUTCOME_ERROR, "SetupError",
+		    "%s exited with status %d before the test ran",
+		    step_name(in), WEXITSTATUS(st));
 		return;
 	}
 	if (ev->child_state == PYN_CHILD_SKIPPED) {
@@ -309,6 +323,20 @@ static void decide(const struct pyn__classify_input *in,
 		set(out, PYN_OUTCOME_CPU_TIMEOUT, "CpuTimeout",
 		    "exceeded CPU time limit %.3f s (used %.3f s)",
 		    in->cpu_time_s, ev->cpu_time_s);
+		return;
+	}
+
+	/*
+	 * The test's children count: a test that forks a spinning child and
+	 * waits for it stays below its own timer.  The tolerance covers
+	 * wait4's rounding and the timer's overshoot on the test itself.
+	 */
+	if (in->cpu_time_s > 0 &&
+	    in->tree_cpu_time_s > in->cpu_time_s * 1.02 + 0.02) {
+		set(out, PYN_OUTCOME_CPU_TIMEOUT, "CpuTimeout",
+		    "exceeded CPU time limit %.3f s (used %.3f s, with its "
+		    "child processes)",
+		    in->cpu_time_s, in->tree_cpu_time_s);
 		return;
 	}
 

@@ -25,6 +25,11 @@ struct pyn__classify_input {
 	const char *host_setup_error;
 	/* The page's setup message (apply, load or symbol failure). */
 	const char *setup_message;
+	/*
+	 * The setup step the child was in ("setup 'su_init'"), for a test
+	 * that exited or crashed in setup; NULL or "": "setup".
+	 */
+	const char *setup_step;
 	/* Name of the limiter whose apply() was running when the child died. */
 	const char *applying_limiter;
 	const char *library; /* for "while loading library 'x'", or NULL */
@@ -40,6 +45,12 @@ struct pyn__classify_input {
 	double cpu_time_s;
 	uint64_t memory_bytes;
 	int64_t peak_memory_bytes; /* < 0: unknown */
+	/*
+	 * CPU of the test with its child processes: the tree's (cgroup
+	 * cpu.stat) when a limiter measured it, else wait4's, which counts
+	 * the children the test waited for.  < 0: unknown.
+	 */
+	double tree_cpu_time_s;
 	/* The limiters' claims, in registry order. */
 	const struct pyn__claim *claims;
 	size_t n_claims;
@@ -55,6 +66,13 @@ struct pyn__verdict {
  * Decide: setup/apply/load failure > interrupted > wall timeout > memory
  * limit > CPU timeout > other limiter claims > signal > skipped > fail >
  * pass (SPEC §3, limiting.md §5).
+ *
+ * Whatever goes wrong in a setup step (a failed assertion or pyn_fail(),
+ * which the harness reports as PYN_CHILD_SETUP_FAILED with its message, an
+ * exit, or a crash) is an `error` of type SetupError naming the step: the
+ * test itself never ran.  A CPU limit counts the test's child processes
+ * too: tree_cpu_time_s above the limit (by more than the measuring error)
+ * is a cpu_timeout even when the test's own process stayed below it.
  */
 void pyn__classify(const struct pyn__classify_input *in,
 		   struct pyn__verdict *out);

@@ -57,6 +57,8 @@ struct stream {
 	size_t cap;
 	size_t alloc; /* bytes in buf: grown on demand up to cap + 1 */
 	uint64_t total;
+	/* The other stream: output_limit is one budget for both. */
+	const struct stream *other;
 	struct ev_tag tag;
 };
 
@@ -94,6 +96,7 @@ struct job {
 	struct pyn__server *server; /* FORKSERVER: its server */
 	struct lim lims[PYN__LIMITERS_MAX];
 	size_t n_lims;
+	double t_submit;
 	double t_start;
 	double deadline_s; /* relative to t_start, 0: none */
 	const char *deadline_killer;
@@ -512,7 +515,7 @@ static int open_stream(struct stream *s, int fds[2], size_t limit)
 	s->fd = fds[0];
 	s->cap = limit;
 	/*
-	 * Most tests print little: output_limit (1 MiB) per stream up front
+	 * Most tests print little: output_limit (1 MiB) for each stream up front
 	 * is an mmap and a munmap per stream and test, for nothing.
 	 */
 	s->alloc = limit < 4096 ? limit + 1 : 4096;
@@ -780,6 +783,10 @@ static void start(struct pyn_engine *e, struct job *job)
 	}
 	job->out_w = outp[1];
 	job->err_w = errp[1];
+	if (job->limits.capture_output) {
+		job->out.other = &job->err;
+		job->err.other = &job->out;
+	}
 	if (job->isolation == PYN_ISOLATION_FORKSERVER) {
 		job->server = pyn__servers_get(e->servers, e, job->page,
 					       &job->limits);
@@ -898,6 +905,7 @@ int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
 	job->page_fd = job->result_fd = job->pidfd = job->timerfd = -1;
 	job->out.fd = job->err.fd = -1;
 	job->out_w = job->err_w = -1;
+	job->t_submit = now_s();
 	job->limits = limits ? *limits : none;
 	job->limits.options = NULL; /* only read during setup, below */
 	job->fn = task->fn;
@@ -1120,6 +1128,10 @@ static void drain(struct pyn_engine *e, struct stream *s, int to_eof)
 		}
 		s->total += (uint64_t)n;
 		keep = s->cap - s->len;
+		if (s->other && s->other->len < keep)
+			keep -= s->other->len;
+		else if (s->other)
+			keep = 0;
 		if (keep > (size_t)n)
 			keep = (size_t)n;
 		if (keep && s->len + keep >= s->alloc) {
@@ -1302,6 +1314,7 @@ static void finish(struct pyn_engine *e, struct job *job)
 	in.ev = &ev;
 	in.host_setup_error = job->host_error;
 	in.setup_message = job->page->setup_message;
+	in.setup_step = job->page->setup_step;
 	if (job->page->limiter_index >= 0) {
 		slot = pyn__registry_get((size_t)job->page->limiter_index);
 		in.applying_limiter = slot ? slot->limiter->name : NULL;
@@ -1317,6 +1330,7 @@ static void finish(struct pyn_engine *e, struct job *job)
 	in.cpu_time_s = job->limits.cpu_time_s;
 	in.memory_bytes = job->limits.memory_bytes;
 	in.peak_memory_bytes = peak;
+	in.tree_cpu_time_s = job->pid > 0 ? cpu : -1;
 	in.claims = claims;
 	in.n_claims = n_claims;
 	pyn__classify(&in, &v);
@@ -1399,6 +1413,13 @@ static void on_interrupt(struct pyn_engine *e)
 		e->waiting = job->next;
 		job->next = NULL;
 		job->killed_by = PYN_KILL_INTERRUPT;
+		/*
+		 * Its fork server was loading the library: that is where the
+		 * time went since the test was submitted.
+		 */
+		job->t_start = job->t_submit;
+		job->wall = now_s() - job->t_submit;
+		job->page->state = PYN_CHILD_LOADING;
 		close_writers(job);
 		finish(e, job);
 	}

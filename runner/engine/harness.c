@@ -239,6 +239,29 @@ struct pyn__module *pyn__child_load(struct pyn__page *page)
 	return module;
 }
 
+static int failed(const struct pyn__page *page)
+{
+	return page->n_failures || page->fail_called;
+}
+
+/* "setup 'su_assert' failed: 0 failed at su.c:6" into setup_message. */
+static void setup_failure_message(struct pyn__page *page)
+{
+	const struct pyn_failure *f = &page->failures[0];
+	char *m = page->setup_message;
+	size_t len = sizeof(page->setup_message);
+
+	if (page->n_failures)
+		snprintf(m, len, "%s failed: %s failed at %s:%u",
+			 page->setup_step, f->condition, f->file, f->line);
+	else if (page->fail_message[0])
+		snprintf(m, len, "%s failed: %s", page->setup_step,
+			 page->fail_message);
+	else
+		snprintf(m, len, "%s failed with code %d", page->setup_step,
+			 (int)page->fail_code);
+}
+
 /* One step (setup, test, teardown): returns 0, or -1 when it jumped out. */
 static int step(void (*fn)(void *), void *arg)
 {
@@ -523,6 +546,9 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 
 	page->state = PYN_CHILD_SETUP;
 	if (sinit.fn) {
+		snprintf(page->setup_step, sizeof(page->setup_step),
+			 "initialization of CUnit suite '%s'",
+			 sinit.suite ? sinit.suite : "?");
 		ok = step(call_suite_init, &sinit) == 0 && !page->fail_called;
 		if (ok && sinit.rc != 0) {
 			fflush(NULL);
@@ -533,10 +559,20 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 				     rc_text);
 		}
 	}
-	if (ok && cu_setup.fn)
-		ok = step(call_void, &cu_setup) == 0;
-	if (ok && setup.fn)
-		ok = step(call_void, &setup) == 0;
+	if (ok && cu_setup.fn) {
+		snprintf(page->setup_step, sizeof(page->setup_step),
+			 "setup of CUnit suite '%s'",
+			 pick.suite ? pick.suite : "?");
+		ok = step(call_void, &cu_setup) == 0 && !failed(page);
+	}
+	if (ok && setup.fn) {
+		snprintf(page->setup_step, sizeof(page->setup_step),
+			 "setup '%s'", pyn__page_str(page, page->task.setup));
+		ok = step(call_void, &setup) == 0 && !failed(page);
+	}
+	/* A failed setup is an error of the setup, not a failed test. */
+	if (!ok && failed(page))
+		setup_failure_message(page);
 	if (ok && !page->skipped) {
 		page->state = PYN_CHILD_RUNNING;
 		if (fn)
@@ -556,6 +592,10 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 	pyn__read_status(&peak, &hwm, NULL);
 	page->vm_peak_bytes = peak;
 	page->vm_hwm_bytes = hwm;
+	if (page->setup_message[0]) {
+		page->state = PYN_CHILD_SETUP_FAILED;
+		_exit(PYN__EXIT_SETUP);
+	}
 	if (page->skipped) {
 		page->state = PYN_CHILD_SKIPPED;
 		_exit(0);

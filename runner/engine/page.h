@@ -65,6 +65,8 @@ struct pyn__page {
 	char fail_message[1024];
 	char skip_reason[256];
 	char setup_message[PYN_LIMITER_MESSAGE_MAX + 512];
+	/* The setup step running ("setup 'su_init'"), for an exit in it. */
+	char setup_step[256];
 	volatile uint32_t n_failures;
 	struct pyn_failure failures[PYN_RESULT_FAILURES_MAX];
 	volatile int32_t returned;      /* pyn_return*() was called */

@@ -127,7 +127,12 @@ if c:
     tail = (c.stdout or "")[-300:]
     check(re.search(r"output cut at 1\.0 MiB of 4\.0 MiB", tail) is not None,
           "out_large: a marker where it was cut, with the sizes\n     %r" % tail[-100:])
-    check("large done" in (c.stderr or ""), "out_large: stderr kept")
+    # output_limit is one budget for stdout and stderr together (SPEC §1):
+    # stdout used it up, so stderr's 11 bytes are cut, with a marker.
+    check(re.search(r"output cut at 0 B of 11 B", c.stderr or "") is not None
+          and "large done" not in (c.stderr or ""),
+          "out_large: stderr cut too, one budget for both streams\n     %r"
+          % (c.stderr or "")[-100:])
 c = cases.get("output.fx_out_binary")
 if c:
     check("binary start" in (c.stdout or "") and " end" in (c.stdout or ""),

@@ -142,9 +142,14 @@ static void test_signal(void)
 	       "killed by signal SIGSEGV (Segmentation fault)");
 	signaled(SIGABRT);
 	EXPECT(PYN_OUTCOME_ERROR, "Signal", "killed by signal SIGABRT (Aborted)");
+	/* A crash in setup is the setup's error, naming the step. */
 	ev.child_state = PYN_CHILD_SETUP;
-	EXPECT(PYN_OUTCOME_ERROR, "Signal",
-	       "killed by signal SIGABRT (Aborted) in setup");
+	EXPECT(PYN_OUTCOME_ERROR, "SetupError",
+	       "setup crashed: killed by signal SIGABRT (Aborted)");
+	in.setup_step = "setup 'su_crash'";
+	EXPECT(PYN_OUTCOME_ERROR, "SetupError",
+	       "setup 'su_crash' crashed: killed by signal SIGABRT (Aborted)");
+	in.setup_step = NULL;
 	ev.child_state = PYN_CHILD_TEARDOWN;
 	EXPECT(PYN_OUTCOME_ERROR, "Signal",
 	       "killed by signal SIGABRT (Aborted) in teardown");
@@ -188,6 +193,37 @@ static void test_setup_errors(void)
 	       "limiter 'max_files' failed in apply: EPERM");
 	in.setup_message = "";
 	EXPECT(PYN_OUTCOME_ERROR, "SetupError", "setup failed");
+
+	/* A failed assertion in setup: the harness's message, an error. */
+	reset();
+	ev.child_state = PYN_CHILD_SETUP_FAILED;
+	exited(120);
+	in.n_failures = 1;
+	in.setup_step = "setup 'su_assert'";
+	in.setup_message = "setup 'su_assert' failed: 0 failed at su.c:6";
+	EXPECT(PYN_OUTCOME_ERROR, "SetupError",
+	       "setup 'su_assert' failed: 0 failed at su.c:6");
+
+	/* exit() in setup: not a failed test, the setup's error. */
+	reset();
+	ev.child_state = PYN_CHILD_SETUP;
+	exited(2);
+	in.setup_step = "setup 'su_exit'";
+	EXPECT(PYN_OUTCOME_ERROR, "SetupError",
+	       "setup 'su_exit' exited with status 2 before the test ran");
+	exited(0);
+	EXPECT(PYN_OUTCOME_ERROR, "SetupError",
+	       "setup 'su_exit' exited with status 0 before the test ran");
+	in.setup_step = "";
+	EXPECT(PYN_OUTCOME_ERROR, "SetupError",
+	       "setup exited with status 0 before the test ran");
+	/* A limit still wins over where it happened. */
+	signaled(SIGKILL);
+	ev.killed_by = PYN_KILL_DEADLINE;
+	ev.killer = "wall_time";
+	in.wall_time_s = 0.5;
+	EXPECT(PYN_OUTCOME_WALL_TIMEOUT, "WallTimeout",
+	       "exceeded wall time limit 0.500 s (killed at 0.503 s)");
 }
 
 static void test_apply_crash(void)
@@ -247,6 +283,13 @@ static void test_interrupted(void)
 	claim("cpu_time", PYN_OUTCOME_CPU_TIMEOUT, "c");
 	EXPECT(PYN_OUTCOME_INTERRUPTED, "Interrupted",
 	       "interrupted after 0.503 s");
+	/* While its library loaded (a fork server's): says so. */
+	reset();
+	ev.child_state = PYN_CHILD_LOADING;
+	ev.killed_by = PYN_KILL_INTERRUPT;
+	ev.wall_time_s = 1.25;
+	EXPECT(PYN_OUTCOME_INTERRUPTED, "Interrupted",
+	       "interrupted after 1.250 s while loading library 'libx.so'");
 }
 
 static void test_wall(void)
@@ -355,6 +398,52 @@ static void test_cpu(void)
 	       "killed by signal SIGXCPU (CPU time limit exceeded)");
 }
 
+static void test_cpu_children(void)
+{
+	/* The test passed, but its waited-for child spun: the tree's CPU. */
+	reset();
+	ev.child_state = PYN_CHILD_RETURNED;
+	ev.cpu_time_s = 2.004;
+	in.cpu_time_s = 0.3;
+	in.tree_cpu_time_s = 2.004;
+	EXPECT(PYN_OUTCOME_CPU_TIMEOUT, "CpuTimeout",
+	       "exceeded CPU time limit 0.300 s (used 2.004 s, with its "
+	       "child processes)");
+	/* Over a failure or a crash too: the limit comes first. */
+	ev.child_state = PYN_CHILD_FAILED;
+	exited(1);
+	in.n_failures = 1;
+	EXPECT(PYN_OUTCOME_CPU_TIMEOUT, "CpuTimeout",
+	       "exceeded CPU time limit 0.300 s (used 2.004 s, with its "
+	       "child processes)");
+	/* The limiter's own claim (SIGXCPU of the test) keeps its message. */
+	signaled(SIGXCPU);
+	claim("cpu_time", PYN_OUTCOME_CPU_TIMEOUT,
+	      "exceeded CPU time limit 0.300 s (used 0.303 s)");
+	EXPECT(PYN_OUTCOME_CPU_TIMEOUT, "CpuTimeout",
+	       "exceeded CPU time limit 0.300 s (used 0.303 s)");
+	/* Wall time still beats it. */
+	reset();
+	signaled(SIGKILL);
+	ev.killed_by = PYN_KILL_DEADLINE;
+	ev.killer = "wall_time";
+	in.wall_time_s = 0.5;
+	in.cpu_time_s = 0.3;
+	in.tree_cpu_time_s = 0.9;
+	EXPECT(PYN_OUTCOME_WALL_TIMEOUT, "WallTimeout",
+	       "exceeded wall time limit 0.500 s (killed at 0.503 s)");
+	/* Within the measuring error, unknown, or no CPU limit: no verdict. */
+	reset();
+	in.cpu_time_s = 0.3;
+	in.tree_cpu_time_s = 0.31;
+	EXPECT(PYN_OUTCOME_PASS, "", "");
+	in.tree_cpu_time_s = -1;
+	EXPECT(PYN_OUTCOME_PASS, "", "");
+	in.cpu_time_s = 0;
+	in.tree_cpu_time_s = 5;
+	EXPECT(PYN_OUTCOME_PASS, "", "");
+}
+
 static void test_other_claims(void)
 {
 	reset();
@@ -460,6 +549,7 @@ static CU_TestInfo tests[] = {
 	{ "memory claim", test_memory },
 	{ "memory generic", test_memory_generic },
 	{ "cpu", test_cpu },
+	{ "cpu of child processes", test_cpu_children },
 	{ "other claims", test_other_claims },
 	{ "would pass", test_would_pass },
 	{ "signal names", test_signal_names },

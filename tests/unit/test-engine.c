@@ -412,8 +412,25 @@ static void test_output(void)
 	CU_ASSERT_EQUAL(res.out_len, 1000);
 	CU_ASSERT_EQUAL(res.out_total, (uint64_t)(n / 100) * 100);
 	CU_ASSERT(res.out && strlen(res.out) == 1000);
-	CU_ASSERT(res.err && strcmp(res.err, "to stderr\n") == 0);
+	/* One budget for both streams: stdout used it all. */
+	CU_ASSERT_EQUAL(res.err_len, 0);
 	CU_ASSERT_EQUAL(res.err_total, 10);
+	pyn_result_release(&res);
+
+	/* Each stream keeps what it can while the sum stays in the limit. */
+	n = 500;
+	lim.output_limit = 505;
+	if (call(fn_print, &n, &lim))
+		return;
+	CU_ASSERT_EQUAL(res.out_len, 500);
+	CU_ASSERT_EQUAL(res.err_len, 5);
+	CU_ASSERT(res.err && strcmp(res.err, "to st") == 0);
+	CU_ASSERT_EQUAL(res.err_total, 10);
+	pyn_result_release(&res);
+	lim.output_limit = 510;
+	if (call(fn_print, &n, &lim))
+		return;
+	CU_ASSERT(res.err && strcmp(res.err, "to stderr\n") == 0);
 }
 
 static void fn_hello(void *arg)
@@ -956,6 +973,12 @@ static void test_interrupt_loading(void)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_INTERRUPTED);
 	CU_ASSERT(t1.tv_sec - t0.tv_sec < 2);
+	/* The time it waited for its library, and where it was. */
+	CU_ASSERT(r.wall_time_s >= 0.25 && r.wall_time_s < 2);
+	CU_ASSERT(strncmp(r.message, "interrupted after 0.", 20) == 0);
+	CU_ASSERT(strstr(r.message, " s while loading library '") != NULL);
+	if (!strstr(r.message, "while loading library"))
+		fprintf(stderr, "\n  got: '%s'\n", r.message);
 	pyn_result_release(&r);
 	pyn_engine_free(alarm_engine);
 	signal(SIGALRM, SIG_DFL);
