@@ -155,7 +155,10 @@ struct pyn_limiter_request {
 	/*
 	 * 1: the process is a fork server about to load a test library,
 	 * not a test.  Apply only limits the host can undo after loading:
-	 * soft rlimits (never lower a hard one), no CPU timer.  0: a test.
+	 * soft rlimits (never lower a hard one), and the interval timers
+	 * ITIMER_PROF / ITIMER_VIRTUAL (the host disarms both once the
+	 * library is loaded, before the first test), but no POSIX timer.
+	 * 0: a test.
 	 */
 	int loading;
 	unsigned token;         /* unique per test in this process, the same

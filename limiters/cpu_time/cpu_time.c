@@ -8,11 +8,18 @@
  * soft + 1, for a test that blocks or ignores SIGXCPU: the kernel then
  * sends SIGKILL at the hard limit.  wait4() under-reports the CPU of a
  * killed process by up to ~7 %, so the SIGKILL rule allows 10 %.
+ *
+ * Loading mode (a fork server loading the test library) may not create a
+ * POSIX timer the host cannot see to undo; it arms ITIMER_PROF instead,
+ * which the host promises to reset after loading (limiter.h), so that a
+ * library constructor that spins dies of SIGPROF at the limit, not at
+ * the whole-second RLIMIT_CPU.
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -28,6 +35,7 @@ struct cpu_child {
 struct cpu_state {
 	double limit_s;
 	double hard_s;
+	int loading;
 };
 
 static rlim_t backstop_soft(double limit_s)
@@ -61,11 +69,36 @@ static int cpu_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	}
 	s->limit_s = req->cpu_time_s;
 	s->hard_s = (double)(backstop_soft(req->cpu_time_s) + 1);
+	s->loading = req->loading;
 	child.limit_s = req->cpu_time_s;
 	child.loading = req->loading;
 	memcpy(req->child_data, &child, sizeof(child));
 	req->child_data_size = sizeof(child);
 	*state = s;
+	return 0;
+}
+
+/* Loading mode: SIGPROF (default action: terminate) at the limit. */
+static int arm_prof(double limit_s, char *msg, size_t msg_len)
+{
+	struct itimerval itv;
+	sigset_t set;
+
+	signal(SIGPROF, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGPROF);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	memset(&itv, 0, sizeof(itv));
+	itv.it_value.tv_sec = (time_t)limit_s;
+	itv.it_value.tv_usec =
+		(suseconds_t)((limit_s - (double)itv.it_value.tv_sec) * 1e6);
+	if (itv.it_value.tv_sec == 0 && itv.it_value.tv_usec == 0)
+		itv.it_value.tv_usec = 1;
+	if (setitimer(ITIMER_PROF, &itv, NULL) < 0) {
+		lim_errmsg(msg, msg_len, "cannot arm ITIMER_PROF", NULL,
+			   errno);
+		return -1;
+	}
 	return 0;
 }
 
@@ -121,7 +154,7 @@ static int cpu_apply(const void *data, size_t size, char *msg, size_t msg_len)
 		return -1;
 	}
 	if (child.loading)
-		return 0;
+		return arm_prof(child.limit_s, msg, msg_len);
 
 	/* The runner may ignore or block SIGXCPU; the test must not inherit it. */
 	signal(SIGXCPU, SIG_DFL);
@@ -161,6 +194,14 @@ static int cpu_classify(void *state, const struct pyn_limiter_evidence *ev,
 	if (!s || !WIFSIGNALED(ev->wait_status))
 		return 0;
 	sig = WTERMSIG(ev->wait_status);
+	if (s->loading && sig == SIGPROF) {
+		v->outcome = PYN_OUTCOME_CPU_TIMEOUT;
+		snprintf(v->message, sizeof(v->message),
+			 "exceeded CPU time limit %.3f s (used %.3f s) while "
+			 "loading",
+			 s->limit_s, ev->cpu_time_s);
+		return 0;
+	}
 	if (sig != SIGXCPU &&
 	    !(sig == SIGKILL && ev->killed_by == PYN_KILL_NONE &&
 	      ev->cpu_time_s >= 0.9 * s->hard_s))

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -105,9 +106,18 @@ void pyn__server_save_rlimits(struct rlimit saved[RLIM_NLIMITS])
 
 void pyn__server_restore_rlimits(const struct rlimit saved[RLIM_NLIMITS])
 {
+	struct itimerval off;
 	struct rlimit now;
 	int i;
 
+	memset(&off, 0, sizeof(off));
+	/*
+	 * A CPU limit of loading is an interval timer (limiter.h,
+	 * `loading`): the tests do not inherit it, but it would go on
+	 * counting the server's own CPU and kill it while it serves.
+	 */
+	setitimer(ITIMER_PROF, &off, NULL);
+	setitimer(ITIMER_VIRTUAL, &off, NULL);
 	/* Loading limits were soft: give the tests the room back. */
 	for (i = 0; i < RLIM_NLIMITS; i++) {
 		if (getrlimit(i, &now) != 0)
