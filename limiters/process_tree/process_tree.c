@@ -10,8 +10,11 @@
  * Providers:
  *   cgroup2    a per-test v2 cgroup (the hybrid /sys/fs/cgroup/unified
  *              mount needs no controllers for this): count cgroup.procs,
- *              write 1 to cgroup.kill, wait for "populated 0" in
+ *              write 1 to cgroup.kill; once the test's process was
+ *              reaped (never inside a deadline's kill, which would stall
+ *              the runner's loop), wait for "populated 0" in
  *              cgroup.events (POLLPRI, at most 2 s).  Nothing escapes.
+ *              classify() reports the cgroup's cpu.stat as the test's CPU.
  *   subreaper  the runner is PR_SET_CHILD_SUBREAPER, so orphans of a test
  *              become its children.  kill() SIGKILLs the test's process
  *              group and every descendant still reachable from the test's
@@ -75,6 +78,7 @@ struct tree_state {
 	/* Killed by an earlier kill(): not counted twice while dying. */
 	pid_t counted[256];
 	size_t n_counted;
+	int kill_sent; /* cgroup.kill written while the test ran */
 };
 
 /* Count `pid` once per test; returns 1 when it was not counted yet. */
@@ -282,7 +286,11 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static unsigned cgroup_kill(const char *dir)
+/*
+ * Kill every process of the cgroup `dir`; with `wait`, also wait (at most
+ * 2 s) until none is left.  Returns how many were running.
+ */
+static unsigned cgroup_kill(const char *dir, bool wait)
 {
 	char path[PATH_MAX], events[PATH_MAX], buf[64];
 	unsigned n = count_procs(dir);
@@ -298,6 +306,8 @@ static unsigned cgroup_kill(const char *dir)
 			 errno);
 		tree_host->log("process_tree", buf);
 	}
+	if (!wait)
+		return n;
 	pfd.fd = open(events, O_RDONLY | O_CLOEXEC);
 	if (pfd.fd < 0)
 		return n;
@@ -570,15 +580,30 @@ static unsigned tree_kill(void *state, pid_t pid)
 	 * After the test ended, leftovers are killed only when the test
 	 * asks for it; while it runs (deadline, interrupt), always.
 	 */
+	if (s->provider == TREE_CGROUP2 && s->kill_sent &&
+	    !is_running(s->pid)) {
+		/* Counted when it was killed: wait until they are gone. */
+		cgroup_kill(s->dir, true);
+		return 0;
+	}
 	if (!s->terminate && !is_running(s->pid)) {
 		if (s->provider == TREE_CGROUP2)
 			return count_procs(s->dir);
 		return 0;
 	}
 	if (s->provider == TREE_CGROUP2) {
-		n = cgroup_kill(s->dir);
-		/* Only the processes other than the test itself are leftovers. */
-		return n;
+		/*
+		 * While the test runs (a deadline, an interrupt) this is the
+		 * runner's event loop: write cgroup.kill and go on, the
+		 * processes die on their own.  The wait until the cgroup is
+		 * empty comes after the test's process was reaped (here
+		 * again, or in teardown), when the killed are gone or nearly.
+		 */
+		if (is_running(s->pid)) {
+			s->kill_sent = 1;
+			return cgroup_kill(s->dir, false);
+		}
+		return cgroup_kill(s->dir, true);
 	}
 	n = subreaper_kill(s);
 	return n;
@@ -587,9 +612,25 @@ static unsigned tree_kill(void *state, pid_t pid)
 static int tree_classify(void *state, const struct pyn_limiter_evidence *ev,
 			 struct pyn_limiter_verdict *v)
 {
-	(void)state;
+	struct tree_state *s = state;
+	char path[PATH_MAX], buf[512];
+	int64_t usec;
+
 	(void)ev;
 	v->outcome = PYN_OUTCOME_UNDECIDED;
+	/*
+	 * The CPU of every process of the test, reaped or not: the CPU
+	 * limit counts child processes too (cgroup v2 keeps cpu.stat's
+	 * usage_usec without the cpu controller).
+	 */
+	if (s && s->provider == TREE_CGROUP2 && s->dir[0]) {
+		snprintf(path, sizeof(path), "%s/cpu.stat", s->dir);
+		if (lim_read_file(path, buf, sizeof(buf)) > 0) {
+			usec = lim_key_value(buf, "usage_usec");
+			if (usec >= 0)
+				v->cpu_time_s = (double)usec / 1e6;
+		}
+	}
 	return 0;
 }
 
@@ -602,8 +643,8 @@ static void tree_teardown(void *state)
 	if (s->pid)
 		live_set(s->pid, 0);
 	if (s->dir[0]) {
-		if (s->terminate)
-			cgroup_kill(s->dir);
+		if (s->terminate || s->kill_sent)
+			cgroup_kill(s->dir, true);
 		else
 			release_procs(s->dir);
 		if (rmdir(s->dir) < 0 && errno != ENOENT && errno != EBUSY &&

@@ -6,6 +6,8 @@
  * Each provider is chosen by calling probe() with it forced.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -430,6 +432,19 @@ static void test_memory_alloc_failed_but_passed(void)
 
 /* ---- process_tree ---------------------------------------------------- */
 
+static ssize_t lim_read_events(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
 static bool gone(pid_t pid)
 {
 	char path[64], buf[512], *p;
@@ -541,10 +556,106 @@ static void check_tree(const char *provider)
 	l->teardown(r.state);
 }
 
+/* The test: a child that spins, not waited for; the test sleeps. */
+static void spinning_child(void)
+{
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
+
+	if (fork() == 0) {
+		volatile unsigned long i = 0;
+
+		for (;;)
+			i++;
+	}
+	nanosleep(&ts, NULL);
+}
+
+/* The test: a child holding a big mapping, slow to tear down. */
+static void big_child(void)
+{
+	size_t n = (size_t)192 << 20;
+	char *p;
+
+	if (fork() == 0) {
+		p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p != MAP_FAILED)
+			memset(p, 1, n);
+		page->pids[2] = getpid();
+		for (;;)
+			pause();
+	}
+	for (;;)
+		pause();
+}
+
 static void test_tree_cgroup2(void)
 {
-	if (use_provider("process_tree", "cgroup2"))
-		check_tree("cgroup2");
+	const struct pyn_limiter *l;
+	const struct pyn_host *host = pyn__registry_host();
+	char events[PATH_MAX], buf[256];
+	struct run r;
+	pid_t pid;
+	int i, seen_populated = 0;
+	ssize_t n;
+
+	if (!use_provider("process_tree", "cgroup2"))
+		return;
+	check_tree("cgroup2");
+	l = get("process_tree");
+
+	/* classify() reports the cgroup's CPU: the unwaited child's too. */
+	memset(page, 0, sizeof(*page));
+	request_init(&r);
+	drive(l, &r, spinning_child);
+	CU_ASSERT_EQUAL_FATAL(r.setup_ret, 0);
+	printf("\n    cgroup2: cpu.stat %.3f s, wait4 %.3f s", r.v.cpu_time_s,
+	       r.cpu);
+	CU_ASSERT(r.v.cpu_time_s >= 0.15);
+	CU_ASSERT(r.cpu < 0.1);
+	l->teardown(r.state);
+
+	/*
+	 * kill() while the test runs (a deadline, in the runner's event
+	 * loop) writes cgroup.kill and returns: it does not wait until a
+	 * big process has torn down its memory.  The old kill() always
+	 * returned with the cgroup empty.
+	 */
+	for (i = 0; i < 3 && !seen_populated; i++) {
+		memset(page, 0, sizeof(*page));
+		request_init(&r);
+		CU_ASSERT_EQUAL_FATAL(
+			l->setup(&r.req, &r.state, r.msg, sizeof(r.msg)), 0);
+		snprintf(events, sizeof(events), "%s/%s%u/cgroup.events",
+			 host->cgroup_parent("unified"), host->cgroup_prefix,
+			 r.req.token);
+		pid = fork();
+		if (pid == 0) {
+			char m[PYN_LIMITER_MESSAGE_MAX];
+
+			setpgid(0, 0);
+			if (l->apply(r.child_data, r.req.child_data_size, m,
+				     sizeof(m)))
+				_exit(99);
+			big_child();
+		}
+		setpgid(pid, pid);
+		l->started(r.state, pid);
+		while (!page->pids[2])
+			usleep(1000);
+		l->kill(r.state, pid);
+		n = lim_read_events(events, buf, sizeof(buf));
+		if (n > 0 && strstr(buf, "populated 1"))
+			seen_populated = 1;
+		CU_ASSERT_EQUAL(waitpid(pid, NULL, 0), pid);
+		/* After the reaping, the bounded wait: nothing is left. */
+		CU_ASSERT(l->kill(r.state, pid) == 0);
+		CU_ASSERT(gone(page->pids[2]));
+		n = lim_read_events(events, buf, sizeof(buf));
+		CU_ASSERT(n > 0 && strstr(buf, "populated 0") != NULL);
+		l->teardown(r.state);
+	}
+	CU_ASSERT(seen_populated);
 }
 
 static void test_tree_subreaper(void)
