@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libgen.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -82,6 +84,51 @@ static void warn(void *user, const char *message)
 }
 
 /* Is `path` an ELF executable (a CUnit program, SPEC §2) rather than YAML? */
+/*
+ * A report path that cannot be written is a usage error before anything
+ * runs, not a surprise after every test did.  Missing folders are not
+ * made: a mistyped path should not grow a tree.  Only a regular file may
+ * be replaced, since reports are renamed over their path.  `what` is
+ * "option '-o/--junit-xml'" or "XML_OUTPUT_FILE".
+ */
+static int check_report_path(const char *what, const char *path,
+			     struct pyn_error *err)
+{
+	char copy[PATH_MAX];
+	const char *dir;
+	struct stat st;
+
+	if (!*path)
+		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
+				     "%s needs a file name", what);
+	if (strlen(path) >= sizeof(copy))
+		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
+				     "%s: path too long", what);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
+				     "%s: '%s' is a directory",
+				     what, path);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
+				     "%s: '%s' is not a regular file",
+				     what, path);
+	snprintf(copy, sizeof(copy), "%s", path);
+	dir = dirname(copy);
+	if (stat(dir, &st) < 0)
+		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
+				     "%s: folder '%s' does not exist",
+				     what, dir);
+	if (!S_ISDIR(st.st_mode))
+		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
+				     "%s: '%s' is not a folder",
+				     what, dir);
+	if (access(dir, W_OK | X_OK) < 0)
+		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
+				     "%s: cannot write in folder '%s': %s",
+				     what, dir, strerror(errno));
+	return 0;
+}
+
 static bool is_elf(const char *path)
 {
 	unsigned char magic[4];
@@ -472,6 +519,22 @@ int main(int argc, char **argv)
 		printf("pyntest %s\n", PYN_VERSION_STRING);
 		status = PYN__EXIT_OK;
 		goto out;
+	}
+	if (!cli.list && !cli.limiters) {
+		const char *env = getenv("XML_OUTPUT_FILE");
+
+		if (cli.junit_path &&
+		    check_report_path(cli.junit_path == env ?
+					      "XML_OUTPUT_FILE" :
+					      "option '-o/--junit-xml'",
+				      cli.junit_path, &err)) {
+			fprintf(stderr,
+				"pyntest: error: %s\n"
+				"Try 'pyntest --help' for more information.\n",
+				err.message);
+			status = PYN__EXIT_USAGE;
+			goto out;
+		}
 	}
 	touch(premature);
 
