@@ -267,6 +267,16 @@ struct pyn_limiter {
 	 * has none.  The host checks forced providers against it.
 	 */
 	const char *const *providers;
+
+	/*
+	 * Added in 0.2.0 (optional, NULL: kill at the deadline): parent, when
+	 * the deadline this limiter asked for (request.deadline_s) came,
+	 * `elapsed_s` after the test started.  Return 0 to have the host kill
+	 * the test now (PYN_KILL_DEADLINE, this limiter the killer), or the
+	 * seconds after which to ask again.  For limits that are not wall
+	 * time, checked at a time they cannot have been reached before.
+	 */
+	double (*deadline)(void *state, double elapsed_s);
 };
 
 /*

@@ -14,7 +14,10 @@
  *              reaped (never inside a deadline's kill, which would stall
  *              the runner's loop), wait for "populated 0" in
  *              cgroup.events (POLLPRI, at most 2 s).  Nothing escapes.
- *              classify() reports the cgroup's cpu.stat as the test's CPU.
+ *              classify() reports the cgroup's cpu.stat as the test's CPU,
+ *              and under a CPU limit a deadline at the limit checks it,
+ *              re-armed for the rest of the budget: the test's child
+ *              processes cannot use more than its limit (+2 % + 20 ms).
  *   subreaper  the runner is PR_SET_CHILD_SUBREAPER, so orphans of a test
  *              become its children.  kill() SIGKILLs the test's process
  *              group and every descendant still reachable from the test's
@@ -79,6 +82,8 @@ struct tree_state {
 	pid_t counted[256];
 	size_t n_counted;
 	int kill_sent; /* cgroup.kill written while the test ran */
+	double cpu_limit_s; /* the test's CPU limit, for the tree (cgroup2) */
+	double cpu_used_s;  /* > 0: killed for the tree's CPU, having used it */
 };
 
 /* Count `pid` once per test; returns 1 when it was not counted yet. */
@@ -477,6 +482,46 @@ static int tree_probe(const struct pyn_host *host, const char *forced,
 	return 1;
 }
 
+/* The tree's CPU budget with the measuring error the engine allows. */
+static double cpu_budget(const struct tree_state *s)
+{
+	return s->cpu_limit_s * 1.02 + 0.02;
+}
+
+/* usage_usec of the cgroup's cpu.stat, in seconds; < 0: unknown. */
+static double cgroup_cpu(const char *dir)
+{
+	char path[PATH_MAX], buf[512];
+	int64_t usec;
+
+	snprintf(path, sizeof(path), "%s/cpu.stat", dir);
+	if (lim_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	usec = lim_key_value(buf, "usage_usec");
+	return usec >= 0 ? (double)usec / 1e6 : -1;
+}
+
+/* The CPU deadline: kill (0) when the tree used its budget, else wait. */
+static double tree_deadline(void *state, double elapsed_s)
+{
+	struct tree_state *s = state;
+	double used, left;
+
+	(void)elapsed_s;
+	if (!s || !(s->cpu_limit_s > 0))
+		return 0;
+	used = cgroup_cpu(s->dir);
+	if (used < 0)
+		return 3600; /* cannot tell: the test's own timer decides */
+	left = cpu_budget(s) - used;
+	if (left <= 0) {
+		s->cpu_used_s = used;
+		return 0;
+	}
+	/* At least 10 ms: near the end, no busy checking. */
+	return left > 0.01 ? left : 0.01;
+}
+
 static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 		      size_t msg_len)
 {
@@ -528,6 +573,16 @@ static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	memset(child, 0, sizeof(*child));
 	snprintf(child->procs, sizeof(child->procs), "%s/cgroup.procs", s->dir);
 	req->child_data_size = sizeof(*child);
+	/*
+	 * The CPU limit counts the test's child processes too, which the
+	 * test's own CPU timer does not see.  The tree cannot have used the
+	 * limit on one CPU before that much wall time: look then, and again
+	 * when the rest of the budget could be used (tree_deadline).
+	 */
+	if (req->cpu_time_s > 0 && !req->loading) {
+		s->cpu_limit_s = req->cpu_time_s;
+		req->deadline_s = cpu_budget(s);
+	}
 	return 0;
 }
 
@@ -613,23 +668,27 @@ static int tree_classify(void *state, const struct pyn_limiter_evidence *ev,
 			 struct pyn_limiter_verdict *v)
 {
 	struct tree_state *s = state;
-	char path[PATH_MAX], buf[512];
-	int64_t usec;
+	double used;
 
-	(void)ev;
 	v->outcome = PYN_OUTCOME_UNDECIDED;
 	/*
 	 * The CPU of every process of the test, reaped or not: the CPU
 	 * limit counts child processes too (cgroup v2 keeps cpu.stat's
 	 * usage_usec without the cpu controller).
 	 */
-	if (s && s->provider == TREE_CGROUP2 && s->dir[0]) {
-		snprintf(path, sizeof(path), "%s/cpu.stat", s->dir);
-		if (lim_read_file(path, buf, sizeof(buf)) > 0) {
-			usec = lim_key_value(buf, "usage_usec");
-			if (usec >= 0)
-				v->cpu_time_s = (double)usec / 1e6;
-		}
+	if (!s || s->provider != TREE_CGROUP2 || !s->dir[0])
+		return 0;
+	used = cgroup_cpu(s->dir);
+	if (used >= 0)
+		v->cpu_time_s = used;
+	if (s->cpu_used_s > 0 && ev->killed_by == PYN_KILL_DEADLINE &&
+	    ev->killer && strcmp(ev->killer, "process_tree") == 0) {
+		v->outcome = PYN_OUTCOME_CPU_TIMEOUT;
+		snprintf(v->message, sizeof(v->message),
+			 "exceeded CPU time limit %.3f s (used %.3f s, with "
+			 "its child processes)",
+			 s->cpu_limit_s, used > s->cpu_used_s ? used :
+							       s->cpu_used_s);
 	}
 	return 0;
 }
@@ -670,6 +729,7 @@ static const struct pyn_limiter process_tree_limiter = {
 	.classify = tree_classify,
 	.teardown = tree_teardown,
 	.providers = tree_providers,
+	.deadline = tree_deadline,
 };
 
 PYN_LIMITER_ENTRY(process_tree)

@@ -360,6 +360,33 @@ static void add_property(struct pyn_limiter_verdict *v, const char *name,
 static unsigned next_token;
 static pid_t token_pid;
 
+/* The earliest deadline of the job's limiters (or its wall time). */
+static void pick_deadline(struct job *job)
+{
+	size_t i;
+	struct lim *l;
+
+	job->deadline_s = 0;
+	job->deadline_killer = NULL;
+	for (i = 0; i < job->n_lims; i++) {
+		l = &job->lims[i];
+		if (l->rc != 0 || !(l->deadline_s > 0))
+			continue;
+		if (!job->deadline_s || l->deadline_s < job->deadline_s) {
+			job->deadline_s = l->deadline_s;
+			job->deadline_killer = l->slot->limiter->name;
+		}
+	}
+	/* No wall_time limiter took the limit: enforce it ourselves. */
+	if (job->limits.wall_time_s > 0 && !pyn__registry_find("wall_time",
+							       NULL)) {
+		if (!job->deadline_s || job->limits.wall_time_s < job->deadline_s) {
+			job->deadline_s = job->limits.wall_time_s;
+			job->deadline_killer = "wall_time";
+		}
+	}
+}
+
 static unsigned new_token(void)
 {
 	pid_t self = getpid();
@@ -458,20 +485,8 @@ static int limiters_setup(struct pyn_engine *e, struct job *job,
 		pl->size = (uint32_t)req.child_data_size;
 		job->page->n_limiters++;
 		l->deadline_s = req.deadline_s;
-		if (req.deadline_s > 0 &&
-		    (!job->deadline_s || req.deadline_s < job->deadline_s)) {
-			job->deadline_s = req.deadline_s;
-			job->deadline_killer = slot->limiter->name;
-		}
 	}
-	/* No wall_time limiter took the limit: enforce it ourselves. */
-	if (job->limits.wall_time_s > 0 && !pyn__registry_find("wall_time",
-							       NULL)) {
-		if (!job->deadline_s || job->limits.wall_time_s < job->deadline_s) {
-			job->deadline_s = job->limits.wall_time_s;
-			job->deadline_killer = "wall_time";
-		}
-	}
+	pick_deadline(job);
 	return 0;
 }
 
@@ -614,11 +629,21 @@ static __attribute__((noreturn)) void spawn_child(struct job *job, char **argv,
 	_exit(PYN__EXIT_SETUP);
 }
 
-static void set_timer(struct pyn_engine *e, struct job *job)
+static void arm_timer(struct job *job)
 {
 	struct itimerspec its;
-	double at;
+	double at = job->t_start + job->deadline_s;
 
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = (time_t)at;
+	its.it_value.tv_nsec = (long)((at - (double)(time_t)at) * 1e9);
+	if (its.it_value.tv_nsec >= 1000000000L)
+		its.it_value.tv_nsec = 999999999L;
+	timerfd_settime(job->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void set_timer(struct pyn_engine *e, struct job *job)
+{
 	if (job->deadline_s <= 0)
 		return;
 	job->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
@@ -628,13 +653,7 @@ static void set_timer(struct pyn_engine *e, struct job *job)
 		      strerror(errno));
 		return;
 	}
-	memset(&its, 0, sizeof(its));
-	at = job->t_start + job->deadline_s;
-	its.it_value.tv_sec = (time_t)at;
-	its.it_value.tv_nsec = (long)((at - (double)(time_t)at) * 1e9);
-	if (its.it_value.tv_nsec >= 1000000000L)
-		its.it_value.tv_nsec = 999999999L;
-	timerfd_settime(job->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+	arm_timer(job);
 	job->timer_tag.kind = EV_TIMER;
 	job->timer_tag.job = job;
 	ep_add(e, job->timerfd, &job->timer_tag);
@@ -1425,12 +1444,38 @@ static void on_interrupt(struct pyn_engine *e)
 	}
 }
 
+/*
+ * A deadline came.  Its limiter may look again (a CPU budget of the whole
+ * process tree, say) and ask for a later one: then the same timerfd is
+ * armed for the next earliest deadline, no polling.
+ */
 static void on_timer(struct job *job)
 {
+	const struct pyn_limiter *lim;
+	double elapsed, again;
+	struct lim *l;
 	uint64_t v;
 	ssize_t n = read(job->timerfd, &v, sizeof(v));
+	size_t i;
 
 	(void)n;
+	elapsed = now_s() - job->t_start;
+	for (i = 0; !job->killed_by && i < job->n_lims; i++) {
+		l = &job->lims[i];
+		lim = l->slot->limiter;
+		if (l->rc != 0 || l->deadline_s != job->deadline_s ||
+		    !job->deadline_killer ||
+		    strcmp(lim->name, job->deadline_killer) != 0 ||
+		    !PYN_LIMITER_HAS(lim, deadline) || !lim->deadline)
+			continue;
+		again = lim->deadline(l->state, elapsed);
+		if (!(again > 0))
+			break;
+		l->deadline_s = elapsed + again;
+		pick_deadline(job);
+		arm_timer(job);
+		return;
+	}
 	kill_job(job, PYN_KILL_DEADLINE, job->deadline_killer);
 }
 

@@ -116,6 +116,7 @@ static const struct pyn_limiter fx_limiter = {
 	classify,
 	NULL,
 	NULL,
+	NULL,
 };
 
 PYN_LIMITER_ENTRY(fx_limiter)

@@ -656,6 +656,55 @@ static void test_tree_cgroup2(void)
 		l->teardown(r.state);
 	}
 	CU_ASSERT(seen_populated);
+
+	/*
+	 * A CPU limit: a deadline at the limit; the tree's CPU decides
+	 * whether to kill (0) or look again later (> 0).
+	 */
+	memset(page, 0, sizeof(*page));
+	request_init(&r);
+	r.req.cpu_time_s = 0.2;
+	CU_ASSERT_EQUAL_FATAL(l->setup(&r.req, &r.state, r.msg, sizeof(r.msg)),
+			      0);
+	CU_ASSERT(r.req.deadline_s >= 0.2 && r.req.deadline_s < 0.3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l->deadline);
+	pid = fork();
+	if (pid == 0) {
+		char m[PYN_LIMITER_MESSAGE_MAX];
+
+		setpgid(0, 0);
+		if (l->apply(r.child_data, r.req.child_data_size, m, sizeof(m)))
+			_exit(99);
+		spinning_child();
+		for (;;)
+			pause();
+	}
+	setpgid(pid, pid);
+	l->started(r.state, pid);
+	/* Just started: not used yet, ask again later. */
+	CU_ASSERT(l->deadline(r.state, 0.0) > 0);
+	for (i = 0; i < 300 && l->deadline(r.state, 0.0) > 0; i++)
+		usleep(10000);
+	CU_ASSERT(i < 300);
+	l->kill(r.state, pid);
+	CU_ASSERT_EQUAL(waitpid(pid, &r.status, 0), pid);
+	memset(&r.ev, 0, sizeof(r.ev));
+	r.ev.struct_size = sizeof(r.ev);
+	r.ev.wait_status = r.status;
+	r.ev.killed_by = PYN_KILL_DEADLINE;
+	r.ev.killer = "process_tree";
+	memset(&r.v, 0, sizeof(r.v));
+	r.v.struct_size = sizeof(r.v);
+	r.v.cpu_time_s = -1;
+	l->classify(r.state, &r.ev, &r.v);
+	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_CPU_TIMEOUT);
+	CU_ASSERT(strstr(r.v.message, "exceeded CPU time limit 0.200 s (used ") ==
+		  r.v.message);
+	CU_ASSERT(strstr(r.v.message, "with its child processes") != NULL);
+	CU_ASSERT(r.v.cpu_time_s >= 0.2 && r.v.cpu_time_s < 1.0);
+	printf("\n    cgroup2: %s", r.v.message);
+	CU_ASSERT(l->kill(r.state, pid) == 0);
+	l->teardown(r.state);
 }
 
 static void test_tree_subreaper(void)
