@@ -89,7 +89,7 @@ static void warn(void *user, const char *message)
  * runs, not a surprise after every test did.  Missing folders are not
  * made: a mistyped path should not grow a tree.  Only a regular file may
  * be replaced, since reports are renamed over their path.  `what` is
- * "option '-o/--junit-xml'" or "XML_OUTPUT_FILE".
+ * "option '-o/--junit-xml'", "option '--html'" or "XML_OUTPUT_FILE".
  */
 static int check_report_path(const char *what, const char *path,
 			     struct pyn_error *err)
@@ -523,11 +523,14 @@ int main(int argc, char **argv)
 	if (!cli.list && !cli.limiters) {
 		const char *env = getenv("XML_OUTPUT_FILE");
 
-		if (cli.junit_path &&
-		    check_report_path(cli.junit_path == env ?
-					      "XML_OUTPUT_FILE" :
-					      "option '-o/--junit-xml'",
-				      cli.junit_path, &err)) {
+		if ((cli.junit_path &&
+		     check_report_path(cli.junit_path == env ?
+						"XML_OUTPUT_FILE" :
+						"option '-o/--junit-xml'",
+				       cli.junit_path, &err)) ||
+		    (cli.html_path &&
+		     check_report_path("option '--html'", cli.html_path,
+				       &err))) {
 			fprintf(stderr,
 				"pyntest: error: %s\n"
 				"Try 'pyntest --help' for more information.\n",

@@ -69,7 +69,7 @@ struct pyn_limits {
 	uint64_t memory_bytes;  /* 0: no memory limit */
 	bool terminate_child_processes; /* kill descendants at the end */
 	bool capture_output;    /* capture stdout/stderr into the result */
-	size_t output_limit;    /* bytes kept per stream when capturing */
+	size_t output_limit;    /* bytes kept of stdout and stderr together */
 	enum pyn_isolation isolation;
 	const struct pyn_option *options; /* plug-in limiter options */
 	size_t n_options;

@@ -12,8 +12,7 @@ run, that nothing did):
 5. -j / --retries say their range;
 6. output_limit: 0 names the output limit;
 7. a library, plug-in or program that is a directory says so;
-8. a JUnit report path that cannot be written is a usage error before any
-   test runs (--html not yet: tests/html/check_html.py expects exit 3).
+8. a report path that cannot be written is a usage error before any test.
 """
 import os
 
@@ -125,7 +124,7 @@ expect_error([m], "prog.yaml:3:14: error: test program 'm2' is a directory", "pr
 
 # 8. Report paths, before anything runs.
 m = manifest("ok.yaml", SUITE)
-for opt in ("-o",):
+for opt in ("-o", "--html"):
     name = "option '-o/--junit-xml'" if opt == "-o" else "option '--html'"
     expect_error([m, opt, "/nonexistent/dir/r.xml"],
                  "pyntest: error: %s: folder '/nonexistent/dir' does not exist" % name,

@@ -63,7 +63,8 @@ def run_pyntest(out_dir):
 
 
 def unwritable(out_dir):
-    """A page that cannot be written: exit 3, a message, JUnit still out."""
+    """An --html path that cannot be written is a usage error found before
+    any test runs: exit 4, a message naming the option, nothing written."""
     xml = os.path.join(out_dir, "alone.xml")
     if os.path.exists(xml):
         os.unlink(xml)
@@ -74,13 +75,13 @@ def unwritable(out_dir):
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        timeout=60)
     err = p.stderr.decode("utf-8", "replace")
-    check(p.returncode == 3, "unwritable --html: exit 3, got %d"
+    check(p.returncode == 4, "unwritable --html: exit 4, got %d"
           % p.returncode)
-    check("pyntest: error: cannot write HTML report '%s': No such file or "
-          "directory" % bad in err, "unwritable --html: the message names "
+    check("pyntest: error: option '--html': folder '/nonexistent-pyn-dir' "
+          "does not exist" in err, "unwritable --html: the message names "
           "it (%r)" % err.strip())
-    check(os.path.exists(xml), "unwritable --html: the JUnit report is "
-          "still written")
+    check(not os.path.exists(xml), "unwritable --html: nothing ran, no "
+          "JUnit report")
 
 
 def junit_outcomes(xml):
