@@ -12,10 +12,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <pyntest/limiter.h>
 
 /* Append `src` to the NUL-terminated `dst` of capacity `len`. */
 static inline void lim_cat(char *dst, size_t len, const char *src)
@@ -154,6 +157,49 @@ static inline const char *lim_fmt_bytes(uint64_t bytes, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.1f %s", v, units[u]);
 	return buf;
+}
+
+/*
+ * terminate_child_processes: false - the processes a test left in its
+ * cgroup `dir` are the user's: move them to the cgroup the runner started
+ * in (two levels up: <own>/pyntest-<pid>/<test>), so that removing the
+ * per-test cgroup, now or at the runner's exit, never kills them.
+ * `host` (may be NULL) logs what cannot be moved, for `limiter`.
+ */
+static inline void lim_release_procs(const struct pyn_host *host,
+				     const char *limiter, const char *dir)
+{
+	char path[PATH_MAX], to[PATH_MAX], buf[16384], pid[32];
+	const char *p;
+	char *slash;
+	int up;
+
+	snprintf(to, sizeof(to), "%s", dir);
+	for (up = 0; up < 2; up++) {
+		slash = strrchr(to, '/');
+		if (!slash || slash == to)
+			return;
+		*slash = '\0';
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (lim_read_file(path, buf, sizeof(buf)) < 0)
+		return;
+	strncat(to, "/cgroup.procs", sizeof(to) - strlen(to) - 1);
+	for (p = buf; *p;) {
+		uint64_t n = lim_parse_u64(p, &p);
+
+		if (n > 0) {
+			snprintf(pid, sizeof(pid), "%llu",
+				 (unsigned long long)n);
+			if (lim_write_file(to, pid) < 0 && host)
+				host->log(limiter, "cannot move a detached "
+						   "process out of its test's "
+						   "cgroup");
+		}
+		if (*p != '\n')
+			break;
+		p++;
+	}
 }
 
 #endif /* PYN_LIMITERS_UTIL_H */

@@ -72,45 +72,6 @@ static void msleep(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/*
- * terminate_child_processes: false - the processes the test left in its
- * cgroup `dir` are the user's: move them to the cgroup the runner started
- * in (two levels up: <own>/pyntest-<pid>/<test>), so that removing the
- * per-test cgroup, now or at the runner's exit, never kills them.
- */
-static void release_procs(const char *dir)
-{
-	char path[PATH_MAX], to[PATH_MAX], buf[16384], pid[32];
-	const char *p;
-	char *slash;
-	int up;
-
-	snprintf(to, sizeof(to), "%s", dir);
-	for (up = 0; up < 2; up++) {
-		slash = strrchr(to, '/');
-		if (!slash || slash == to)
-			return;
-		*slash = '\0';
-	}
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	if (lim_read_file(path, buf, sizeof(buf)) < 0)
-		return;
-	strncat(to, "/cgroup.procs", sizeof(to) - strlen(to) - 1);
-	for (p = buf; *p;) {
-		uint64_t n = lim_parse_u64(p, &p);
-
-		if (n > 0) {
-			snprintf(pid, sizeof(pid), "%llu", (unsigned long long)n);
-			if (lim_write_file(to, pid) < 0 && mem_host)
-				mem_host->log("memory", "cannot move a detached process "
-					       "out of its test's cgroup");
-		}
-		if (*p != '\n')
-			break;
-		p++;
-	}
-}
-
 /* Remove a cgroup, killing what is left in it first. */
 static void cgroup_remove(const char *dir)
 {
@@ -499,7 +460,7 @@ static void mem_teardown(void *state)
 	if (!s)
 		return;
 	if (s->dir[0] && !s->terminate)
-		release_procs(s->dir);
+		lim_release_procs(mem_host, "memory", s->dir);
 	if (s->dir[0])
 		cgroup_remove(s->dir);
 	free(s);

@@ -83,7 +83,7 @@ struct tree_state {
 	size_t n_counted;
 	int kill_sent; /* cgroup.kill written while the test ran */
 	double cpu_limit_s; /* the test's CPU limit, for the tree (cgroup2) */
-	double cpu_used_s;  /* > 0: killed for the tree's CPU, having used it */
+	double cpu_used_s; /* > 0: killed for the tree's CPU, having used it */
 };
 
 /* Count `pid` once per test; returns 1 when it was not counted yet. */
@@ -214,45 +214,6 @@ static size_t descendants_of(pid_t pid, pid_t *list, size_t n, size_t max)
 }
 
 /* ---- cgroup2 --------------------------------------------------------- */
-
-/*
- * terminate_child_processes: false - the processes the test left in its
- * cgroup `dir` are the user's: move them to the cgroup the runner started
- * in (two levels up: <own>/pyntest-<pid>/<test>), so that removing the
- * per-test cgroup, now or at the runner's exit, never kills them.
- */
-static void release_procs(const char *dir)
-{
-	char path[PATH_MAX], to[PATH_MAX], buf[16384], pid[32];
-	const char *p;
-	char *slash;
-	int up;
-
-	snprintf(to, sizeof(to), "%s", dir);
-	for (up = 0; up < 2; up++) {
-		slash = strrchr(to, '/');
-		if (!slash || slash == to)
-			return;
-		*slash = '\0';
-	}
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	if (lim_read_file(path, buf, sizeof(buf)) < 0)
-		return;
-	strncat(to, "/cgroup.procs", sizeof(to) - strlen(to) - 1);
-	for (p = buf; *p;) {
-		uint64_t n = lim_parse_u64(p, &p);
-
-		if (n > 0) {
-			snprintf(pid, sizeof(pid), "%llu", (unsigned long long)n);
-			if (lim_write_file(to, pid) < 0 && tree_host)
-				tree_host->log("process_tree", "cannot move a detached process "
-					       "out of its test's cgroup");
-		}
-		if (*p != '\n')
-			break;
-		p++;
-	}
-}
 
 static unsigned count_procs(const char *dir)
 {
@@ -687,8 +648,8 @@ static int tree_classify(void *state, const struct pyn_limiter_evidence *ev,
 		snprintf(v->message, sizeof(v->message),
 			 "exceeded CPU time limit %.3f s (used %.3f s, with "
 			 "its child processes)",
-			 s->cpu_limit_s, used > s->cpu_used_s ? used :
-							       s->cpu_used_s);
+			 s->cpu_limit_s,
+			 used > s->cpu_used_s ? used : s->cpu_used_s);
 	}
 	return 0;
 }
@@ -705,7 +666,7 @@ static void tree_teardown(void *state)
 		if (s->terminate || s->kill_sent)
 			cgroup_kill(s->dir, true);
 		else
-			release_procs(s->dir);
+			lim_release_procs(tree_host, "process_tree", s->dir);
 		if (rmdir(s->dir) < 0 && errno != ENOENT && errno != EBUSY &&
 		    tree_host)
 			tree_host->log("process_tree",
