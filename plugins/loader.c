@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <ltdl.h>
 
@@ -195,40 +196,64 @@ int pyn__module_resolve(const char *path, const char *base_dir,
 }
 
 /*
- * pyntest's own module folder is PREFIX/PYN_MODULE_RELDIR, where PREFIX is
- * found from the file this code was loaded from: libpyntest.so in
- * PREFIX/PYN_LIBDIR_RELDIR, or a program linked with libpyntest.a in
- * PREFIX/bin.  So a moved install (or the build tree, which has the same
- * layout) finds its modules without configuration.
+ * The install prefix of `file` (libpyntest.so in PREFIX/PYN_LIBDIR_RELDIR,
+ * or a program in PREFIX/bin): its folder without the libdir, or without
+ * one level.  Writes it into `buf` (PATH_MAX); returns 0 or -1.
  */
-int pyn__module_dir(char *out, size_t out_len)
+static int prefix_of(const char *file, char *buf)
 {
 	static const char libdir[] = PYN_LIBDIR_RELDIR;
-	char buf[PATH_MAX];
-	Dl_info info;
-	char *slash;
 	size_t n, r = strlen(libdir);
-	struct stat st;
+	char *slash;
 
-	if (!dladdr((void *)pyn__module_dir, &info) || !info.dli_fname ||
-	    !realpath(info.dli_fname, buf))
-		return PYN_ENOTFOUND;
+	if (!file || !realpath(file, buf))
+		return -1;
 	slash = strrchr(buf, '/');
 	if (!slash)
-		return PYN_ENOTFOUND;
+		return -1;
 	*slash = '\0';
 	n = strlen(buf);
 	if (n > r && buf[n - r - 1] == '/' && !strcmp(buf + n - r, libdir)) {
 		buf[n - r - 1] = '\0';
-	} else {
-		slash = strrchr(buf, '/');
-		if (!slash)
-			return PYN_ENOTFOUND;
-		*slash = '\0';
+		return 0;
 	}
-	if ((size_t)snprintf(out, out_len, "%s/%s", buf, PYN_MODULE_RELDIR) >=
-		    out_len ||
-	    stat(out, &st) || !S_ISDIR(st.st_mode))
-		return PYN_ENOTFOUND;
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
 	return 0;
+}
+
+/*
+ * PREFIX/reldir/name, when it exists (a folder when `name` is "", else an
+ * executable file).  PREFIX is found from the file this code was loaded
+ * from, then from the running program: so a moved install, or the build
+ * tree (which has the install's layout), finds its parts unconfigured.
+ */
+int pyn__install_path(const char *reldir, const char *name, char *out,
+		      size_t out_len)
+{
+	char prefix[PATH_MAX];
+	Dl_info info;
+	struct stat st;
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 0 ? !dladdr((void *)pyn__install_path, &info) ||
+					prefix_of(info.dli_fname, prefix) :
+				prefix_of("/proc/self/exe", prefix))
+			continue;
+		if ((size_t)snprintf(out, out_len, "%s/%s%s%s", prefix, reldir,
+				     *name ? "/" : "", name) >= out_len ||
+		    stat(out, &st))
+			continue;
+		if (*name ? S_ISREG(st.st_mode) && access(out, X_OK) == 0 :
+			    S_ISDIR(st.st_mode))
+			return 0;
+	}
+	return PYN_ENOTFOUND;
+}
+
+int pyn__module_dir(char *out, size_t out_len)
+{
+	return pyn__install_path(PYN_MODULE_RELDIR, "", out, out_len);
 }

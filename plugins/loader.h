@@ -50,4 +50,12 @@ int pyn__module_resolve(const char *path, const char *base_dir,
  */
 int pyn__module_dir(char *out, size_t out_len);
 
+/*
+ * PREFIX/reldir/name of this pyntest when it exists (`name` "": a folder,
+ * else an executable), PREFIX found from libpyntest's own location or the
+ * running program's.  Returns 0 or PYN_ENOTFOUND.
+ */
+int pyn__install_path(const char *reldir, const char *name, char *out,
+		      size_t out_len);
+
 #endif /* PYN_PLUGINS_LOADER_H */

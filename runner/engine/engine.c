@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <plugins/loader.h>
 #include <plugins/registry.h>
 #include <pyntest/pyntest.h>
 
@@ -167,44 +168,9 @@ static int usable(const char *path)
 	return path && path[0] && access(path, X_OK) == 0;
 }
 
-/*
- * `file` is PREFIX/RELDIR/name (RELDIR: `reldir`, or any one directory
- * when NULL or when it does not match): write
- * PREFIX/PYN_LIBEXEC_RELDIR/pyntest-worker.  Libraries may live deeper
- * than one level (lib/x86_64-linux-gnu), hence the libdir.
- */
-static int worker_beside(const char *file, const char *reldir, char *out,
-			 size_t len)
-{
-	char buf[PATH_MAX];
-	char *slash;
-	size_t n, r = reldir ? strlen(reldir) : 0;
-
-	snprintf(buf, sizeof(buf), "%s", file);
-	slash = strrchr(buf, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	n = strlen(buf);
-	if (r && n > r && buf[n - r - 1] == '/' &&
-	    strcmp(buf + n - r, reldir) == 0) {
-		buf[n - r - 1] = '\0';
-	} else {
-		slash = strrchr(buf, '/');
-		if (!slash)
-			return -1;
-		*slash = '\0';
-	}
-	snprintf(out, len, "%s/%s/pyntest-worker", buf, PYN_LIBEXEC_RELDIR);
-	return usable(out) ? 0 : -1;
-}
-
+/* Given, $PYNTEST_WORKER, or PREFIX/PYN_LIBEXEC_RELDIR/pyntest-worker. */
 static void find_worker(struct pyn_engine *e, const char *given)
 {
-	char exe[PATH_MAX];
-	Dl_info info;
-	ssize_t n;
-
 	e->worker[0] = '\0';
 	if (usable(given)) {
 		snprintf(e->worker, sizeof(e->worker), "%s", given);
@@ -215,18 +181,9 @@ static void find_worker(struct pyn_engine *e, const char *given)
 			 getenv("PYNTEST_WORKER"));
 		return;
 	}
-	if (dladdr((void *)pyn_engine_new, &info) && info.dli_fname &&
-	    info.dli_fname[0] == '/' &&
-	    worker_beside(info.dli_fname, PYN_LIBDIR_RELDIR, e->worker,
-			  sizeof(e->worker)) == 0)
-		return;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if (worker_beside(exe, NULL, e->worker, sizeof(e->worker)) == 0)
-			return;
-	}
-	e->worker[0] = '\0';
+	if (pyn__install_path(PYN_LIBEXEC_RELDIR, "pyntest-worker", e->worker,
+			      sizeof(e->worker)))
+		e->worker[0] = '\0';
 }
 
 const char *pyn__engine_worker(struct pyn_engine *e)
