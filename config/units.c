@@ -181,9 +181,9 @@ static int time_finish(const char *what, double value, const char *unit,
 			what, shown);
 	/* Slack for 1ms = 1 * 0.001 rounding: 1 ms itself is fine. */
 	if (value < TIME_RESOLUTION_S * (1 - 1e-9))
-		return pyn__config_error(
-			err, PYN_EMANIFEST, NULL, 0, 0,
-			"%s '%s' is below the 1 ms resolution", what, shown);
+		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
+					 "%s '%s' is below the 1 ms resolution",
+					 what, shown);
 	if (value > PYN_TIME_MAX_S)
 		return pyn__config_error(err, PYN_EMANIFEST, NULL, 0, 0,
 					 "%s '%s' is too large", what, shown);
@@ -205,25 +205,40 @@ static int time_parse(const char *what, const char *text, double *seconds,
 	return time_finish(what, value, unit, text, seconds, err);
 }
 
+/*
+ * The number of a `[value, unit]` pair of `noun` ("time", "memory"), with
+ * the pair as written in `shown` (128 bytes) for messages.
+ */
+static int pair_number(const char *noun, const char *units, const char *value,
+		       const char *unit, char *shown, double *v,
+		       struct pyn_error *err)
+{
+	char rest[8];
+
+	snprintf(shown, 128, "[%s, %s]", value, unit);
+	if (!split_value(value, v, rest, sizeof(rest)) || rest[0])
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"bad %s value %s: the first item must be a number",
+			noun, shown);
+	if (!*unit)
+		return pyn__config_error(
+			err, PYN_EMANIFEST, NULL, 0, 0,
+			"bad %s value %s: missing unit; use %s", noun, shown,
+			units);
+	return 0;
+}
+
 static int time_parse_pair(const char *what, const char *value,
 			   const char *unit, double *seconds,
 			   struct pyn_error *err)
 {
-	char shown[128], rest[8];
+	char shown[128];
 	double v;
+	int rc = pair_number("time", "ms, s, m or h", value, unit, shown, &v,
+			     err);
 
-	snprintf(shown, sizeof(shown), "[%s, %s]", value, unit);
-	if (!split_value(value, &v, rest, sizeof(rest)) || rest[0])
-		return pyn__config_error(
-			err, PYN_EMANIFEST, NULL, 0, 0,
-			"bad time value %s: the first item must be a number",
-			shown);
-	if (!*unit)
-		return pyn__config_error(
-			err, PYN_EMANIFEST, NULL, 0, 0,
-			"bad time value %s: missing unit; use ms, s, m or h",
-			shown);
-	return time_finish(what, v, unit, shown, seconds, err);
+	return rc ? rc : time_finish(what, v, unit, shown, seconds, err);
 }
 
 static int memory_finish(const char *what, double value, const char *unit,
@@ -251,8 +266,7 @@ static int memory_finish(const char *what, double value, const char *unit,
 	if (total < 1 || (mult == 1 && total != floor(total)))
 		return pyn__config_error(
 			err, PYN_EMANIFEST, NULL, 0, 0,
-			"%s '%s' is not a whole number of bytes", what,
-			shown);
+			"%s '%s' is not a whole number of bytes", what, shown);
 	*bytes = (uint64_t)llround(total);
 	return 0;
 }
@@ -275,21 +289,12 @@ static int memory_parse_pair(const char *what, const char *value,
 			     const char *unit, uint64_t *bytes,
 			     struct pyn_error *err)
 {
-	char shown[128], rest[8];
+	char shown[128];
 	double v;
+	int rc = pair_number("memory", "B, KB, MB or GB", value, unit, shown,
+			     &v, err);
 
-	snprintf(shown, sizeof(shown), "[%s, %s]", value, unit);
-	if (!split_value(value, &v, rest, sizeof(rest)) || rest[0])
-		return pyn__config_error(
-			err, PYN_EMANIFEST, NULL, 0, 0,
-			"bad memory value %s: the first item must be a number",
-			shown);
-	if (!*unit)
-		return pyn__config_error(
-			err, PYN_EMANIFEST, NULL, 0, 0,
-			"bad memory value %s: missing unit; use B, KB, MB or GB",
-			shown);
-	return memory_finish(what, v, unit, shown, bytes, err);
+	return rc ? rc : memory_finish(what, v, unit, shown, bytes, err);
 }
 
 int pyn_time_parse(const char *text, double *seconds, struct pyn_error *err)
