@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <pyntest/limiter.h>
@@ -200,6 +201,44 @@ static inline void lim_release_procs(const struct pyn_host *host,
 			break;
 		p++;
 	}
+}
+
+/*
+ * Create (or reuse) the per-test cgroup `PARENT/PREFIXtoken` under the
+ * host's run directory for `hierarchy` ("unified", "memory", ...), into
+ * `dir`; `procs_cap` is the room the caller has for "DIR/cgroup.procs".
+ * Limiters of one test share it: same hierarchy, same token, same name.
+ * Returns 0, or -1 with a message (then `dir` is "").
+ */
+static inline int lim_cgroup_make(const struct pyn_host *host,
+				  const char *hierarchy, unsigned token,
+				  char *dir, size_t dir_len, size_t procs_cap,
+				  char *msg, size_t msg_len)
+{
+	/* Asked again: the host re-creates an idle run directory. */
+	const char *parent = host->cgroup_parent(hierarchy);
+	int n;
+
+	dir[0] = '\0';
+	if (!parent) {
+		snprintf(msg, msg_len, "the cgroup run directory is gone");
+		return -1;
+	}
+	n = snprintf(dir, dir_len, "%s/%s%u", parent, host->cgroup_prefix,
+		     token);
+	if (n < 0 || (size_t)n >= dir_len ||
+	    (size_t)n + sizeof("/cgroup.procs") > procs_cap) {
+		snprintf(msg, msg_len, "cgroup path too long: '%s'", dir);
+		dir[0] = '\0';
+		return -1;
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(msg, msg_len, "cannot create cgroup '%s': %s", dir,
+			 strerror(errno));
+		dir[0] = '\0';
+		return -1;
+	}
+	return 0;
 }
 
 #endif /* PYN_LIMITERS_UTIL_H */

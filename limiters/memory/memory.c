@@ -240,11 +240,9 @@ static int mem_setup(struct pyn_limiter_request *req, void **state, char *msg,
 		     size_t msg_len)
 {
 	struct mem_child *child = req->child_data;
-	const char *parent;
 	struct mem_state *s;
 	char value[32];
 	size_t cap = req->child_data_size;
-	int n;
 
 	req->child_data_size = 0;
 	if (req->memory_bytes == 0)
@@ -280,27 +278,11 @@ static int mem_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	 * process_tree (same hierarchy, same token) shares it: a process can
 	 * be in only one cgroup per hierarchy.
 	 */
-	/* Asked again: the host re-creates an idle run directory. */
-	parent = mem_host->cgroup_parent(chosen == MEM_CGROUP2 ? "unified" :
-								 "memory");
-	if (!parent) {
-		snprintf(msg, msg_len, "the cgroup run directory is gone");
+	if (lim_cgroup_make(mem_host,
+			    chosen == MEM_CGROUP2 ? "unified" : "memory",
+			    req->token, s->dir, sizeof(s->dir),
+			    sizeof(child->procs), msg, msg_len))
 		return -1;
-	}
-	n = snprintf(s->dir, sizeof(s->dir), "%s/%s%u", parent,
-		     mem_host->cgroup_prefix, req->token);
-	if (n < 0 ||
-	    (size_t)n + sizeof("/cgroup.procs") > sizeof(child->procs)) {
-		snprintf(msg, msg_len, "cgroup path too long: '%s'", s->dir);
-		s->dir[0] = '\0';
-		return -1;
-	}
-	if (mkdir(s->dir, 0755) < 0 && errno != EEXIST) {
-		snprintf(msg, msg_len, "cannot create cgroup '%s': %s", s->dir,
-			 strerror(errno));
-		s->dir[0] = '\0';
-		return -1;
-	}
 	snprintf(child->procs, sizeof(child->procs), "%s/cgroup.procs", s->dir);
 	snprintf(value, sizeof(value), "%llu",
 		 (unsigned long long)req->memory_bytes);

@@ -488,9 +488,7 @@ static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 {
 	struct tree_child *child = req->child_data;
 	size_t cap = req->child_data_size;
-	const char *parent;
 	struct tree_state *s;
-	int n;
 
 	req->child_data_size = 0;
 	if (chosen == TREE_NONE)
@@ -511,26 +509,9 @@ static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 		return -1;
 	}
 	/* Same name as memory's cgroup2 cgroup: they share it. */
-	/* Asked again: the host re-creates an idle run directory. */
-	parent = tree_host->cgroup_parent("unified");
-	if (!parent) {
-		snprintf(msg, msg_len, "the cgroup run directory is gone");
+	if (lim_cgroup_make(tree_host, "unified", req->token, s->dir,
+			    sizeof(s->dir), sizeof(child->procs), msg, msg_len))
 		return -1;
-	}
-	n = snprintf(s->dir, sizeof(s->dir), "%s/%s%u", parent,
-		     tree_host->cgroup_prefix, req->token);
-	if (n < 0 ||
-	    (size_t)n + sizeof("/cgroup.procs") > sizeof(child->procs)) {
-		snprintf(msg, msg_len, "cgroup path too long: '%s'", s->dir);
-		s->dir[0] = '\0';
-		return -1;
-	}
-	if (mkdir(s->dir, 0755) < 0 && errno != EEXIST) {
-		snprintf(msg, msg_len, "cannot create cgroup '%s': %s", s->dir,
-			 strerror(errno));
-		s->dir[0] = '\0';
-		return -1;
-	}
 	memset(child, 0, sizeof(*child));
 	snprintf(child->procs, sizeof(child->procs), "%s/cgroup.procs", s->dir);
 	req->child_data_size = sizeof(*child);
