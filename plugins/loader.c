@@ -47,6 +47,32 @@ static const char *ltdl_reason(void)
 	return e ? e : "unknown error";
 }
 
+static int is_file(const char *path);
+
+/*
+ * Why `path` did not load.  libltdl, having tried every extension, says
+ * "file not found" even when the file is there and only a library it
+ * needs is missing; then the dynamic loader's own reason is the truth
+ * ("libpyntest.so.0: cannot open shared object file: ...").  A failed
+ * dlopen runs no constructor.  Called with ltdl_lock held.
+ */
+static const char *load_reason(const char *path)
+{
+	static __thread char why[512];
+	const char *e = ltdl_reason();
+	void *h;
+
+	if (!is_file(path))
+		return e;
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (h) {
+		dlclose(h);
+		return e;
+	}
+	snprintf(why, sizeof(why), "%s", dlerror());
+	return why;
+}
+
 int pyn__module_open_as(struct pyn__module **module, const char *path,
 			const char *what, struct pyn_error *err)
 {
@@ -90,7 +116,7 @@ int pyn__module_open_as(struct pyn__module **module, const char *path,
 	if (!m->handle)
 		ret = pyn_error_set(err, PYN_ELOAD, NULL, 0, 0,
 				    "cannot load %s '%s': %s", what, path,
-				    ltdl_reason());
+				    load_reason(path));
 out_advise:
 	lt_dladvise_destroy(&advise);
 out_unlock:

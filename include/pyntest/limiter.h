@@ -269,7 +269,7 @@ struct pyn_limiter {
 	const char *const *providers;
 
 	/*
-	 * Added in 0.2.0 (optional, NULL: kill at the deadline): parent, when
+	 * Added in 0.1.0 (optional, NULL: kill at the deadline): parent, when
 	 * the deadline this limiter asked for (request.deadline_s) came,
 	 * `elapsed_s` after the test started.  Return 0 to have the host kill
 	 * the test now (PYN_KILL_DEADLINE, this limiter the killer), or the

@@ -92,8 +92,8 @@ int pyn_seconds(const char *text, double *seconds, struct pyn_error *err)
 			break;
 	if (i == sizeof(units) / sizeof(units[0]))
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "bad time unit '%s' in '%s'; use ms, s, "
-				     "m or h",
+				     "bad time unit '%s' in '%s'; use us, ms, "
+				     "s, m (or min) or h",
 				     unit, text);
 	v *= units[i].mult;
 	if (!(v > 0))

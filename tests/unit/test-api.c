@@ -127,7 +127,7 @@ static void test_seconds(void)
 	/* pynisher: no sub-second limits, KeyError for a bad unit. */
 	CU_ASSERT_EQUAL(pyn_seconds("5d", &s, &err), PYN_EINVAL);
 	CU_ASSERT_STRING_EQUAL(err.message,
-			       "bad time unit 'd' in '5d'; use ms, s, m or h");
+			       "bad time unit 'd' in '5d'; use us, ms, s, m (or min) or h");
 	CU_ASSERT_EQUAL(pyn_seconds("0", &s, &err), PYN_EINVAL);
 	CU_ASSERT_EQUAL(pyn_seconds("-1s", &s, &err), PYN_EINVAL);
 	CU_ASSERT_EQUAL(pyn_seconds("inf", &s, &err), PYN_EINVAL);
