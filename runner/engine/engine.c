@@ -1143,9 +1143,20 @@ static void on_exit_event(struct pyn_engine *e, struct job *job)
 	if (r == 0)
 		return;
 	if (r < 0) {
-		/* Reaped by someone else (a SIGCHLD handler of the caller). */
+		/*
+		 * Reaped by someone else (SIGCHLD ignored, or a handler of the
+		 * caller's): the status is lost, but a child that got through
+		 * the harness wrote how it ended, and exits accordingly.
+		 */
+		int state = job->page->state;
+
 		memset(&job->ru, 0, sizeof(job->ru));
-		job->status = W_EXITCODE(0, SIGKILL);
+		if (state == PYN_CHILD_RETURNED || state == PYN_CHILD_SKIPPED)
+			job->status = W_EXITCODE(0, 0);
+		else if (state == PYN_CHILD_FAILED)
+			job->status = W_EXITCODE(1, 0);
+		else
+			job->status = W_EXITCODE(0, SIGKILL);
 	}
 	job->wall = now_s() - job->t_start;
 	for (pp = &e->running; *pp; pp = &(*pp)->next) {

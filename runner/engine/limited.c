@@ -344,8 +344,9 @@ void pyn__diagnose(const struct pyn_limits *l, int forked, int threads,
 	    !(sa.sa_flags & SA_SIGINFO))
 		warn_to(warn, user,
 			"SIGCHLD is ignored (SIG_IGN) in this process: the "
-			"kernel reaps the limited child itself, its exit "
-			"status is lost and outcomes will be wrong");
+			"kernel reaps the limited child itself, so its exit "
+			"status and CPU figures are lost; outcomes come from "
+			"what the child recorded, and a crash shows as SIGKILL");
 	if (!l)
 		return;
 	unsupported(l, warn_unsupported, &w);
