@@ -359,6 +359,31 @@ static int pick_info(CU_SuiteInfo *s, const char *sn, const char *tn,
 	return -1;
 }
 
+/* Find test `tn` of suite `sn` in a CUnit registry (may be NULL). */
+static int pick_in_registry(CU_pTestRegistry reg, const char *sn,
+			    const char *tn, struct cunit_pick *pick)
+{
+	CU_pSuite s;
+	CU_pTest t;
+
+	for (s = reg ? reg->pSuite : NULL; s; s = s->pNext) {
+		if (!sn || !s->pName || strcmp(s->pName, sn) != 0)
+			continue;
+		for (t = s->pTest; t; t = t->pNext) {
+			if (tn && t->pName && strcmp(t->pName, tn) == 0) {
+				pick->suite = s->pName;
+				pick->init = s->pInitializeFunc;
+				pick->clean = s->pCleanupFunc;
+				pick->setup = s->pSetUpFunc;
+				pick->teardown = s->pTearDownFunc;
+				pick->test = t->pTestFunc;
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
 /*
  * Find a CUnit test that registration functions add to CUnit's registry.
  * libcunit is the test library's (loaded with global symbols), never
@@ -373,9 +398,6 @@ static int pick_registered(struct pyn__page *page, struct pyn__module *module,
 	CU_pTestRegistry (*new_registry)(void);
 	CU_BOOL (*running)(void);
 	CU_pTestRegistry (*set_registry)(CU_pTestRegistry);
-	CU_pTestRegistry reg;
-	CU_pSuite s;
-	CU_pTest t;
 	uint32_t i;
 	void (*fn)(void);
 
@@ -406,23 +428,7 @@ static int pick_registered(struct pyn__page *page, struct pyn__module *module,
 		if (fn)
 			fn();
 	}
-	reg = get_registry();
-	for (s = reg ? reg->pSuite : NULL; s; s = s->pNext) {
-		if (!sn || strcmp(s->pName, sn) != 0)
-			continue;
-		for (t = s->pTest; t; t = t->pNext) {
-			if (tn && strcmp(t->pName, tn) == 0) {
-				pick->suite = s->pName;
-				pick->init = s->pInitializeFunc;
-				pick->clean = s->pCleanupFunc;
-				pick->setup = s->pSetUpFunc;
-				pick->teardown = s->pTearDownFunc;
-				pick->test = t->pTestFunc;
-				return 0;
-			}
-		}
-	}
-	return -1;
+	return pick_in_registry(get_registry(), sn, tn, pick);
 }
 
 /*
@@ -433,32 +439,13 @@ static int pick_live(struct pyn__page *page, const char *sn, const char *tn,
 		     struct cunit_pick *pick)
 {
 	CU_pTestRegistry (*get_registry)(void);
-	CU_pTestRegistry reg;
-	CU_pSuite s;
-	CU_pTest t;
 
 	*(void **)&get_registry = dlsym(RTLD_DEFAULT, "CU_get_registry");
 	if (!get_registry)
 		setup_failed(page, "program '",
 			     pyn__page_str(page, page->task.program),
 			     "' does not use CUnit", "");
-	reg = get_registry();
-	for (s = reg ? reg->pSuite : NULL; s; s = s->pNext) {
-		if (!sn || !s->pName || strcmp(s->pName, sn) != 0)
-			continue;
-		for (t = s->pTest; t; t = t->pNext) {
-			if (tn && t->pName && strcmp(t->pName, tn) == 0) {
-				pick->suite = s->pName;
-				pick->init = s->pInitializeFunc;
-				pick->clean = s->pCleanupFunc;
-				pick->setup = s->pSetUpFunc;
-				pick->teardown = s->pTearDownFunc;
-				pick->test = t->pTestFunc;
-				return 0;
-			}
-		}
-	}
-	return -1;
+	return pick_in_registry(get_registry(), sn, tn, pick);
 }
 
 static void find_cunit(struct pyn__page *page, struct pyn__module *module,
