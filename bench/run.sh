@@ -3,7 +3,7 @@
 # machine's own floors, and whether it meets issue 5's targets.
 #
 #   bash bench/run.sh [N]        # N trivial tests per suite (default 2000)
-#   BENCH_QUICK=1 bash bench/run.sh   # a smaller run (about a minute)
+#   BENCH_QUICK=1 bash bench/run.sh   # a smaller run (about 30 s)
 #
 # One invocation measures, in this order:
 #  1. per-test overhead, ROUNDS alternating rounds (A B C ... A B C ...) so
@@ -11,7 +11,11 @@
 #     wall time / N:  fork+_exit+waitpid floor, fork+exec floor (a tiny C
 #     program), pyntest in each isolation mode (forkserver, spawn, fork;
 #     -j 1), Check (CK_FORK=yes) and Criterion (--jobs 1), all equivalent
-#     suites of N empty tests;
+#     suites of N empty tests; and the same at the default parallelism a
+#     user gets (NJ = online CPUs): pyntest forkserver and spawn with no
+#     -j, Criterion with no --jobs, both floors as NJ lanes side by side
+#     (NJ processes each doing N/NJ of them).  Check has no parallel mode;
+#     its serial figure is the only one there is;
 #  2. wall-timeout overrun: 50 tests sleeping past a 200 ms limit, each
 #     test's wall time read back from the JUnit report, overrun = wall -
 #     0.200, p50 and p99;
@@ -62,7 +66,15 @@ cd "$out"
 # Keep runs apart from the user's duration cache.
 export PYNTEST_CACHE_DIR=$out/cache
 rm -rf "$PYNTEST_CACHE_DIR"
-echo "bench: N=$N, $ROUNDS alternating rounds, in $out ($(nproc) CPUs)"
+# The default -j: pyntest takes the online CPUs (sysconf), as nproc does
+# unless an affinity mask narrows it; the N-lane floors use the same N.
+NJ=$(nproc)
+online=$(getconf _NPROCESSORS_ONLN)
+if [ "$online" != "$NJ" ]; then
+	echo "bench: nproc says $NJ but $online CPUs are online; pyntest's default -j is $online, so N=$online" >&2
+	NJ=$online
+fi
+echo "bench: N=$N, $ROUNDS alternating rounds, in $out ($(nproc) CPUs; default -j = $NJ)"
 
 # ---- generate ------------------------------------------------------------
 CC=${CC:-cc}
@@ -99,37 +111,20 @@ int main(int argc, char **argv)
 	return 0;
 }
 C
-cat >fork_floor.c <<'C'
-/* N times: fork, the child _exits, the parent waits. */
+cat >floor.c <<'C'
+/*
+ * floor fork|exec N [LANES]: N times fork, the child _exits (fork) or
+ * execs ./noop, a tiny C program (exec), the parent waits.  With LANES > 1
+ * the N are shared among LANES processes running side by side, each doing
+ * its share serially: the floor of a runner keeping LANES tests running.
+ */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-int main(int argc, char **argv)
+static int lane(int n, int exec)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 2000;
-
-	for (int i = 0; i < n; i++) {
-		pid_t pid = fork();
-
-		if (pid < 0)
-			return 1;
-		if (pid == 0)
-			_exit(0);
-		waitpid(pid, NULL, 0);
-	}
-	return 0;
-}
-C
-cat >exec_floor.c <<'C'
-/* N times: fork, the child execs ./noop (a tiny C program), wait. */
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-int main(int argc, char **argv)
-{
-	int n = argc > 1 ? atoi(argv[1]) : 2000;
 	char *args[] = { "./noop", NULL };
 
 	for (int i = 0; i < n; i++) {
@@ -138,12 +133,36 @@ int main(int argc, char **argv)
 		if (pid < 0)
 			return 1;
 		if (pid == 0) {
-			execv(args[0], args);
-			_exit(127);
+			if (exec)
+				execv(args[0], args);
+			_exit(exec ? 127 : 0);
 		}
-		waitpid(pid, NULL, 0);
+		if (waitpid(pid, NULL, 0) != pid)
+			return 1;
 	}
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int exec = argc > 1 && !strcmp(argv[1], "exec");
+	int n = argc > 2 ? atoi(argv[2]) : 2000;
+	int lanes = argc > 3 ? atoi(argv[3]) : 1;
+	int status, failed = 0;
+
+	if (lanes <= 1)
+		return lane(n, exec);
+	for (int l = 0; l < lanes; l++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return 1;
+		if (pid == 0)
+			_exit(lane(n / lanes + (l < n % lanes), exec));
+	}
+	while (wait(&status) > 0)
+		failed |= !WIFEXITED(status) || WEXITSTATUS(status);
+	return failed;
 }
 C
 echo 'int main(void) { return 0; }' >noop.c
@@ -293,12 +312,12 @@ manifest rss "$N_RSS" trivial >rss.yaml
 manifest load "$N_LOAD" trivial >load.yaml
 
 $CC -O2 -o measure measure.c
-$CC -O2 -o fork_floor fork_floor.c
-$CC -O2 -o exec_floor exec_floor.c
+$CC -O2 -o floor floor.c
 $CC -O2 -o noop noop.c
 $CC -O2 -shared -fPIC -o libpyn_bench.so pyn_tests.c
 $CC -O2 -shared -fPIC -o libpyn_misc.so pyn_misc.c
-$CC -O2 -o check_bench check_bench.c $(pkg-config --cflags --libs check)
+read -ra check_flags < <(pkg-config --cflags --libs check)
+$CC -O2 -o check_bench check_bench.c "${check_flags[@]}"
 $CC -O2 -o criterion_bench criterion_bench.c -lcriterion
 $CC -O2 -I"$root/include" -o ret_bench ret_bench.c -L"$build/lib" \
 	-lpyntest -lm -Wl,-rpath,"$build/lib"
@@ -312,7 +331,7 @@ run()
 {
 	local name=$1 r
 	shift
-	r=($(./measure "$@" 2>/dev/null </dev/null | tail -1))
+	read -ra r < <(./measure "$@" 2>/dev/null </dev/null | tail -1) || true
 	if [ "${#r[@]}" -ne 3 ] || { [ "${r[2]}" != 0 ] && [ "$name" != over ]; }; then
 		echo "bench: '$*' failed (${r[2]:-?}); its figures are not valid" >&2
 		failed[$name]=1
@@ -322,16 +341,28 @@ run()
 }
 
 # ---- 1. per-test overhead, alternating -------------------------------------
-names=(fork_floor exec_floor forkserver fs_subreaper spawn fork check criterion)
+# Serial (-j 1, the floors run once) and at the default -j (pyntest given
+# no -j, Criterion no --jobs, the floors as NJ lanes side by side); each
+# parallel run follows its serial twin in every round.
+names=(fork_floor fork_floor_jN exec_floor exec_floor_jN forkserver
+	forkserver_jN fs_subreaper spawn spawn_jN fork check criterion
+	criterion_jN)
+serial=(fork_floor exec_floor forkserver fs_subreaper spawn fork check criterion)
+parallel=(fork_floor_jN exec_floor_jN forkserver_jN spawn_jN criterion_jN)
 declare -A cmds=(
-	[fork_floor]="./fork_floor $N"
-	[exec_floor]="./exec_floor $N"
+	[fork_floor]="./floor fork $N 1"
+	[fork_floor_jN]="./floor fork $N $NJ"
+	[exec_floor]="./floor exec $N 1"
+	[exec_floor_jN]="./floor exec $N $NJ"
 	[forkserver]="$pyn -q -j 1 --isolation forkserver -o $out/r_fs.xml pyn_bench.yaml"
+	[forkserver_jN]="$pyn -q --isolation forkserver -o $out/r_fsj.xml pyn_bench.yaml"
 	[fs_subreaper]="$pyn -q -j 1 --isolation forkserver --provider process_tree=subreaper -o $out/r_fs2.xml pyn_bench.yaml"
 	[spawn]="$pyn -q -j 1 --isolation spawn -o $out/r_sp.xml pyn_bench.yaml"
+	[spawn_jN]="$pyn -q --isolation spawn -o $out/r_spj.xml pyn_bench.yaml"
 	[fork]="$pyn -q -j 1 --isolation fork -o $out/r_fk.xml pyn_bench.yaml"
 	[check]="env CK_FORK=yes ./check_bench"
 	[criterion]="./criterion_bench --jobs 1"
+	[criterion_jN]="./criterion_bench"
 )
 for r in $(seq 1 "$ROUNDS"); do
 	for n in "${names[@]}"; do
@@ -340,23 +371,42 @@ for r in $(seq 1 "$ROUNDS"); do
 	done
 	echo "round $r/$ROUNDS done"
 done
-declare -A per
-echo
-printf '%-12s %10s %12s %10s\n' what "total s" "per test ms" "x fork"
-fl=$(echo "${times[fork_floor]}" | median)
+declare -A per tot
 for n in "${names[@]}"; do
-	t=$(echo "${times[$n]}" | median)
-	per[$n]=$(calc "$t * 1000 / $N")
-	printf '%-12s %10.3f %12.3f %10.2f%s\n' "$n" "$t" "${per[$n]}" \
-		"$(calc "$t / $fl")" "${failed[$n]:+  (FAILED: not valid)}"
+	tot[$n]=$(echo "${times[$n]}" | median)
+	per[$n]=$(calc "${tot[$n]} * 1000 / $N")
+done
+echo
+echo "serial: -j 1, Criterion --jobs 1, floors in one process"
+printf '%-14s %10s %12s %10s\n' what "total s" "per test ms" "x fork"
+for n in "${serial[@]}"; do
+	printf '%-14s %10.3f %12.3f %10.2f%s\n' "$n" "${tot[$n]}" "${per[$n]}" \
+		"$(calc "${tot[$n]} / ${tot[fork_floor]}")" \
+		"${failed[$n]:+  (FAILED: not valid)}"
 done
 printf 'forkserver / check: %.2f   forkserver / criterion: %.3f   spawn / exec_floor: %.2f\n' \
 	"$(calc "${per[forkserver]} / ${per[check]}")" \
 	"$(calc "${per[forkserver]} / ${per[criterion]}")" \
 	"$(calc "${per[spawn]} / ${per[exec_floor]}")"
-echo "(median of $ROUNDS rounds; per test = whole process wall time / $N; -j 1;"
+echo
+echo "default -j: N = $NJ (nproc); pyntest without -j, Criterion without --jobs,"
+echo "floors as $NJ lanes of $N/$NJ each"
+printf '%-14s %10s %12s %10s %10s\n' what "total s" "per test ms" "x fork_jN" "vs serial"
+for n in "${parallel[@]}"; do
+	printf '%-14s %10.3f %12.3f %10.2f %9.2fx%s\n' "${n/_jN/_j$NJ}" "${tot[$n]}" \
+		"${per[$n]}" "$(calc "${tot[$n]} / ${tot[fork_floor_jN]}")" \
+		"$(calc "${tot[${n%_jN}]} / ${tot[$n]}")" \
+		"${failed[$n]:+  (FAILED: not valid)}"
+done
+printf 'forkserver_j%d / check: %.2f   forkserver_j%d / criterion_j%d: %.3f   spawn_j%d / exec_floor_j%d: %.2f\n' \
+	"$NJ" "$(calc "${per[forkserver_jN]} / ${per[check]}")" \
+	"$NJ" "$NJ" "$(calc "${per[forkserver_jN]} / ${per[criterion_jN]}")" \
+	"$NJ" "$NJ" "$(calc "${per[spawn_jN]} / ${per[exec_floor_jN]}")"
+echo "(median of $ROUNDS rounds; per test = whole process wall time / $N;"
+echo " x fork: against the serial fork floor, x fork_jN: against the $NJ-lane"
+echo " fork floor; vs serial: the serial twin's time / this one's (speed-up);"
 echo " fs_subreaper: forkserver with the process_tree limiter's subreaper"
-echo " provider, no per-test cgroup)"
+echo " provider, no per-test cgroup; Check has no parallel mode)"
 
 # Syscalls per test, by process role (BENCH_PROFILE=1, needs strace).
 if [ "${BENCH_PROFILE:-0}" = 1 ] && command -v strace >/dev/null; then
@@ -451,14 +501,22 @@ row()
 	printf '%-40s %-16s %-22s %s\n' "$1" "$2" "$3" "$met"
 }
 fs=${per[forkserver]} ff=${per[fork_floor]} ef=${per[exec_floor]}
+fsj=${per[forkserver_jN]} ffj=${per[fork_floor_jN]} efj=${per[exec_floor_jN]}
+spj=${per[spawn_jN]} ck=${per[check]}
 echo
 printf '%-40s %-16s %-22s %s\n' metric measured target met
-row "forkserver per test vs fork floor" "$(printf '%.3f ms %.2fx' "$fs" "$(calc "$fs / $ff")")" \
+row "forkserver -j 1 vs fork floor" "$(printf '%.3f ms %.2fx' "$fs" "$(calc "$fs / $ff")")" \
 	"<= 1.3 x $(printf '%.3f' "$ff") ms" "$fs <= 1.3 * $ff"
-row "forkserver per test vs Check (CK_FORK)" "$(printf '%.3f ms %.2fx' "$fs" "$(calc "$fs / ${per[check]}")")" \
-	"<= 0.5 x $(printf '%.3f' "${per[check]}") ms" "$fs <= 0.5 * ${per[check]}"
-row "spawn per test vs fork+exec floor" "$(printf '%.3f ms %.2fx' "${per[spawn]}" "$(calc "${per[spawn]} / $ef")")" \
+row "forkserver -j $NJ vs $NJ-lane fork floor" "$(printf '%.3f ms %.2fx' "$fsj" "$(calc "$fsj / $ffj")")" \
+	"<= 1.3 x $(printf '%.3f' "$ffj") ms" "$fsj <= 1.3 * $ffj"
+row "forkserver -j 1 vs Check (CK_FORK)" "$(printf '%.3f ms %.2fx' "$fs" "$(calc "$fs / $ck")")" \
+	"<= 0.5 x $(printf '%.3f' "$ck") ms" "$fs <= 0.5 * $ck"
+row "forkserver -j $NJ vs Check (CK_FORK) *" "$(printf '%.3f ms %.2fx' "$fsj" "$(calc "$fsj / $ck")")" \
+	"<= 0.5 x $(printf '%.3f' "$ck") ms" "$fsj <= 0.5 * $ck"
+row "spawn -j 1 vs fork+exec floor" "$(printf '%.3f ms %.2fx' "${per[spawn]}" "$(calc "${per[spawn]} / $ef")")" \
 	"<= 1.3 x $(printf '%.3f' "$ef") ms" "${per[spawn]} <= 1.3 * $ef"
+row "spawn -j $NJ vs $NJ-lane fork+exec floor" "$(printf '%.3f ms %.2fx' "$spj" "$(calc "$spj / $efj")")" \
+	"<= 1.3 x $(printf '%.3f' "$efj") ms" "$spj <= 1.3 * $efj"
 row "fork-mode per test (no target)" "$(printf '%.3f ms' "${per[fork]}")" "-" -
 row "wall-timeout overrun p50" "$(printf '%.1f ms' "$p50_ms")" "<= 2 ms" "$p50_ms <= 2"
 row "wall-timeout overrun p99" "$(printf '%.1f ms' "$p99_ms")" "<= 10 ms" "$p99_ms <= 10"
@@ -466,6 +524,8 @@ row "-j 2 speed-up, CPU-bound" "$(printf '%.2fx' "$speedup")" ">= 1.8x" "$speedu
 row "runner peak RSS, $N_RSS tests" "$(printf '%.1f MB' "$rss_mb")" "<= 20 MB" "$rss_mb <= 20"
 row "manifest load, $N_LOAD tests (--list)" "$(printf '%.3f s' "$load_list")" "<= 1 s" "$load_list <= 1"
 row "pyn_return $RET_MB MiB (call)" "$(printf '%.3f s' "$t_ret")" "- (issue 7: not slow)" -
+echo "(-j $NJ is the default, nproc; per test = wall time / $N. * Check has no"
+echo " parallel mode: that row sets parallel pyntest against serial CK_FORK.)"
 if [ "$QUICK" = 1 ]; then echo "(BENCH_QUICK=1: smaller sizes; targets only indicative)"; fi
 fails="${!failed[*]}"
 [ -z "$fails" ] || echo "FAILED runs (figures not valid): $fails"
