@@ -208,12 +208,15 @@ static inline void lim_release_procs(const struct pyn_host *host,
  * host's run directory for `hierarchy` ("unified", "memory", ...), into
  * `dir`; `procs_cap` is the room the caller has for "DIR/cgroup.procs".
  * Limiters of one test share it: same hierarchy, same token, same name.
- * Returns 0, or -1 with a message (then `dir` is "").
+ * The host reuses a token once its test is over (limiter.h), so the
+ * directory may be left from an earlier test: `created` (may be NULL)
+ * says whether it was made now.  Returns 0, or -1 with a message (then
+ * `dir` is "").
  */
 static inline int lim_cgroup_make(const struct pyn_host *host,
 				  const char *hierarchy, unsigned token,
 				  char *dir, size_t dir_len, size_t procs_cap,
-				  char *msg, size_t msg_len)
+				  int *created, char *msg, size_t msg_len)
 {
 	/* Asked again: the host re-creates an idle run directory. */
 	const char *parent = host->cgroup_parent(hierarchy);
@@ -232,7 +235,14 @@ static inline int lim_cgroup_make(const struct pyn_host *host,
 		dir[0] = '\0';
 		return -1;
 	}
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+	if (created)
+		*created = 1;
+	if (mkdir(dir, 0755) < 0) {
+		if (errno == EEXIST) {
+			if (created)
+				*created = 0;
+			return 0;
+		}
 		snprintf(msg, msg_len, "cannot create cgroup '%s': %s", dir,
 			 strerror(errno));
 		dir[0] = '\0';

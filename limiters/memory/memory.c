@@ -243,6 +243,7 @@ static int mem_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	struct mem_state *s;
 	char value[32];
 	size_t cap = req->child_data_size;
+	int created;
 
 	req->child_data_size = 0;
 	if (req->memory_bytes == 0)
@@ -281,8 +282,20 @@ static int mem_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	if (lim_cgroup_make(mem_host,
 			    chosen == MEM_CGROUP2 ? "unified" : "memory",
 			    req->token, s->dir, sizeof(s->dir),
-			    sizeof(child->procs), msg, msg_len))
+			    sizeof(child->procs), &created, msg, msg_len))
 		return -1;
+	/*
+	 * Left from an earlier test of the same token (process_tree keeps
+	 * its cgroup for the next test): the peak and the event counters
+	 * must start at zero, so make it anew.  It is empty: the earlier
+	 * test's processes were killed and waited for.
+	 */
+	if (!created && rmdir(s->dir) == 0 && mkdir(s->dir, 0755) < 0) {
+		snprintf(msg, msg_len, "cannot create cgroup '%s': %s", s->dir,
+			 strerror(errno));
+		s->dir[0] = '\0';
+		return -1;
+	}
 	snprintf(child->procs, sizeof(child->procs), "%s/cgroup.procs", s->dir);
 	snprintf(value, sizeof(value), "%llu",
 		 (unsigned long long)req->memory_bytes);

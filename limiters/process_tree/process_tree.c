@@ -82,6 +82,8 @@ struct tree_state {
 	pid_t counted[256];
 	size_t n_counted;
 	int kill_sent; /* cgroup.kill written while the test ran */
+	bool emptied; /* the cgroup was seen empty after the test */
+	double cpu_base_s; /* cpu.stat of a reused cgroup before the test */
 	double cpu_limit_s; /* the test's CPU limit, for the tree (cgroup2) */
 	double cpu_used_s; /* > 0: killed for the tree's CPU, having used it */
 };
@@ -256,16 +258,23 @@ static double now_s(void)
  * Kill every process of the cgroup `dir`; with `wait`, also wait (at most
  * 2 s) until none is left.  Returns how many were running.
  */
-static unsigned cgroup_kill(const char *dir, bool wait)
+static unsigned cgroup_kill(const char *dir, bool wait, bool *empty)
 {
 	char path[PATH_MAX], events[PATH_MAX], buf[64];
-	unsigned n = count_procs(dir);
 	double deadline = now_s() + 2.0;
 	struct pollfd pfd;
+	unsigned n;
 
+	/* The common case, a test that left nothing: one small read. */
 	snprintf(events, sizeof(events), "%s/cgroup.events", dir);
-	if (n == 0 && !cgroup_populated(events))
+	if (empty)
+		*empty = false;
+	if (!cgroup_populated(events)) {
+		if (empty)
+			*empty = true;
 		return 0;
+	}
+	n = count_procs(dir);
 	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
 	if (lim_write_file(path, "1") < 0 && tree_host) {
 		snprintf(buf, sizeof(buf), "cgroup.kill failed: errno %d",
@@ -287,14 +296,19 @@ static unsigned cgroup_kill(const char *dir, bool wait)
 				tree_host->log(
 					"process_tree",
 					"processes survived cgroup.kill for 2 s");
-			break;
+			close(pfd.fd);
+			return n;
 		}
 		poll(&pfd, 1, (int)(left * 1000) + 1);
 		lseek(pfd.fd, 0, SEEK_SET);
-		if (read(pfd.fd, buf, sizeof(buf)) < 0)
-			break;
+		if (read(pfd.fd, buf, sizeof(buf)) < 0) {
+			close(pfd.fd);
+			return n;
+		}
 	}
 	close(pfd.fd);
+	if (empty)
+		*empty = true;
 	return n;
 }
 
@@ -462,6 +476,17 @@ static double cgroup_cpu(const char *dir)
 	return usec >= 0 ? (double)usec / 1e6 : -1;
 }
 
+/* The test's share of its cgroup's cpu.stat; < 0: unknown. */
+static double tree_cpu(const struct tree_state *s)
+{
+	double used = cgroup_cpu(s->dir);
+
+	if (used < 0)
+		return used;
+	used -= s->cpu_base_s;
+	return used > 0 ? used : 0;
+}
+
 /* The CPU deadline: kill (0) when the tree used its budget, else wait. */
 static double tree_deadline(void *state, double elapsed_s)
 {
@@ -471,7 +496,7 @@ static double tree_deadline(void *state, double elapsed_s)
 	(void)elapsed_s;
 	if (!s || !(s->cpu_limit_s > 0))
 		return 0;
-	used = cgroup_cpu(s->dir);
+	used = tree_cpu(s);
 	if (used < 0)
 		return 3600; /* cannot tell: the test's own timer decides */
 	left = cpu_budget(s) - used;
@@ -489,6 +514,7 @@ static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	struct tree_child *child = req->child_data;
 	size_t cap = req->child_data_size;
 	struct tree_state *s;
+	int created;
 
 	req->child_data_size = 0;
 	if (chosen == TREE_NONE)
@@ -508,10 +534,20 @@ static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 			 sizeof(*child), cap);
 		return -1;
 	}
-	/* Same name as memory's cgroup2 cgroup: they share it. */
+	/*
+	 * Same name as memory's cgroup2 cgroup: they share it.  Kept from
+	 * an earlier test of the token (teardown): cpu.stat goes on
+	 * counting, so remember where it starts.
+	 */
 	if (lim_cgroup_make(tree_host, "unified", req->token, s->dir,
-			    sizeof(s->dir), sizeof(child->procs), msg, msg_len))
+			    sizeof(s->dir), sizeof(child->procs), &created,
+			    msg, msg_len))
 		return -1;
+	if (!created) {
+		s->cpu_base_s = cgroup_cpu(s->dir);
+		if (s->cpu_base_s < 0)
+			s->cpu_base_s = 0;
+	}
 	memset(child, 0, sizeof(*child));
 	snprintf(child->procs, sizeof(child->procs), "%s/cgroup.procs", s->dir);
 	req->child_data_size = sizeof(*child);
@@ -555,9 +591,10 @@ static void tree_started(void *state, pid_t pid)
 	if (!s)
 		return;
 	s->pid = pid;
-	if (proc_stat(pid, &st) == 0)
-		s->start_ticks = st.start;
 	live_set(0, pid);
+	/* Only the subreaper tells its orphans by their start time. */
+	if (s->provider == TREE_SUBREAPER && proc_stat(pid, &st) == 0)
+		s->start_ticks = st.start;
 	if (s->provider == TREE_SUBREAPER)
 		s->n_before =
 			children_of(getpid(), s->before, 0,
@@ -580,7 +617,7 @@ static unsigned tree_kill(void *state, pid_t pid)
 	if (s->provider == TREE_CGROUP2 && s->kill_sent &&
 	    !is_running(s->pid)) {
 		/* Counted when it was killed: wait until they are gone. */
-		cgroup_kill(s->dir, true);
+		cgroup_kill(s->dir, true, &s->emptied);
 		return 0;
 	}
 	if (!s->terminate && !is_running(s->pid)) {
@@ -598,9 +635,9 @@ static unsigned tree_kill(void *state, pid_t pid)
 		 */
 		if (is_running(s->pid)) {
 			s->kill_sent = 1;
-			return cgroup_kill(s->dir, false);
+			return cgroup_kill(s->dir, false, NULL);
 		}
-		return cgroup_kill(s->dir, true);
+		return cgroup_kill(s->dir, true, &s->emptied);
 	}
 	n = subreaper_kill(s);
 	return n;
@@ -620,7 +657,7 @@ static int tree_classify(void *state, const struct pyn_limiter_evidence *ev,
 	 */
 	if (!s || s->provider != TREE_CGROUP2 || !s->dir[0])
 		return 0;
-	used = cgroup_cpu(s->dir);
+	used = tree_cpu(s);
 	if (used >= 0)
 		v->cpu_time_s = used;
 	if (s->cpu_used_s > 0 && ev->killed_by == PYN_KILL_DEADLINE &&
@@ -644,10 +681,19 @@ static void tree_teardown(void *state)
 	if (s->pid)
 		live_set(s->pid, 0);
 	if (s->dir[0]) {
-		if (s->terminate || s->kill_sent)
-			cgroup_kill(s->dir, true);
-		else
+		if ((s->terminate || s->kill_sent) && !s->emptied)
+			cgroup_kill(s->dir, true, &s->emptied);
+		else if (!s->terminate && !s->kill_sent)
 			lim_release_procs(tree_host, "process_tree", s->dir);
+		/*
+		 * Empty, of a test whose processes were all killed: the host
+		 * gives its token to a later test, which uses the cgroup as
+		 * it is.  Making and removing one costs more than the test.
+		 */
+		if (s->terminate && s->emptied) {
+			free(s);
+			return;
+		}
 		if (rmdir(s->dir) < 0 && errno != ENOENT && errno != EBUSY &&
 		    tree_host)
 			tree_host->log("process_tree",

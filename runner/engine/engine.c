@@ -107,6 +107,7 @@ struct job {
 	struct rusage ru;
 	double wall;
 	unsigned slot;
+	unsigned token; /* of its limiters (limiter.h) */
 	unsigned leftover;
 	char host_error[1024];
 	struct pyn_result res;
@@ -344,20 +345,59 @@ static void pick_deadline(struct job *job)
 	}
 }
 
+/*
+ * Tokens of finished tests, for later tests: a per-test cgroup named by
+ * the token is then made once and reused (limiter.h, `token`).  Slots are
+ * claimed with atomics, not a lock: a child forked while another thread
+ * held a lock could never take it.
+ */
+#define TOKENS_FREE 64
+static unsigned tokens_free[TOKENS_FREE];
+
 static unsigned new_token(void)
 {
 	pid_t self = getpid();
 	pid_t was = __atomic_load_n(&token_pid, __ATOMIC_ACQUIRE);
+	unsigned t;
+	size_t i;
 
 	if (was != self &&
 	    __atomic_compare_exchange_n(&token_pid, &was, self, 0,
 					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) &&
-	    was != 0)
+	    was != 0) {
+		/* A forked child: the free tokens name its parent's cgroups. */
+		for (i = 0; i < TOKENS_FREE; i++)
+			__atomic_store_n(&tokens_free[i], 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&next_token,
 				 0x80000000u |
 					 (((unsigned)self & 0x3fffffu) << 8),
 				 __ATOMIC_RELEASE);
+	}
+	for (i = 0; i < TOKENS_FREE; i++) {
+		if (!__atomic_load_n(&tokens_free[i], __ATOMIC_RELAXED))
+			continue;
+		t = __atomic_exchange_n(&tokens_free[i], 0, __ATOMIC_ACQ_REL);
+		if (t)
+			return t;
+	}
 	return __atomic_add_fetch(&next_token, 1, __ATOMIC_RELAXED);
+}
+
+/* The test of `token` is over and nothing of it runs: reuse the token. */
+static void token_release(unsigned token)
+{
+	unsigned none;
+	size_t i;
+
+	if (!token || __atomic_load_n(&token_pid, __ATOMIC_ACQUIRE) != getpid())
+		return;
+	for (i = 0; i < TOKENS_FREE; i++) {
+		none = 0;
+		if (__atomic_compare_exchange_n(&tokens_free[i], &none, token,
+						0, __ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED))
+			return;
+	}
 }
 
 /*
@@ -383,6 +423,7 @@ static int limiters_setup(struct pyn_engine *e, struct job *job,
 	unsigned token = new_token();
 
 	(void)e;
+	job->token = token;
 	for (i = 0; i < n && job->n_lims < PYN__LIMITERS_MAX; i++) {
 		slot = pyn__registry_get(i);
 		if (!slot || !slot->supported || !slot->limiter ||
@@ -1372,6 +1413,10 @@ static void finish(struct pyn_engine *e, struct job *job)
 		}
 	}
 	limiters_teardown(job);
+	/* Its processes were killed and waited for: the token is free. */
+	if (job->limits.terminate_child_processes)
+		token_release(job->token);
+	job->token = 0;
 	if (job->slot < 64)
 		e->slots &= ~((uint64_t)1 << job->slot);
 

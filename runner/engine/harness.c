@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
@@ -123,38 +124,39 @@ static void on_fatal(int sig)
 static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
 				     SIGILL, SIGXCPU, SIGXFSZ, SIGSYS };
 
-void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
-			int err_fd, pid_t parent, bool own_group)
+/* Is a limiter that limits memory active for this test? */
+static bool limits_memory(const struct pyn__page *page)
+{
+	const struct pyn__limiter_slot *slot;
+	uint32_t i;
+
+	for (i = 0; i < page->n_limiters; i++) {
+		slot = pyn__registry_get((size_t)page->limiters[i].index);
+		if (slot && slot->limiter &&
+		    (slot->limiter->provides & PYN_PROVIDES_MEMORY))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What a fork server did once for all its children (pyn__child_preset):
+ * signals, /dev/null, its RSS.  A child forked from it skips those steps.
+ */
+static struct {
+	int on;
+	int devnull;
+	uint64_t rss;
+} preset = { 0, -1, 0 };
+
+/* Default handlers and mask, then the recorder on the alternate stack. */
+static void reset_signals(void)
 {
 	struct sigaction sa;
 	sigset_t none;
 	stack_t ss;
 	size_t i;
-	int sig, fd;
-	uint64_t rss;
-
-	pyn__page = page;
-	pyn__result_fd = result_fd;
-	if (own_group)
-		setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (parent > 0 && getppid() != parent)
-		_exit(PYN__EXIT_ORPHAN);
-
-	fd = open("/dev/null", O_RDONLY);
-	if (fd >= 0 && fd != STDIN_FILENO) {
-		dup2(fd, STDIN_FILENO);
-		close(fd);
-	}
-	if (out_fd >= 0 && out_fd != STDOUT_FILENO) {
-		dup2(out_fd, STDOUT_FILENO);
-		close(out_fd);
-	}
-	if (err_fd >= 0 && err_fd != STDERR_FILENO) {
-		dup2(err_fd, STDERR_FILENO);
-		if (err_fd != out_fd)
-			close(err_fd);
-	}
+	int sig;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
@@ -175,7 +177,95 @@ void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
 	sa.sa_flags = SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
 	for (i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
 		sigaction(fatal_signals[i], &sa, NULL);
+}
 
+/*
+ * The RSS a child of this process starts with: less than ours, since fork
+ * copies no page table entries of read-only file mappings.  Asked of a
+ * child; ours when that fails.
+ */
+static uint64_t child_rss(void)
+{
+	uint64_t rss = 0;
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		goto own;
+	pid = fork();
+	if (pid == 0) {
+		pyn__read_status(NULL, NULL, &rss);
+		_exit(write(fds[1], &rss, sizeof(rss)) == sizeof(rss) ? 0 : 1);
+	}
+	close(fds[1]);
+	if (pid > 0 && read(fds[0], &rss, sizeof(rss)) != sizeof(rss))
+		rss = 0;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	if (rss)
+		return rss;
+own:
+	pyn__read_status(NULL, NULL, &rss);
+	return rss;
+}
+
+void pyn__child_preset(void)
+{
+	/*
+	 * The recorder is harmless in the server itself: with no page it
+	 * only re-raises.  The server's own sends use MSG_NOSIGNAL, so it
+	 * needs no SIGPIPE handler either.
+	 */
+	reset_signals();
+	if (preset.devnull < 0)
+		preset.devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	preset.rss = child_rss();
+	preset.on = 1;
+}
+
+void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
+			int err_fd, pid_t parent, bool own_group)
+{
+	int fd;
+	uint64_t rss;
+
+	pyn__page = page;
+	pyn__result_fd = result_fd;
+	if (own_group)
+		setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (parent > 0 && getppid() != parent)
+		_exit(PYN__EXIT_ORPHAN);
+
+	if (preset.on && preset.devnull >= 0) {
+		dup2(preset.devnull, STDIN_FILENO);
+	} else {
+		fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0 && fd != STDIN_FILENO) {
+			dup2(fd, STDIN_FILENO);
+			close(fd);
+		}
+	}
+	if (out_fd >= 0 && out_fd != STDOUT_FILENO) {
+		dup2(out_fd, STDOUT_FILENO);
+		close(out_fd);
+	}
+	if (err_fd >= 0 && err_fd != STDERR_FILENO) {
+		dup2(err_fd, STDERR_FILENO);
+		if (err_fd != out_fd)
+			close(err_fd);
+	}
+	if (!preset.on)
+		reset_signals();
+	/*
+	 * Forked from a server that measured it once, the RSS at start is
+	 * known, unless a memory limit wants it to the page.
+	 */
+	if (preset.on && !limits_memory(page)) {
+		page->rss_at_start_bytes = preset.rss;
+		return;
+	}
 	pyn__read_status(NULL, NULL, &rss);
 	page->rss_at_start_bytes = rss;
 }
@@ -576,9 +666,15 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 		step(call_init, &sclean);
 
 	fflush(NULL);
-	pyn__read_status(&peak, &hwm, NULL);
-	page->vm_peak_bytes = peak;
-	page->vm_hwm_bytes = hwm;
+	/*
+	 * The runner has the peak RSS from wait4 (ru_maxrss); VmPeak (the
+	 * address space) matters only to a memory limit.
+	 */
+	if (limits_memory(page)) {
+		pyn__read_status(&peak, &hwm, NULL);
+		page->vm_peak_bytes = peak;
+		page->vm_hwm_bytes = hwm;
+	}
 	if (page->setup_message[0]) {
 		page->state = PYN_CHILD_SETUP_FAILED;
 		_exit(PYN__EXIT_SETUP);

@@ -24,6 +24,13 @@ void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
 			int err_fd, pid_t parent, bool own_group);
 
 /*
+ * In a fork server, once, before serving: set up the signals, /dev/null
+ * and the RSS at start for every child, which then skip those steps in
+ * pyn__child_prepare().
+ */
+void pyn__child_preset(void);
+
+/*
  * Apply every limiter of the page, in order (state APPLYING); on failure
  * writes the message and _exits PYN__EXIT_SETUP.  Async-signal-safe.
  */

@@ -141,6 +141,7 @@ int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
 	tid_slot = find_tid_slot();
 	if (!tid_slot)
 		return 3;
+	pyn__child_preset();
 	if (send(sock, "R", 1, MSG_NOSIGNAL) != 1)
 		return 3;
 

@@ -543,10 +543,64 @@ static void test_configured_token(void)
 			      0);
 	CU_ASSERT_EQUAL(cb, 1);
 	CU_ASSERT_EQUAL(nb, 1);
-	/* ... and the next call has another. */
-	CU_ASSERT_NOT_EQUAL(tb, first);
+	/*
+	 * The first call is over and its processes were killed: the next
+	 * call gets its token back (a cgroup named by it is reused).
+	 */
+	CU_ASSERT_EQUAL(tb, first);
 	pyn_result_release(&res);
 	pyn_limited_free(lf);
+}
+
+/* Tests that run at the same time never share a token; later ones reuse. */
+static void test_token_concurrent(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	struct pyn_option opt = { "probe_b", { "note", "x", NULL, 0, 0 } };
+	struct pyn_task task = { 0 };
+	struct pyn_error err = { 0 };
+	struct pyn_engine *e;
+	struct pyn_result res;
+	unsigned tokens[6], t;
+	size_t n_opt, i, k;
+	int conf, round, got;
+	void *user;
+
+	CU_ASSERT_EQUAL_FATAL(pyn_plugin_load(PROBE_B, &err), 0);
+	e = pyn_engine_new(NULL, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	task.kind = PYN_TASK_FUNCTION;
+	task.name = "token";
+	task.fn = fn_sleep;
+	lim.wall_time_s = PYN_MS(100);
+	lim.options = &opt;
+	lim.n_options = 1;
+	for (round = 0; round < 2; round++) {
+		/* Three at once, all running until their deadline. */
+		for (i = 0; i < 3; i++)
+			CU_ASSERT_EQUAL_FATAL(
+				pyn_engine_submit(e, &task, &lim, NULL, &err), 0);
+		for (got = 0; got < 3; got++) {
+			CU_ASSERT_EQUAL_FATAL(
+				pyn_engine_next(e, -1, &res, &user, &err), 1);
+			CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_WALL_TIMEOUT);
+			CU_ASSERT_EQUAL(probe_prop(&res, "pyntest.probe_b",
+						   &conf, &n_opt, &t),
+					0);
+			tokens[round * 3 + got] = t;
+			pyn_result_release(&res);
+		}
+	}
+	for (i = 0; i < 3; i++)
+		for (k = i + 1; k < 3; k++) {
+			CU_ASSERT_NOT_EQUAL(tokens[i], tokens[k]);
+			CU_ASSERT_NOT_EQUAL(tokens[3 + i], tokens[3 + k]);
+		}
+	/* The second three took the first three's tokens again. */
+	for (i = 3; i < 6; i++)
+		CU_ASSERT(tokens[i] == tokens[0] || tokens[i] == tokens[1] ||
+			  tokens[i] == tokens[2]);
+	pyn_engine_free(e);
 }
 
 /* A connection to this process's listening socket from the child. */
@@ -613,7 +667,8 @@ static CU_TestInfo tests[] = {
 	{ "SIGCHLD ignored warns, on_warning NULL silences",
 	  test_sigchld_warning },
 	{ "symbols in spawn, forkserver and fork", test_symbol },
-	{ "NAME: {} configures; one token per call", test_configured_token },
+	{ "NAME: {} configures; a call's token is reused", test_configured_token },
+	{ "running tests never share a token", test_token_concurrent },
 	{ "no_network with no options bites", test_no_network_empty },
 	CU_TEST_INFO_NULL,
 };
