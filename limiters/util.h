@@ -63,21 +63,29 @@ static inline void lim_errmsg(char *msg, size_t len, const char *what,
 	lim_cat_u64(msg, len, (uint64_t)err);
 }
 
-/* Read up to len-1 bytes of a small file; returns bytes or -1. */
+/*
+ * Read up to len-1 bytes of a small file; returns bytes or -1.  A short
+ * read is the end: /proc and cgroup files fill what they are asked for
+ * while they have more, so no second read() just to see 0.
+ */
 static inline ssize_t lim_read_file(const char *path, char *buf, size_t len)
 {
 	ssize_t n, total = 0;
+	size_t want;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
 	while ((size_t)total + 1 < len) {
-		n = read(fd, buf + total, len - 1 - (size_t)total);
+		want = len - 1 - (size_t)total;
+		n = read(fd, buf + total, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		total += n;
+		if ((size_t)n < want)
+			break;
 	}
 	close(fd);
 	buf[total] = '\0';

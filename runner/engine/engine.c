@@ -108,10 +108,13 @@ struct job {
 	double wall;
 	unsigned slot;
 	unsigned token; /* of its limiters (limiter.h) */
+	int reaped; /* wait4 returned for it (or someone else reaped it) */
 	unsigned leftover;
 	char host_error[1024];
 	struct pyn_result res;
 };
+
+#define PAGE_POOL 64
 
 struct pyn_engine {
 	int epfd;
@@ -119,6 +122,7 @@ struct pyn_engine {
 	volatile sig_atomic_t interrupted;
 	struct ev_tag intr_tag;
 	struct ev_tag watch_tag;
+	int watch_fd; /* in the epoll set since the last pyn_engine_next */
 	struct job *running;
 	struct job *waiting; /* for a fork server that is still loading */
 	struct job *done;
@@ -132,6 +136,16 @@ struct pyn_engine {
 	void (*warn)(void *user, const char *message);
 	void *warn_user;
 	struct pyn__servers *servers;
+	/*
+	 * Pages (and result memfds) of finished tests, for the next ones: a
+	 * memfd, its size and both mappings cost more than a small test.
+	 */
+	struct {
+		struct pyn__page *page;
+		int page_fd;
+		int result_fd;
+	} pool[PAGE_POOL];
+	size_t n_pool;
 	/* Without pidfd_open (valgrind 3.19): SIGCHLD through a pipe. */
 	int chld_on;
 	int chld_pipe[2];
@@ -224,6 +238,7 @@ struct pyn_engine *pyn_engine_new(const struct pyn_engine_options *options,
 		goto out_sys;
 	e->intr_tag.kind = EV_INTR;
 	e->watch_tag.kind = EV_WATCH;
+	e->watch_fd = -1;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
 	ev.data.ptr = &e->intr_tag;
@@ -677,7 +692,7 @@ static void close_writers(struct job *job)
  */
 static int launch(struct pyn_engine *e, struct job *job)
 {
-	pid_t parent = getpid();
+	pid_t parent = 0;
 	char **argv = NULL, **envp = NULL, shim[4096];
 	int rc = -1;
 	size_t i;
@@ -713,6 +728,7 @@ static int launch(struct pyn_engine *e, struct job *job)
 		}
 	}
 	if (job->isolation != PYN_ISOLATION_FORKSERVER) {
+		parent = getpid();
 		/*
 		 * The child would inherit, and write into the test's output,
 		 * whatever the caller has buffered.
@@ -747,7 +763,7 @@ static int launch(struct pyn_engine *e, struct job *job)
 		job->pid = 0;
 		goto out;
 	}
-	fcntl(job->pidfd, F_SETFD, FD_CLOEXEC);
+	/* pidfd_open sets close-on-exec itself. */
 watched:
 	for (i = 0; i < job->n_lims; i++)
 		if (job->lims[i].rc == 0 && job->lims[i].slot->limiter->started)
@@ -877,6 +893,48 @@ static unsigned take_slot(struct pyn_engine *e)
 	return 64;
 }
 
+/*
+ * Keep the page of a finished test for a later one: when nothing of the
+ * test can still write into it (its processes were killed) and its
+ * result memfd holds no returned bytes (still mapped by the result).
+ */
+static bool page_keep(struct pyn_engine *e, struct job *job)
+{
+	if (!job->page || job->page_fd < 0 || job->result_fd < 0 ||
+	    e->n_pool >= PAGE_POOL || !job->limits.terminate_child_processes ||
+	    job->page->returned || job->page->return_size)
+		return false;
+	e->pool[e->n_pool].page = job->page;
+	e->pool[e->n_pool].page_fd = job->page_fd;
+	e->pool[e->n_pool].result_fd = job->result_fd;
+	e->n_pool++;
+	job->page = NULL;
+	job->page_fd = job->result_fd = -1;
+	return true;
+}
+
+/* A page for a new test: a kept one, else a new memfd. */
+static int page_take(struct pyn_engine *e, struct job *job,
+		     struct pyn_error *err)
+{
+	if (e->n_pool) {
+		e->n_pool--;
+		job->page = e->pool[e->n_pool].page;
+		job->page_fd = e->pool[e->n_pool].page_fd;
+		job->result_fd = e->pool[e->n_pool].result_fd;
+		pyn__page_reset(job->page);
+		return 0;
+	}
+	if (pyn__page_new(&job->page, &job->page_fd, err) != 0)
+		return -1;
+	job->result_fd = memfd_create("pyntest-result", MFD_CLOEXEC);
+	if (job->result_fd < 0)
+		return pyn_error_set(err, PYN_ESYSTEM, NULL, 0, 0,
+				     "cannot create the result memfd: %s",
+				     strerror(errno));
+	return 0;
+}
+
 static void job_free(struct job *job)
 {
 	if (!job)
@@ -884,6 +942,8 @@ static void job_free(struct job *job)
 	free(job->out.buf);
 	free(job->err.buf);
 	close_writers(job);
+	if (job->pid <= 0 || job->reaped)
+		page_keep(job->engine, job);
 	if (job->result_fd >= 0)
 		close(job->result_fd);
 	if (job->page_fd >= 0)
@@ -927,16 +987,9 @@ int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
 	job->limits.options = NULL; /* only read during setup, below */
 	job->fn = task->fn;
 	job->arg = task->arg;
-	rc = pyn__page_new(&job->page, &job->page_fd, err);
+	rc = page_take(e, job, err);
 	if (rc)
 		goto out_free;
-	job->result_fd = memfd_create("pyntest-result", MFD_CLOEXEC);
-	if (job->result_fd < 0) {
-		rc = pyn_error_set(err, PYN_ESYSTEM, NULL, 0, 0,
-				   "cannot create the result memfd: %s",
-				   strerror(errno));
-		goto out_free;
-	}
 	rc = pyn__page_set_task(job->page, task, err);
 	if (rc)
 		goto out_free;
@@ -1183,6 +1236,7 @@ static void on_exit_event(struct pyn_engine *e, struct job *job)
 	r = wait4(job->pid, &job->status, WNOHANG | __WALL, &job->ru);
 	if (r == 0)
 		return;
+	job->reaped = 1;
 	if (r < 0) {
 		/*
 		 * Reaped by someone else (SIGCHLD ignored, or a handler of the
@@ -1492,6 +1546,34 @@ static void on_timer(struct job *job)
 	kill_job(job, PYN_KILL_DEADLINE, job->deadline_killer);
 }
 
+/*
+ * Watch the caller's fd, and leave it in the epoll set for the next call
+ * (the runner passes the same one for every test).  MOD finds it only if
+ * this very file is still registered under that number: a closed fd left
+ * the set by itself, and a new file behind a reused number is added.
+ * One the caller no longer passes leaves the set: a readable fd nobody
+ * reads would wake every epoll_wait.
+ */
+static int watch(struct pyn_engine *e, int fd)
+{
+	struct epoll_event ev;
+
+	if (e->watch_fd >= 0 && e->watch_fd != fd)
+		epoll_ctl(e->epfd, EPOLL_CTL_DEL, e->watch_fd, NULL);
+	e->watch_fd = fd;
+	if (fd < 0)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = &e->watch_tag;
+	if (epoll_ctl(e->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)
+		return 0;
+	if (ep_add(e, fd, &e->watch_tag) == 0)
+		return 0;
+	e->watch_fd = -1;
+	return -1;
+}
+
 int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 		    void **user, struct pyn_error *err)
 {
@@ -1503,7 +1585,7 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 	if (!e || !res)
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "no engine or no result");
-	if (watch_fd >= 0 && ep_add(e, watch_fd, &e->watch_tag) != 0)
+	if ((watch_fd >= 0 || e->watch_fd >= 0) && watch(e, watch_fd) != 0)
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "cannot watch fd %d: %s", watch_fd,
 				     strerror(errno));
@@ -1546,7 +1628,7 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 				drain(e, &tag->job->out, 0);
 			else if (tag->kind == EV_ERR)
 				drain(e, &tag->job->err, 0);
-			else if (tag->kind == EV_WATCH)
+			else if (tag->kind == EV_WATCH && watch_fd >= 0)
 				watched = 1;
 			else if (tag->kind == EV_INTR)
 				on_interrupt(e);
@@ -1571,8 +1653,6 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 				on_sigchld(e);
 		}
 	}
-	if (watch_fd >= 0)
-		epoll_ctl(e->epfd, EPOLL_CTL_DEL, watch_fd, NULL);
 	return rc;
 }
 
@@ -1606,6 +1686,12 @@ void pyn_engine_free(struct pyn_engine *e)
 	for (job = e->done; job; job = next) {
 		next = job->next;
 		job_free(job);
+	}
+	while (e->n_pool) {
+		e->n_pool--;
+		pyn__page_unmap(e->pool[e->n_pool].page);
+		close(e->pool[e->n_pool].page_fd);
+		close(e->pool[e->n_pool].result_fd);
 	}
 	pyn__servers_free(e->servers, e);
 	chld_off(e);

@@ -12,6 +12,8 @@
 /* Create and map a job page (memfd, MAP_SHARED).  Returns 0 or PYN_E*. */
 int pyn__page_new(struct pyn__page **page, int *fd, struct pyn_error *err);
 /* Map an existing page fd (worker, fork server). */
+/* A used page made as new, for the next test (a memset, no syscall). */
+void pyn__page_reset(struct pyn__page *page);
 struct pyn__page *pyn__page_map(int fd);
 void pyn__page_unmap(struct pyn__page *page);
 /* Copy a task's strings into the page.  Returns 0 or PYN_ENOMEM (too long). */

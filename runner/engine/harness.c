@@ -85,12 +85,17 @@ void pyn__read_status(uint64_t *vm_peak, uint64_t *vm_hwm, uint64_t *vm_rss)
 	if (fd < 0)
 		return;
 	while (got < (ssize_t)sizeof(buf) - 1) {
-		n = read(fd, buf + got, sizeof(buf) - 1 - (size_t)got);
+		size_t want = sizeof(buf) - 1 - (size_t)got;
+
+		n = read(fd, buf + got, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += n;
+		/* Short: the end (a /proc file fills what it has). */
+		if ((size_t)n < want)
+			break;
 	}
 	close(fd);
 	buf[got] = '\0';

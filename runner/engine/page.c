@@ -3,6 +3,7 @@
  * runner/engine/page.c - creating, mapping and filling job pages.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -31,13 +32,26 @@ int pyn__page_new(struct pyn__page **out, int *fd_out, struct pyn_error *err)
 				     "cannot map the job page: %s",
 				     strerror(errno));
 	}
+	pyn__page_reset(page);
+	*out = page;
+	*fd_out = fd;
+	return 0;
+}
+
+void pyn__page_reset(struct pyn__page *page)
+{
+	/*
+	 * Everything up to the limiters' bytes (each active limiter's are
+	 * written anew) and the task without its strings (only the used
+	 * part is read): a few KiB, not the whole page.
+	 */
+	memset(page, 0, offsetof(struct pyn__page, limiters));
+	memset(&page->task, 0, offsetof(struct pyn__page_task, strings));
 	page->magic = PYN__PAGE_MAGIC;
 	page->size = sizeof(*page);
 	page->limiter_index = -1;
 	page->task.used = 1; /* offset 0 means "not set" */
-	*out = page;
-	*fd_out = fd;
-	return 0;
+	page->task.strings[0] = '\0';
 }
 
 struct pyn__page *pyn__page_map(int fd)
