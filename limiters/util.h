@@ -111,6 +111,24 @@ static inline int lim_write_file(const char *path, const char *text)
 	return n >= 0 && (size_t)n == len ? 0 : -1;
 }
 
+/*
+ * apply(): did the host create this process in the cgroup whose
+ * cgroup.procs is `procs` (host->placed_in)?  Then joining it is done.
+ */
+static inline int lim_placed(const struct pyn_host *host, const char *procs)
+{
+	char dir[PATH_MAX];
+	size_t n = strlen(procs), cut = sizeof("/cgroup.procs") - 1;
+
+	if (!host || !PYN_LIMITER_HAS(host, placed_in) || !host->placed_in ||
+	    n <= cut || n - cut >= sizeof(dir) ||
+	    strcmp(procs + n - cut, "/cgroup.procs") != 0)
+		return 0;
+	memcpy(dir, procs, n - cut);
+	dir[n - cut] = '\0';
+	return host->placed_in(dir);
+}
+
 /* The decimal number at `p`; *end (may be NULL) gets the byte after. */
 static inline uint64_t lim_parse_u64(const char *p, const char **end)
 {

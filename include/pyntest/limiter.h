@@ -126,7 +126,16 @@ struct pyn_host {
 	 */
 	const char *(*cgroup_parent)(const char *hierarchy);
 	const char *cgroup_prefix; /* "pyntest-<pid>-" */
-	/* Added in 0.1.0: nothing yet. */
+	/*
+	 * Added after 0.1.0 (check with PYN_LIMITER_HAS): in apply(), 1 when
+	 * the host created the test's process directly in the cgroup v2
+	 * directory `dir` (clone3 with CLONE_INTO_CGROUP), so it need not
+	 * join it - and must not pay for moving itself.  The host does that
+	 * for the directory named by the test's token under
+	 * cgroup_parent("unified") when a limiter made it in setup() and the
+	 * kernel allows it; else 0.  Async-signal-safe.
+	 */
+	int (*placed_in)(const char *dir);
 };
 
 /* One option of a limiter, from the manifest, with its location. */
@@ -161,9 +170,13 @@ struct pyn_limiter_request {
 	 * 0: a test.
 	 */
 	int loading;
-	unsigned token;         /* unique per test in this process, the same
-				 * for every limiter of that test (cgroup2
-				 * limiters share a cgroup named by it) */
+	unsigned token;         /* the same for every limiter of the test
+				 * (cgroup2 limiters share a cgroup named by
+				 * it); unique among the tests running in this
+				 * process, and given again to a later test
+				 * once this one ended and its processes were
+				 * killed: a cgroup named by it may be left
+				 * from an earlier test, empty, for reuse */
 };
 
 /* What the host saw of a test, handed to classify(). */

@@ -349,6 +349,10 @@ static int mem_apply(const void *data, size_t size, char *msg, size_t msg_len)
 		return -1;
 	}
 	if (child->provider == MEM_CGROUP1 || child->provider == MEM_CGROUP2) {
+		/* A v1 cgroup is never the one the host created it in. */
+		if (child->provider == MEM_CGROUP2 &&
+		    lim_placed(mem_host, child->procs))
+			return 0;
 		if (lim_write_file(child->procs, "0") < 0) {
 			lim_errmsg(msg, msg_len, "cannot join cgroup",
 				   child->procs, errno);

@@ -83,6 +83,7 @@ struct tree_state {
 	size_t n_counted;
 	int kill_sent; /* cgroup.kill written while the test ran */
 	bool emptied; /* the cgroup was seen empty after the test */
+	bool killed; /* cgroup.kill was written */
 	double cpu_base_s; /* cpu.stat of a reused cgroup before the test */
 	double cpu_limit_s; /* the test's CPU limit, for the tree (cgroup2) */
 	double cpu_used_s; /* > 0: killed for the tree's CPU, having used it */
@@ -258,7 +259,8 @@ static double now_s(void)
  * Kill every process of the cgroup `dir`; with `wait`, also wait (at most
  * 2 s) until none is left.  Returns how many were running.
  */
-static unsigned cgroup_kill(const char *dir, bool wait, bool *empty)
+static unsigned cgroup_kill(const char *dir, bool wait, bool *empty,
+			    bool *wrote)
 {
 	char path[PATH_MAX], events[PATH_MAX], buf[64];
 	double deadline = now_s() + 2.0;
@@ -276,6 +278,8 @@ static unsigned cgroup_kill(const char *dir, bool wait, bool *empty)
 	}
 	n = count_procs(dir);
 	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	if (wrote)
+		*wrote = true;
 	if (lim_write_file(path, "1") < 0 && tree_host) {
 		snprintf(buf, sizeof(buf), "cgroup.kill failed: errno %d",
 			 errno);
@@ -575,6 +579,8 @@ static int tree_apply(const void *data, size_t size, char *msg, size_t msg_len)
 			   (int)size);
 		return -1;
 	}
+	if (lim_placed(tree_host, child->procs))
+		return 0;
 	if (lim_write_file(child->procs, "0") < 0) {
 		lim_errmsg(msg, msg_len, "cannot join cgroup", child->procs,
 			   errno);
@@ -617,7 +623,7 @@ static unsigned tree_kill(void *state, pid_t pid)
 	if (s->provider == TREE_CGROUP2 && s->kill_sent &&
 	    !is_running(s->pid)) {
 		/* Counted when it was killed: wait until they are gone. */
-		cgroup_kill(s->dir, true, &s->emptied);
+		cgroup_kill(s->dir, true, &s->emptied, &s->killed);
 		return 0;
 	}
 	if (!s->terminate && !is_running(s->pid)) {
@@ -635,9 +641,9 @@ static unsigned tree_kill(void *state, pid_t pid)
 		 */
 		if (is_running(s->pid)) {
 			s->kill_sent = 1;
-			return cgroup_kill(s->dir, false, NULL);
+			return cgroup_kill(s->dir, false, NULL, &s->killed);
 		}
-		return cgroup_kill(s->dir, true, &s->emptied);
+		return cgroup_kill(s->dir, true, &s->emptied, &s->killed);
 	}
 	n = subreaper_kill(s);
 	return n;
@@ -682,15 +688,17 @@ static void tree_teardown(void *state)
 		live_set(s->pid, 0);
 	if (s->dir[0]) {
 		if ((s->terminate || s->kill_sent) && !s->emptied)
-			cgroup_kill(s->dir, true, &s->emptied);
+			cgroup_kill(s->dir, true, &s->emptied, &s->killed);
 		else if (!s->terminate && !s->kill_sent)
 			lim_release_procs(tree_host, "process_tree", s->dir);
 		/*
 		 * Empty, of a test whose processes were all killed: the host
 		 * gives its token to a later test, which uses the cgroup as
 		 * it is.  Making and removing one costs more than the test.
+		 * Not after cgroup.kill: some kernels (6.18 here) then kill
+		 * every process later created in it with CLONE_INTO_CGROUP.
 		 */
-		if (s->terminate && s->emptied) {
+		if (s->terminate && s->emptied && !s->killed) {
 			free(s);
 			return;
 		}

@@ -686,6 +686,36 @@ static void close_writers(struct job *job)
 }
 
 /*
+ * The cgroup v2 directory a limiter made for the test (named by its
+ * token, limiter.h), open, with its path in `path`; -1 when there is
+ * none.  The fork server creates the test in it (host->placed_in), so the
+ * child need not move itself there: moving takes a lock that makes every
+ * exiting process on the machine wait for an RCU grace period.
+ */
+static int test_cgroup(const struct job *job, char *path, size_t len)
+{
+	const struct pyn_host *host = pyn__registry_host();
+	const char *parent;
+	size_t i;
+	int n;
+
+	for (i = 0; i < job->n_lims; i++)
+		if (job->lims[i].rc == 0 &&
+		    strcmp(job->lims[i].slot->provider, "cgroup2") == 0)
+			break;
+	if (i == job->n_lims || !host || !host->cgroup_parent)
+		return -1;
+	parent = host->cgroup_parent("unified");
+	if (!parent)
+		return -1;
+	n = snprintf(path, len, "%s/%s%u", parent, host->cgroup_prefix,
+		     job->token);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/*
  * Make the job's process now: forked, spawned, or cloned by its READY
  * fork server (a FAILED or missing server means spawn).  Returns 0, or -1
  * with job->host_error.
@@ -699,9 +729,14 @@ static int launch(struct pyn_engine *e, struct job *job)
 
 	job->t_start = now_s();
 	if (job->isolation == PYN_ISOLATION_FORKSERVER) {
+		char cgroup[PATH_MAX];
+		int cgroup_fd = test_cgroup(job, cgroup, sizeof(cgroup));
+
 		job->pid = pyn__server_start_test(job->server, e, job->page_fd,
 						  job->result_fd, job->out_w,
-						  job->err_w);
+						  job->err_w, cgroup_fd, cgroup);
+		if (cgroup_fd >= 0)
+			close(cgroup_fd);
 		/* No server for this library: the test loads it itself. */
 		if (job->pid == 0)
 			job->isolation = PYN_ISOLATION_SPAWN;

@@ -23,9 +23,15 @@ int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
 /* Fork-server protocol: one request per test over a unix socket. */
 struct pyn__server_request {
 	uint32_t magic;   /* PYN__PAGE_MAGIC */
-	uint32_t n_fds;   /* page, result, out, err (out/err may be absent) */
+	uint32_t n_fds;   /* page, result, [out, err], [cgroup] */
 	int32_t has_out;
 	int32_t has_err;
+	/*
+	 * 1: the last fd is a cgroup v2 directory, `cgroup` its path: create
+	 * the test in it (CLONE_INTO_CGROUP) when the kernel lets us.
+	 */
+	int32_t has_cgroup;
+	char cgroup[4096];
 };
 struct pyn__server_reply {
 	int32_t pid; /* the test's pid (a child of the runner), or -errno */

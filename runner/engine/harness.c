@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -213,6 +214,19 @@ static uint64_t child_rss(void)
 own:
 	pyn__read_status(NULL, NULL, &rss);
 	return rss;
+}
+
+/* The cgroup v2 directory the host created this test in, "" if none. */
+static char placed_dir[PATH_MAX];
+
+void pyn__child_placed(const char *dir)
+{
+	copy(placed_dir, sizeof(placed_dir), dir ? dir : "");
+}
+
+int pyn__child_placed_in(const char *dir)
+{
+	return dir && placed_dir[0] && strcmp(dir, placed_dir) == 0;
 }
 
 void pyn__child_preset(void)

@@ -31,6 +31,14 @@ void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
 void pyn__child_preset(void);
 
 /*
+ * The host created this child in the cgroup v2 directory `dir`
+ * (CLONE_INTO_CGROUP): pyn__child_placed_in(dir), the host's placed_in()
+ * for limiters, says so in apply().  Async-signal-safe.
+ */
+void pyn__child_placed(const char *dir);
+int pyn__child_placed_in(const char *dir);
+
+/*
  * Apply every limiter of the page, in order (state APPLYING); on failure
  * writes the message and _exits PYN__EXIT_SETUP.  Async-signal-safe.
  */

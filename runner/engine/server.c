@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,23 +414,25 @@ enum pyn__server_state pyn__server_event(struct pyn__server *s,
 
 pid_t pyn__server_start_test(struct pyn__server *s, struct pyn_engine *e,
 			     int page_fd, int result_fd, int out_fd,
-			     int err_fd)
+			     int err_fd, int cgroup_fd, const char *cgroup)
 {
 	struct pyn__server_request req;
 	struct pyn__server_reply reply;
 	union {
-		char buf[CMSG_SPACE(4 * sizeof(int))];
+		char buf[CMSG_SPACE(5 * sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct msghdr msg;
 	struct cmsghdr *cm;
 	struct iovec iov;
-	int fds[4], nfds = 0;
+	int fds[5], nfds = 0;
 	ssize_t n;
 
 	if (!s || s->state != PYN__SERVER_READY)
 		return 0;
-	memset(&req, 0, sizeof(req));
+	/* Only the header and the path: the rest of the buffer is not read. */
+	memset(&req, 0, offsetof(struct pyn__server_request, cgroup));
+	req.cgroup[0] = '\0';
 	req.magic = PYN__PAGE_MAGIC;
 	fds[nfds++] = page_fd;
 	fds[nfds++] = result_fd;
@@ -437,6 +440,12 @@ pid_t pyn__server_start_test(struct pyn__server *s, struct pyn_engine *e,
 		fds[nfds++] = out_fd;
 		fds[nfds++] = err_fd;
 		req.has_out = req.has_err = 1;
+	}
+	if (cgroup_fd >= 0 && cgroup &&
+	    strlen(cgroup) < sizeof(req.cgroup)) {
+		fds[nfds++] = cgroup_fd;
+		req.has_cgroup = 1;
+		strcpy(req.cgroup, cgroup);
 	}
 	req.n_fds = (uint32_t)nfds;
 	memset(&msg, 0, sizeof(msg));

@@ -58,12 +58,13 @@ enum pyn__server_state pyn__server_event(struct pyn__server *s,
 					 struct pyn_engine *e);
 
 /*
- * Start the test of `page` in a READY server.  Returns the test's pid, a
+ * Start the test of `page` in a READY server, in the cgroup v2 directory
+ * `cgroup` (open as `cgroup_fd`) when >= 0.  Returns the test's pid, a
  * child of this process, or 0 when the server died (it is then FAILED).
  */
 pid_t pyn__server_start_test(struct pyn__server *s, struct pyn_engine *e,
 			     int page_fd, int result_fd, int out_fd,
-			     int err_fd);
+			     int err_fd, int cgroup_fd, const char *cgroup);
 
 /* Engine services for servers. */
 int pyn__engine_watch(struct pyn_engine *e, int fd, void *tag);
