@@ -712,8 +712,25 @@ static int check_limiter(const struct pyn_limiter *l, const char *file,
 	return 0;
 }
 
+/*
+ * One entry of a probed list (pyn__registry_probed()): the limiter's
+ * name, and either its provider (supported) or nothing (unsupported).
+ */
+struct probed_entry {
+	const char *name;
+	size_t name_len;
+	const char *provider;
+	size_t provider_len;
+	bool supported;
+};
+
+/*
+ * Add a slot for `l`: probed here, or - with `known` - taking another
+ * process's probe results for it.
+ */
 static struct pyn__limiter_slot *add_slot(const struct pyn_limiter *l,
-					  const char *path)
+					  const char *path,
+					  const struct probed_entry *known)
 {
 	struct pyn__limiter_slot *slot = &slots[n_slots];
 
@@ -721,19 +738,86 @@ static struct pyn__limiter_slot *add_slot(const struct pyn_limiter *l,
 	slot->limiter = l;
 	slot->builtin = path == NULL;
 	snprintf(slot->path, sizeof(slot->path), "%s", path ? path : "");
-	probe_slot(slot);
+	if (known) {
+		slot->supported = known->supported;
+		snprintf(slot->provider, sizeof(slot->provider), "%.*s",
+			 (int)known->provider_len, known->provider);
+		if (!known->supported)
+			snprintf(slot->why, sizeof(slot->why),
+				 "not supported (probed by the runner)");
+	} else {
+		probe_slot(slot);
+	}
 	/* Publish only once the slot is complete. */
 	__atomic_store_n(&n_slots, n_slots + 1, __ATOMIC_RELEASE);
 	return slot;
 }
 
-static int init_locked(struct pyn_error *err)
+/* Limiter names and providers that go into a probed list as they are. */
+static bool plain_word(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    s[i] != '-' && s[i] != '.')
+			return false;
+	return true;
+}
+
+/*
+ * Parse the next entry of `*p` ("NAME=PROVIDER" or "NAME!", then ',' or
+ * the end).  Returns 1 with *e filled, 0 at the end, -1 when it does not
+ * parse.
+ */
+static int next_probed(const char **p, struct probed_entry *e)
+{
+	const char *s = *p, *end, *mark;
+
+	if (!*s)
+		return 0;
+	end = s + strcspn(s, ",");
+	mark = s + strcspn(s, "=!,");
+	if (mark == s || mark == end)
+		return -1;
+	e->name = s;
+	e->name_len = (size_t)(mark - s);
+	e->supported = *mark == '=';
+	e->provider = mark + 1;
+	e->provider_len = e->supported ? (size_t)(end - mark - 1) : 0;
+	if ((!e->supported && mark + 1 != end) ||
+	    !plain_word(e->name, e->name_len) ||
+	    !plain_word(e->provider, e->provider_len) ||
+	    e->provider_len >= sizeof(((struct pyn__limiter_slot *)0)->provider))
+		return -1;
+	*p = *end ? end + 1 : end;
+	return 1;
+}
+
+static int bad_probed(struct pyn_error *err, const char *probed,
+		      const char *why)
+{
+	return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
+			     "invalid probe results '%s' from the runner: %s",
+			     probed, why);
+}
+
+/*
+ * Register the built-in limiters: probed here, or with `probed` (a
+ * runner's pyn__registry_probed()) taking its results, which must list
+ * the built-ins first, in order; the plug-ins after them get the
+ * runner's provider forced for when they are loaded and probed here.
+ */
+static int init_locked(const char *probed, struct pyn_error *err)
 {
 	char msg[PYN_LIMITER_MESSAGE_MAX];
+	struct probed_entry e;
 	const struct pyn_limiter *l;
+	const char *p = probed;
 	size_t i;
 	int ret;
 
+	memset(&e, 0, sizeof(e));
 	if (initialised)
 		return 0;
 	if (owner_pid == 0)
@@ -743,12 +827,35 @@ static int init_locked(struct pyn_error *err)
 	if (ret)
 		return ret;
 	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+		if (probed) {
+			ret = next_probed(&p, &e);
+			if (ret < 0)
+				return bad_probed(err, probed,
+						  "expected NAME=PROVIDER or NAME!");
+			if (ret == 0 || e.name_len != strlen(builtins[i].name) ||
+			    strncmp(e.name, builtins[i].name, e.name_len) != 0)
+				return bad_probed(
+					err, probed,
+					"the built-in limiters differ from this worker's");
+		}
 		msg[0] = '\0';
 		l = builtins[i].init(&host, msg, sizeof(msg));
 		ret = check_limiter(l, builtins[i].name, msg, err);
 		if (ret)
 			return ret;
-		add_slot(l, NULL);
+		add_slot(l, NULL, probed ? &e : NULL);
+	}
+	while (probed && (ret = next_probed(&p, &e)) != 0) {
+		if (ret < 0)
+			return bad_probed(err, probed,
+					  "expected NAME=PROVIDER or NAME!");
+		/* The runner's choice already includes its forced ones. */
+		if (e.supported && e.provider_len > 0) {
+			ret = force_locked(e.name, e.name_len, e.provider,
+					   e.provider_len, err);
+			if (ret)
+				return ret;
+		}
 	}
 	cgroup_release_idle();
 	initialised = true;
@@ -760,9 +867,45 @@ int pyn__registry_init(struct pyn_error *err)
 	int ret;
 
 	pthread_mutex_lock(&lock);
-	ret = init_locked(err);
+	ret = init_locked(NULL, err);
 	pthread_mutex_unlock(&lock);
 	return ret;
+}
+
+int pyn__registry_init_probed(const char *probed, struct pyn_error *err)
+{
+	int ret;
+
+	if (!probed)
+		return pyn__registry_init(err);
+	pthread_mutex_lock(&lock);
+	ret = init_locked(probed, err);
+	pthread_mutex_unlock(&lock);
+	return ret;
+}
+
+size_t pyn__registry_probed(char *buf, size_t len)
+{
+	const struct pyn__limiter_slot *s;
+	size_t i, n = 0, count = pyn__registry_count();
+	int w;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (i = 0; i < count; i++) {
+		s = &slots[i];
+		/* A plug-in the list cannot name is probed unforced. */
+		if (!plain_word(s->limiter->name, strlen(s->limiter->name)) ||
+		    !plain_word(s->provider, strlen(s->provider)))
+			continue;
+		w = snprintf(buf ? buf + (n < len ? n : len) : NULL,
+			     n < len ? len - n : 0, "%s%s%s%s", n ? "," : "",
+			     s->limiter->name, s->supported ? "=" : "!",
+			     s->supported ? s->provider : "");
+		if (w > 0)
+			n += (size_t)w;
+	}
+	return n;
 }
 
 int pyn__registry_add_plugin(const char *path, struct pyn_error *err)
@@ -778,7 +921,7 @@ int pyn__registry_add_plugin(const char *path, struct pyn_error *err)
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "cannot load plug-in: no path given");
 	pthread_mutex_lock(&lock);
-	ret = init_locked(err);
+	ret = init_locked(NULL, err);
 	if (ret)
 		goto out_unlock;
 	if (pyn__module_resolve(path, NULL, NULL, real, sizeof(real)) < 0)
@@ -807,7 +950,7 @@ int pyn__registry_add_plugin(const char *path, struct pyn_error *err)
 	if (ret)
 		goto out_close;
 	modules[n_slots] = m;
-	add_slot(l, real);
+	add_slot(l, real, NULL);
 	cgroup_release_idle();
 	goto out_unlock;
 out_close:

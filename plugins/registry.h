@@ -34,6 +34,27 @@ struct pyn__limiter_slot {
  */
 int pyn__registry_init(struct pyn_error *err);
 
+/*
+ * pyn__registry_init() in a worker or fork server, taking the runner's
+ * probe results `probed` (its pyn__registry_probed()) for the built-in
+ * limiters instead of probing them again: probing makes and removes
+ * cgroups, most of what a spawned test cost.  Their probe() is not
+ * called here, so only apply() may be used in this process.  Plug-ins
+ * are still probed when added, with the provider the runner chose
+ * forced.  A list that does not parse or whose built-ins differ from
+ * this process's is an error (PYN_EUSAGE).  NULL: pyn__registry_init().
+ */
+int pyn__registry_init_probed(const char *probed, struct pyn_error *err);
+
+/*
+ * This process's probe results for pyn__registry_init_probed(), in
+ * registry order: "wall_time=engine,memory!,..." (NAME=PROVIDER when
+ * supported, NAME! when not).  Writes at most `len` bytes with the NUL
+ * (buf may be NULL when len is 0); returns the length of the whole list,
+ * like snprintf.
+ */
+size_t pyn__registry_probed(char *buf, size_t len);
+
 /* Insist on a provider for a limiter ("memory", "rlimit"): before init. */
 int pyn__registry_force(const char *limiter, const char *provider,
 			struct pyn_error *err);
