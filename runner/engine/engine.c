@@ -576,20 +576,43 @@ static __attribute__((noreturn)) void fork_child(struct job *job, pid_t parent,
 	pyn__child_run(job->page, module, job->fn, job->arg);
 }
 
-/* argv for `pyntest-worker`: the plug-ins, in registry order. */
+/*
+ * argv for `pyntest-worker`: this process (the worker's parent: it checks
+ * that it still is, after setting its death signal), its probe results,
+ * so the worker does not probe again, and the plug-ins, in registry
+ * order.  One block: the caller frees argv only.
+ */
 static char **worker_argv(struct pyn_engine *e, const char *mode,
 			  const char *const *extra, size_t n_extra)
 {
-	size_t n = pyn__registry_count(), i, k = 0;
+	size_t n, i, k = 0, n_ptrs, len, got;
 	const struct pyn__limiter_slot *slot;
-	char **argv = calloc(2 * n + n_extra + 4, sizeof(*argv));
+	char **argv, *probed, *parent;
 
-	if (!argv)
-		return NULL;
+	for (;;) {
+		n = pyn__registry_count();
+		len = pyn__registry_probed(NULL, 0) + 1;
+		n_ptrs = 2 * n + n_extra + 7;
+		argv = calloc(1, n_ptrs * sizeof(*argv) + 24 + len);
+		if (!argv)
+			return NULL;
+		parent = (char *)(argv + n_ptrs);
+		probed = parent + 24;
+		got = pyn__registry_probed(probed, len);
+		/* A plug-in added meanwhile (API callers): take it too. */
+		if (got < len && pyn__registry_count() == n)
+			break;
+		free(argv);
+	}
+	snprintf(parent, 24, "%ld", (long)getpid());
 	argv[k++] = e->worker;
 	argv[k++] = (char *)mode;
 	for (i = 0; i < n_extra; i++)
 		argv[k++] = (char *)extra[i];
+	argv[k++] = "--parent";
+	argv[k++] = parent;
+	argv[k++] = "--probed";
+	argv[k++] = probed;
 	for (i = 0; i < n; i++) {
 		slot = pyn__registry_get(i);
 		if (!slot || slot->builtin || !slot->path[0])
@@ -608,21 +631,36 @@ char **pyn__worker_argv(struct pyn_engine *e, const char *mode,
 }
 
 /*
- * The child of SPAWN mode: made a test child here (group, death signal,
- * output), then exec'd into pyntest-worker with the page on fd 3 and the
- * result memfd on fd 4.
+ * The child of SPAWN mode: exec'd into pyntest-worker with the page on
+ * fd 3 and the result memfd on fd 4.  Only what must come before the exec
+ * happens here: the process group (the runner kills by it), the output,
+ * and every signal blocked, so no handler of the runner's runs in this
+ * copy of it; the worker's pyn__child_prepare() does the rest once
+ * (signals, mask, stdin, death signal against `parent`, RSS at start).
+ * A CUnit program runs its own main() first: it gets all of it here.
  */
 static __attribute__((noreturn)) void spawn_child(struct job *job, char **argv,
 						  char **envp, pid_t parent,
 						  int out_w, int err_w)
 {
+	sigset_t all;
 	int pfd, rfd;
 
 	if (job->out.fd >= 0)
 		close(job->out.fd);
 	if (job->err.fd >= 0)
 		close(job->err.fd);
-	pyn__child_prepare(job->page, -1, out_w, err_w, parent, true);
+	if (envp) {
+		pyn__child_prepare(job->page, -1, out_w, err_w, parent, true);
+	} else {
+		sigfillset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		setpgid(0, 0);
+		if (out_w >= 0 && out_w != STDOUT_FILENO)
+			dup2(out_w, STDOUT_FILENO);
+		if (err_w >= 0 && err_w != STDERR_FILENO)
+			dup2(err_w, STDERR_FILENO);
+	}
 	pfd = fcntl(job->page_fd, F_DUPFD, 10);
 	rfd = fcntl(job->result_fd, F_DUPFD, 10);
 	if (pfd < 0 || rfd < 0 || dup2(pfd, 3) < 0 || dup2(rfd, 4) < 0) {
