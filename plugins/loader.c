@@ -29,6 +29,13 @@
 
 struct pyn__module {
 	lt_dlhandle handle;
+	/*
+	 * The same object through dlopen(RTLD_NOLOAD), for lookups: a test
+	 * child resolves its functions, and lt_dlsym first tries the libtool
+	 * name "LIB_LTX_sym", a failed lookup whose error message costs a
+	 * malloc and a gettext.  NULL: only lt_dlsym.
+	 */
+	void *raw;
 };
 
 static pthread_once_t ltdl_once = PTHREAD_ONCE_INIT;
@@ -71,6 +78,16 @@ static const char *load_reason(const char *path)
 	}
 	snprintf(why, sizeof(why), "%s", dlerror());
 	return why;
+}
+
+/* A dlopen handle of what libltdl loaded, without loading it again. */
+static void *raw_handle(lt_dlhandle handle)
+{
+	const lt_dlinfo *info = lt_dlgetinfo(handle);
+
+	if (!info || !info->filename)
+		return NULL;
+	return dlopen(info->filename, RTLD_LAZY | RTLD_GLOBAL | RTLD_NOLOAD);
 }
 
 int pyn__module_open_as(struct pyn__module **module, const char *path,
@@ -117,6 +134,8 @@ int pyn__module_open_as(struct pyn__module **module, const char *path,
 		ret = pyn_error_set(err, PYN_ELOAD, NULL, 0, 0,
 				    "cannot load %s '%s': %s", what, path,
 				    load_reason(path));
+	else
+		m->raw = raw_handle(m->handle);
 out_advise:
 	lt_dladvise_destroy(&advise);
 out_unlock:
@@ -141,6 +160,16 @@ void *pyn__module_symbol(struct pyn__module *module, const char *name)
 
 	if (!module || !name)
 		return NULL;
+	/*
+	 * The plain name first: a "LIB_LTX_name" of the same library is
+	 * libtool's convention for preloaded modules, which test objects
+	 * are not; lt_dlsym still finds it when there is no plain one.
+	 */
+	if (module->raw) {
+		sym = dlsym(module->raw, name);
+		if (sym)
+			return sym;
+	}
 	pthread_mutex_lock(&ltdl_lock);
 	sym = lt_dlsym(module->handle, name);
 	pthread_mutex_unlock(&ltdl_lock);
@@ -151,6 +180,8 @@ void pyn__module_close(struct pyn__module *module)
 {
 	if (!module)
 		return;
+	if (module->raw)
+		dlclose(module->raw);
 	pthread_mutex_lock(&ltdl_lock);
 	lt_dlclose(module->handle);
 	pthread_mutex_unlock(&ltdl_lock);
