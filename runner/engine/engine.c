@@ -49,6 +49,7 @@ struct job;
 struct ev_tag {
 	int kind;
 	struct job *job;
+	int fd; /* a lane's pipe: read and dropped when no job has it */
 };
 
 struct stream {
@@ -61,6 +62,8 @@ struct stream {
 	/* The other stream: output_limit is one budget for both. */
 	const struct stream *other;
 	struct ev_tag tag;
+	/* Not NULL: fd is a lane's (struct lane), in the set with this tag. */
+	struct ev_tag *lane_tag;
 };
 
 struct lim {
@@ -94,6 +97,7 @@ struct job {
 	struct stream err;
 	int out_w; /* write ends, until the process exists */
 	int err_w;
+	int lane_pipes; /* out_w/err_w and the fds are its lane's */
 	struct pyn__server *server; /* FORKSERVER: its server */
 	struct lim lims[PYN__LIMITERS_MAX];
 	size_t n_lims;
@@ -115,6 +119,21 @@ struct job {
 };
 
 #define PAGE_POOL 64
+
+/*
+ * The output pipes of one lane (job->slot), made once and registered in
+ * the epoll set once, for every test that runs there and kills all its
+ * processes at the end: nothing of an earlier test can still write.
+ * Two pipes, their epoll entries and the hang-up wake-ups per test are
+ * more than a small test costs.
+ */
+struct lane {
+	int out[2];
+	int err[2];
+	struct ev_tag out_tag;
+	struct ev_tag err_tag;
+};
+#define LANES 64
 
 struct pyn_engine {
 	int epfd;
@@ -146,6 +165,7 @@ struct pyn_engine {
 		int result_fd;
 	} pool[PAGE_POOL];
 	size_t n_pool;
+	struct lane lanes[LANES];
 	/* Without pidfd_open (valgrind 3.19): SIGCHLD through a pipe. */
 	int chld_on;
 	int chld_pipe[2];
@@ -219,6 +239,7 @@ struct pyn_engine *pyn_engine_new(const struct pyn_engine_options *options,
 	struct pyn_engine *e = calloc(1, sizeof(*e));
 	struct epoll_event ev;
 	struct pyn_error rerr;
+	size_t i;
 
 	if (!e) {
 		pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -239,6 +260,9 @@ struct pyn_engine *pyn_engine_new(const struct pyn_engine_options *options,
 	e->intr_tag.kind = EV_INTR;
 	e->watch_tag.kind = EV_WATCH;
 	e->watch_fd = -1;
+	for (i = 0; i < LANES; i++)
+		e->lanes[i].out[0] = e->lanes[i].out[1] = e->lanes[i].err[0] =
+			e->lanes[i].err[1] = -1;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
 	ev.data.ptr = &e->intr_tag;
@@ -289,6 +313,20 @@ static int ep_add(struct pyn_engine *e, int fd, struct ev_tag *tag)
 	ev.events = EPOLLIN;
 	ev.data.ptr = tag;
 	return epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void close_fd(struct pyn_engine *e, int *fd);
+
+/* The stream is done with its fd: close it, unless it is a lane's. */
+static void stream_close(struct pyn_engine *e, struct stream *s)
+{
+	if (s->lane_tag) {
+		s->lane_tag->job = NULL;
+		s->lane_tag = NULL;
+		s->fd = -1;
+		return;
+	}
+	close_fd(e, &s->fd);
 }
 
 static void close_fd(struct pyn_engine *e, int *fd)
@@ -535,12 +573,19 @@ static unsigned limiters_kill(struct job *job)
 
 /* ---- Starting a test ------------------------------------------------- */
 
+static int stream_buffer(struct stream *s, size_t limit);
+
 static int open_stream(struct stream *s, int fds[2], size_t limit)
 {
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		return -1;
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 	s->fd = fds[0];
+	return stream_buffer(s, limit);
+}
+
+static int stream_buffer(struct stream *s, size_t limit)
+{
 	s->cap = limit;
 	/*
 	 * Most tests print little: output_limit (1 MiB) for each stream up front
@@ -716,9 +761,9 @@ static int watch_by_sigchld(struct pyn_engine *e, struct job *job);
 
 static void close_writers(struct job *job)
 {
-	if (job->out_w >= 0)
+	if (job->out_w >= 0 && !job->lane_pipes)
 		close(job->out_w);
-	if (job->err_w >= 0)
+	if (job->err_w >= 0 && !job->lane_pipes)
 		close(job->err_w);
 	job->out_w = job->err_w = -1;
 }
@@ -846,7 +891,7 @@ watched:
 	job->pid_tag.job = job;
 	if (job->pidfd >= 0)
 		ep_add(e, job->pidfd, &job->pid_tag);
-	if (job->out.fd >= 0) {
+	if (job->out.fd >= 0 && !job->lane_pipes) {
 		job->out.tag.kind = EV_OUT;
 		job->out.tag.job = job;
 		ep_add(e, job->out.fd, &job->out.tag);
@@ -865,6 +910,61 @@ out:
 	return rc;
 }
 
+/* The lane's pipes, made and put in the epoll set on first use. */
+static int lane_open(struct pyn_engine *e, struct lane *l)
+{
+	if (l->out[0] >= 0)
+		return 0;
+	if (pipe2(l->out, O_CLOEXEC) != 0)
+		return -1;
+	if (pipe2(l->err, O_CLOEXEC) != 0)
+		goto out_close;
+	fcntl(l->out[0], F_SETFL, O_NONBLOCK);
+	fcntl(l->err[0], F_SETFL, O_NONBLOCK);
+	l->out_tag.kind = EV_OUT;
+	l->out_tag.fd = l->out[0];
+	l->err_tag.kind = EV_ERR;
+	l->err_tag.fd = l->err[0];
+	if (ep_add(e, l->out[0], &l->out_tag) == 0 &&
+	    ep_add(e, l->err[0], &l->err_tag) == 0)
+		return 0;
+	close(l->err[0]);
+	close(l->err[1]);
+out_close:
+	close(l->out[0]);
+	close(l->out[1]);
+	l->out[0] = l->out[1] = l->err[0] = l->err[1] = -1;
+	return -1;
+}
+
+/*
+ * Capture the job's output through its lane's pipes, when every process
+ * of the test is killed at its end.  Returns 0, or -1: own pipes then.
+ */
+static int lane_take(struct pyn_engine *e, struct job *job)
+{
+	struct lane *l;
+
+	if (!job->limits.terminate_child_processes || job->slot >= LANES)
+		return -1;
+	l = &e->lanes[job->slot];
+	if (lane_open(e, l) != 0 ||
+	    stream_buffer(&job->out, job->limits.output_limit) != 0 ||
+	    stream_buffer(&job->err, job->limits.output_limit) != 0)
+		return -1;
+	job->lane_pipes = 1;
+	job->out.fd = l->out[0];
+	job->err.fd = l->err[0];
+	job->out.lane_tag = &l->out_tag;
+	job->err.lane_tag = &l->err_tag;
+	job->out_w = l->out[1];
+	job->err_w = l->err[1];
+	l->out_tag.job = job;
+	l->err_tag.job = job;
+	/* The stream's own tag is not in the epoll set: the lane's is. */
+	return 0;
+}
+
 /*
  * Start a job: its output pipes, then its process - or, when its fork
  * server is still loading, a place in e->waiting.  Puts the job in
@@ -874,7 +974,10 @@ static void start(struct pyn_engine *e, struct job *job)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
 
-	if (job->limits.capture_output) {
+	if (job->limits.capture_output && lane_take(e, job) == 0) {
+		job->out.other = &job->err;
+		job->err.other = &job->out;
+	} else if (job->limits.capture_output) {
 		if (open_stream(&job->out, outp, job->limits.output_limit) ||
 		    open_stream(&job->err, errp, job->limits.output_limit)) {
 			snprintf(job->host_error, sizeof(job->host_error),
@@ -886,10 +989,8 @@ static void start(struct pyn_engine *e, struct job *job)
 			finish(e, job);
 			return;
 		}
-	}
-	job->out_w = outp[1];
-	job->err_w = errp[1];
-	if (job->limits.capture_output) {
+		job->out_w = outp[1];
+		job->err_w = errp[1];
 		job->out.other = &job->err;
 		job->err.other = &job->out;
 	}
@@ -1266,7 +1367,7 @@ static void drain(struct pyn_engine *e, struct stream *s, int to_eof)
 		if (n < 0 && errno == EAGAIN && !to_eof)
 			return;
 		if (n <= 0) {
-			close_fd(e, &s->fd);
+			stream_close(e, s);
 			return;
 		}
 		s->total += (uint64_t)n;
@@ -1299,6 +1400,20 @@ static void drain(struct pyn_engine *e, struct stream *s, int to_eof)
 			s->buf[s->len] = '\0';
 		}
 	}
+}
+
+/*
+ * Output in a lane's pipe between two tests: of a process of the last
+ * one that was not yet dead when it was drained.  Nobody's: drop it.
+ */
+static void discard(int fd)
+{
+	char chunk[4096];
+	ssize_t n;
+
+	do
+		n = read(fd, chunk, sizeof(chunk));
+	while (n > 0 || (n < 0 && errno == EINTR));
 }
 
 static void on_exit_event(struct pyn_engine *e, struct job *job)
@@ -1416,8 +1531,8 @@ static void finish(struct pyn_engine *e, struct job *job)
 	}
 	drain(e, &job->out, 0);
 	drain(e, &job->err, 0);
-	close_fd(e, &job->out.fd);
-	close_fd(e, &job->err.fd);
+	stream_close(e, &job->out);
+	stream_close(e, &job->err);
 
 	read_evidence(job, &ev);
 	for (i = 0; job->pid > 0 && i < job->n_lims; i++) {
@@ -1697,7 +1812,10 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 		/* Output first, so an exit in the same batch keeps it all. */
 		for (i = 0; i < n; i++) {
 			tag = evs[i].data.ptr;
-			if (tag->kind == EV_OUT)
+			if ((tag->kind == EV_OUT || tag->kind == EV_ERR) &&
+			    !tag->job)
+				discard(tag->fd);
+			else if (tag->kind == EV_OUT)
 				drain(e, &tag->job->out, 0);
 			else if (tag->kind == EV_ERR)
 				drain(e, &tag->job->err, 0);
@@ -1732,6 +1850,7 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 void pyn_engine_free(struct pyn_engine *e)
 {
 	struct job *job, *next;
+	size_t i;
 	int st;
 
 	if (!e)
@@ -1743,22 +1862,30 @@ void pyn_engine_free(struct pyn_engine *e)
 		job->status = st;
 		close_fd(e, &job->pidfd);
 		close_fd(e, &job->timerfd);
-		close_fd(e, &job->out.fd);
-		close_fd(e, &job->err.fd);
+		stream_close(e, &job->out);
+		stream_close(e, &job->err);
 		limiters_teardown(job);
 		job_free(job);
 	}
 	for (job = e->waiting; job; job = next) {
 		next = job->next;
 		close_writers(job);
-		close_fd(e, &job->out.fd);
-		close_fd(e, &job->err.fd);
+		stream_close(e, &job->out);
+		stream_close(e, &job->err);
 		limiters_teardown(job);
 		job_free(job);
 	}
 	for (job = e->done; job; job = next) {
 		next = job->next;
 		job_free(job);
+	}
+	for (i = 0; i < LANES; i++) {
+		if (e->lanes[i].out[0] < 0)
+			continue;
+		close(e->lanes[i].out[0]);
+		close(e->lanes[i].out[1]);
+		close(e->lanes[i].err[0]);
+		close(e->lanes[i].err[1]);
 	}
 	while (e->n_pool) {
 		e->n_pool--;

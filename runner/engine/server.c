@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,9 +429,7 @@ pid_t pyn__server_start_test(struct pyn__server *s, struct pyn_engine *e,
 
 	if (!s || s->state != PYN__SERVER_READY)
 		return 0;
-	/* Only the header and the path: the rest of the buffer is not read. */
-	memset(&req, 0, offsetof(struct pyn__server_request, cgroup));
-	req.cgroup[0] = '\0';
+	memset(&req, 0, sizeof(req));
 	req.magic = PYN__PAGE_MAGIC;
 	fds[nfds++] = page_fd;
 	fds[nfds++] = result_fd;
