@@ -84,6 +84,8 @@ struct tree_state {
 	int kill_sent; /* cgroup.kill written while the test ran */
 	bool emptied; /* the cgroup was seen empty after the test */
 	bool killed; /* cgroup.kill was written */
+	unsigned token; /* the request's: names the cgroup */
+	double cpu_last_s; /* tree_cpu() in classify, < 0: not read */
 	double cpu_base_s; /* cpu.stat of a reused cgroup before the test */
 	double cpu_limit_s; /* the test's CPU limit, for the tree (cgroup2) */
 	double cpu_used_s; /* > 0: killed for the tree's CPU, having used it */
@@ -246,6 +248,7 @@ static bool cgroup_populated(const char *events)
 		return false;
 	return lim_key_value(buf, "populated") > 0;
 }
+
 
 static double now_s(void)
 {
@@ -512,6 +515,64 @@ static double tree_deadline(void *state, double elapsed_s)
 	return left > 0.01 ? left : 0.01;
 }
 
+/*
+ * Cgroups kept by teardown() for the next test of their token, and where
+ * their cpu.stat stood: that test then makes and reads nothing before it
+ * starts.  (No file stays open: a runner's fds are its user's to count.)
+ */
+#define KEPT_MAX 32
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kept {
+	unsigned token; /* 0: a free entry */
+	double cpu_s;
+	char dir[PATH_MAX];
+} kept[KEPT_MAX];
+
+/*
+ * Take the kept cgroup of `token` into `s`; 1 when there was one.  With
+ * `use` 0 only forget it (the cgroup stays).
+ */
+static int kept_take(unsigned token, struct tree_state *s, int use)
+{
+	int found = 0;
+	size_t i;
+
+	pthread_mutex_lock(&kept_lock);
+	for (i = 0; i < KEPT_MAX && !found; i++) {
+		if (kept[i].token != token)
+			continue;
+		found = 1;
+		kept[i].token = 0;
+		if (!use)
+			break;
+		memcpy(s->dir, kept[i].dir, sizeof(s->dir));
+		s->cpu_base_s = kept[i].cpu_s;
+	}
+	pthread_mutex_unlock(&kept_lock);
+	return found;
+}
+
+/* Keep the (empty) cgroup of `s` for its token's next test; 1 if kept. */
+static int kept_put(struct tree_state *s)
+{
+	double used;
+	size_t i;
+
+	used = s->cpu_last_s >= 0 ? s->cpu_last_s : tree_cpu(s);
+	if (used < 0)
+		return 0;
+	pthread_mutex_lock(&kept_lock);
+	for (i = 0; i < KEPT_MAX && kept[i].token; i++)
+		;
+	if (i < KEPT_MAX) {
+		kept[i].token = s->token;
+		kept[i].cpu_s = s->cpu_base_s + used;
+		memcpy(kept[i].dir, s->dir, sizeof(kept[i].dir));
+	}
+	pthread_mutex_unlock(&kept_lock);
+	return i < KEPT_MAX;
+}
+
 static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 		      size_t msg_len)
 {
@@ -531,6 +592,8 @@ static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	*state = s;
 	s->provider = chosen;
 	s->terminate = req->terminate_child_processes;
+	s->token = req->token;
+	s->cpu_last_s = -1;
 	if (chosen != TREE_CGROUP2)
 		return 0;
 	if (cap < sizeof(*child)) {
@@ -543,10 +606,19 @@ static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	 * an earlier test of the token (teardown): cpu.stat goes on
 	 * counting, so remember where it starts.
 	 */
-	if (lim_cgroup_make(tree_host, "unified", req->token, s->dir,
-			    sizeof(s->dir), sizeof(child->procs), &created,
-			    msg, msg_len))
-		return -1;
+	/*
+	 * A memory limit may make the cgroup anew (memory's setup comes
+	 * first): then nothing kept of it holds.
+	 */
+	if (req->memory_bytes == 0 && kept_take(req->token, s, 1)) {
+		created = 1;
+	} else {
+		kept_take(req->token, s, 0);
+		if (lim_cgroup_make(tree_host, "unified", req->token, s->dir,
+				    sizeof(s->dir), sizeof(child->procs),
+				    &created, msg, msg_len))
+			return -1;
+	}
 	if (!created) {
 		s->cpu_base_s = cgroup_cpu(s->dir);
 		if (s->cpu_base_s < 0)
@@ -664,6 +736,7 @@ static int tree_classify(void *state, const struct pyn_limiter_evidence *ev,
 	if (!s || s->provider != TREE_CGROUP2 || !s->dir[0])
 		return 0;
 	used = tree_cpu(s);
+	s->cpu_last_s = used;
 	if (used >= 0)
 		v->cpu_time_s = used;
 	if (s->cpu_used_s > 0 && ev->killed_by == PYN_KILL_DEADLINE &&
@@ -698,7 +771,7 @@ static void tree_teardown(void *state)
 		 * Not after cgroup.kill: some kernels (6.18 here) then kill
 		 * every process later created in it with CLONE_INTO_CGROUP.
 		 */
-		if (s->terminate && s->emptied && !s->killed) {
+		if (s->terminate && s->emptied && !s->killed && kept_put(s)) {
 			free(s);
 			return;
 		}

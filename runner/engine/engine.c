@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,6 +65,12 @@ struct stream {
 	struct ev_tag tag;
 	/* Not NULL: fd is a lane's (struct lane), in the set with this tag. */
 	struct ev_tag *lane_tag;
+	/*
+	 * A lane's pipe was reported readable and not yet read empty.  A
+	 * writer's wake-up comes before its exit's, so a test's output is
+	 * seen no later than its end: a silent test costs no read.
+	 */
+	int ready;
 };
 
 struct lim {
@@ -407,9 +414,33 @@ static void pick_deadline(struct job *job)
 #define TOKENS_FREE 64
 static unsigned tokens_free[TOKENS_FREE];
 
+/*
+ * This process's pid, without a system call per test: refreshed in a
+ * child forked with fork() (pthread_atfork); a raw clone runs no engine.
+ */
+static pid_t self_pid;
+static pthread_once_t self_once = PTHREAD_ONCE_INIT;
+
+static void self_forked(void)
+{
+	self_pid = getpid();
+}
+
+static void self_init(void)
+{
+	self_pid = getpid();
+	pthread_atfork(NULL, NULL, self_forked);
+}
+
+static pid_t own_pid(void)
+{
+	pthread_once(&self_once, self_init);
+	return self_pid;
+}
+
 static unsigned new_token(void)
 {
-	pid_t self = getpid();
+	pid_t self = own_pid();
 	pid_t was = __atomic_load_n(&token_pid, __ATOMIC_ACQUIRE);
 	unsigned t;
 	size_t i;
@@ -442,7 +473,7 @@ static void token_release(unsigned token)
 	unsigned none;
 	size_t i;
 
-	if (!token || __atomic_load_n(&token_pid, __ATOMIC_ACQUIRE) != getpid())
+	if (!token || __atomic_load_n(&token_pid, __ATOMIC_ACQUIRE) != own_pid())
 		return;
 	for (i = 0; i < TOKENS_FREE; i++) {
 		none = 0;
@@ -867,7 +898,10 @@ static int launch(struct pyn_engine *e, struct job *job)
 			fork_child(job, parent, job->out_w, job->err_w);
 		}
 	}
-	setpgid(job->pid, job->pid);
+	/*
+	 * The child makes its own process group first thing; until then
+	 * it has no process to lose (the runner kills it by its pidfd too).
+	 */
 	job->pidfd = (int)syscall(SYS_pidfd_open, job->pid, 0);
 	if (job->pidfd < 0 && errno == ENOSYS && watch_by_sigchld(e, job) == 0)
 		goto watched;
@@ -1364,8 +1398,10 @@ static void drain(struct pyn_engine *e, struct stream *s, int to_eof)
 		n = read(s->fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno == EAGAIN && !to_eof)
+		if (n < 0 && errno == EAGAIN && !to_eof) {
+			s->ready = 0;
 			return;
+		}
 		if (n <= 0) {
 			stream_close(e, s);
 			return;
@@ -1414,6 +1450,12 @@ static void discard(int fd)
 	do
 		n = read(fd, chunk, sizeof(chunk));
 	while (n > 0 || (n < 0 && errno == EINTR));
+}
+
+static void drain_ready(struct pyn_engine *e, struct stream *s)
+{
+	s->ready = 1;
+	drain(e, s, 0);
 }
 
 static void on_exit_event(struct pyn_engine *e, struct job *job)
@@ -1529,8 +1571,10 @@ static void finish(struct pyn_engine *e, struct job *job)
 		close_fd(e, &job->pidfd);
 		close_fd(e, &job->timerfd);
 	}
-	drain(e, &job->out, 0);
-	drain(e, &job->err, 0);
+	if (!job->out.lane_tag || job->out.ready)
+		drain(e, &job->out, 0);
+	if (!job->err.lane_tag || job->err.ready)
+		drain(e, &job->err, 0);
 	stream_close(e, &job->out);
 	stream_close(e, &job->err);
 
@@ -1816,9 +1860,9 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 			    !tag->job)
 				discard(tag->fd);
 			else if (tag->kind == EV_OUT)
-				drain(e, &tag->job->out, 0);
+				drain_ready(e, &tag->job->out);
 			else if (tag->kind == EV_ERR)
-				drain(e, &tag->job->err, 0);
+				drain_ready(e, &tag->job->err);
 			else if (tag->kind == EV_WATCH && watch_fd >= 0)
 				watched = 1;
 			else if (tag->kind == EV_INTR)

@@ -9,7 +9,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -216,17 +215,21 @@ own:
 	return rss;
 }
 
-/* The cgroup v2 directory the host created this test in, "" if none. */
-static char placed_dir[PATH_MAX];
+/*
+ * The cgroup v2 directory the host created this test in, NULL if none:
+ * the caller's string, which lives as long as the child (no copy: every
+ * page a child writes is one more page fault).
+ */
+static const char *placed_dir;
 
 void pyn__child_placed(const char *dir)
 {
-	copy(placed_dir, sizeof(placed_dir), dir ? dir : "");
+	placed_dir = dir;
 }
 
 int pyn__child_placed_in(const char *dir)
 {
-	return dir && placed_dir[0] && strcmp(dir, placed_dir) == 0;
+	return dir && placed_dir && strcmp(dir, placed_dir) == 0;
 }
 
 void pyn__child_preset(void)

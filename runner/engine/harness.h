@@ -32,8 +32,9 @@ void pyn__child_preset(void);
 
 /*
  * The host created this child in the cgroup v2 directory `dir`
- * (CLONE_INTO_CGROUP): pyn__child_placed_in(dir), the host's placed_in()
- * for limiters, says so in apply().  Async-signal-safe.
+ * (CLONE_INTO_CGROUP; kept, not copied: it must outlive the test):
+ * pyn__child_placed_in(dir), the host's placed_in() for limiters, says
+ * so in apply().  Async-signal-safe.
  */
 void pyn__child_placed(const char *dir);
 int pyn__child_placed_in(const char *dir);
