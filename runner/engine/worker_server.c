@@ -113,7 +113,8 @@ static long clone_test(pid_t *tid_slot, int cgroup_fd, int *placed)
 			*placed = pid == 0;
 			return pid;
 		}
-		if (errno == ENOSYS || errno == E2BIG)
+		/* No clone3 (< 5.3), or no CLONE_INTO_CGROUP (< 5.7). */
+		if (errno == ENOSYS || errno == E2BIG || errno == EINVAL)
 			clone3_missing = 1;
 		/* EBUSY, EACCES, ...: the child joins by itself. */
 	}
