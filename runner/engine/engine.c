@@ -120,6 +120,12 @@ struct job {
 	unsigned slot;
 	unsigned token; /* of its limiters (limiter.h) */
 	int reaped; /* wait4 returned for it (or someone else reaped it) */
+	/*
+	 * Asked of its fork server, pid not yet known (in e->running and
+	 * in e->launching, in the order asked: servers answer in order).
+	 */
+	int launching;
+	struct job *lnext;
 	unsigned leftover;
 	char host_error[1024];
 	struct pyn_result res;
@@ -150,6 +156,7 @@ struct pyn_engine {
 	struct ev_tag watch_tag;
 	int watch_fd; /* in the epoll set since the last pyn_engine_next */
 	struct job *running;
+	struct job *launching; /* asked of fork servers, oldest first */
 	struct job *waiting; /* for a fork server that is still loading */
 	struct job *done;
 	struct job *done_tail;
@@ -834,26 +841,41 @@ static int test_cgroup(const struct job *job, char *path, size_t len)
  * fork server (a FAILED or missing server means spawn).  Returns 0, or -1
  * with job->host_error.
  */
+static int watch_job(struct pyn_engine *e, struct job *job);
+
 static int launch(struct pyn_engine *e, struct job *job)
 {
 	pid_t parent = 0;
 	char **argv = NULL, **envp = NULL, shim[4096];
 	int rc = -1;
-	size_t i;
 
 	job->t_start = now_s();
 	if (job->isolation == PYN_ISOLATION_FORKSERVER) {
 		char cgroup[PATH_MAX];
 		int cgroup_fd = test_cgroup(job, cgroup, sizeof(cgroup));
+		struct job **pp = &e->launching;
 
-		job->pid = pyn__server_start_test(job->server, e, job->page_fd,
-						  job->result_fd, job->out_w,
-						  job->err_w, cgroup_fd, cgroup);
+		rc = pyn__server_send_test(job->server, e, job->page_fd,
+					   job->result_fd, job->out_w,
+					   job->err_w, cgroup_fd, cgroup);
 		if (cgroup_fd >= 0)
 			close(cgroup_fd);
+		if (rc == 0) {
+			/*
+			 * The pid comes as an event (on_replies): the loop
+			 * starts other tests meanwhile.  The output's write
+			 * ends stay open until then, for a spawn instead.
+			 */
+			job->launching = 1;
+			while (*pp)
+				pp = &(*pp)->lnext;
+			job->lnext = NULL;
+			*pp = job;
+			return 0;
+		}
 		/* No server for this library: the test loads it itself. */
-		if (job->pid == 0)
-			job->isolation = PYN_ISOLATION_SPAWN;
+		job->isolation = PYN_ISOLATION_SPAWN;
+		rc = -1;
 	}
 	if (job->isolation == PYN_ISOLATION_SPAWN &&
 	    job->page->task.program) {
@@ -876,28 +898,44 @@ static int launch(struct pyn_engine *e, struct job *job)
 			goto out;
 		}
 	}
-	if (job->isolation != PYN_ISOLATION_FORKSERVER) {
-		parent = getpid();
-		/*
-		 * The child would inherit, and write into the test's output,
-		 * whatever the caller has buffered.
-		 */
-		fflush(stdout);
-		fflush(stderr);
-		job->pid = fork();
-		if (job->pid < 0) {
-			job->pid = 0;
-			snprintf(job->host_error, sizeof(job->host_error),
-				 "cannot fork: %s", strerror(errno));
-			goto out;
-		}
-		if (job->pid == 0) {
-			if (argv)
-				spawn_child(job, argv, envp, parent,
-					    job->out_w, job->err_w);
-			fork_child(job, parent, job->out_w, job->err_w);
-		}
+	parent = getpid();
+	/*
+	 * The child would inherit, and write into the test's output,
+	 * whatever the caller has buffered.
+	 */
+	fflush(stdout);
+	fflush(stderr);
+	job->pid = fork();
+	if (job->pid < 0) {
+		job->pid = 0;
+		snprintf(job->host_error, sizeof(job->host_error),
+			 "cannot fork: %s", strerror(errno));
+		goto out;
 	}
+	if (job->pid == 0) {
+		if (argv)
+			spawn_child(job, argv, envp, parent, job->out_w,
+				    job->err_w);
+		fork_child(job, parent, job->out_w, job->err_w);
+	}
+	rc = watch_job(e, job);
+out:
+	close_writers(job);
+	if (envp)
+		pyn__cunit_command_free(argv, envp);
+	else
+		free(argv);
+	return rc;
+}
+
+/*
+ * The job's process exists (job->pid): watch its end, its output and its
+ * deadline.  Returns 0, or -1 with job->host_error (then it is reaped).
+ */
+static int watch_job(struct pyn_engine *e, struct job *job)
+{
+	size_t i;
+
 	/*
 	 * The child makes its own process group first thing; until then
 	 * it has no process to lose (the runner kills it by its pidfd too).
@@ -913,7 +951,7 @@ static int launch(struct pyn_engine *e, struct job *job)
 			 "cannot watch the test's process: pidfd_open: %s",
 			 strerror(errno));
 		job->pid = 0;
-		goto out;
+		return -1;
 	}
 	/* pidfd_open sets close-on-exec itself. */
 watched:
@@ -934,14 +972,7 @@ watched:
 		ep_add(e, job->err.fd, &job->err.tag);
 	}
 	set_timer(e, job);
-	rc = 0;
-out:
-	close_writers(job);
-	if (envp)
-		pyn__cunit_command_free(argv, envp);
-	else
-		free(argv);
-	return rc;
+	return 0;
 }
 
 /* The lane's pipes, made and put in the epoll set on first use. */
@@ -1053,11 +1084,97 @@ static void start(struct pyn_engine *e, struct job *job)
 	e->running = job;
 }
 
-/* A server finished loading (or failed): start the tests waiting for it. */
+static void unlink_running(struct pyn_engine *e, struct job *job)
+{
+	struct job **pp;
+
+	for (pp = &e->running; *pp; pp = &(*pp)->next) {
+		if (*pp == job) {
+			*pp = job->next;
+			break;
+		}
+	}
+	job->next = NULL;
+}
+
+/* The oldest job asked of `server` and not yet answered, taken out. */
+static struct job *launching_pop(struct pyn_engine *e,
+				 struct pyn__server *server)
+{
+	struct job **pp, *job;
+
+	for (pp = &e->launching; *pp; pp = &(*pp)->lnext) {
+		if ((*pp)->server != server)
+			continue;
+		job = *pp;
+		*pp = job->lnext;
+		job->lnext = NULL;
+		job->launching = 0;
+		return job;
+	}
+	return NULL;
+}
+
+/* Its fork server is gone: the test loads the library itself. */
+static void relaunch(struct pyn_engine *e, struct job *job)
+{
+	job->isolation = PYN_ISOLATION_SPAWN;
+	if (launch(e, job) != 0) {
+		unlink_running(e, job);
+		finish(e, job);
+	}
+}
+
+static void kill_job(struct job *job, int reason, const char *killer);
+
+/* The pids of started tests, from a READY server. */
+static void on_replies(struct pyn_engine *e, struct pyn__server *server)
+{
+	struct job *job;
+	pid_t pid;
+	int rc;
+
+	for (;;) {
+		rc = pyn__server_reply(server, e, &pid, 0);
+		if (rc == 0)
+			return;
+		if (rc < 0) {
+			while ((job = launching_pop(e, server)))
+				relaunch(e, job);
+			return;
+		}
+		job = launching_pop(e, server);
+		if (!job) {
+			/* Nobody asked for it: never let it run. */
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, __WALL);
+			continue;
+		}
+		close_writers(job);
+		job->pid = pid;
+		if (watch_job(e, job) != 0) {
+			unlink_running(e, job);
+			finish(e, job);
+			continue;
+		}
+		/* Interrupted, or past its deadline, while being started. */
+		if (job->killed_by)
+			kill_job(job, job->killed_by, job->killer);
+	}
+}
+
+/*
+ * A server's socket or loading deadline: replies once it is READY; else
+ * it finished loading (or failed), so start the tests waiting for it.
+ */
 static void on_server(struct pyn_engine *e, struct pyn__server *server)
 {
 	struct job **pp = &e->waiting, *job;
 
+	if (pyn__server_state(server) == PYN__SERVER_READY) {
+		on_replies(e, server);
+		return;
+	}
 	if (pyn__server_event(server, e) == PYN__SERVER_LOADING)
 		return;
 	while (*pp) {
@@ -1376,15 +1493,20 @@ static void chld_off(struct pyn_engine *e)
 
 static void kill_job(struct job *job, int reason, const char *killer)
 {
-	if (job->pid <= 0)
+	if (job->pid <= 0 && !job->launching)
 		return;
 	if (!job->killed_by) {
 		job->killed_by = reason;
 		job->killer = killer;
 	}
+	/* Not started yet: killed when its pid comes (on_replies). */
+	if (job->launching)
+		return;
 	limiters_kill(job);
 	if (job->pidfd >= 0)
 		syscall(SYS_pidfd_send_signal, job->pidfd, SIGKILL, NULL, 0);
+	else
+		kill(job->pid, SIGKILL);
 	kill(-job->pid, SIGKILL);
 }
 
@@ -1899,11 +2021,19 @@ void pyn_engine_free(struct pyn_engine *e)
 
 	if (!e)
 		return;
+	/* Started but not known yet: the servers answer at once. */
+	while (e->launching) {
+		job = e->launching;
+		e->launching = job->lnext;
+		job->launching = 0;
+		if (pyn__server_reply(job->server, e, &job->pid, 1) != 1)
+			job->pid = 0;
+	}
 	for (job = e->running; job; job = next) {
 		next = job->next;
 		kill_job(job, PYN_KILL_INTERRUPT, NULL);
-		wait4(job->pid, &st, __WALL, &job->ru);
-		job->status = st;
+		if (job->pid > 0 && wait4(job->pid, &st, __WALL, &job->ru) > 0)
+			job->status = st;
 		close_fd(e, &job->pidfd);
 		close_fd(e, &job->timerfd);
 		stream_close(e, &job->out);

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,8 +402,8 @@ enum pyn__server_state pyn__server_event(struct pyn__server *s,
 		server_stop(s, e);
 		return s->state;
 	}
+	/* The socket stays watched: replies (pids) come on it now. */
 	s->state = PYN__SERVER_READY;
-	pyn__engine_unwatch(e, s->sock);
 	if (s->timerfd >= 0) {
 		pyn__engine_unwatch(e, s->timerfd);
 		close(s->timerfd);
@@ -411,12 +412,11 @@ enum pyn__server_state pyn__server_event(struct pyn__server *s,
 	return s->state;
 }
 
-pid_t pyn__server_start_test(struct pyn__server *s, struct pyn_engine *e,
-			     int page_fd, int result_fd, int out_fd,
-			     int err_fd, int cgroup_fd, const char *cgroup)
+int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
+			  int page_fd, int result_fd, int out_fd, int err_fd,
+			  int cgroup_fd, const char *cgroup)
 {
 	struct pyn__server_request req;
-	struct pyn__server_reply reply;
 	union {
 		char buf[CMSG_SPACE(5 * sizeof(int))];
 		struct cmsghdr align;
@@ -428,8 +428,9 @@ pid_t pyn__server_start_test(struct pyn__server *s, struct pyn_engine *e,
 	ssize_t n;
 
 	if (!s || s->state != PYN__SERVER_READY)
-		return 0;
-	memset(&req, 0, sizeof(req));
+		return -1;
+	memset(&req, 0, offsetof(struct pyn__server_request, cgroup));
+	req.cgroup[0] = '\0';
 	req.magic = PYN__PAGE_MAGIC;
 	fds[nfds++] = page_fd;
 	fds[nfds++] = result_fd;
@@ -448,7 +449,9 @@ pid_t pyn__server_start_test(struct pyn__server *s, struct pyn_engine *e,
 	memset(&msg, 0, sizeof(msg));
 	memset(&u, 0, sizeof(u));
 	iov.iov_base = &req;
-	iov.iov_len = sizeof(req);
+	/* The header and the path: a few hundred bytes, not the buffer. */
+	iov.iov_len = offsetof(struct pyn__server_request, cgroup) +
+		      strlen(req.cgroup) + 1;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	msg.msg_control = u.buf;
@@ -461,17 +464,34 @@ pid_t pyn__server_start_test(struct pyn__server *s, struct pyn_engine *e,
 	do
 		n = sendmsg(s->sock, &msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(req))
-		goto dead;
-	/* The server answers at once: it only clones. */
-	do
-		n = recv(s->sock, &reply, sizeof(reply), 0);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(reply) || reply.pid <= 0)
-		goto dead;
-	return reply.pid;
-dead:
-	/* The server died under us: its tests go on in spawn mode. */
-	server_stop(s, e);
+	if (n != (ssize_t)iov.iov_len) {
+		/* The server died under us: its tests go on in spawn mode. */
+		server_stop(s, e);
+		return -1;
+	}
 	return 0;
+}
+
+int pyn__server_reply(struct pyn__server *s, struct pyn_engine *e, pid_t *pid,
+		      int wait)
+{
+	struct pyn__server_reply reply;
+	ssize_t n;
+
+	*pid = 0;
+	if (!s || s->state != PYN__SERVER_READY)
+		return -1;
+	do
+		n = recv(s->sock, &reply, sizeof(reply),
+			 wait ? 0 : MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	/* Gone, or it could not clone: its tests go on in spawn mode. */
+	if (n != (ssize_t)sizeof(reply) || reply.pid <= 0) {
+		server_stop(s, e);
+		return -1;
+	}
+	*pid = reply.pid;
+	return 1;
 }

@@ -58,13 +58,23 @@ enum pyn__server_state pyn__server_event(struct pyn__server *s,
 					 struct pyn_engine *e);
 
 /*
- * Start the test of `page` in a READY server, in the cgroup v2 directory
- * `cgroup` (open as `cgroup_fd`) when >= 0.  Returns the test's pid, a
- * child of this process, or 0 when the server died (it is then FAILED).
+ * Ask a READY server to start a test: its page, result memfd, output
+ * pipes (may be -1), and the cgroup v2 directory `cgroup` (open as
+ * `cgroup_fd`, -1: none) to create it in.  Returns 0 (the pid comes with
+ * pyn__server_reply, in the order of the requests), or -1 when the
+ * server is gone (it is then FAILED).
  */
-pid_t pyn__server_start_test(struct pyn__server *s, struct pyn_engine *e,
-			     int page_fd, int result_fd, int out_fd,
-			     int err_fd, int cgroup_fd, const char *cgroup);
+int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
+			  int page_fd, int result_fd, int out_fd, int err_fd,
+			  int cgroup_fd, const char *cgroup);
+
+/*
+ * The pid of the oldest request not yet answered, a child of this
+ * process: 1 with *pid, 0 when none came yet (only without `wait`), -1
+ * when the server died or could not clone (it is then FAILED).
+ */
+int pyn__server_reply(struct pyn__server *s, struct pyn_engine *e, pid_t *pid,
+		      int wait);
 
 /* Engine services for servers. */
 int pyn__engine_watch(struct pyn_engine *e, int fd, void *tag);

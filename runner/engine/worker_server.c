@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,8 +73,11 @@ static int recv_request(int sock, struct pyn__server_request *req, int fds[5],
 	do
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(*req) || req->magic != PYN__PAGE_MAGIC)
+	/* The path is sent up to its NUL only. */
+	if (n < (ssize_t)offsetof(struct pyn__server_request, cgroup) + 1 ||
+	    req->magic != PYN__PAGE_MAGIC)
 		return -1;
+	((char *)req)[n < (ssize_t)sizeof(*req) ? n : n - 1] = '\0';
 	*nfds = 0;
 	cm = CMSG_FIRSTHDR(&msg);
 	if (!cm || cm->cmsg_type != SCM_RIGHTS)
