@@ -172,6 +172,23 @@ void fx_print(void)
 	fprintf(stderr, "hello err\n");
 }
 
+/*
+ * Leaves a process behind that writes into the test's stdout 100 ms
+ * later, after the test ended: it must be killed with the test, and its
+ * line must never reach a later test's output.
+ */
+FX void fx_late_writer(void);
+void fx_late_writer(void)
+{
+	if (fork() == 0) {
+		usleep(100 * 1000);
+		printf("late\n");
+		fflush(stdout);
+		_exit(0);
+	}
+	printf("early\n");
+}
+
 void fx_return(void)
 {
 	static const char msg[] = "from the library";

@@ -1058,6 +1058,75 @@ static void test_parallel_slots(void)
 	pyn_engine_free(e);
 }
 
+/* One test's result from a fresh task on lane 0 of `e`. */
+static void next_alone(struct pyn_engine *e, const char *sym,
+		       enum pyn_isolation iso, struct pyn_result *r)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	struct pyn_task task;
+
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_SYMBOL;
+	task.name = sym;
+	task.library = FIXTURE_LIB;
+	task.symbol = sym;
+	lim.isolation = iso;
+	CU_ASSERT_EQUAL_FATAL(pyn_engine_submit(e, &task, &lim, NULL, &err),
+			      0);
+	CU_ASSERT_EQUAL_FATAL(pyn_engine_next(e, -1, r, NULL, &err), 1);
+	CU_ASSERT_EQUAL(r->slot, 0);
+}
+
+/*
+ * Tests run one after another on one lane share its job page and output
+ * pipes (reused, not made anew): nothing of a test may reach the next
+ * one's result - not its failures, skip, fail code or output, nor what a
+ * process it left behind writes after it ended.
+ */
+static void test_reuse_isolation(void)
+{
+	static const enum pyn_isolation iso_modes[] = {
+		PYN_ISOLATION_FORKSERVER, PYN_ISOLATION_SPAWN,
+		PYN_ISOLATION_FORK
+	};
+	static const char *const dirty[] = { "fx_print", "fx_assert_fail",
+					     "fx_fail", "fx_skip",
+					     "fx_late_writer" };
+	struct pyn_engine *e;
+	struct pyn_result r;
+	size_t m, i;
+
+	for (m = 0; m < sizeof(iso_modes) / sizeof(iso_modes[0]); m++) {
+		e = pyn_engine_new(NULL, &err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+		for (i = 0; i < sizeof(dirty) / sizeof(dirty[0]); i++) {
+			next_alone(e, dirty[i], iso_modes[m], &r);
+			/* Each leaves something: an outcome or output. */
+			CU_ASSERT(r.outcome != PYN_OUTCOME_PASS || r.out_len);
+			if (strcmp(dirty[i], "fx_late_writer") == 0) {
+				CU_ASSERT(r.out && strcmp(r.out, "early\n") == 0);
+				CU_ASSERT_EQUAL(r.leftover_processes, 1);
+			}
+			pyn_result_release(&r);
+		}
+		/* Past the time the left process would have written. */
+		usleep(200 * 1000);
+		next_alone(e, "fx_pass", iso_modes[m], &r);
+		CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_PASS);
+		CU_ASSERT_STRING_EQUAL(r.message, "");
+		CU_ASSERT_EQUAL(r.n_failures, 0);
+		CU_ASSERT_EQUAL(r.fail_code, 0);
+		CU_ASSERT_STRING_EQUAL(r.skip_reason, "");
+		CU_ASSERT_EQUAL(r.out_len, 0);
+		CU_ASSERT_EQUAL(r.err_len, 0);
+		CU_ASSERT_FALSE(r.returned);
+		if (r.out_len)
+			fprintf(stderr, "\n  leaked output: '%s'\n", r.out);
+		pyn_result_release(&r);
+		pyn_engine_free(e);
+	}
+}
+
 static void test_no_leaks(void)
 {
 	int before, after, i, bad = 0;
@@ -1253,6 +1322,7 @@ static CU_TestInfo tests[] = {
 	{ "interrupt while loading", test_interrupt_loading },
 	{ "loading does not block", test_loading_does_not_block },
 	{ "parallel slots", test_parallel_slots },
+	{ "a lane's next test sees nothing of the last", test_reuse_isolation },
 	{ "no leaks", test_no_leaks },
 	{ "plug-in failures", test_plugin_failures },
 	{ "without pidfd_open", test_without_pidfd },
