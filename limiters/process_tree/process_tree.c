@@ -85,6 +85,7 @@ struct tree_state {
 	bool emptied; /* the cgroup was seen empty after the test */
 	bool killed; /* cgroup.kill was written */
 	unsigned token; /* the request's: names the cgroup */
+	bool shared; /* memory (cgroup2) may use it too: never kept */
 	double cpu_last_s; /* tree_cpu() in classify, < 0: not read */
 	double cpu_base_s; /* cpu.stat of a reused cgroup before the test */
 	double cpu_limit_s; /* the test's CPU limit, for the tree (cgroup2) */
@@ -610,8 +611,18 @@ static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	 * A memory limit may make the cgroup anew (memory's setup comes
 	 * first): then nothing kept of it holds.
 	 */
-	if (req->memory_bytes == 0 && kept_take(req->token, s, 1)) {
+	s->shared = req->memory_bytes != 0;
+	if (!s->shared && kept_take(req->token, s, 1)) {
+		/* Gone meanwhile (another limiter removed it): made anew. */
 		created = 1;
+		if (mkdir(s->dir, 0755) == 0)
+			s->cpu_base_s = 0;
+		else if (errno != EEXIST) {
+			snprintf(msg, msg_len, "cannot create cgroup '%s': %s",
+				 s->dir, strerror(errno));
+			s->dir[0] = '\0';
+			return -1;
+		}
 	} else {
 		kept_take(req->token, s, 0);
 		if (lim_cgroup_make(tree_host, "unified", req->token, s->dir,
@@ -771,7 +782,8 @@ static void tree_teardown(void *state)
 		 * Not after cgroup.kill: some kernels (6.18 here) then kill
 		 * every process later created in it with CLONE_INTO_CGROUP.
 		 */
-		if (s->terminate && s->emptied && !s->killed && kept_put(s)) {
+		if (s->terminate && s->emptied && !s->killed && !s->shared &&
+		    kept_put(s)) {
 			free(s);
 			return;
 		}

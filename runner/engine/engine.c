@@ -65,12 +65,6 @@ struct stream {
 	struct ev_tag tag;
 	/* Not NULL: fd is a lane's (struct lane), in the set with this tag. */
 	struct ev_tag *lane_tag;
-	/*
-	 * A lane's pipe was reported readable and not yet read empty.  A
-	 * writer's wake-up comes before its exit's, so a test's output is
-	 * seen no later than its end: a silent test costs no read.
-	 */
-	int ready;
 };
 
 struct lim {
@@ -143,6 +137,11 @@ struct job {
 struct lane {
 	int out[2];
 	int err[2];
+	/*
+	 * Its last test left processes that were killed after its output
+	 * was read: what they wrote while dying is dropped before the next.
+	 */
+	int dirty;
 	struct ev_tag out_tag;
 	struct ev_tag err_tag;
 };
@@ -425,24 +424,30 @@ static unsigned tokens_free[TOKENS_FREE];
  * This process's pid, without a system call per test: refreshed in a
  * child forked with fork() (pthread_atfork); a raw clone runs no engine.
  */
-static pid_t self_pid;
-static pthread_once_t self_once = PTHREAD_ONCE_INIT;
+static pid_t self_pid; /* 0: ask the kernel */
+static int self_atfork;
 
 static void self_forked(void)
 {
-	self_pid = getpid();
-}
-
-static void self_init(void)
-{
-	self_pid = getpid();
-	pthread_atfork(NULL, NULL, self_forked);
+	self_pid = 0;
 }
 
 static pid_t own_pid(void)
 {
-	pthread_once(&self_once, self_init);
-	return self_pid;
+	pid_t pid = __atomic_load_n(&self_pid, __ATOMIC_RELAXED);
+
+	if (pid)
+		return pid;
+	if (!__atomic_exchange_n(&self_atfork, 1, __ATOMIC_ACQ_REL))
+		pthread_atfork(NULL, NULL, self_forked);
+	pid = getpid();
+	__atomic_store_n(&self_pid, pid, __ATOMIC_RELAXED);
+	return pid;
+}
+
+void pyn__engine_forget_pid(void)
+{
+	__atomic_store_n(&self_pid, 0, __ATOMIC_RELAXED);
 }
 
 static unsigned new_token(void)
@@ -975,6 +980,8 @@ watched:
 	return 0;
 }
 
+static void discard(int fd);
+
 /* The lane's pipes, made and put in the epoll set on first use. */
 static int lane_open(struct pyn_engine *e, struct lane *l)
 {
@@ -1013,6 +1020,11 @@ static int lane_take(struct pyn_engine *e, struct job *job)
 	if (!job->limits.terminate_child_processes || job->slot >= LANES)
 		return -1;
 	l = &e->lanes[job->slot];
+	if (l->dirty && l->out[0] >= 0) {
+		discard(l->out[0]);
+		discard(l->err[0]);
+	}
+	l->dirty = 0;
 	if (lane_open(e, l) != 0 ||
 	    stream_buffer(&job->out, job->limits.output_limit) != 0 ||
 	    stream_buffer(&job->err, job->limits.output_limit) != 0)
@@ -1118,6 +1130,14 @@ static struct job *launching_pop(struct pyn_engine *e,
 /* Its fork server is gone: the test loads the library itself. */
 static void relaunch(struct pyn_engine *e, struct job *job)
 {
+	/* Interrupted meanwhile: it never runs. */
+	if (job->killed_by) {
+		close_writers(job);
+		unlink_running(e, job);
+		job->wall = now_s() - job->t_start;
+		finish(e, job);
+		return;
+	}
 	job->isolation = PYN_ISOLATION_SPAWN;
 	if (launch(e, job) != 0) {
 		unlink_running(e, job);
@@ -1520,10 +1540,8 @@ static void drain(struct pyn_engine *e, struct stream *s, int to_eof)
 		n = read(s->fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno == EAGAIN && !to_eof) {
-			s->ready = 0;
+		if (n < 0 && errno == EAGAIN && !to_eof)
 			return;
-		}
 		if (n <= 0) {
 			stream_close(e, s);
 			return;
@@ -1572,12 +1590,6 @@ static void discard(int fd)
 	do
 		n = read(fd, chunk, sizeof(chunk));
 	while (n > 0 || (n < 0 && errno == EINTR));
-}
-
-static void drain_ready(struct pyn_engine *e, struct stream *s)
-{
-	s->ready = 1;
-	drain(e, s, 0);
 }
 
 static void on_exit_event(struct pyn_engine *e, struct job *job)
@@ -1693,10 +1705,15 @@ static void finish(struct pyn_engine *e, struct job *job)
 		close_fd(e, &job->pidfd);
 		close_fd(e, &job->timerfd);
 	}
-	if (!job->out.lane_tag || job->out.ready)
-		drain(e, &job->out, 0);
-	if (!job->err.lane_tag || job->err.ready)
-		drain(e, &job->err, 0);
+	/*
+	 * Always read: a process of the test may have written after the
+	 * test's own process ended and before it was killed just now.
+	 */
+	drain(e, &job->out, 0);
+	drain(e, &job->err, 0);
+	if (job->lane_pipes && job->slot < LANES &&
+	    (job->leftover || job->killed_by))
+		e->lanes[job->slot].dirty = 1;
 	stream_close(e, &job->out);
 	stream_close(e, &job->err);
 
@@ -1917,12 +1934,17 @@ static int watch(struct pyn_engine *e, int fd)
 	e->watch_fd = fd;
 	if (fd < 0)
 		return 0;
+	/*
+	 * One-shot, armed again by each call: a registration left behind
+	 * (the caller closed its fd while a copy of the file stays open
+	 * elsewhere, so DEL by number cannot reach it) fires once at most.
+	 */
 	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
+	ev.events = EPOLLIN | EPOLLONESHOT;
 	ev.data.ptr = &e->watch_tag;
 	if (epoll_ctl(e->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)
 		return 0;
-	if (ep_add(e, fd, &e->watch_tag) == 0)
+	if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) == 0)
 		return 0;
 	e->watch_fd = -1;
 	return -1;
@@ -1982,9 +2004,9 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 			    !tag->job)
 				discard(tag->fd);
 			else if (tag->kind == EV_OUT)
-				drain_ready(e, &tag->job->out);
+				drain(e, &tag->job->out, 0);
 			else if (tag->kind == EV_ERR)
-				drain_ready(e, &tag->job->err);
+				drain(e, &tag->job->err, 0);
 			else if (tag->kind == EV_WATCH && watch_fd >= 0)
 				watched = 1;
 			else if (tag->kind == EV_INTR)

@@ -12,6 +12,12 @@
 /* Create and map a job page (memfd, MAP_SHARED).  Returns 0 or PYN_E*. */
 int pyn__page_new(struct pyn__page **page, int *fd, struct pyn_error *err);
 /* Map an existing page fd (worker, fork server). */
+/*
+ * In a child made without fork() (a fork server's raw clone): forget the
+ * pid the engine remembered, so a nested pyn_call names its own cgroups.
+ */
+void pyn__engine_forget_pid(void);
+
 /* A used page made as new, for the next test (a memset, no syscall). */
 void pyn__page_reset(struct pyn__page *page);
 struct pyn__page *pyn__page_map(int fd);

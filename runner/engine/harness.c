@@ -26,6 +26,7 @@
 #include <plugins/registry.h>
 #include <pyntest/test.h>
 
+#include "engine.h"
 #include "harness.h"
 
 struct pyn__page *pyn__page;
@@ -254,6 +255,7 @@ void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
 
 	pyn__page = page;
 	pyn__result_fd = result_fd;
+	pyn__engine_forget_pid();
 	if (own_group)
 		setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -212,6 +212,35 @@ void fx_pids(void)
 	pyn_return(pids, sizeof(pids));
 }
 
+/*
+ * Leaves a process writing into the test's stdout as fast as it can: what
+ * it writes after the test's own process ended, until it is killed, is
+ * this test's output, never the next one's.
+ */
+FX void fx_busy_writer(void);
+void fx_busy_writer(void)
+{
+	if (fork() == 0) {
+		for (;;)
+			if (write(STDOUT_FILENO, "LEAK\n", 5) < 0)
+				_exit(1);
+	}
+	usleep(2 * 1000);
+}
+
+/*
+ * Kills the process that loaded the library: in forkserver mode, its
+ * server, once it has told the runner this test's pid (a server killed
+ * before that leaves the runner a child it cannot know of).
+ */
+FX void fx_kill_loader(void);
+void fx_kill_loader(void)
+{
+	usleep(20 * 1000);
+	if (loader_pid != getpid())
+		kill(loader_pid, SIGKILL);
+}
+
 /* A CUnit suite, imported whole (PYN_TASK_CUNIT). */
 static int suite_inited;
 

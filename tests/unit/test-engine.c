@@ -15,6 +15,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
@@ -1091,7 +1092,8 @@ static void test_reuse_isolation(void)
 	};
 	static const char *const dirty[] = { "fx_print", "fx_assert_fail",
 					     "fx_fail", "fx_skip",
-					     "fx_late_writer" };
+					     "fx_late_writer",
+					     "fx_busy_writer" };
 	struct pyn_engine *e;
 	struct pyn_result r;
 	size_t m, i;
@@ -1103,13 +1105,21 @@ static void test_reuse_isolation(void)
 			next_alone(e, dirty[i], iso_modes[m], &r);
 			/* Each leaves something: an outcome or output. */
 			CU_ASSERT(r.outcome != PYN_OUTCOME_PASS || r.out_len);
+			if (strcmp(dirty[i], "fx_busy_writer") == 0)
+				CU_ASSERT(r.out &&
+					  strncmp(r.out, "LEAK\n", 5) == 0);
 			if (strcmp(dirty[i], "fx_late_writer") == 0) {
 				CU_ASSERT(r.out && strcmp(r.out, "early\n") == 0);
 				CU_ASSERT_EQUAL(r.leftover_processes, 1);
 			}
 			pyn_result_release(&r);
 		}
-		/* Past the time the left process would have written. */
+		/* Right after the busy writer, and past the late one's time. */
+		next_alone(e, "fx_busy_writer", iso_modes[m], &r);
+		pyn_result_release(&r);
+		next_alone(e, "fx_pass", iso_modes[m], &r);
+		CU_ASSERT_EQUAL(r.out_len, 0);
+		pyn_result_release(&r);
 		usleep(200 * 1000);
 		next_alone(e, "fx_pass", iso_modes[m], &r);
 		CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_PASS);
@@ -1125,6 +1135,93 @@ static void test_reuse_isolation(void)
 		pyn_result_release(&r);
 		pyn_engine_free(e);
 	}
+}
+
+/*
+ * A test kills its fork server while others are being started: the tests
+ * asked of it and not started yet, and every later one, run all the same
+ * (spawned), and none is lost.
+ */
+static void test_server_killed(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	struct pyn_engine *e = pyn_engine_new(NULL, &err);
+	struct pyn_task task;
+	struct pyn_result r;
+	int i, n = 0, passed = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_SYMBOL;
+	task.library = FIXTURE_LIB;
+	lim.isolation = PYN_ISOLATION_FORKSERVER;
+	for (i = 0; i < 12; i++) {
+		task.name = task.symbol = i == 3 ? "fx_kill_loader" : "fx_pass";
+		CU_ASSERT_EQUAL_FATAL(
+			pyn_engine_submit(e, &task, &lim, NULL, &err), 0);
+		/* Four in flight at a time. */
+		while (pyn_engine_pending(e) >= 4 || (i == 11 &&
+						      pyn_engine_pending(e))) {
+			CU_ASSERT_EQUAL_FATAL(
+				pyn_engine_next(e, -1, &r, NULL, &err), 1);
+			n++;
+			passed += r.outcome == PYN_OUTCOME_PASS;
+			pyn_result_release(&r);
+		}
+	}
+	CU_ASSERT_EQUAL(n, 12);
+	CU_ASSERT_EQUAL(passed, 12);
+	pyn_engine_free(e);
+}
+
+static void fn_half_second(void *arg)
+{
+	(void)arg;
+	usleep(500 * 1000);
+}
+
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/*
+ * The fd given to pyn_engine_next() is closed by its caller while a copy
+ * of the file lives on (a dup, a child): readable, it must not wake every
+ * later wait of the engine (a runner spinning on a CPU while tests run).
+ */
+static void test_watch_left_behind(void)
+{
+	struct pyn_engine *e = pyn_engine_new(NULL, &err);
+	struct pyn_task task;
+	struct pyn_result r;
+	int p[2], keep;
+	double t0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_FUNCTION;
+	task.fn = fn_half_second;
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	CU_ASSERT_EQUAL_FATAL(write(p[1], "x", 1), 1);
+	CU_ASSERT_EQUAL_FATAL(pyn_engine_submit(e, &task, NULL, NULL, &err), 0);
+	/* The watched fd is readable: next returns 0 at once. */
+	CU_ASSERT_EQUAL(pyn_engine_next(e, p[0], &r, NULL, &err), 0);
+	keep = dup(p[0]);
+	close(p[0]);
+	t0 = cpu_s();
+	CU_ASSERT_EQUAL(pyn_engine_next(e, -1, &r, NULL, &err), 1);
+	CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_PASS);
+	/* Waiting half a second costs next to no CPU; spinning, all of it. */
+	CU_ASSERT(cpu_s() - t0 < 0.2);
+	pyn_result_release(&r);
+	pyn_engine_free(e);
+	close(keep);
+	close(p[1]);
 }
 
 static void test_no_leaks(void)
@@ -1323,6 +1420,8 @@ static CU_TestInfo tests[] = {
 	{ "loading does not block", test_loading_does_not_block },
 	{ "parallel slots", test_parallel_slots },
 	{ "a lane's next test sees nothing of the last", test_reuse_isolation },
+	{ "a fork server killed mid-run loses no test", test_server_killed },
+	{ "a watched fd left behind does not spin", test_watch_left_behind },
 	{ "no leaks", test_no_leaks },
 	{ "plug-in failures", test_plugin_failures },
 	{ "without pidfd_open", test_without_pidfd },
