@@ -1127,6 +1127,17 @@ static struct job *launching_pop(struct pyn_engine *e,
 	return NULL;
 }
 
+static int has_launching(const struct pyn_engine *e,
+			 const struct pyn__server *server)
+{
+	const struct job *job;
+
+	for (job = e->launching; job; job = job->lnext)
+		if (job->server == server)
+			return 1;
+	return 0;
+}
+
 /* Its fork server is gone: the test loads the library itself. */
 static void relaunch(struct pyn_engine *e, struct job *job)
 {
@@ -1180,6 +1191,12 @@ static void on_replies(struct pyn_engine *e, struct pyn__server *server)
 		/* Interrupted, or past its deadline, while being started. */
 		if (job->killed_by)
 			kill_job(job, job->killed_by, job->killer);
+		/*
+		 * Nothing more asked of it: no read to see EAGAIN (its end,
+		 * if it comes, wakes the loop again).
+		 */
+		if (!has_launching(e, server))
+			return;
 	}
 }
 
