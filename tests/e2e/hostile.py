@@ -8,7 +8,7 @@ and no process mapping the fixture library may remain.
 """
 import os
 
-from pyn_e2e import (XSD, check, done, kill_all, log, processes_with_lib, read_report,
+from pyn_e2e import (XSD, check, done, kill_all, processes_with_lib, read_report,
                      run, show, suite, wait_gone, workdir)
 
 tmp = workdir()

@@ -9,41 +9,13 @@ reason when this machine or build cannot have it.
 """
 import os
 
-from pyn_e2e import (SANITIZED, check, done, log, read_report, run, skip, suite,
-                     workdir)
+from pyn_e2e import (check, done, log, memory_providers, read_report, run, skip,
+                     suite, workdir)
 
 tmp = workdir()
 
 
-def cgroup1_memory():
-    return os.path.isfile("/sys/fs/cgroup/memory/memory.limit_in_bytes") or \
-        os.path.isdir("/sys/fs/cgroup/memory")
-
-
-def cgroup2_memory():
-    for root in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
-        try:
-            with open(os.path.join(root, "cgroup.controllers")) as f:
-                if "memory" in f.read().split():
-                    return True
-        except OSError:
-            pass
-    return False
-
-
-providers = []
-if SANITIZED:
-    log("SKIP rlimit: ASan cannot run under RLIMIT_AS (sanitized build)")
-else:
-    providers.append("rlimit")
-if cgroup1_memory():
-    providers.append("cgroup1")
-else:
-    log("SKIP cgroup1: no cgroup v1 memory controller mounted")
-if cgroup2_memory():
-    providers.append("cgroup2")
-else:
-    log("SKIP cgroup2: no cgroup v2 memory controller here")
+providers = memory_providers()
 if not providers:
     skip("no memory provider can be tested here")
 

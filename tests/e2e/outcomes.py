@@ -9,7 +9,7 @@ mismatch.yaml expects the wrong thing: each test fails naming both.
 import os
 import re
 
-from pyn_e2e import (NUM, SANITIZED, check, done, fixture_line, log, matches,
+from pyn_e2e import (SANITIZED, check, done, fixture_line, matches,
                      read_report, run, show, suite, workdir)
 
 tmp = workdir()

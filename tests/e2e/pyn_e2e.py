@@ -242,6 +242,43 @@ def fixture_line(source, marker):
     raise KeyError(marker)
 
 
+# ---- Memory providers ---------------------------------------------------
+
+def cgroup1_memory():
+    return os.path.isfile("/sys/fs/cgroup/memory/memory.limit_in_bytes") or \
+        os.path.isdir("/sys/fs/cgroup/memory")
+
+
+def cgroup2_memory():
+    for root in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
+        try:
+            with open(os.path.join(root, "cgroup.controllers")) as f:
+                if "memory" in f.read().split():
+                    return True
+        except OSError:
+            pass
+    return False
+
+
+def memory_providers():
+    """The memory providers this machine and build can test; each one it
+    cannot is logged as a SKIP line with the reason."""
+    providers = []
+    if SANITIZED:
+        log("SKIP rlimit: ASan cannot run under RLIMIT_AS (sanitized build)")
+    else:
+        providers.append("rlimit")
+    if cgroup1_memory():
+        providers.append("cgroup1")
+    else:
+        log("SKIP cgroup1: no cgroup v1 memory controller mounted")
+    if cgroup2_memory():
+        providers.append("cgroup2")
+    else:
+        log("SKIP cgroup2: no cgroup v2 memory controller here")
+    return providers
+
+
 # ---- Processes --------------------------------------------------------
 
 def processes_with_lib(substr):

@@ -18,38 +18,15 @@ import re
 import shutil
 import subprocess
 
-from pyn_e2e import (PYNTEST, SANITIZED, check, done, env, log, read_report,
-                     run, show, suite, workdir)
+from pyn_e2e import (PYNTEST, check, done, env, log, memory_providers,
+                     read_report, run, show, suite, workdir)
 
 tmp = workdir()
 
 
-def cgroup1_memory():
-    return os.path.isdir("/sys/fs/cgroup/memory")
-
-
-def cgroup2_memory():
-    for root in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
-        try:
-            with open(os.path.join(root, "cgroup.controllers")) as f:
-                if "memory" in f.read().split():
-                    return True
-        except OSError:
-            pass
-    return False
-
-
 # ---- 1. the runner's provider in the worker ---------------------------
 
-providers = []
-if SANITIZED:
-    log("SKIP rlimit: ASan cannot run under RLIMIT_AS (sanitized build)")
-else:
-    providers.append("rlimit")
-if cgroup1_memory():
-    providers.append("cgroup1")
-if cgroup2_memory():
-    providers.append("cgroup2")
+providers = memory_providers()
 
 for prov in providers:
     for mode in ("spawn", "forkserver"):
