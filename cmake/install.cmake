@@ -85,7 +85,11 @@ if(TARGET pyntest_cli)
   set_target_properties(pyntest_cli PROPERTIES EXPORT_NAME pyntest)
 endif()
 if(TARGET pyntest-worker)
-  pyn_origin_rpath(pyntest-worker "${PYN_LIBEXEC_SUBDIR}")
+  # The worker links the engine and libltdl in and needs nothing of lib/:
+  # no RUNPATH, so the loader of every spawned test goes straight to the
+  # system's libc instead of failing in lib/ first.
+  set_target_properties(pyntest-worker PROPERTIES
+    INSTALL_RPATH "" BUILD_WITH_INSTALL_RPATH TRUE)
 endif()
 foreach(_m IN LISTS PYN_LIMITER_MODULES)
   pyn_origin_rpath(${_m} "${PYN_MODULE_SUBDIR}")
