@@ -120,6 +120,7 @@ struct job {
 	 */
 	int launching;
 	struct job *lnext;
+	int cgroup_cached; /* asked with the cgroup fd of e->cgroups */
 	unsigned leftover;
 	char host_error[1024];
 	struct pyn_result res;
@@ -179,6 +180,16 @@ struct pyn_engine {
 	} pool[PAGE_POOL];
 	size_t n_pool;
 	struct lane lanes[LANES];
+	/*
+	 * Open cgroup v2 directories of tokens, for the fork servers to
+	 * create tests in: a token's cgroup is kept for its next test, so
+	 * its directory is opened once.  Dropped when a server could not
+	 * create a test in it (it was removed and made anew).
+	 */
+	struct {
+		unsigned token; /* 0: free */
+		int fd;
+	} cgroups[LANES];
 	/* Without pidfd_open (valgrind 3.19): SIGCHLD through a pipe. */
 	int chld_on;
 	int chld_pipe[2];
@@ -818,12 +829,13 @@ static void close_writers(struct job *job)
  * child need not move itself there: moving takes a lock that makes every
  * exiting process on the machine wait for an RCU grace period.
  */
-static int test_cgroup(const struct job *job, char *path, size_t len)
+static int test_cgroup(struct pyn_engine *e, struct job *job, char *path,
+		       size_t len)
 {
 	const struct pyn_host *host = pyn__registry_host();
 	const char *parent;
-	size_t i;
-	int n;
+	size_t i, free_i = LANES;
+	int n, fd;
 
 	for (i = 0; i < job->n_lims; i++)
 		if (job->lims[i].rc == 0 &&
@@ -838,7 +850,38 @@ static int test_cgroup(const struct job *job, char *path, size_t len)
 		     job->token);
 	if (n < 0 || (size_t)n >= len)
 		return -1;
-	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* A memory limit makes the cgroup anew each test: never cached. */
+	job->cgroup_cached = 0;
+	if (job->limits.memory_bytes)
+		return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (i = 0; i < LANES; i++) {
+		if (e->cgroups[i].token == job->token) {
+			job->cgroup_cached = 1;
+			return e->cgroups[i].fd;
+		}
+		if (!e->cgroups[i].token && free_i == LANES)
+			free_i = i;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && free_i < LANES) {
+		e->cgroups[free_i].token = job->token;
+		e->cgroups[free_i].fd = fd;
+		job->cgroup_cached = 1;
+	}
+	return fd;
+}
+
+/* The test was not created in its cgroup: reopen it next time. */
+static void cgroup_uncache(struct pyn_engine *e, unsigned token)
+{
+	size_t i;
+
+	for (i = 0; i < LANES; i++) {
+		if (e->cgroups[i].token != token)
+			continue;
+		close(e->cgroups[i].fd);
+		e->cgroups[i].token = 0;
+	}
 }
 
 /*
@@ -857,14 +900,16 @@ static int launch(struct pyn_engine *e, struct job *job)
 	job->t_start = now_s();
 	if (job->isolation == PYN_ISOLATION_FORKSERVER) {
 		char cgroup[PATH_MAX];
-		int cgroup_fd = test_cgroup(job, cgroup, sizeof(cgroup));
+		int cgroup_fd = test_cgroup(e, job, cgroup, sizeof(cgroup));
 		struct job **pp = &e->launching;
 
 		rc = pyn__server_send_test(job->server, e, job->page_fd,
 					   job->result_fd, job->out_w,
 					   job->err_w, cgroup_fd, cgroup);
-		if (cgroup_fd >= 0)
+		if (cgroup_fd >= 0 && !job->cgroup_cached)
 			close(cgroup_fd);
+		if (cgroup_fd < 0)
+			job->cgroup_cached = 0;
 		if (rc == 0) {
 			/*
 			 * The pid comes as an event (on_replies): the loop
@@ -1163,10 +1208,10 @@ static void on_replies(struct pyn_engine *e, struct pyn__server *server)
 {
 	struct job *job;
 	pid_t pid;
-	int rc;
+	int rc, placed;
 
 	for (;;) {
-		rc = pyn__server_reply(server, e, &pid, 0);
+		rc = pyn__server_reply(server, e, &pid, &placed, 0);
 		if (rc == 0)
 			return;
 		if (rc < 0) {
@@ -1182,6 +1227,8 @@ static void on_replies(struct pyn_engine *e, struct pyn__server *server)
 			continue;
 		}
 		close_writers(job);
+		if (job->cgroup_cached && !placed)
+			cgroup_uncache(e, job->token);
 		job->pid = pid;
 		if (watch_job(e, job) != 0) {
 			unlink_running(e, job);
@@ -2065,7 +2112,7 @@ void pyn_engine_free(struct pyn_engine *e)
 		job = e->launching;
 		e->launching = job->lnext;
 		job->launching = 0;
-		if (pyn__server_reply(job->server, e, &job->pid, 1) != 1)
+		if (pyn__server_reply(job->server, e, &job->pid, NULL, 1) != 1)
 			job->pid = 0;
 	}
 	for (job = e->running; job; job = next) {
@@ -2092,6 +2139,9 @@ void pyn_engine_free(struct pyn_engine *e)
 		next = job->next;
 		job_free(job);
 	}
+	for (i = 0; i < LANES; i++)
+		if (e->cgroups[i].token)
+			close(e->cgroups[i].fd);
 	for (i = 0; i < LANES; i++) {
 		if (e->lanes[i].out[0] < 0)
 			continue;

@@ -41,6 +41,7 @@ struct pyn__server_request {
 };
 struct pyn__server_reply {
 	int32_t pid; /* the test's pid (a child of the runner), or -errno */
+	int32_t placed; /* 1: created in the request's cgroup */
 };
 
 #endif /* PYN_ENGINE_ENGINE_H */

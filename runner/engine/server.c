@@ -473,12 +473,14 @@ int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
 }
 
 int pyn__server_reply(struct pyn__server *s, struct pyn_engine *e, pid_t *pid,
-		      int wait)
+		      int *placed, int wait)
 {
 	struct pyn__server_reply reply;
 	ssize_t n;
 
 	*pid = 0;
+	if (placed)
+		*placed = 0;
 	if (!s || s->state != PYN__SERVER_READY)
 		return -1;
 	do
@@ -493,5 +495,7 @@ int pyn__server_reply(struct pyn__server *s, struct pyn_engine *e, pid_t *pid,
 		return -1;
 	}
 	*pid = reply.pid;
+	if (placed)
+		*placed = reply.placed;
 	return 1;
 }

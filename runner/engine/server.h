@@ -70,11 +70,12 @@ int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
 
 /*
  * The pid of the oldest request not yet answered, a child of this
- * process: 1 with *pid, 0 when none came yet (only without `wait`), -1
- * when the server died or could not clone (it is then FAILED).
+ * process: 1 with *pid (and *placed, may be NULL: 1 when it was created
+ * in the request's cgroup), 0 when none came yet (only without `wait`),
+ * -1 when the server died or could not clone (it is then FAILED).
  */
 int pyn__server_reply(struct pyn__server *s, struct pyn_engine *e, pid_t *pid,
-		      int wait);
+		      int *placed, int wait);
 
 /* Engine services for servers. */
 int pyn__engine_watch(struct pyn_engine *e, int fd, void *tag);

@@ -114,7 +114,7 @@ static long clone_test(pid_t *tid_slot, int cgroup_fd, int *placed)
 		ca.cgroup = (uint64_t)cgroup_fd;
 		pid = syscall(SYS_clone3, &ca, sizeof(ca));
 		if (pid >= 0) {
-			*placed = pid == 0;
+			*placed = 1;
 			return pid;
 		}
 		/* No clone3 (< 5.3), or no CLONE_INTO_CGROUP (< 5.7). */
@@ -198,6 +198,7 @@ int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
 			return 0; /* the runner is done with us */
 		page = pyn__page_map(fds[0]);
 		pid = -EINVAL;
+		placed = 0;
 		if (page && page->magic == PYN__PAGE_MAGIC) {
 			pid = clone_test(tid_slot,
 					 req.has_cgroup ? fds[nfds - 1] : -1,
@@ -213,6 +214,7 @@ int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
 		for (i = 0; i < nfds; i++)
 			close(fds[i]);
 		reply.pid = (int32_t)pid;
+		reply.placed = placed;
 		if (send(sock, &reply, sizeof(reply), MSG_NOSIGNAL) !=
 		    (ssize_t)sizeof(reply))
 			return 0;
