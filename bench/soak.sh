@@ -27,7 +27,7 @@ PY=/usr/bin/python3
 
 if [ ! -x "$BUILD/bin/pyntest" ]; then
 	cmake -S "$root" -B "$BUILD" >/dev/null
-	cmake --build "$BUILD" -j2 --target pyntest pyntest-worker >/dev/null
+	cmake --build "$BUILD" -j2 --target pyntest_cli pyntest-worker >/dev/null
 fi
 PYNTEST=$BUILD/bin/pyntest
 work=$(mktemp -d /tmp/soak-work.XXXXXX)
