@@ -1203,6 +1203,53 @@ static void relaunch(struct pyn_engine *e, struct job *job)
 
 static void kill_job(struct job *job, int reason, const char *killer);
 
+/* The process of a launching job exists: watch it. */
+static void launched(struct pyn_engine *e, struct job *job, pid_t pid)
+{
+	close_writers(job);
+	job->pid = pid;
+	if (watch_job(e, job) != 0) {
+		unlink_running(e, job);
+		finish(e, job);
+		return;
+	}
+	/* Interrupted, or past its deadline, while being started. */
+	if (job->killed_by)
+		kill_job(job, job->killed_by, job->killer);
+}
+
+/*
+ * The pid of a job whose fork server died before it said: the one its
+ * child wrote into the page first thing, if it is a child of ours (the
+ * page is the test's to scribble on), else 0: no child was made.
+ */
+static pid_t lost_child(const struct job *job)
+{
+	pid_t pid = job->page->child_pid;
+	siginfo_t si;
+
+	if (pid <= 0)
+		return 0;
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0)
+		return 0;
+	return pid;
+}
+
+/*
+ * Its fork server died with this job asked and not answered (a test
+ * may kill it): the child it made is the test, else it starts anew.
+ */
+static void server_lost(struct pyn_engine *e, struct job *job)
+{
+	pid_t pid = lost_child(job);
+
+	if (pid > 0)
+		launched(e, job, pid);
+	else
+		relaunch(e, job);
+}
+
 /* The pids of started tests, from a READY server. */
 static void on_replies(struct pyn_engine *e, struct pyn__server *server)
 {
@@ -1216,7 +1263,7 @@ static void on_replies(struct pyn_engine *e, struct pyn__server *server)
 			return;
 		if (rc < 0) {
 			while ((job = launching_pop(e, server)))
-				relaunch(e, job);
+				server_lost(e, job);
 			return;
 		}
 		job = launching_pop(e, server);
@@ -1226,18 +1273,9 @@ static void on_replies(struct pyn_engine *e, struct pyn__server *server)
 			waitpid(pid, NULL, __WALL);
 			continue;
 		}
-		close_writers(job);
 		if (job->cgroup_cached && !placed)
 			cgroup_uncache(e, job->token);
-		job->pid = pid;
-		if (watch_job(e, job) != 0) {
-			unlink_running(e, job);
-			finish(e, job);
-			continue;
-		}
-		/* Interrupted, or past its deadline, while being started. */
-		if (job->killed_by)
-			kill_job(job, job->killed_by, job->killer);
+		launched(e, job, pid);
 		/*
 		 * Nothing more asked of it: no read to see EAGAIN (its end,
 		 * if it comes, wakes the loop again).
@@ -2113,7 +2151,7 @@ void pyn_engine_free(struct pyn_engine *e)
 		e->launching = job->lnext;
 		job->launching = 0;
 		if (pyn__server_reply(job->server, e, &job->pid, NULL, 1) != 1)
-			job->pid = 0;
+			job->pid = lost_child(job);
 	}
 	for (job = e->running; job; job = next) {
 		next = job->next;

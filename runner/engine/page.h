@@ -70,6 +70,11 @@ struct pyn__page {
 	volatile uint32_t n_failures;
 	struct pyn_failure failures[PYN_RESULT_FAILURES_MAX];
 	volatile int32_t returned;      /* pyn_return*() was called */
+	/*
+	 * A fork server's child, first thing: its pid, for when the server
+	 * dies before it could tell the runner (engine.c, server_lost).
+	 */
+	volatile int32_t child_pid;
 	volatile uint64_t return_size;
 	/* Written by the parent before the child starts. */
 	int32_t limited;  /* 1: a test child (the malloc hook records) */

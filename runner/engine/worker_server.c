@@ -129,8 +129,9 @@ static long clone_test(pid_t *tid_slot, int cgroup_fd, int *placed)
 static __attribute__((noreturn)) void
 test_child(struct pyn__module *module, struct pyn__page *page,
 	   const struct pyn__server_request *req, int fds[5], int sock,
-	   pid_t runner, int placed)
+	   pid_t runner, int placed, pid_t self)
 {
+	page->child_pid = self;
 	close(sock);
 	if (req->has_cgroup)
 		close(fds[req->has_out ? 4 : 2]);
@@ -205,7 +206,7 @@ int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
 					 &placed);
 			if (pid == 0)
 				test_child(module, page, &req, fds, sock,
-					   runner, placed);
+					   runner, placed, *tid_slot);
 			if (pid < 0)
 				pid = -errno;
 		}

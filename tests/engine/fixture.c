@@ -229,14 +229,13 @@ void fx_busy_writer(void)
 }
 
 /*
- * Kills the process that loaded the library: in forkserver mode, its
- * server, once it has told the runner this test's pid (a server killed
- * before that leaves the runner a child it cannot know of).
+ * Kills the process that loaded the library at once: in forkserver mode
+ * its server, most likely before the server told the runner this test's
+ * pid (the runner then finds it in the job page).
  */
 FX void fx_kill_loader(void);
 void fx_kill_loader(void)
 {
-	usleep(20 * 1000);
 	if (loader_pid != getpid())
 		kill(loader_pid, SIGKILL);
 }

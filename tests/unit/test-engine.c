@@ -1172,6 +1172,12 @@ static void test_server_killed(void)
 	CU_ASSERT_EQUAL(n, 12);
 	CU_ASSERT_EQUAL(passed, 12);
 	pyn_engine_free(e);
+	/*
+	 * The killer's own process was found (its pid in the page) and
+	 * reaped, not left behind while a second copy of it ran spawned.
+	 */
+	CU_ASSERT_EQUAL(waitpid(-1, NULL, WNOHANG), -1);
+	CU_ASSERT_EQUAL(errno, ECHILD);
 }
 
 static void fn_half_second(void *arg)
