@@ -850,9 +850,13 @@ static int test_cgroup(struct pyn_engine *e, struct job *job, char *path,
 		     job->token);
 	if (n < 0 || (size_t)n >= len)
 		return -1;
-	/* A memory limit makes the cgroup anew each test: never cached. */
+	/*
+	 * A memory limit makes the cgroup anew each test, and a token
+	 * comes back (its cgroup kept) only when every process is killed:
+	 * else never cached.
+	 */
 	job->cgroup_cached = 0;
-	if (job->limits.memory_bytes)
+	if (job->limits.memory_bytes || !job->limits.terminate_child_processes)
 		return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	for (i = 0; i < LANES; i++) {
 		if (e->cgroups[i].token == job->token) {
@@ -883,6 +887,8 @@ static void cgroup_uncache(struct pyn_engine *e, unsigned token)
 		e->cgroups[i].token = 0;
 	}
 }
+
+static void servers_lost(struct pyn_engine *e, struct pyn__server *server);
 
 /*
  * Make the job's process now: forked, spawned, or cloned by its READY
@@ -923,9 +929,13 @@ static int launch(struct pyn_engine *e, struct job *job)
 			*pp = job;
 			return 0;
 		}
-		/* No server for this library: the test loads it itself. */
+		/*
+		 * No server for this library: the test loads it itself.  If it
+		 * died just now, what was asked of it will not be answered.
+		 */
 		job->isolation = PYN_ISOLATION_SPAWN;
 		rc = -1;
+		servers_lost(e, job->server);
 	}
 	if (job->isolation == PYN_ISOLATION_SPAWN &&
 	    job->page->task.program) {
@@ -1226,10 +1236,15 @@ static void launched(struct pyn_engine *e, struct job *job, pid_t pid)
 static pid_t lost_child(const struct job *job)
 {
 	pid_t pid = job->page->child_pid;
+	const struct job *other;
 	siginfo_t si;
 
 	if (pid <= 0)
 		return 0;
+	/* Not the process of another test (the page is the test's). */
+	for (other = job->engine->running; other; other = other->next)
+		if (other != job && other->pid == pid)
+			return 0;
 	memset(&si, 0, sizeof(si));
 	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0)
 		return 0;
@@ -1250,6 +1265,17 @@ static void server_lost(struct pyn_engine *e, struct job *job)
 		relaunch(e, job);
 }
 
+/* `server` is gone: every job asked of it and not answered. */
+static void servers_lost(struct pyn_engine *e, struct pyn__server *server)
+{
+	struct job *job;
+
+	if (!server || pyn__server_state(server) == PYN__SERVER_READY)
+		return;
+	while ((job = launching_pop(e, server)))
+		server_lost(e, job);
+}
+
 /* The pids of started tests, from a READY server. */
 static void on_replies(struct pyn_engine *e, struct pyn__server *server)
 {
@@ -1262,8 +1288,7 @@ static void on_replies(struct pyn_engine *e, struct pyn__server *server)
 		if (rc == 0)
 			return;
 		if (rc < 0) {
-			while ((job = launching_pop(e, server)))
-				server_lost(e, job);
+			servers_lost(e, server);
 			return;
 		}
 		job = launching_pop(e, server);

@@ -71,8 +71,9 @@ struct pyn__page {
 	struct pyn_failure failures[PYN_RESULT_FAILURES_MAX];
 	volatile int32_t returned;      /* pyn_return*() was called */
 	/*
-	 * A fork server's child, first thing: its pid, for when the server
-	 * dies before it could tell the runner (engine.c, server_lost).
+	 * A fork server's child's pid, written by the kernel before clone
+	 * returns (CLONE_PARENT_SETTID), for when the server dies before it
+	 * could tell the runner (engine.c, server_lost).
 	 */
 	volatile int32_t child_pid;
 	volatile uint64_t return_size;

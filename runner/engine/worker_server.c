@@ -99,7 +99,8 @@ static int clone3_missing;
  * which costs nothing, where joining it from inside takes a lock that
  * every exiting process of the machine waits for.
  */
-static long clone_test(pid_t *tid_slot, int cgroup_fd, int *placed)
+static long clone_test(pid_t *tid_slot, volatile int32_t *pid_out,
+		       int cgroup_fd, int *placed)
 {
 	struct clone_args ca;
 	long pid;
@@ -107,8 +108,10 @@ static long clone_test(pid_t *tid_slot, int cgroup_fd, int *placed)
 	*placed = 0;
 	if (cgroup_fd >= 0 && !clone3_missing) {
 		memset(&ca, 0, sizeof(ca));
-		ca.flags = CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_INTO_CGROUP;
+		ca.flags = CLONE_PARENT | CLONE_CHILD_SETTID |
+			   CLONE_PARENT_SETTID | CLONE_INTO_CGROUP;
 		ca.child_tid = (uint64_t)(uintptr_t)tid_slot;
+		ca.parent_tid = (uint64_t)(uintptr_t)pid_out;
 		/* CLONE_PARENT: the kernel takes the server's own (SIGCHLD). */
 		ca.exit_signal = 0;
 		ca.cgroup = (uint64_t)cgroup_fd;
@@ -122,16 +125,17 @@ static long clone_test(pid_t *tid_slot, int cgroup_fd, int *placed)
 			clone3_missing = 1;
 		/* EBUSY, EACCES, ...: the child joins by itself. */
 	}
-	return syscall(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | SIGCHLD,
-		       NULL, NULL, tid_slot, NULL);
+	return syscall(SYS_clone,
+		       CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_PARENT_SETTID |
+			       SIGCHLD,
+		       NULL, pid_out, tid_slot, NULL);
 }
 
 static __attribute__((noreturn)) void
 test_child(struct pyn__module *module, struct pyn__page *page,
 	   const struct pyn__server_request *req, int fds[5], int sock,
-	   pid_t runner, int placed, pid_t self)
+	   pid_t runner, int placed)
 {
-	page->child_pid = self;
 	close(sock);
 	if (req->has_cgroup)
 		close(fds[req->has_out ? 4 : 2]);
@@ -201,12 +205,12 @@ int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
 		pid = -EINVAL;
 		placed = 0;
 		if (page && page->magic == PYN__PAGE_MAGIC) {
-			pid = clone_test(tid_slot,
+			pid = clone_test(tid_slot, &page->child_pid,
 					 req.has_cgroup ? fds[nfds - 1] : -1,
 					 &placed);
 			if (pid == 0)
 				test_child(module, page, &req, fds, sock,
-					   runner, placed, *tid_slot);
+					   runner, placed);
 			if (pid < 0)
 				pid = -errno;
 		}
