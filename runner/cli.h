@@ -71,6 +71,11 @@ void pyn__cli_usage(FILE *out);
 struct pyn__schedule {
 	unsigned jobs;
 	bool fail_fast;
+	/*
+	 * Make the next test's process while every lane is busy (engine.c,
+	 * "Prestarting"); PYNTEST_PRESTART=0 turns it off.
+	 */
+	bool prestart;
 	int watch_fd; /* epoll set: signal_fd and a tick timer */
 	int signal_fd; /* self-pipe read end: 'I' is an interrupt */
 	struct pyn__console *console;

@@ -700,6 +700,8 @@ int main(int argc, char **argv)
 	memset(&sched, 0, sizeof(sched));
 	sched.jobs = cli.jobs;
 	sched.fail_fast = cli.fail_fast;
+	sched.prestart = !getenv("PYNTEST_PRESTART") ||
+			 strcmp(getenv("PYNTEST_PRESTART"), "0") != 0;
 	sched.watch_fd = watch;
 	sched.signal_fd = signal_pipe[0];
 	sched.console = &console;

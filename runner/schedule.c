@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "runner/cli.h"
+#include "runner/engine/engine.h"
 
 struct order_item {
 	size_t index;
@@ -162,6 +163,8 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 {
 	struct order_item *order = NULL;
 	size_t n = plan->n_tests, next = 0, n_order = 0;
+	/* The test made ahead of its start (plan index + 1), 0: none. */
+	size_t held = 0, hold_tried = SIZE_MAX;
 	unsigned running = 0;
 	bool stop = false;
 	int ret = 0;
@@ -228,6 +231,18 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			const struct pyn_plan_test *t = &plan->tests[i];
 			struct pyn_error serr;
 
+			if (held == i + 1) {
+				held = 0;
+				if (pyn__engine_go(engine,
+						   (void *)(uintptr_t)(i + 1)) ==
+				    0) {
+					running++;
+					if (s->console)
+						pyn__console_started(s->console,
+								     t->id);
+					continue;
+				}
+			}
 			if (pyn_engine_submit(engine, &t->task, &t->limits,
 					      (void *)(uintptr_t)(i + 1),
 					      &serr)) {
@@ -260,6 +275,26 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			running++;
 			if (s->console)
 				pyn__console_started(s->console, t->id);
+		}
+		if (stop && held) {
+			pyn__engine_cancel(engine, (void *)(uintptr_t)held);
+			held = 0;
+		}
+		/*
+		 * Every lane busy: make the next test's process now, so that
+		 * starting it is a wake-up, not a fork (engine.c).
+		 */
+		if (!stop && !held && s->prestart && running >= s->jobs &&
+		    next < n_order && hold_tried != next) {
+			size_t i = order[next].index;
+			const struct pyn_plan_test *t = &plan->tests[i];
+			struct pyn_error serr;
+
+			hold_tried = next;
+			if (pyn__engine_hold(engine, &t->task, &t->limits,
+					     (void *)(uintptr_t)(i + 1),
+					     &serr) == 0)
+				held = i + 1;
 		}
 		if (!running)
 			break;
@@ -317,6 +352,8 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			stop = true;
 	}
 out:
+	if (held)
+		pyn__engine_cancel(engine, (void *)(uintptr_t)held);
 	free(order);
 	return ret;
 }

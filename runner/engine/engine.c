@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -111,7 +112,15 @@ struct job {
 	int status;
 	struct rusage ru;
 	double wall;
-	unsigned slot;
+	unsigned slot; /* the -j lane it ran in (res->slot), from its start */
+	unsigned lane; /* its output pipes (struct lane), from its submit */
+	/*
+	 * Prestarted (pyn__engine_hold): made, limited, its child waiting at
+	 * the page's gate, no deadline yet; pyn__engine_go() starts it.
+	 * `cancelled`: dropped by pyn__engine_cancel(), never returned.
+	 */
+	int held;
+	int cancelled;
 	unsigned token; /* of its limiters (limiter.h) */
 	int reaped; /* wait4 returned for it (or someone else reaped it) */
 	/*
@@ -160,8 +169,11 @@ struct pyn_engine {
 	struct job *waiting; /* for a fork server that is still loading */
 	struct job *done;
 	struct job *done_tail;
+	/* Held jobs that ended before their start: returned from then. */
+	struct job *parked;
 	unsigned pending;
-	uint64_t slots; /* bit i: lane i busy */
+	uint64_t slots; /* bit i: -j lane i busy (started jobs) */
+	uint64_t lanes_busy; /* bit i: output lane i taken (held jobs too) */
 	double t0;
 	unsigned token;
 	char worker[PATH_MAX];
@@ -670,6 +682,7 @@ static __attribute__((noreturn)) void fork_child(struct job *job, pid_t parent,
 	pyn__child_prepare(job->page, job->result_fd, out_w, err_w, parent,
 			   true);
 	pyn__child_apply(job->page);
+	pyn__child_gate(job->page);
 	if (job->page->task.kind != PYN_TASK_FUNCTION)
 		module = pyn__child_load(job->page);
 	pyn__child_run(job->page, module, job->fn, job->arg);
@@ -1031,7 +1044,8 @@ watched:
 		job->err.tag.job = job;
 		ep_add(e, job->err.fd, &job->err.tag);
 	}
-	set_timer(e, job);
+	if (!job->held)
+		set_timer(e, job);
 	return 0;
 }
 
@@ -1072,9 +1086,9 @@ static int lane_take(struct pyn_engine *e, struct job *job)
 {
 	struct lane *l;
 
-	if (!job->limits.terminate_child_processes || job->slot >= LANES)
+	if (!job->limits.terminate_child_processes || job->lane >= LANES)
 		return -1;
-	l = &e->lanes[job->slot];
+	l = &e->lanes[job->lane];
 	if (l->dirty && l->out[0] >= 0) {
 		discard(l->out[0]);
 		discard(l->err[0]);
@@ -1352,13 +1366,14 @@ void pyn__engine_unwatch(struct pyn_engine *e, int fd)
 		epoll_ctl(e->epfd, EPOLL_CTL_DEL, fd, NULL);
 }
 
-static unsigned take_slot(struct pyn_engine *e)
+/* The lowest clear bit of *bits, set; 64 when all 64 are taken. */
+static unsigned take_bit(uint64_t *bits)
 {
 	unsigned i;
 
 	for (i = 0; i < 64; i++) {
-		if (!(e->slots & ((uint64_t)1 << i))) {
-			e->slots |= (uint64_t)1 << i;
+		if (!(*bits & ((uint64_t)1 << i))) {
+			*bits |= (uint64_t)1 << i;
 			return i;
 		}
 	}
@@ -1425,9 +1440,9 @@ static void job_free(struct job *job)
 	free(job);
 }
 
-int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
-		      const struct pyn_limits *limits, void *user,
-		      struct pyn_error *err)
+static int submit(struct pyn_engine *e, const struct pyn_task *task,
+		  const struct pyn_limits *limits, void *user, int held,
+		  struct pyn_error *err)
 {
 	struct pyn_limits none = PYN_LIMITS_INIT;
 	struct job *job;
@@ -1501,8 +1516,15 @@ int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
 
 	/* Options are borrowed: use them now, during setup. */
 	job->limits.options = limits ? limits->options : NULL;
-	job->slot = take_slot(e);
-	e->pending++;
+	job->lane = take_bit(&e->lanes_busy);
+	if (held) {
+		job->held = 1;
+		job->slot = 64;
+		job->page->gate = 1;
+	} else {
+		job->slot = take_bit(&e->slots);
+		e->pending++;
+	}
 	if (limiters_setup(e, job, task->name, 0) == 0) {
 		job->limits.options = NULL;
 		job->limits.n_options = 0;
@@ -1517,6 +1539,130 @@ int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
 out_free:
 	job_free(job);
 	return rc;
+}
+
+int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
+		      const struct pyn_limits *limits, void *user,
+		      struct pyn_error *err)
+{
+	return submit(e, task, limits, user, 0, err);
+}
+
+/* ---- Prestarting ------------------------------------------------------ */
+
+/*
+ * With every -j lane busy, the scheduler hands the engine the next test
+ * ahead of its start: its limiters are set up and its process is made
+ * (forked, spawned, or cloned by its fork server) while the running tests
+ * run, and its child waits at the page's gate, after its limits are
+ * applied and before it loads the library or runs anything of the test.
+ * Starting it is then a store and a futex wake instead of a fork; the
+ * deadline and the wall time count from the start.  Only library tests:
+ * a CUnit program's main() runs before any test (cunit_exec.c).
+ */
+int pyn__engine_hold(struct pyn_engine *e, const struct pyn_task *task,
+		     const struct pyn_limits *limits, void *user,
+		     struct pyn_error *err)
+{
+	if (!e || !task || !task->library || task->program ||
+	    (task->kind != PYN_TASK_SYMBOL && task->kind != PYN_TASK_CUNIT))
+		return 1;
+	return submit(e, task, limits, user, 1, err);
+}
+
+static struct job *find_held(struct job *list, void *user, int parked)
+{
+	for (; list; list = list->next)
+		if ((list->held || parked) && !list->cancelled &&
+		    list->user == user)
+			return list;
+	return NULL;
+}
+
+static void unlink_from(struct job **pp, struct job *job)
+{
+	for (; *pp; pp = &(*pp)->next) {
+		if (*pp == job) {
+			*pp = job->next;
+			break;
+		}
+	}
+	job->next = NULL;
+}
+
+static void to_done(struct pyn_engine *e, struct job *job)
+{
+	job->next = NULL;
+	if (e->done_tail)
+		e->done_tail->next = job;
+	else
+		e->done = job;
+	e->done_tail = job;
+}
+
+int pyn__engine_go(struct pyn_engine *e, void *user)
+{
+	struct job *job;
+
+	if (!e)
+		return -1;
+	job = find_held(e->parked, user, 1);
+	if (job) {
+		/* It ended while held (its limits could not be applied, or
+		 * it was killed): that is its result, as if just started. */
+		unlink_from(&e->parked, job);
+		job->held = 0;
+		job->res.slot = take_bit(&e->slots);
+		e->slots &= ~((uint64_t)1 << job->res.slot);
+		e->pending++;
+		to_done(e, job);
+		return 0;
+	}
+	job = find_held(e->running, user, 0);
+	if (!job)
+		job = find_held(e->waiting, user, 0);
+	if (!job)
+		return -1;
+	job->held = 0;
+	job->slot = take_bit(&e->slots);
+	e->pending++;
+	job->t_submit = job->t_start = now_s();
+	__atomic_store_n(&job->page->gate, 0, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &job->page->gate, FUTEX_WAKE, INT_MAX, NULL, NULL,
+		0);
+	/* Its process is watched already: its deadline counts from now.
+	 * Else watch_job() arms it when the fork server says the pid. */
+	if (job->pid > 0 && !job->launching)
+		set_timer(e, job);
+	return 0;
+}
+
+void pyn__engine_cancel(struct pyn_engine *e, void *user)
+{
+	struct job *job;
+
+	if (!e)
+		return;
+	job = find_held(e->parked, user, 1);
+	if (job) {
+		unlink_from(&e->parked, job);
+		job_free(job);
+		return;
+	}
+	job = find_held(e->waiting, user, 0);
+	if (job) {
+		unlink_from(&e->waiting, job);
+		job->cancelled = 1;
+		close_writers(job);
+		finish(e, job);
+		return;
+	}
+	job = find_held(e->running, user, 0);
+	if (!job)
+		return;
+	/* Killed at its gate; finish() drops it when it is reaped. */
+	job->cancelled = 1;
+	kill_job(job, PYN_KILL_INTERRUPT, NULL);
 }
 
 /* ---- Watching --------------------------------------------------------- */
@@ -1838,9 +1984,9 @@ static void finish(struct pyn_engine *e, struct job *job)
 	 */
 	drain(e, &job->out, 0);
 	drain(e, &job->err, 0);
-	if (job->lane_pipes && job->slot < LANES &&
+	if (job->lane_pipes && job->lane < LANES &&
 	    (job->leftover || job->killed_by))
-		e->lanes[job->slot].dirty = 1;
+		e->lanes[job->lane].dirty = 1;
 	stream_close(e, &job->out);
 	stream_close(e, &job->err);
 
@@ -1971,7 +2117,19 @@ static void finish(struct pyn_engine *e, struct job *job)
 	job->token = 0;
 	if (job->slot < 64)
 		e->slots &= ~((uint64_t)1 << job->slot);
+	if (job->lane < 64)
+		e->lanes_busy &= ~((uint64_t)1 << job->lane);
+	job->lane = 64;
 
+	if (job->cancelled) {
+		job_free(job);
+		return;
+	}
+	if (job->held) {
+		job->next = e->parked;
+		e->parked = job;
+		return;
+	}
 	if (e->done_tail)
 		e->done_tail->next = job;
 	else
@@ -2199,6 +2357,10 @@ void pyn_engine_free(struct pyn_engine *e)
 		job_free(job);
 	}
 	for (job = e->done; job; job = next) {
+		next = job->next;
+		job_free(job);
+	}
+	for (job = e->parked; job; job = next) {
 		next = job->next;
 		job_free(job);
 	}

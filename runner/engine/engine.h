@@ -26,6 +26,26 @@ void pyn__page_unmap(struct pyn__page *page);
 int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
 		       struct pyn_error *err);
 
+/*
+ * Prestarting (engine.c): make the process of the task that will start
+ * next while the running ones run; it waits at its page's gate.  `user`
+ * names it, as in pyn_engine_submit.  pyn__engine_hold returns 0, 1 when
+ * the task cannot be held (a CUnit program, a function: submit it when
+ * its turn comes), or a negative PYN_E*.  pyn__engine_go starts it now
+ * (from then it is as if submitted: pending, returned by
+ * pyn_engine_next); returns -1 when no such task is held.
+ * pyn__engine_cancel kills it unstarted: it is never returned.
+ */
+struct pyn_engine;
+struct pyn_task;
+struct pyn_limits;
+struct pyn_error;
+int pyn__engine_hold(struct pyn_engine *e, const struct pyn_task *task,
+		     const struct pyn_limits *limits, void *user,
+		     struct pyn_error *err);
+int pyn__engine_go(struct pyn_engine *e, void *user);
+void pyn__engine_cancel(struct pyn_engine *e, void *user);
+
 /* Fork-server protocol: one request per test over a unix socket. */
 struct pyn__server_request {
 	uint32_t magic;   /* PYN__PAGE_MAGIC */

@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -307,6 +309,13 @@ static __attribute__((noreturn)) void setup_failed(struct pyn__page *page,
 	append(page->setup_message, sizeof(page->setup_message), d);
 	page->state = PYN_CHILD_SETUP_FAILED;
 	_exit(PYN__EXIT_SETUP);
+}
+
+void pyn__child_gate(struct pyn__page *page)
+{
+	/* Shared, not private: the word is in the parent's memfd too. */
+	while (__atomic_load_n(&page->gate, __ATOMIC_ACQUIRE))
+		syscall(SYS_futex, &page->gate, FUTEX_WAIT, 1, NULL, NULL, 0);
 }
 
 void pyn__child_apply(struct pyn__page *page)

@@ -44,6 +44,12 @@ int pyn__child_placed_in(const char *dir);
  * writes the message and _exits PYN__EXIT_SETUP.  Async-signal-safe.
  */
 void pyn__child_apply(struct pyn__page *page);
+/*
+ * Wait until the parent starts the test (page->gate is 0): after the
+ * limits are applied, before the library is loaded or the test runs.
+ * Async-signal-safe.
+ */
+void pyn__child_gate(struct pyn__page *page);
 
 /* Load the task's library (state LOADING); _exits on failure. */
 struct pyn__module *pyn__child_load(struct pyn__page *page);

@@ -80,6 +80,13 @@ struct pyn__page {
 	/* Written by the parent before the child starts. */
 	int32_t limited;  /* 1: a test child (the malloc hook records) */
 	int32_t loading;  /* 1: a fork server loading its library */
+	/*
+	 * 1: made ahead of its start (engine.c, "Prestarting"): the child
+	 * waits on this futex word after its limits are applied and before
+	 * it loads or runs anything of the test; the parent clears it and
+	 * wakes it when the test starts.  0 (a reset page): go at once.
+	 */
+	volatile uint32_t gate;
 	uint32_t n_limiters;
 	struct pyn__page_limiter limiters[PYN__LIMITERS_MAX];
 	struct pyn__page_task task;

@@ -145,6 +145,7 @@ test_child(struct pyn__module *module, struct pyn__page *page,
 	pyn__child_prepare(page, fds[1], req->has_out ? fds[2] : -1,
 			   req->has_out ? fds[3] : -1, runner, true);
 	pyn__child_apply(page);
+	pyn__child_gate(page);
 	pyn__child_run(page, module, NULL, NULL);
 }
 

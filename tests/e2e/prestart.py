@@ -1,0 +1,178 @@
+# SPDX-License-Identifier: MIT
+"""e2e: prestarting - with every -j lane busy, the next test's process is
+made ahead and waits at its gate (runner/engine/engine.c, "Prestarting").
+
+In each isolation mode, at -j 1, with tests that log when their process
+was made and when they ran (tests/objects/prestart.c):
+1. the next test's process is made ahead: it existed >= 100 ms before its
+   test ran (each test runs 200 ms); with PYNTEST_PRESTART=0 it is not;
+2. nothing of a test runs before its start: the logged runs never
+   overlap, and (spawn, fork) the library's constructor runs in a test's
+   process only after the test before it ended;
+3. the wall-time limit counts from the start, not from the making: five
+   200 ms tests under a 350 ms limit all pass, each reported < 350 ms;
+4. -x: the test made ahead of a failure never runs (no log line, no
+   constructor) and is reported as not started; no process is left;
+5. Ctrl-C: the same for the test made ahead of the interrupted one.
+"""
+import os
+import signal
+import subprocess
+import time
+
+from pyn_e2e import (PYNTEST, check, done, env, log, processes_with_lib,
+                     read_report, run, show, wait_gone, workdir)
+
+tmp = workdir()
+LIB = "libpyn_fx_prestart"
+MODES = ("forkserver", "spawn", "fork")
+
+
+def manifest(name, tests, wall="350ms"):
+    path = os.path.join(tmp, name + ".yaml")
+    with open(path, "w") as f:
+        f.write("version: 1\nsuites:\n  - name: ps\n    library: %s\n"
+                "    wall_time: %s\n    tests:\n" % (LIB, wall))
+        for t in tests:
+            f.write("      - {name: %s, function: ps_%s}\n" % (t, t))
+    return path
+
+
+def read_log(path):
+    """({pid: ctor time}, [run dicts] ordered by begin)."""
+    ctors, runs = {}, []
+    if not os.path.exists(path):
+        return ctors, runs
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            if w[:1] == ["ctor"]:
+                ctors[int(w[1])] = float(w[2])
+            elif w[:1] == ["run"]:
+                runs.append({"name": w[1], "pid": int(w[2]),
+                             "made": float(w[3]), "begin": float(w[4]),
+                             "end": float(w[5])})
+    runs.sort(key=lambda r: r["begin"])
+    return ctors, runs
+
+
+def fresh(tag):
+    """A log path and a duration cache of its own (manifest order).  The
+    log's path goes through the runner's environment: a suite's `env:` is
+    set after the library is loaded, too late for its constructor."""
+    d = os.path.join(tmp, tag)
+    os.makedirs(d)
+    path = os.path.join(d, "log")
+    return path, {"PYNTEST_CACHE_DIR": d, "PS_LOG": path}
+
+
+NAPS = ["nap1", "nap2", "nap3", "nap4", "nap5"]
+
+# ---- 1-3. made ahead, never run ahead, deadline from the start --------
+
+for mode in MODES:
+    for prestart in ("1", "0"):
+        tag = "%s/prestart=%s" % (mode, prestart)
+        log_path, extra = fresh("naps-%s-%s" % (mode, prestart))
+        extra["PYNTEST_PRESTART"] = prestart
+        rep = os.path.join(tmp, "naps-%s-%s.xml" % (mode, prestart))
+        r = run([manifest("naps-%s-%s" % (mode, prestart), NAPS),
+                 "-j", "1", "--isolation", mode], report=rep,
+                extra_env=extra)
+        if not check(r.code == 0, "%s: all pass under 350 ms (exit %d)"
+                     % (tag, r.code)):
+            show(r)
+        ctors, runs = read_log(log_path)
+        if not check(len(runs) == 5, "%s: five runs logged (%d)"
+                     % (tag, len(runs))):
+            continue
+        _, cases = read_report(rep)
+        for c in cases.values():
+            check(c.outcome == "pass" and c.time < 0.35,
+                  "%s: %s passed in %.3f s (< 0.350: timed from its start)"
+                  % (tag, c.name, c.time))
+        overlap = [(a["name"], b["name"]) for a, b in zip(runs, runs[1:])
+                   if b["begin"] < a["end"]]
+        check(not overlap, "%s: no test ran while another ran (%s)"
+              % (tag, overlap))
+        ahead = [round(x["begin"] - x["made"], 3) for x in runs[1:]]
+        if prestart == "1":
+            check(all(a >= 0.1 for a in ahead),
+                  "%s: tests 2-5 were made >= 100 ms before they ran (%s)"
+                  % (tag, ahead))
+        else:
+            check(all(a < 0.1 for a in ahead),
+                  "%s: no test made ahead (%s)" % (tag, ahead))
+        if mode == "forkserver":
+            check(len(ctors) == 1, "%s: the library loaded once (%d)"
+                  % (tag, len(ctors)))
+            continue
+        # spawn, fork: each test's process loads the library itself.
+        late = []
+        for a, b in zip(runs, runs[1:]):
+            t = ctors.get(b["pid"])
+            if t is None or t < a["end"]:
+                late.append(b["name"])
+        check(not late, "%s: a test's library loaded only after the test "
+              "before it ended (not so: %s)" % (tag, late))
+
+# ---- 4. -x: the test made ahead of a failure never runs ----------------
+
+for mode in MODES:
+    tag = "%s/-x" % mode
+    log_path, extra = fresh("x-" + mode)
+    rep = os.path.join(tmp, "x-%s.xml" % mode)
+    r = run([manifest("x-" + mode, ["nap1", "fail", "nap2", "nap3"]), "-j", "1", "-x", "--isolation", mode],
+            report=rep, extra_env=extra)
+    check(r.code == 1, "%s: exit 1 (%d)" % (tag, r.code))
+    ctors, runs = read_log(log_path)
+    names = [x["name"] for x in runs]
+    check(names == ["nap1", "fail"], "%s: only nap1 and fail ran (%s)"
+          % (tag, names))
+    if mode != "forkserver":
+        check(len(ctors) == 2, "%s: the library loaded by the two that "
+              "ran only (%d)" % (tag, len(ctors)))
+    _, cases = read_report(rep)
+    c = cases.get("ps.nap2")
+    if check(c is not None, "%s: nap2 reported" % tag):
+        check("before it started" in c.message,
+              "%s: nap2 did not start (%s: %r)" % (tag, c.outcome, c.message))
+    check(not wait_gone(processes_with_lib(LIB)),
+          "%s: no process of the suite left" % tag)
+
+# ---- 5. Ctrl-C: the test made ahead of the interrupted one -------------
+
+for mode in MODES:
+    tag = "%s/interrupt" % mode
+    log_path, extra = fresh("int-" + mode)
+    rep = os.path.join(tmp, "int-%s.xml" % mode)
+    argv = [PYNTEST, "-o", rep, manifest("int-" + mode, NAPS),
+            "-j", "1", "--isolation", mode]
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=env(**extra))
+    # Into nap2 (each runs 200 ms), nap3 made and waiting.
+    time.sleep(0.3)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    log("$ %s  (SIGINT at 0.3 s, exit %d)" % (" ".join(argv), p.returncode))
+    check(p.returncode == 2, "%s: exit 2 (%d)" % (tag, p.returncode))
+    ctors, runs = read_log(log_path)
+    names = [x["name"] for x in runs]
+    check(names in (["nap1"], ["nap1", "nap2"]),
+          "%s: nothing ran after the interrupt (%s)" % (tag, names))
+    if not check(os.path.exists(rep), "%s: report written" % tag):
+        log(err.decode("utf-8", "replace")[-2000:])
+        continue
+    _, cases = read_report(rep)
+    for name in ("nap3", "nap4", "nap5"):
+        c = cases.get("ps." + name)
+        if check(c is not None, "%s: %s reported" % (tag, name)):
+            check(c.outcome == "interrupted" and
+                  "before it started" in c.message,
+                  "%s: %s interrupted before it started (%s: %r)"
+                  % (tag, name, c.outcome, c.message))
+    check(not wait_gone(processes_with_lib(LIB)),
+          "%s: no process of the suite left" % tag)
+
+done()

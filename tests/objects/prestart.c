@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/objects/prestart.c - tests that say when they ran, for
+ * tests/e2e/prestart.py: each appends one line to the file named by
+ * $PS_LOG (O_APPEND: whole lines from several processes):
+ *
+ *   ctor PID BOOT_S               the library was loaded in PID
+ *   run NAME PID PROC_START_S BEGIN_S END_S
+ *
+ * BOOT_S, BEGIN_S and END_S are CLOCK_BOOTTIME seconds; PROC_START_S is
+ * when the test's process was made (/proc/self/stat, field 22), on the
+ * same clock: a process made ahead of its test's start shows it.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FX __attribute__((visibility("default")))
+
+static double boot_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void say(const char *line)
+{
+	const char *path = getenv("PS_LOG");
+	int fd;
+
+	if (!path)
+		return;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, line, strlen(line)) < 0)
+		perror("write");
+	close(fd);
+}
+
+static double proc_start_s(void)
+{
+	char buf[1024], *p;
+	unsigned long long ticks = 0;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC), field;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* Fields after the command (which may hold spaces) from 3 on. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	for (field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", &ticks) != 1)
+		return -1;
+	return (double)ticks / (double)sysconf(_SC_CLK_TCK);
+}
+
+__attribute__((constructor)) static void loaded(void)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line), "ctor %d %.6f\n", (int)getpid(),
+		 boot_s());
+	say(line);
+}
+
+static void ran(const char *name, double begin)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "run %s %d %.6f %.6f %.6f\n", name,
+		 (int)getpid(), proc_start_s(), begin, boot_s());
+	say(line);
+}
+
+/* Each runs 200 ms. */
+#define NAP(n)                                  \
+	FX void ps_nap##n(void);                \
+	void ps_nap##n(void)                    \
+	{                                       \
+		double begin = boot_s();        \
+                                                \
+		usleep(200 * 1000);             \
+		ran("nap" #n, begin);           \
+	}
+NAP(1)
+NAP(2)
+NAP(3)
+NAP(4)
+NAP(5)
+
+FX void ps_fail(void);
+void ps_fail(void)
+{
+	ran("fail", boot_s());
+	exit(3);
+}
