@@ -34,6 +34,7 @@
  *              taken for an orphan.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -174,6 +175,9 @@ static bool is_running(pid_t pid)
 {
 	struct proc_stat st;
 
+	/* Reaped already (the common case, after the test): no /proc read. */
+	if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH)
+		return false;
 	return proc_stat(pid, &st) == 0 && st.state != 'Z' && st.state != 'X';
 }
 
