@@ -290,11 +290,14 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			const struct pyn_plan_test *t = &plan->tests[i];
 			struct pyn_error serr;
 
-			hold_tried = next;
-			if (pyn__engine_hold(engine, &t->task, &t->limits,
-					     (void *)(uintptr_t)(i + 1),
-					     &serr) == 0)
+			int rc = pyn__engine_hold(engine, &t->task, &t->limits,
+						  (void *)(uintptr_t)(i + 1),
+						  &serr);
+
+			if (rc == 0)
 				held = i + 1;
+			else if (rc != 2)
+				hold_tried = next; /* never: do not ask again */
 		}
 		if (!running)
 			break;

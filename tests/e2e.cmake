@@ -58,6 +58,7 @@ pyn_add_e2e_test(defects_engine SERIAL)
 pyn_add_e2e_test(defects_runner)
 pyn_add_e2e_test(missing_dep)
 pyn_add_e2e_test(prestart SERIAL)
+pyn_add_e2e_test(stopped_server SERIAL)
 # The worker takes the runner's probe results; plug-ins still load there.
 pyn_add_e2e_test(spawn_probe SERIAL)
 set_property(TEST e2e.spawn_probe APPEND PROPERTY ENVIRONMENT

@@ -809,6 +809,11 @@ static void set_timer(struct pyn_engine *e, struct job *job)
 {
 	if (job->deadline_s <= 0)
 		return;
+	/* Started again (spawned after its fork server died): from now. */
+	if (job->timerfd >= 0) {
+		arm_timer(job);
+		return;
+	}
 	job->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	if (job->timerfd < 0) {
 		warnf(e, "cannot create a timer for '%s': %s",
@@ -934,8 +939,12 @@ static int launch(struct pyn_engine *e, struct job *job)
 			 * The pid comes as an event (on_replies): the loop
 			 * starts other tests meanwhile.  The output's write
 			 * ends stay open until then, for a spawn instead.
+			 * The deadline counts from now: a server that does
+			 * not answer (stopped) is killed at it (on_timer).
 			 */
 			job->launching = 1;
+			if (!job->held)
+				set_timer(e, job);
 			while (*pp)
 				pp = &(*pp)->lnext;
 			job->lnext = NULL;
@@ -1018,11 +1027,13 @@ static int watch_job(struct pyn_engine *e, struct job *job)
 		goto watched;
 	if (job->pidfd < 0) {
 		/* Cannot watch it: kill it, and say why. */
+		int why = errno;
+
 		kill(job->pid, SIGKILL);
 		waitpid(job->pid, NULL, 0);
 		snprintf(job->host_error, sizeof(job->host_error),
 			 "cannot watch the test's process: pidfd_open: %s",
-			 strerror(errno));
+			 strerror(why));
 		job->pid = 0;
 		return -1;
 	}
@@ -1044,7 +1055,7 @@ watched:
 		job->err.tag.job = job;
 		ep_add(e, job->err.fd, &job->err.tag);
 	}
-	if (!job->held)
+	if (!job->held && job->timerfd < 0)
 		set_timer(e, job);
 	return 0;
 }
@@ -1288,6 +1299,24 @@ static void servers_lost(struct pyn_engine *e, struct pyn__server *server)
 		return;
 	while ((job = launching_pop(e, server)))
 		server_lost(e, job);
+}
+
+/*
+ * A READY server did not answer for a test within the test's deadline,
+ * or the run was interrupted meanwhile: stopped (SIGSTOP from a test),
+ * or stuck.  Killed, every test asked of it is then found (its child
+ * wrote its pid into the page) or started anew without it (spawned, or
+ * finished unstarted when it was killed meanwhile).
+ */
+static void server_unresponsive(struct pyn_engine *e,
+				struct pyn__server *server, int late)
+{
+	if (late)
+		warnf(e, "a fork server did not start a test within its "
+			 "deadline (stopped?): killed; later tests of its "
+			 "library are spawned");
+	pyn__server_stop(server, e);
+	servers_lost(e, server);
 }
 
 /* The pids of started tests, from a READY server. */
@@ -1560,13 +1589,44 @@ int pyn_engine_submit(struct pyn_engine *e, const struct pyn_task *task,
  * deadline and the wall time count from the start.  Only library tests:
  * a CUnit program's main() runs before any test (cunit_exec.c).
  */
+/*
+ * The subreaper tree provider tells a test's orphans from the runner's
+ * children it did not have when the test started: a process made ahead
+ * (or a fork server it starts) would be taken for the running test's.
+ */
+static int tree_by_subreaper(void)
+{
+	const struct pyn__limiter_slot *slot;
+	size_t i, n = pyn__registry_count();
+
+	for (i = 0; i < n; i++) {
+		slot = pyn__registry_get(i);
+		if (slot && slot->supported && slot->limiter &&
+		    (slot->limiter->provides & PYN_PROVIDES_PROCESS_TREE) &&
+		    strcmp(slot->provider, "subreaper") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int pyn__engine_hold(struct pyn_engine *e, const struct pyn_task *task,
 		     const struct pyn_limits *limits, void *user,
 		     struct pyn_error *err)
 {
+	enum pyn_isolation iso =
+		limits ? limits->isolation : PYN_ISOLATION_DEFAULT;
+
 	if (!e || !task || !task->library || task->program ||
-	    (task->kind != PYN_TASK_SYMBOL && task->kind != PYN_TASK_CUNIT))
+	    (task->kind != PYN_TASK_SYMBOL && task->kind != PYN_TASK_CUNIT) ||
+	    tree_by_subreaper())
 		return 1;
+	/*
+	 * The first test of a library would start its fork server, which
+	 * loads the library (its constructors run) while others run.
+	 */
+	if ((iso == PYN_ISOLATION_DEFAULT || iso == PYN_ISOLATION_FORKSERVER) &&
+	    !pyn__servers_ready(e->servers, task->library))
+		return 2;
 	return submit(e, task, limits, user, 1, err);
 }
 
@@ -1613,7 +1673,9 @@ int pyn__engine_go(struct pyn_engine *e, void *user)
 		unlink_from(&e->parked, job);
 		job->held = 0;
 		job->res.slot = take_bit(&e->slots);
-		e->slots &= ~((uint64_t)1 << job->res.slot);
+		if (job->res.slot < 64)
+			e->slots &= ~((uint64_t)1 << job->res.slot);
+		job->res.start_s = now_s() - e->t0;
 		e->pending++;
 		to_done(e, job);
 		return 0;
@@ -1630,9 +1692,9 @@ int pyn__engine_go(struct pyn_engine *e, void *user)
 	__atomic_store_n(&job->page->gate, 0, __ATOMIC_RELEASE);
 	syscall(SYS_futex, &job->page->gate, FUTEX_WAKE, INT_MAX, NULL, NULL,
 		0);
-	/* Its process is watched already: its deadline counts from now.
-	 * Else watch_job() arms it when the fork server says the pid. */
-	if (job->pid > 0 && !job->launching)
+	/* Made, or asked of its fork server: its deadline counts from now.
+	 * Else (its server still loading) launch() arms it. */
+	if (job->pid > 0 || job->launching)
 		set_timer(e, job);
 	return 0;
 }
@@ -1976,8 +2038,9 @@ static void finish(struct pyn_engine *e, struct job *job)
 			kill(-job->pid, SIGKILL);
 		}
 		close_fd(e, &job->pidfd);
-		close_fd(e, &job->timerfd);
 	}
+	/* Armed before the pid was known (a fork server's test), too. */
+	close_fd(e, &job->timerfd);
 	/*
 	 * Always read: a process of the test may have written after the
 	 * test's own process ended and before it was killed just now.
@@ -2149,6 +2212,13 @@ static void on_interrupt(struct pyn_engine *e)
 	e->interrupted = 0;
 	for (job = e->running; job; job = job->next)
 		kill_job(job, PYN_KILL_INTERRUPT, NULL);
+	/*
+	 * Asked of a fork server that has not said their pids: it may
+	 * never (stopped).  Killed, it answers for them at once: the child
+	 * it made (in the page) is killed, else the test never starts.
+	 */
+	while (e->launching)
+		server_unresponsive(e, e->launching->server, 0);
 	/* Tests still waiting for their fork server never start. */
 	while (e->waiting) {
 		job = e->waiting;
@@ -2165,6 +2235,17 @@ static void on_interrupt(struct pyn_engine *e)
 		close_writers(job);
 		finish(e, job);
 	}
+}
+
+/* `pid`, a child of ours, has ended (not reaped yet). */
+static int has_exited(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+		       0 &&
+	       si.si_pid == pid;
 }
 
 /*
@@ -2197,6 +2278,21 @@ static void on_timer(struct job *job)
 		l->deadline_s = elapsed + again;
 		pick_deadline(job);
 		arm_timer(job);
+		return;
+	}
+	if (job->launching && !job->killed_by) {
+		/*
+		 * Its fork server did not even say its pid in all that time:
+		 * killed, it answers.  The test it made (found in the page)
+		 * may have ended long ago (it may be what stopped the
+		 * server): killed only if it still runs.  One never made is
+		 * spawned instead, its deadline counted anew.
+		 */
+		server_unresponsive(job->engine, job->server, 1);
+		if (job->pid > 0 && !job->reaped &&
+		    job->isolation == PYN_ISOLATION_FORKSERVER &&
+		    !has_exited(job->pid))
+			kill_job(job, PYN_KILL_DEADLINE, job->deadline_killer);
 		return;
 	}
 	kill_job(job, PYN_KILL_DEADLINE, job->deadline_killer);

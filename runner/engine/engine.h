@@ -31,7 +31,8 @@ int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
  * next while the running ones run; it waits at its page's gate.  `user`
  * names it, as in pyn_engine_submit.  pyn__engine_hold returns 0, 1 when
  * the task cannot be held (a CUnit program, a function: submit it when
- * its turn comes), or a negative PYN_E*.  pyn__engine_go starts it now
+ * its turn comes), 2 when not yet (its fork server is not loaded: ask
+ * again later), or a negative PYN_E*.  pyn__engine_go starts it now
  * (from then it is as if submitted: pending, returned by
  * pyn_engine_next); returns -1 when no such task is held.
  * pyn__engine_cancel kills it unstarted: it is never returned.

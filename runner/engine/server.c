@@ -94,6 +94,12 @@ static void server_stop(struct pyn__server *s, struct pyn_engine *e)
 	s->pid = 0;
 }
 
+void pyn__server_stop(struct pyn__server *s, struct pyn_engine *e)
+{
+	if (s && s->state != PYN__SERVER_FAILED)
+		server_stop(s, e);
+}
+
 void pyn__servers_free(struct pyn__servers *servers, struct pyn_engine *e)
 {
 	struct pyn__server *s, *next;
@@ -373,6 +379,16 @@ struct pyn__server *pyn__servers_get(struct pyn__servers *servers,
 out:
 	free(key);
 	return s;
+}
+
+int pyn__servers_ready(const struct pyn__servers *servers, const char *library)
+{
+	const struct pyn__server *s;
+
+	for (s = servers ? servers->list : NULL; s && library; s = s->next)
+		if (strcmp(s->library, library) == 0)
+			return s->state != PYN__SERVER_LOADING;
+	return 0;
 }
 
 enum pyn__server_state pyn__server_state(const struct pyn__server *s)

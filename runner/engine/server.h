@@ -52,6 +52,17 @@ struct pyn__server *pyn__servers_get(struct pyn__servers *servers,
 				     const struct pyn__page *job,
 				     const struct pyn_limits *limits);
 enum pyn__server_state pyn__server_state(const struct pyn__server *s);
+/*
+ * 1 when the server of `library` exists and is done loading (READY, or
+ * FAILED: its tests are spawned), else 0: asking for it would load the
+ * library now.
+ */
+int pyn__servers_ready(const struct pyn__servers *servers, const char *library);
+/*
+ * Kill the server now (it does not answer: stopped, or stuck); it is
+ * FAILED from then.  The caller deals with the tests asked of it.
+ */
+void pyn__server_stop(struct pyn__server *s, struct pyn_engine *e);
 
 /* One of the server's fds is readable: returns the new state. */
 enum pyn__server_state pyn__server_event(struct pyn__server *s,

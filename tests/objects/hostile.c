@@ -233,3 +233,27 @@ void fx_escape_grandchild(void)
 	for (int i = 0; i < 100 && pidfile && access(pidfile, F_OK) != 0; i++)
 		usleep(10000);
 }
+
+/*
+ * Stops the process that loaded the library (SIGSTOP): in forkserver mode
+ * its fork server, which then never answers for the tests after this one
+ * (tests/e2e/stopped_server.py).  Elsewhere the loader is the test itself.
+ */
+void fx_stop_loader(void);
+static pid_t loader_pid;
+
+__attribute__((constructor)) static void remember_loader(void)
+{
+	loader_pid = getpid();
+}
+
+void fx_stop_loader(void)
+{
+	if (loader_pid != getpid())
+		kill(loader_pid, SIGSTOP);
+}
+
+void fx_quick(void);
+void fx_quick(void)
+{
+}
