@@ -345,9 +345,10 @@ run()
 # no -j, Criterion no --jobs, the floors as NJ lanes side by side); each
 # parallel run follows its serial twin in every round.
 names=(fork_floor fork_floor_jN exec_floor exec_floor_jN forkserver
-	forkserver_jN fs_subreaper spawn spawn_jN fork check criterion
-	criterion_jN)
-serial=(fork_floor exec_floor forkserver fs_subreaper spawn fork check criterion)
+	forkserver_jN fs_subreaper fs_noprestart spawn spawn_jN sp_noprestart
+	fork check criterion criterion_jN)
+serial=(fork_floor exec_floor forkserver fs_subreaper fs_noprestart spawn
+	sp_noprestart fork check criterion)
 parallel=(fork_floor_jN exec_floor_jN forkserver_jN spawn_jN criterion_jN)
 declare -A cmds=(
 	[fork_floor]="./floor fork $N 1"
@@ -357,7 +358,9 @@ declare -A cmds=(
 	[forkserver]="$pyn -q -j 1 --isolation forkserver -o $out/r_fs.xml pyn_bench.yaml"
 	[forkserver_jN]="$pyn -q --isolation forkserver -o $out/r_fsj.xml pyn_bench.yaml"
 	[fs_subreaper]="$pyn -q -j 1 --isolation forkserver --provider process_tree=subreaper -o $out/r_fs2.xml pyn_bench.yaml"
+	[fs_noprestart]="env PYNTEST_PRESTART=0 $pyn -q -j 1 --isolation forkserver -o $out/r_fs3.xml pyn_bench.yaml"
 	[spawn]="$pyn -q -j 1 --isolation spawn -o $out/r_sp.xml pyn_bench.yaml"
+	[sp_noprestart]="env PYNTEST_PRESTART=0 $pyn -q -j 1 --isolation spawn -o $out/r_sp3.xml pyn_bench.yaml"
 	[spawn_jN]="$pyn -q --isolation spawn -o $out/r_spj.xml pyn_bench.yaml"
 	[fork]="$pyn -q -j 1 --isolation fork -o $out/r_fk.xml pyn_bench.yaml"
 	[check]="env CK_FORK=yes ./check_bench"
@@ -406,7 +409,9 @@ echo "(median of $ROUNDS rounds; per test = whole process wall time / $N;"
 echo " x fork: against the serial fork floor, x fork_jN: against the $NJ-lane"
 echo " fork floor; vs serial: the serial twin's time / this one's (speed-up);"
 echo " fs_subreaper: forkserver with the process_tree limiter's subreaper"
-echo " provider, no per-test cgroup; Check has no parallel mode)"
+echo " provider, no per-test cgroup (and no prestart); *_noprestart: with"
+echo " PYNTEST_PRESTART=0, each test's process made only at its start;"
+echo " Check has no parallel mode)"
 
 # Syscalls per test, by process role (BENCH_PROFILE=1, needs strace).
 if [ "${BENCH_PROFILE:-0}" = 1 ] && command -v strace >/dev/null; then
