@@ -121,6 +121,11 @@ struct job {
 	 */
 	int held;
 	int cancelled;
+	/*
+	 * Its deadline came while its fork server had not said its pid:
+	 * the timer waits for the server's patience instead (on_timer).
+	 */
+	int timer_postponed;
 	unsigned token; /* of its limiters (limiter.h) */
 	int reaped; /* wait4 returned for it (or someone else reaped it) */
 	/*
@@ -792,10 +797,10 @@ static __attribute__((noreturn)) void spawn_child(struct job *job, char **argv,
 	_exit(PYN__EXIT_SETUP);
 }
 
-static void arm_timer(struct job *job)
+/* The job's timer at `at` (CLOCK_MONOTONIC seconds; past: at once). */
+static void arm_timer_at(struct job *job, double at)
 {
 	struct itimerspec its;
-	double at = job->t_start + job->deadline_s;
 
 	memset(&its, 0, sizeof(its));
 	its.it_value.tv_sec = (time_t)at;
@@ -803,6 +808,12 @@ static void arm_timer(struct job *job)
 	if (its.it_value.tv_nsec >= 1000000000L)
 		its.it_value.tv_nsec = 999999999L;
 	timerfd_settime(job->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void arm_timer(struct job *job)
+{
+	job->timer_postponed = 0;
+	arm_timer_at(job, job->t_start + job->deadline_s);
 }
 
 static void set_timer(struct pyn_engine *e, struct job *job)
@@ -814,7 +825,9 @@ static void set_timer(struct pyn_engine *e, struct job *job)
 		arm_timer(job);
 		return;
 	}
-	job->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	/* Non-blocking: an event of an earlier arming may still come. */
+	job->timerfd = timerfd_create(CLOCK_MONOTONIC,
+				      TFD_CLOEXEC | TFD_NONBLOCK);
 	if (job->timerfd < 0) {
 		warnf(e, "cannot create a timer for '%s': %s",
 		      pyn__page_str(job->page, job->page->task.name),
@@ -1233,10 +1246,25 @@ static void relaunch(struct pyn_engine *e, struct job *job)
 	if (launch(e, job) != 0) {
 		unlink_running(e, job);
 		finish(e, job);
+		return;
 	}
+	/* Its deadline counted from the request: now from the spawn. */
+	if (!job->held && job->timerfd >= 0)
+		arm_timer(job);
 }
 
 static void kill_job(struct job *job, int reason, const char *killer);
+
+/* `pid`, a child of ours, has ended (not reaped yet). */
+static int has_exited(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+		       0 &&
+	       si.si_pid == pid;
+}
 
 /* The process of a launching job exists: watch it. */
 static void launched(struct pyn_engine *e, struct job *job, pid_t pid)
@@ -1251,6 +1279,14 @@ static void launched(struct pyn_engine *e, struct job *job, pid_t pid)
 	/* Interrupted, or past its deadline, while being started. */
 	if (job->killed_by)
 		kill_job(job, job->killed_by, job->killer);
+	/*
+	 * Its own deadline again (at once, if it passed meanwhile), unless
+	 * it ended already: found after its server was killed, it may be
+	 * what stopped it.  Its exit tells how it ended.
+	 */
+	else if (job->timer_postponed && job->timerfd >= 0 &&
+		 !has_exited(pid))
+		arm_timer(job);
 }
 
 /*
@@ -1264,7 +1300,7 @@ static pid_t lost_child(const struct job *job)
 	const struct job *other;
 	siginfo_t si;
 
-	if (pid <= 0)
+	if (pid <= 0 || pyn__servers_own(job->engine->servers, pid))
 		return 0;
 	/* Not the process of another test (the page is the test's). */
 	for (other = job->engine->running; other; other = other->next)
@@ -1308,6 +1344,9 @@ static void servers_lost(struct pyn_engine *e, struct pyn__server *server)
  * wrote its pid into the page) or started anew without it (spawned, or
  * finished unstarted when it was killed meanwhile).
  */
+/* How long a READY fork server may take to say a test's pid. */
+#define SERVER_PATIENCE_S 2.0
+
 static void server_unresponsive(struct pyn_engine *e,
 				struct pyn__server *server, int late)
 {
@@ -2237,17 +2276,6 @@ static void on_interrupt(struct pyn_engine *e)
 	}
 }
 
-/* `pid`, a child of ours, has ended (not reaped yet). */
-static int has_exited(pid_t pid)
-{
-	siginfo_t si;
-
-	memset(&si, 0, sizeof(si));
-	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
-		       0 &&
-	       si.si_pid == pid;
-}
-
 /*
  * A deadline came.  Its limiter may look again (a CPU budget of the whole
  * process tree, say) and ask for a later one: then the same timerfd is
@@ -2262,8 +2290,35 @@ static void on_timer(struct job *job)
 	ssize_t n = read(job->timerfd, &v, sizeof(v));
 	size_t i;
 
-	(void)n;
+	/* Nothing expired: an event of an earlier arming (re-armed since). */
+	if (n < 0)
+		return;
 	elapsed = now_s() - job->t_start;
+	if (job->launching && !job->killed_by) {
+		/*
+		 * Its fork server has not said its pid: busy with many
+		 * requests, or stopped (SIGSTOP from a test).  Given
+		 * SERVER_PATIENCE_S in all, it is killed, and then answers:
+		 * the test it made is found in the page, one never made is
+		 * spawned (relaunch(): deadline from the spawn).
+		 */
+		if (elapsed < SERVER_PATIENCE_S) {
+			job->timer_postponed = 1;
+			arm_timer_at(job, job->t_start + SERVER_PATIENCE_S);
+			return;
+		}
+		server_unresponsive(job->engine, job->server, 1);
+		/*
+		 * Found and still running: its deadline (or its limiter's
+		 * look) at once, as if the pid had come in time.  Found
+		 * ended, it may be what stopped the server: its exit comes.
+		 */
+		if (job->pid > 0 && !job->reaped && job->timerfd >= 0 &&
+		    job->isolation == PYN_ISOLATION_FORKSERVER &&
+		    !has_exited(job->pid))
+			arm_timer_at(job, now_s());
+		return;
+	}
 	for (i = 0; !job->killed_by && i < job->n_lims; i++) {
 		l = &job->lims[i];
 		lim = l->slot->limiter;
@@ -2278,21 +2333,6 @@ static void on_timer(struct job *job)
 		l->deadline_s = elapsed + again;
 		pick_deadline(job);
 		arm_timer(job);
-		return;
-	}
-	if (job->launching && !job->killed_by) {
-		/*
-		 * Its fork server did not even say its pid in all that time:
-		 * killed, it answers.  The test it made (found in the page)
-		 * may have ended long ago (it may be what stopped the
-		 * server): killed only if it still runs.  One never made is
-		 * spawned instead, its deadline counted anew.
-		 */
-		server_unresponsive(job->engine, job->server, 1);
-		if (job->pid > 0 && !job->reaped &&
-		    job->isolation == PYN_ISOLATION_FORKSERVER &&
-		    !has_exited(job->pid))
-			kill_job(job, PYN_KILL_DEADLINE, job->deadline_killer);
 		return;
 	}
 	kill_job(job, PYN_KILL_DEADLINE, job->deadline_killer);
@@ -2424,13 +2464,16 @@ void pyn_engine_free(struct pyn_engine *e)
 
 	if (!e)
 		return;
-	/* Started but not known yet: the servers answer at once. */
+	/*
+	 * Started but not known yet.  A server may never answer (stopped):
+	 * killed, the test it made is in the page.
+	 */
 	while (e->launching) {
 		job = e->launching;
 		e->launching = job->lnext;
 		job->launching = 0;
-		if (pyn__server_reply(job->server, e, &job->pid, NULL, 1) != 1)
-			job->pid = lost_child(job);
+		pyn__server_stop(job->server, e);
+		job->pid = lost_child(job);
 	}
 	for (job = e->running; job; job = next) {
 		next = job->next;

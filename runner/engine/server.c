@@ -381,6 +381,16 @@ out:
 	return s;
 }
 
+int pyn__servers_own(const struct pyn__servers *servers, pid_t pid)
+{
+	const struct pyn__server *s;
+
+	for (s = servers ? servers->list : NULL; s; s = s->next)
+		if (s->pid == pid)
+			return 1;
+	return 0;
+}
+
 int pyn__servers_ready(const struct pyn__servers *servers, const char *library)
 {
 	const struct pyn__server *s;

@@ -2,9 +2,12 @@
 """e2e: a test that stops its fork server (SIGSTOP) hangs nothing.
 
 The server then never answers for the tests asked of it after that one.
-1. Each such test's wall limit counts from when it was asked: at it the
-   server is killed, the test it had made (if any) is found through its
-   page, and later tests of the library are spawned: the run ends with
+1. Each such test's wall limit counts from when it was asked: at it (or
+   2 s after, if its limit is shorter: a busy server is not a stopped one)
+   the server is killed, the test it had made (if any) is found through
+   its page, and later tests of the library are spawned, their deadlines
+   counted from the spawn (1b; also with -x, 1c, and with only a CPU
+   limit, 1d): the run ends with
    every test reported, a warning says what happened, and no process of
    the suite is left (stopped or not).
 2. Ctrl-C while tests wait on the stopped server ends the run at once,
@@ -58,14 +61,79 @@ for jobs in ("1", "2"):
           % (tag, outs.get("stop")))
     # Asked of the stopped server: its test was made before it stopped
     # (found and run), or it is a wall timeout; every later one passes.
-    bad = [n for n, o in outs.items() if o not in ("pass", "wall_timeout")]
-    check(not bad, "%s: every test passed or timed out waiting (%s)"
-          % (tag, outs))
-    check(sum(o == "pass" for o in outs.values()) >= 5,
-          "%s: at least 5 of 7 passed (%s)" % (tag, outs))
+    # Each was made before the server stopped (found, it ran), or never
+    # (spawned once the server was given up): all pass.
+    check(all(o == "pass" for o in outs.values()),
+          "%s: every test passed (%s)" % (tag, outs))
     check("did not start a test within its deadline" in r.err,
           "%s: a warning says the server was killed" % tag)
     check(not left(), "%s: no process of the suite left" % tag)
+
+# ---- 1b. a test spawned after the server was killed: deadline anew ------
+# stop stops the server 200 ms in; a and b were made before; hang and
+# nap are asked of the stopped server, then spawned: hang is killed at its
+# own wall limit from the spawn (not never, not at once), nap passes.
+
+def write(name, text):
+    path = os.path.join(tmp, name + ".yaml")
+    with open(path, "w") as f:
+        f.write("version: 1\nsuites:\n  - name: st\n    library: %s\n"
+                "    isolation: forkserver\n%s" % (LIB, text))
+    return path
+
+
+rep = os.path.join(tmp, "respawn.xml")
+r = run([write("respawn", "    wall_time: 1s\n    tests:\n"
+               "      - {name: stop, function: fx_stop_loader_later}\n"
+               "      - {name: a, function: fx_nap400}\n"
+               "      - {name: b, function: fx_nap400}\n"
+               "      - {name: hang, function: fx_read_pipe}\n"
+               "      - {name: nap, function: fx_nap400}\n"),
+         "-j", "3"], report=rep, timeout=60,
+        extra_env={"PYNTEST_CACHE_DIR": os.path.join(tmp, "c-respawn"),
+                   "PYNTEST_PRESTART": "0"})
+check(r.seconds < 15, "respawn: the run ended (%.1f s)" % r.seconds)
+if check(os.path.exists(rep), "respawn: report written"):
+    _, cases = read_report(rep)
+    outs = {c.name: (c.outcome, c.time) for c in cases.values()}
+    check(all(outs.get(n, ("?",))[0] == "pass"
+              for n in ("stop", "a", "b", "nap")),
+          "respawn: stop, a, b and nap passed (%s)" % outs)
+    o, t = outs.get("hang", ("?", 0))
+    check(o == "wall_timeout" and 0.9 < t < 1.5,
+          "respawn: hang timed out at its 1 s limit from its spawn (%s %.3f)"
+          % (o, t))
+check(not left(), "respawn: no process of the suite left")
+
+# ---- 1c. -x with a test made ahead, waiting on the stopped server -------
+# The run must end (the engine used to wait for the server's answer).
+
+rep = os.path.join(tmp, "x.xml")
+r = run([write("x", "    wall_time: 5s\n    tests:\n"
+               "      - {name: a, function: fx_nap300}\n"
+               "      - {name: s, function: fx_stop_loader_then_abort}\n"
+               "      - {name: x, function: fx_nap1000, isolation: spawn}\n"
+               "      - {name: y, function: fx_quick}\n"
+               "      - {name: z, function: fx_quick}\n"),
+         "-j", "2", "-x"], report=rep, timeout=60,
+        extra_env={"PYNTEST_CACHE_DIR": os.path.join(tmp, "c-x")})
+check(r.code == 1 and r.seconds < 15,
+      "-x: exit 1, the run ended (%d, %.1f s)" % (r.code, r.seconds))
+check(os.path.exists(rep), "-x: report written")
+check(not left(), "-x: no process of the suite left")
+
+# ---- 1d. a CPU limit and no wall limit: the server is still given up ----
+
+rep = os.path.join(tmp, "cpu.xml")
+r = run([write("cpu", "    cpu_time: 1s\n    tests:\n"
+               "      - {name: stop, function: fx_stop_loader}\n"
+               "      - {name: after, function: fx_quick}\n"),
+         "-j", "1"], report=rep, timeout=60,
+        extra_env={"PYNTEST_CACHE_DIR": os.path.join(tmp, "c-cpu")})
+check(r.code == 0 and r.seconds < 15,
+      "cpu_time only: both pass, the run ended (%d, %.1f s)"
+      % (r.code, r.seconds))
+check(not left(), "cpu_time only: no process of the suite left")
 
 # ---- 2. Ctrl-C ends the wait -------------------------------------------
 

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
@@ -256,4 +257,49 @@ void fx_stop_loader(void)
 void fx_quick(void);
 void fx_quick(void)
 {
+}
+
+static void nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/* Stops its fork server 200 ms in, while other tests run, then ends. */
+void fx_stop_loader_later(void);
+void fx_stop_loader_later(void)
+{
+	nap_ms(200);
+	fx_stop_loader();
+	nap_ms(600);
+}
+
+/* Stops its fork server 100 ms in, then fails (for -x) at 600 ms. */
+void fx_stop_loader_then_abort(void);
+void fx_stop_loader_then_abort(void)
+{
+	nap_ms(100);
+	fx_stop_loader();
+	nap_ms(500);
+	abort();
+}
+
+void fx_nap300(void);
+void fx_nap300(void)
+{
+	nap_ms(300);
+}
+
+void fx_nap400(void);
+void fx_nap400(void)
+{
+	nap_ms(400);
+}
+
+void fx_nap1000(void);
+void fx_nap1000(void)
+{
+	nap_ms(1000);
 }
