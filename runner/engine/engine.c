@@ -143,6 +143,13 @@ struct job {
 #define PAGE_POOL 64
 
 /*
+ * How long a READY fork server may take to say a test's pid before it is
+ * taken for stopped (SIGSTOP from a test) or stuck, and killed: a test's
+ * own deadline when longer.  A busy server answers well within it.
+ */
+#define SERVER_PATIENCE_S 2.0
+
+/*
  * The output pipes of one lane (job->slot), made once and registered in
  * the epoll set once, for every test that runs there and kills all its
  * processes at the end: nothing of an earlier test can still write.
@@ -810,34 +817,49 @@ static void arm_timer_at(struct job *job, double at)
 	timerfd_settime(job->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/* The job's own deadline; none (0): the timer is disarmed. */
 static void arm_timer(struct job *job)
 {
+	struct itimerspec off;
+
 	job->timer_postponed = 0;
-	arm_timer_at(job, job->t_start + job->deadline_s);
+	if (job->deadline_s > 0) {
+		arm_timer_at(job, job->t_start + job->deadline_s);
+		return;
+	}
+	memset(&off, 0, sizeof(off));
+	timerfd_settime(job->timerfd, 0, &off, NULL);
 }
 
+/*
+ * The job's deadline from job->t_start.  A test asked of its fork server
+ * and not made yet as far as the runner knows has a timer even without a
+ * deadline: the server's patience (on_timer).
+ */
 static void set_timer(struct pyn_engine *e, struct job *job)
 {
-	if (job->deadline_s <= 0)
+	if (job->deadline_s <= 0 && !job->launching)
 		return;
-	/* Started again (spawned after its fork server died): from now. */
-	if (job->timerfd >= 0) {
+	if (job->timerfd < 0) {
+		/* Non-blocking: an event of an earlier arming may come. */
+		job->timerfd = timerfd_create(CLOCK_MONOTONIC,
+					      TFD_CLOEXEC | TFD_NONBLOCK);
+		if (job->timerfd < 0) {
+			warnf(e, "cannot create a timer for '%s': %s",
+			      pyn__page_str(job->page, job->page->task.name),
+			      strerror(errno));
+			return;
+		}
+		job->timer_tag.kind = EV_TIMER;
+		job->timer_tag.job = job;
+		ep_add(e, job->timerfd, &job->timer_tag);
+	}
+	if (job->deadline_s > 0) {
 		arm_timer(job);
 		return;
 	}
-	/* Non-blocking: an event of an earlier arming may still come. */
-	job->timerfd = timerfd_create(CLOCK_MONOTONIC,
-				      TFD_CLOEXEC | TFD_NONBLOCK);
-	if (job->timerfd < 0) {
-		warnf(e, "cannot create a timer for '%s': %s",
-		      pyn__page_str(job->page, job->page->task.name),
-		      strerror(errno));
-		return;
-	}
-	arm_timer(job);
-	job->timer_tag.kind = EV_TIMER;
-	job->timer_tag.job = job;
-	ep_add(e, job->timerfd, &job->timer_tag);
+	job->timer_postponed = 1;
+	arm_timer_at(job, job->t_start + SERVER_PATIENCE_S);
 }
 
 static void finish(struct pyn_engine *e, struct job *job);
@@ -953,7 +975,8 @@ static int launch(struct pyn_engine *e, struct job *job)
 			 * starts other tests meanwhile.  The output's write
 			 * ends stay open until then, for a spawn instead.
 			 * The deadline counts from now: a server that does
-			 * not answer (stopped) is killed at it (on_timer).
+			 * not answer by it, or by SERVER_PATIENCE_S when that
+			 * is later (stopped), is killed (on_timer).
 			 */
 			job->launching = 1;
 			if (!job->held)
@@ -1338,22 +1361,19 @@ static void servers_lost(struct pyn_engine *e, struct pyn__server *server)
 }
 
 /*
- * A READY server did not answer for a test within the test's deadline,
- * or the run was interrupted meanwhile: stopped (SIGSTOP from a test),
- * or stuck.  Killed, every test asked of it is then found (its child
+ * A READY server did not answer for a test within the test's deadline
+ * and SERVER_PATIENCE_S, or the run was interrupted meanwhile: stopped
+ * (SIGSTOP from a test), or stuck.  Killed, every test asked of it is then found (its child
  * wrote its pid into the page) or started anew without it (spawned, or
  * finished unstarted when it was killed meanwhile).
  */
-/* How long a READY fork server may take to say a test's pid. */
-#define SERVER_PATIENCE_S 2.0
-
 static void server_unresponsive(struct pyn_engine *e,
 				struct pyn__server *server, int late)
 {
 	if (late)
-		warnf(e, "a fork server did not start a test within its "
-			 "deadline (stopped?): killed; later tests of its "
-			 "library are spawned");
+		warnf(e, "a fork server did not start a test within %.0f s "
+			 "or its deadline (stopped?): killed; later tests of "
+			 "its library are spawned", SERVER_PATIENCE_S);
 	pyn__server_stop(server, e);
 	servers_lost(e, server);
 }
@@ -2314,11 +2334,15 @@ static void on_timer(struct job *job)
 		 * ended, it may be what stopped the server: its exit comes.
 		 */
 		if (job->pid > 0 && !job->reaped && job->timerfd >= 0 &&
+		    job->deadline_s > 0 &&
 		    job->isolation == PYN_ISOLATION_FORKSERVER &&
 		    !has_exited(job->pid))
 			arm_timer_at(job, now_s());
 		return;
 	}
+	/* Only the server's patience was armed (no deadline): done. */
+	if (job->deadline_s <= 0)
+		return;
 	for (i = 0; !job->killed_by && i < job->n_lims; i++) {
 		l = &job->lims[i];
 		lim = l->slot->limiter;

@@ -53,6 +53,12 @@ struct pyn__server {
 	size_t n_ll;
 	char *library; /* the key: a library, or a program's command */
 	pid_t pid;
+	/*
+	 * Killed but not reaped yet: a test that ptrace-attached it holds
+	 * its end back; waited for when the servers are freed (the tests
+	 * are all gone by then), never in the event loop.
+	 */
+	pid_t unreaped;
 	int sock;
 	int timerfd;
 	enum pyn__server_state state;
@@ -87,7 +93,16 @@ static void server_stop(struct pyn__server *s, struct pyn_engine *e)
 	}
 	if (s->pid > 0) {
 		kill(s->pid, SIGKILL);
-		waitpid(s->pid, NULL, __WALL);
+		/* Dead at once, unless traced: give it a moment, not more. */
+		for (int i = 0; i < 20; i++) {
+			if (waitpid(s->pid, NULL, __WALL | WNOHANG) != 0)
+				break;
+			if (i == 19) {
+				s->unreaped = s->pid;
+				break;
+			}
+			usleep(500);
+		}
 	}
 	loading_teardown(s->ll, s->n_ll, s->pid, s->pid > 0);
 	s->n_ll = 0;
@@ -109,6 +124,8 @@ void pyn__servers_free(struct pyn__servers *servers, struct pyn_engine *e)
 	for (s = servers->list; s; s = next) {
 		next = s->next;
 		server_stop(s, e);
+		if (s->unreaped > 0)
+			waitpid(s->unreaped, NULL, __WALL);
 		free(s->library);
 		free(s);
 	}
@@ -386,7 +403,7 @@ int pyn__servers_own(const struct pyn__servers *servers, pid_t pid)
 	const struct pyn__server *s;
 
 	for (s = servers ? servers->list : NULL; s; s = s->next)
-		if (s->pid == pid)
+		if (s->pid == pid || s->unreaped == pid)
 			return 1;
 	return 0;
 }

@@ -6,8 +6,8 @@ The server then never answers for the tests asked of it after that one.
    2 s after, if its limit is shorter: a busy server is not a stopped one)
    the server is killed, the test it had made (if any) is found through
    its page, and later tests of the library are spawned, their deadlines
-   counted from the spawn (1b; also with -x, 1c, and with only a CPU
-   limit, 1d): the run ends with
+   counted from the spawn (1b; also with -x, 1c, with only a CPU limit,
+   1d, and with no limit at all, 1e): the run ends with
    every test reported, a warning says what happened, and no process of
    the suite is left (stopped or not).
 2. Ctrl-C while tests wait on the stopped server ends the run at once,
@@ -65,7 +65,7 @@ for jobs in ("1", "2"):
     # (spawned once the server was given up): all pass.
     check(all(o == "pass" for o in outs.values()),
           "%s: every test passed (%s)" % (tag, outs))
-    check("did not start a test within its deadline" in r.err,
+    check("did not start a test within" in r.err,
           "%s: a warning says the server was killed" % tag)
     check(not left(), "%s: no process of the suite left" % tag)
 
@@ -134,6 +134,19 @@ check(r.code == 0 and r.seconds < 15,
       "cpu_time only: both pass, the run ended (%d, %.1f s)"
       % (r.code, r.seconds))
 check(not left(), "cpu_time only: no process of the suite left")
+
+# ---- 1e. no limit at all: the server's patience alone ----------------------
+
+rep = os.path.join(tmp, "nolimit.xml")
+r = run([write("nolimit", "    tests:\n"
+               "      - {name: stop, function: fx_stop_loader_later}\n"
+               "      - {name: a, function: fx_nap400}\n"
+               "      - {name: b, function: fx_quick}\n"),
+         "-j", "2"], report=rep, timeout=60,
+        extra_env={"PYNTEST_CACHE_DIR": os.path.join(tmp, "c-nolimit")})
+check(r.code == 0 and r.seconds < 15,
+      "no limit: all pass, the run ended (%d, %.1f s)" % (r.code, r.seconds))
+check(not left(), "no limit: no process of the suite left")
 
 # ---- 2. Ctrl-C ends the wait -------------------------------------------
 
