@@ -43,7 +43,16 @@
 #include "harness.h"
 #include "server.h"
 
-enum ev_kind { EV_PID, EV_TIMER, EV_OUT, EV_ERR, EV_INTR, EV_WATCH, EV_CHLD };
+enum ev_kind {
+	EV_PID,
+	EV_TIMER,
+	EV_OUT,
+	EV_ERR,
+	EV_INTR,
+	EV_WATCH,
+	EV_CHLD,
+	EV_PATIENCE
+};
 
 struct job;
 
@@ -218,6 +227,14 @@ struct pyn_engine {
 	int chld_on;
 	int chld_pipe[2];
 	struct ev_tag chld_tag;
+	/*
+	 * One timer for the tests without a deadline asked of a fork
+	 * server that has not said their pids: SERVER_PATIENCE_S after
+	 * the oldest (on_patience).  Made on first use.
+	 */
+	int patience_fd;
+	int patience_armed;
+	struct ev_tag patience_tag;
 };
 
 static double now_s(void)
@@ -299,6 +316,7 @@ struct pyn_engine *pyn_engine_new(const struct pyn_engine_options *options,
 		return NULL;
 	}
 	e->intr_fd = -1;
+	e->patience_fd = -1;
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (e->epfd < 0)
 		goto out_sys;
@@ -832,14 +850,18 @@ static void arm_timer(struct job *job)
 }
 
 /*
- * The job's deadline from job->t_start.  A test asked of its fork server
- * and not made yet as far as the runner knows has a timer even without a
- * deadline: the server's patience (on_timer).
+ * The job's deadline from job->t_start.  A test without one asked of its
+ * fork server gets the engine's patience timer instead (on_patience).
  */
+static void patience_arm(struct pyn_engine *e, double at);
+
 static void set_timer(struct pyn_engine *e, struct job *job)
 {
-	if (job->deadline_s <= 0 && !job->launching)
+	if (job->deadline_s <= 0) {
+		if (job->launching && !job->held)
+			patience_arm(e, job->t_start + SERVER_PATIENCE_S);
 		return;
+	}
 	if (job->timerfd < 0) {
 		/* Non-blocking: an event of an earlier arming may come. */
 		job->timerfd = timerfd_create(CLOCK_MONOTONIC,
@@ -854,12 +876,7 @@ static void set_timer(struct pyn_engine *e, struct job *job)
 		job->timer_tag.job = job;
 		ep_add(e, job->timerfd, &job->timer_tag);
 	}
-	if (job->deadline_s > 0) {
-		arm_timer(job);
-		return;
-	}
-	job->timer_postponed = 1;
-	arm_timer_at(job, job->t_start + SERVER_PATIENCE_S);
+	arm_timer(job);
 }
 
 static void finish(struct pyn_engine *e, struct job *job);
@@ -1376,6 +1393,67 @@ static void server_unresponsive(struct pyn_engine *e,
 			 "its library are spawned", SERVER_PATIENCE_S);
 	pyn__server_stop(server, e);
 	servers_lost(e, server);
+}
+
+/* The patience timer at `at`, unless it is armed already (earlier). */
+static void patience_arm(struct pyn_engine *e, double at)
+{
+	if (e->patience_armed)
+		return;
+	if (e->patience_fd < 0) {
+		e->patience_fd = timerfd_create(CLOCK_MONOTONIC,
+						TFD_CLOEXEC | TFD_NONBLOCK);
+		if (e->patience_fd < 0)
+			return;
+		e->patience_tag.kind = EV_PATIENCE;
+		if (ep_add(e, e->patience_fd, &e->patience_tag) != 0) {
+			close(e->patience_fd);
+			e->patience_fd = -1;
+			return;
+		}
+	}
+	{
+		struct itimerspec its;
+
+		memset(&its, 0, sizeof(its));
+		its.it_value.tv_sec = (time_t)at;
+		its.it_value.tv_nsec =
+			(long)((at - (double)(time_t)at) * 1e9) % 1000000000L;
+		if (its.it_value.tv_sec <= 0 && its.it_value.tv_nsec <= 0)
+			its.it_value.tv_nsec = 1;
+		if (timerfd_settime(e->patience_fd, TFD_TIMER_ABSTIME, &its,
+				    NULL) == 0)
+			e->patience_armed = 1;
+	}
+}
+
+/*
+ * The patience timer: a server that has not said the pid of a test
+ * without a deadline for SERVER_PATIENCE_S is given up; then the timer
+ * waits for the oldest such test left.
+ */
+static void on_patience(struct pyn_engine *e)
+{
+	struct job *job;
+	double now = now_s(), oldest = 0;
+	uint64_t v;
+
+	if (read(e->patience_fd, &v, sizeof(v)) < 0)
+		return;
+	e->patience_armed = 0;
+again:
+	for (job = e->launching; job; job = job->lnext) {
+		if (job->deadline_s > 0 || job->held || job->killed_by)
+			continue;
+		if (now - job->t_start >= SERVER_PATIENCE_S) {
+			server_unresponsive(e, job->server, 1);
+			goto again; /* e->launching changed */
+		}
+		if (!oldest || job->t_start < oldest)
+			oldest = job->t_start;
+	}
+	if (oldest)
+		patience_arm(e, oldest + SERVER_PATIENCE_S);
 }
 
 /* The pids of started tests, from a READY server. */
@@ -2468,6 +2546,8 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 			tag = evs[i].data.ptr;
 			if (tag->kind == EV_TIMER && tag->job->timerfd >= 0)
 				on_timer(tag->job);
+			else if (tag->kind == EV_PATIENCE)
+				on_patience(e);
 		}
 		for (i = 0; i < n; i++) {
 			tag = evs[i].data.ptr;
@@ -2545,6 +2625,8 @@ void pyn_engine_free(struct pyn_engine *e)
 		close(e->pool[e->n_pool].result_fd);
 	}
 	pyn__servers_free(e->servers, e);
+	if (e->patience_fd >= 0)
+		close(e->patience_fd);
 	chld_off(e);
 	close(e->intr_fd);
 	close(e->epfd);
