@@ -78,6 +78,26 @@ struct pyn__servers *pyn__servers_new(void)
 	return calloc(1, sizeof(struct pyn__servers));
 }
 
+/* `pid` has a tracer (/proc/PID/status, TracerPid). */
+static int traced(pid_t pid)
+{
+	char path[64], buf[4096], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "\nTracerPid:");
+	return p && strtol(p + 11, NULL, 10) > 0;
+}
+
 static void server_stop(struct pyn__server *s, struct pyn_engine *e)
 {
 	s->state = PYN__SERVER_FAILED;
@@ -93,16 +113,14 @@ static void server_stop(struct pyn__server *s, struct pyn_engine *e)
 	}
 	if (s->pid > 0) {
 		kill(s->pid, SIGKILL);
-		/* Dead at once, unless traced: give it a moment, not more. */
-		for (int i = 0; i < 20; i++) {
-			if (waitpid(s->pid, NULL, __WALL | WNOHANG) != 0)
-				break;
-			if (i == 19) {
-				s->unreaped = s->pid;
-				break;
-			}
-			usleep(500);
-		}
+		/*
+		 * Its end goes to a tracer first (a test that ptrace-attached
+		 * it): never wait for that in the event loop.
+		 */
+		if (traced(s->pid))
+			s->unreaped = s->pid;
+		else
+			waitpid(s->pid, NULL, __WALL);
 	}
 	loading_teardown(s->ll, s->n_ll, s->pid, s->pid > 0);
 	s->n_ll = 0;
