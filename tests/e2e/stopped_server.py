@@ -26,15 +26,24 @@ LIB = "libpyn_fx_hostile"
 stray = set(processes_with_lib(LIB))
 
 
-def manifest(name, wall):
+def write(name, limits, tests):
+    """A manifest of TESTS ((name, function[, extra keys]) ...) under
+    LIMITS (suite keys, may be empty) in forkserver mode."""
     path = os.path.join(tmp, name + ".yaml")
     with open(path, "w") as f:
         f.write("version: 1\nsuites:\n  - name: st\n    library: %s\n"
-                "    isolation: forkserver\n    wall_time: %s\n    tests:\n"
-                "      - {name: stop, function: fx_stop_loader}\n" % (LIB, wall))
-        for i in range(1, 7):
-            f.write("      - {name: after%d, function: fx_quick}\n" % i)
+                "    isolation: forkserver\n%s    tests:\n"
+                % (LIB, "".join("    %s\n" % l for l in limits)))
+        for t in tests:
+            f.write("      - {name: %s, function: %s%s}\n"
+                    % (t[0], t[1], ", " + t[2] if len(t) > 2 else ""))
     return path
+
+
+def manifest(name, wall):
+    return write(name, ["wall_time: " + wall],
+                 [("stop", "fx_stop_loader")] +
+                 [("after%d" % i, "fx_quick") for i in range(1, 7)])
 
 
 def left():
@@ -59,8 +68,6 @@ for jobs in ("1", "2"):
     outs = {c.name: c.outcome for c in cases.values()}
     check(outs.get("stop") == "pass", "%s: the stopper passed (%s)"
           % (tag, outs.get("stop")))
-    # Asked of the stopped server: its test was made before it stopped
-    # (found and run), or it is a wall timeout; every later one passes.
     # Each was made before the server stopped (found, it ran), or never
     # (spawned once the server was given up): all pass.
     check(all(o == "pass" for o in outs.values()),
@@ -74,21 +81,11 @@ for jobs in ("1", "2"):
 # nap are asked of the stopped server, then spawned: hang is killed at its
 # own wall limit from the spawn (not never, not at once), nap passes.
 
-def write(name, text):
-    path = os.path.join(tmp, name + ".yaml")
-    with open(path, "w") as f:
-        f.write("version: 1\nsuites:\n  - name: st\n    library: %s\n"
-                "    isolation: forkserver\n%s" % (LIB, text))
-    return path
-
-
 rep = os.path.join(tmp, "respawn.xml")
-r = run([write("respawn", "    wall_time: 1s\n    tests:\n"
-               "      - {name: stop, function: fx_stop_loader_later}\n"
-               "      - {name: a, function: fx_nap400}\n"
-               "      - {name: b, function: fx_nap400}\n"
-               "      - {name: hang, function: fx_read_pipe}\n"
-               "      - {name: nap, function: fx_nap400}\n"),
+r = run([write("respawn", ["wall_time: 1s"],
+               [("stop", "fx_stop_loader_later"), ("a", "fx_nap400"),
+                ("b", "fx_nap400"), ("hang", "fx_read_pipe"),
+                ("nap", "fx_nap400")]),
          "-j", "3"], report=rep, timeout=60,
         extra_env={"PYNTEST_CACHE_DIR": os.path.join(tmp, "c-respawn"),
                    "PYNTEST_PRESTART": "0"})
@@ -109,12 +106,10 @@ check(not left(), "respawn: no process of the suite left")
 # The run must end (the engine used to wait for the server's answer).
 
 rep = os.path.join(tmp, "x.xml")
-r = run([write("x", "    wall_time: 5s\n    tests:\n"
-               "      - {name: a, function: fx_nap300}\n"
-               "      - {name: s, function: fx_stop_loader_then_abort}\n"
-               "      - {name: x, function: fx_nap1000, isolation: spawn}\n"
-               "      - {name: y, function: fx_quick}\n"
-               "      - {name: z, function: fx_quick}\n"),
+r = run([write("x", ["wall_time: 5s"],
+               [("a", "fx_nap300"), ("s", "fx_stop_loader_then_abort"),
+                ("x", "fx_nap1000", "isolation: spawn"), ("y", "fx_quick"),
+                ("z", "fx_quick")]),
          "-j", "2", "-x"], report=rep, timeout=60,
         extra_env={"PYNTEST_CACHE_DIR": os.path.join(tmp, "c-x")})
 check(r.code == 1 and r.seconds < 15,
@@ -125,9 +120,8 @@ check(not left(), "-x: no process of the suite left")
 # ---- 1d. a CPU limit and no wall limit: the server is still given up ----
 
 rep = os.path.join(tmp, "cpu.xml")
-r = run([write("cpu", "    cpu_time: 1s\n    tests:\n"
-               "      - {name: stop, function: fx_stop_loader}\n"
-               "      - {name: after, function: fx_quick}\n"),
+r = run([write("cpu", ["cpu_time: 1s"],
+               [("stop", "fx_stop_loader"), ("after", "fx_quick")]),
          "-j", "1"], report=rep, timeout=60,
         extra_env={"PYNTEST_CACHE_DIR": os.path.join(tmp, "c-cpu")})
 check(r.code == 0 and r.seconds < 15,
@@ -138,10 +132,9 @@ check(not left(), "cpu_time only: no process of the suite left")
 # ---- 1e. no limit at all: the server's patience alone ----------------------
 
 rep = os.path.join(tmp, "nolimit.xml")
-r = run([write("nolimit", "    tests:\n"
-               "      - {name: stop, function: fx_stop_loader_later}\n"
-               "      - {name: a, function: fx_nap400}\n"
-               "      - {name: b, function: fx_quick}\n"),
+r = run([write("nolimit", [],
+               [("stop", "fx_stop_loader_later"), ("a", "fx_nap400"),
+                ("b", "fx_quick")]),
          "-j", "2"], report=rep, timeout=60,
         extra_env={"PYNTEST_CACHE_DIR": os.path.join(tmp, "c-nolimit")})
 check(r.code == 0 and r.seconds < 15,
