@@ -204,7 +204,8 @@ for mode in MODES:
     check(p.returncode == 2, "%s: exit 2 (%d)" % (tag, p.returncode))
     ctors, runs = read_log(log_path)
     names = [x["name"] for x in runs]
-    check(names in (["nap1"], ["nap1", "nap2"]),
+    # A slow machine may not have started nap1 by then.
+    check(names in ([], ["nap1"], ["nap1", "nap2"]),
           "%s: nothing ran after the interrupt (%s)" % (tag, names))
     if not check(os.path.exists(rep), "%s: report written" % tag):
         log(err.decode("utf-8", "replace")[-2000:])
