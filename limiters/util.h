@@ -102,7 +102,16 @@ static inline int lim_write_file(const char *path, const char *text)
 
 	if (fd < 0)
 		return -1;
-	n = write(fd, text, len);
+	/*
+	 * Some cgroup files give up at any pending signal with EINTR, not
+	 * a restart (memory v1's limit_in_bytes checks signal_pending): a
+	 * SIGCHLD of another test ending meanwhile, say.
+	 */
+	for (int tries = 0;; tries++) {
+		n = write(fd, text, len);
+		if (n >= 0 || errno != EINTR || tries >= 100)
+			break;
+	}
 	saved = errno;
 	close(fd);
 	errno = saved;
