@@ -15,10 +15,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "limiters/util.h"
 #include "plugins/registry.h"
 #include "unit.h"
 
@@ -720,7 +722,58 @@ static int suite_init(void)
 	return page == MAP_FAILED;
 }
 
+/*
+ * A signal that interrupts a cgroup write (memory v1's limit_in_bytes
+ * gives up with EINTR at any pending signal) does not fail the write:
+ * shown on a full pipe, whose writer the signal interrupts; its handler
+ * makes room, so the retried write goes through.
+ */
+static int eintr_read_end = -1;
+
+static void make_room(int sig)
+{
+	char buf[4096];
+
+	(void)sig;
+	while (read(eintr_read_end, buf, sizeof(buf)) > 0)
+		;
+}
+
+static void test_write_retries_eintr(void)
+{
+	struct sigaction sa, old;
+	struct itimerval it;
+	char path[64], buf[4096];
+	int p[2];
+
+	CU_ASSERT_FATAL(pipe(p) == 0);
+	eintr_read_end = p[0];
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	fcntl(p[1], F_SETFL, O_NONBLOCK);
+	memset(buf, 'x', sizeof(buf));
+	while (write(p[1], buf, sizeof(buf)) > 0)
+		;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = make_room;
+	sa.sa_flags = 0; /* no SA_RESTART: the write sees EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_usec = 50 * 1000;
+	setitimer(ITIMER_REAL, &it, NULL);
+	/* A new open file of the write end: blocking, full. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[1]);
+	CU_ASSERT_EQUAL(lim_write_file(path, "1"), 0);
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	close(p[0]);
+	close(p[1]);
+}
+
 static CU_TestInfo tests[] = {
+	{ "a cgroup write interrupted by a signal is retried",
+	  test_write_retries_eintr },
 	{ "wall_time sets the deadline and claims it", test_wall_time },
 	{ "cpu_time timer ends a spinning test", test_cpu_time_timer },
 	{ "cpu_time backstop rlimits", test_cpu_time_backstop },
