@@ -849,12 +849,12 @@ static void arm_timer(struct job *job)
 	timerfd_settime(job->timerfd, 0, &off, NULL);
 }
 
+static void patience_arm(struct pyn_engine *e, double at);
+
 /*
  * The job's deadline from job->t_start.  A test without one asked of its
  * fork server gets the engine's patience timer instead (on_patience).
  */
-static void patience_arm(struct pyn_engine *e, double at);
-
 static void set_timer(struct pyn_engine *e, struct job *job)
 {
 	if (job->deadline_s <= 0) {
@@ -1380,9 +1380,10 @@ static void servers_lost(struct pyn_engine *e, struct pyn__server *server)
 /*
  * A READY server did not answer for a test within the test's deadline
  * and SERVER_PATIENCE_S, or the run was interrupted meanwhile: stopped
- * (SIGSTOP from a test), or stuck.  Killed, every test asked of it is then found (its child
- * wrote its pid into the page) or started anew without it (spawned, or
- * finished unstarted when it was killed meanwhile).
+ * (SIGSTOP from a test), or stuck.  Killed, every test asked of it is
+ * then found (its child wrote its pid into the page) or started anew
+ * without it (spawned, or finished unstarted when it was killed
+ * meanwhile).
  */
 static void server_unresponsive(struct pyn_engine *e,
 				struct pyn__server *server, int late)
