@@ -822,8 +822,11 @@ static __attribute__((noreturn)) void spawn_child(struct job *job, char **argv,
 	_exit(PYN__EXIT_SETUP);
 }
 
-/* The job's timer at `at` (CLOCK_MONOTONIC seconds; past: at once). */
-static void arm_timer_at(struct job *job, double at)
+/*
+ * Timer `fd` at `at` (CLOCK_MONOTONIC seconds; past: at once, never 0,
+ * which would disarm it).  Returns timerfd_settime's result.
+ */
+static int timer_at(int fd, double at)
 {
 	struct itimerspec its;
 
@@ -832,7 +835,14 @@ static void arm_timer_at(struct job *job, double at)
 	its.it_value.tv_nsec = (long)((at - (double)(time_t)at) * 1e9);
 	if (its.it_value.tv_nsec >= 1000000000L)
 		its.it_value.tv_nsec = 999999999L;
-	timerfd_settime(job->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+	if (its.it_value.tv_sec <= 0 && its.it_value.tv_nsec <= 0)
+		its.it_value.tv_nsec = 1;
+	return timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void arm_timer_at(struct job *job, double at)
+{
+	timer_at(job->timerfd, at);
 }
 
 /* The job's own deadline; none (0): the timer is disarmed. */
@@ -1229,17 +1239,32 @@ static void start(struct pyn_engine *e, struct job *job)
 	e->running = job;
 }
 
-static void unlink_running(struct pyn_engine *e, struct job *job)
+/* Take `job` out of the list at *pp (e->running, e->waiting, ...). */
+static void unlink_from(struct job **pp, struct job *job)
 {
-	struct job **pp;
-
-	for (pp = &e->running; *pp; pp = &(*pp)->next) {
+	for (; *pp; pp = &(*pp)->next) {
 		if (*pp == job) {
 			*pp = job->next;
 			break;
 		}
 	}
 	job->next = NULL;
+}
+
+static void unlink_running(struct pyn_engine *e, struct job *job)
+{
+	unlink_from(&e->running, job);
+}
+
+/* Its result is ready for pyn_engine_next(), after the ones before. */
+static void to_done(struct pyn_engine *e, struct job *job)
+{
+	job->next = NULL;
+	if (e->done_tail)
+		e->done_tail->next = job;
+	else
+		e->done = job;
+	e->done_tail = job;
 }
 
 /* The oldest job asked of `server` and not yet answered, taken out. */
@@ -1413,19 +1438,8 @@ static void patience_arm(struct pyn_engine *e, double at)
 			return;
 		}
 	}
-	{
-		struct itimerspec its;
-
-		memset(&its, 0, sizeof(its));
-		its.it_value.tv_sec = (time_t)at;
-		its.it_value.tv_nsec =
-			(long)((at - (double)(time_t)at) * 1e9) % 1000000000L;
-		if (its.it_value.tv_sec <= 0 && its.it_value.tv_nsec <= 0)
-			its.it_value.tv_nsec = 1;
-		if (timerfd_settime(e->patience_fd, TFD_TIMER_ABSTIME, &its,
-				    NULL) == 0)
-			e->patience_armed = 1;
-	}
+	if (timer_at(e->patience_fd, at) == 0)
+		e->patience_armed = 1;
 }
 
 /*
@@ -1777,27 +1791,6 @@ static struct job *find_held(struct job *list, void *user, int parked)
 	return NULL;
 }
 
-static void unlink_from(struct job **pp, struct job *job)
-{
-	for (; *pp; pp = &(*pp)->next) {
-		if (*pp == job) {
-			*pp = job->next;
-			break;
-		}
-	}
-	job->next = NULL;
-}
-
-static void to_done(struct pyn_engine *e, struct job *job)
-{
-	job->next = NULL;
-	if (e->done_tail)
-		e->done_tail->next = job;
-	else
-		e->done = job;
-	e->done_tail = job;
-}
-
 int pyn__engine_go(struct pyn_engine *e, void *user)
 {
 	struct job *job;
@@ -2067,7 +2060,6 @@ static void discard(int fd)
 
 static void on_exit_event(struct pyn_engine *e, struct job *job)
 {
-	struct job **pp;
 	pid_t r;
 
 	r = wait4(job->pid, &job->status, WNOHANG | __WALL, &job->ru);
@@ -2091,13 +2083,7 @@ static void on_exit_event(struct pyn_engine *e, struct job *job)
 			job->status = W_EXITCODE(0, SIGKILL);
 	}
 	job->wall = now_s() - job->t_start;
-	for (pp = &e->running; *pp; pp = &(*pp)->next) {
-		if (*pp == job) {
-			*pp = job->next;
-			break;
-		}
-	}
-	job->next = NULL;
+	unlink_running(e, job);
 	finish(e, job);
 }
 
@@ -2331,11 +2317,7 @@ static void finish(struct pyn_engine *e, struct job *job)
 		e->parked = job;
 		return;
 	}
-	if (e->done_tail)
-		e->done_tail->next = job;
-	else
-		e->done = job;
-	e->done_tail = job;
+	to_done(e, job);
 }
 
 static void on_interrupt(struct pyn_engine *e)
