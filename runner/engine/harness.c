@@ -249,6 +249,13 @@ void pyn__child_preset(void)
 	preset.on = 1;
 }
 
+/* dup2() as a raw call: dup3 is on every architecture, dup2 is not. */
+static void dup_to(int fd, int to)
+{
+	if (fd != to)
+		syscall(SYS_dup3, fd, to, 0);
+}
+
 void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
 			int err_fd, pid_t parent, bool own_group)
 {
@@ -258,29 +265,34 @@ void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
 	pyn__page = page;
 	pyn__result_fd = result_fd;
 	pyn__engine_forget_pid();
+	/*
+	 * Through syscall(), not each call's libc wrapper: every wrapper is
+	 * code the child faults in (64 KiB of it at a time) and its exit
+	 * unmaps again, before a test that may call none of them.
+	 */
 	if (own_group)
-		setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (parent > 0 && getppid() != parent)
+		syscall(SYS_setpgid, 0, 0);
+	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (parent > 0 && syscall(SYS_getppid) != parent)
 		_exit(PYN__EXIT_ORPHAN);
 
 	if (preset.on && preset.devnull >= 0) {
-		dup2(preset.devnull, STDIN_FILENO);
+		dup_to(preset.devnull, STDIN_FILENO);
 	} else {
 		fd = open("/dev/null", O_RDONLY);
 		if (fd >= 0 && fd != STDIN_FILENO) {
-			dup2(fd, STDIN_FILENO);
-			close(fd);
+			dup_to(fd, STDIN_FILENO);
+			syscall(SYS_close, fd);
 		}
 	}
 	if (out_fd >= 0 && out_fd != STDOUT_FILENO) {
-		dup2(out_fd, STDOUT_FILENO);
-		close(out_fd);
+		dup_to(out_fd, STDOUT_FILENO);
+		syscall(SYS_close, out_fd);
 	}
 	if (err_fd >= 0 && err_fd != STDERR_FILENO) {
-		dup2(err_fd, STDERR_FILENO);
+		dup_to(err_fd, STDERR_FILENO);
 		if (err_fd != out_fd)
-			close(err_fd);
+			syscall(SYS_close, err_fd);
 	}
 	if (!preset.on)
 		reset_signals();
@@ -433,6 +445,38 @@ static void call_suite_init(void *p)
 	f->rc = f->fn();
 }
 
+/* What pyn__child_presolve() found for the page it was given. */
+static struct {
+	const struct pyn__page *page;
+	uint32_t off[3];
+	void *p[3];
+	unsigned n;
+} presolved;
+
+void pyn__child_presolve(struct pyn__page *page, struct pyn__module *module)
+{
+	uint32_t offs[3] = { page->task.symbol, page->task.setup,
+			     page->task.teardown };
+	const char *name;
+	void *p;
+
+	presolved.page = page;
+	presolved.n = 0;
+	if (page->task.kind != PYN_TASK_SYMBOL)
+		return;
+	for (unsigned i = 0; i < 3; i++) {
+		name = pyn__page_str(page, offs[i]);
+		if (!name || !name[0])
+			continue;
+		/* Not found: the child looks again and says so. */
+		p = pyn__module_symbol(module, name);
+		if (p) {
+			presolved.off[presolved.n] = offs[i];
+			presolved.p[presolved.n++] = p;
+		}
+	}
+}
+
 static void *need_symbol(struct pyn__page *page, struct pyn__module *module,
 			 uint32_t off)
 {
@@ -441,6 +485,10 @@ static void *need_symbol(struct pyn__page *page, struct pyn__module *module,
 
 	if (!name || !name[0])
 		return NULL;
+	if (presolved.page == page)
+		for (unsigned i = 0; i < presolved.n; i++)
+			if (presolved.off[i] == off)
+				return presolved.p[i];
 	p = pyn__module_symbol(module, name);
 	if (!p)
 		setup_failed(page, "symbol '", name, "' not found in '",

@@ -51,6 +51,15 @@ void pyn__child_apply(struct pyn__page *page);
  */
 void pyn__child_gate(struct pyn__page *page);
 
+/*
+ * In a fork server, before cloning a test's child: look up the task's
+ * functions (SYMBOL tasks) in `module` here, so that the child finds
+ * them without a lookup.  A lookup in the child would fault in the
+ * dynamic linker's code and the library's symbol tables in every test's
+ * process, and its exit would unmap them again.  One task at a time.
+ */
+void pyn__child_presolve(struct pyn__page *page, struct pyn__module *module);
+
 /* Load the task's library (state LOADING); _exits on failure. */
 struct pyn__module *pyn__child_load(struct pyn__page *page);
 

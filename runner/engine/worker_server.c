@@ -136,9 +136,10 @@ test_child(struct pyn__module *module, struct pyn__page *page,
 	   const struct pyn__server_request *req, int fds[5], int sock,
 	   pid_t runner, int placed)
 {
-	close(sock);
+	/* syscall(): no wrapper's code to fault in (pyn__child_prepare). */
+	syscall(SYS_close, sock);
 	if (req->has_cgroup)
-		close(fds[req->has_out ? 4 : 2]);
+		syscall(SYS_close, fds[req->has_out ? 4 : 2]);
 	if (placed)
 		pyn__child_placed(req->cgroup);
 	page->limited = 1;
@@ -206,6 +207,7 @@ int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
 		pid = -EINVAL;
 		placed = 0;
 		if (page && page->magic == PYN__PAGE_MAGIC) {
+			pyn__child_presolve(page, module);
 			pid = clone_test(tid_slot, &page->child_pid,
 					 req.has_cgroup ? fds[nfds - 1] : -1,
 					 &placed);
