@@ -166,7 +166,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 	/* The test made ahead of its start (plan index + 1), 0: none. */
 	size_t held = 0, hold_tried = SIZE_MAX;
 	unsigned running = 0;
-	bool stop = false;
+	bool stop = false, autostart = !s->fail_fast;
 	int ret = 0;
 
 	*interrupted = false;
@@ -210,6 +210,13 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 				pyn__console_finished(s->console, e);
 			continue;
 		}
+		/*
+		 * The test made ahead may start itself when a lane frees,
+		 * before the last result is read: not when that result
+		 * decides what runs next (a rerun, or -x).
+		 */
+		if (t->retries)
+			autostart = false;
 		order[n_order].index = i;
 		order[n_order].seconds = s->durations ? s->durations[i] : -1;
 		n_order++;
@@ -277,7 +284,15 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 				pyn__console_started(s->console, t->id);
 		}
 		if (stop && held) {
-			pyn__engine_cancel(engine, (void *)(uintptr_t)held);
+			if (pyn__engine_cancel(engine,
+					       (void *)(uintptr_t)held) == 1) {
+				/* It had started by itself: wait for it. */
+				running++;
+				if (s->console)
+					pyn__console_started(
+						s->console,
+						plan->tests[held - 1].id);
+			}
 			held = 0;
 		}
 		/*
@@ -292,7 +307,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 
 			int rc = pyn__engine_hold(engine, &t->task, &t->limits,
 						  (void *)(uintptr_t)(i + 1),
-						  &serr);
+						  autostart, &serr);
 
 			if (rc == 0)
 				held = i + 1;

@@ -12,6 +12,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
@@ -131,6 +132,16 @@ struct job {
 	int held;
 	int cancelled;
 	/*
+	 * Held to start by itself (pyn__engine_hold's `autostart`): the
+	 * moment a started test's processes are all gone, it takes that
+	 * test's -j lane (autostart()).  `autostarted`: it did, and the
+	 * scheduler was not told yet (pyn__engine_go, _cancel).
+	 * `slot_passed`: this test's lane went to such a test.
+	 */
+	int autostart;
+	int autostarted;
+	int slot_passed;
+	/*
 	 * Its deadline came while its fork server had not said its pid:
 	 * the timer waits for the server's patience instead (on_timer).
 	 */
@@ -227,6 +238,8 @@ struct pyn_engine {
 	int chld_on;
 	int chld_pipe[2];
 	struct ev_tag chld_tag;
+	/* Interrupted: no held test starts by itself any more. */
+	int no_autostart;
 	/*
 	 * One timer for the tests without a deadline asked of a fork
 	 * server that has not said their pids: SERVER_PATIENCE_S after
@@ -890,6 +903,7 @@ static void set_timer(struct pyn_engine *e, struct job *job)
 }
 
 static void finish(struct pyn_engine *e, struct job *job);
+static void autostart(struct pyn_engine *e, struct job *ended);
 static void close_writers(struct job *job);
 static int watch_by_sigchld(struct pyn_engine *e, struct job *job);
 
@@ -1700,6 +1714,7 @@ static int submit(struct pyn_engine *e, const struct pyn_task *task,
 	job->lane = take_bit(&e->lanes_busy);
 	if (held) {
 		job->held = 1;
+		job->autostart = held == 2;
 		job->slot = 64;
 		job->page->gate = 1;
 	} else {
@@ -1762,7 +1777,7 @@ static int tree_by_subreaper(void)
 }
 
 int pyn__engine_hold(struct pyn_engine *e, const struct pyn_task *task,
-		     const struct pyn_limits *limits, void *user,
+		     const struct pyn_limits *limits, void *user, int autostart,
 		     struct pyn_error *err)
 {
 	enum pyn_isolation iso =
@@ -1779,7 +1794,7 @@ int pyn__engine_hold(struct pyn_engine *e, const struct pyn_task *task,
 	if ((iso == PYN_ISOLATION_DEFAULT || iso == PYN_ISOLATION_FORKSERVER) &&
 	    !pyn__servers_ready(e->servers, task->library))
 		return 2;
-	return submit(e, task, limits, user, 1, err);
+	return submit(e, task, limits, user, autostart ? 2 : 1, err);
 }
 
 static struct job *find_held(struct job *list, void *user, int parked)
@@ -1789,6 +1804,72 @@ static struct job *find_held(struct job *list, void *user, int parked)
 		    list->user == user)
 			return list;
 	return NULL;
+}
+
+static void go(struct pyn_engine *e, struct job *job)
+{
+	job->held = 0;
+	job->slot = take_bit(&e->slots);
+	e->pending++;
+	job->t_submit = job->t_start = now_s();
+	__atomic_store_n(&job->page->gate, 0, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &job->page->gate, FUTEX_WAKE, INT_MAX, NULL, NULL,
+		0);
+	/* Made, or asked of its fork server: its deadline counts from now.
+	 * Else (its server still loading) launch() arms it. */
+	if (job->pid > 0 || job->launching)
+		set_timer(e, job);
+}
+
+static struct job *find_autostart(struct job *list)
+{
+	for (; list; list = list->next)
+		if (list->held && list->autostart && !list->cancelled &&
+		    !list->killed_by)
+			return list;
+	return NULL;
+}
+
+/*
+ * `ended`, a started test, has no process left (killed and waited for,
+ * unless it asked to keep them): a held test set to start by itself
+ * takes its -j lane now, before `ended`'s result is read, classified and
+ * handed to the scheduler, which is then told (pyn__engine_go).  At
+ * -j 1 that takes the runner's whole reading of a result off the time
+ * between two tests.  Never after an interrupt.
+ */
+static void autostart(struct pyn_engine *e, struct job *ended)
+{
+	struct job *job;
+
+	if (!ended->reaped || ended->held || ended->cancelled ||
+	    ended->slot >= 64 || ended->slot_passed || e->no_autostart ||
+	    e->interrupted)
+		return;
+	job = find_autostart(e->running);
+	if (!job)
+		job = find_autostart(e->waiting);
+	if (!job)
+		return;
+	e->slots &= ~((uint64_t)1 << ended->slot);
+	ended->slot_passed = 1;
+	job->autostarted = 1;
+	go(e, job);
+}
+
+/* `user` started by itself: the scheduler learns it now.  1 if so. */
+static int told_started(struct pyn_engine *e, void *user)
+{
+	struct job *lists[] = { e->running, e->waiting, e->done };
+	struct job *job;
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		for (job = lists[i]; job; job = job->next)
+			if (job->autostarted && job->user == user) {
+				job->autostarted = 0;
+				return 1;
+			}
+	return 0;
 }
 
 int pyn__engine_go(struct pyn_engine *e, void *user)
@@ -1811,36 +1892,31 @@ int pyn__engine_go(struct pyn_engine *e, void *user)
 		to_done(e, job);
 		return 0;
 	}
+	if (told_started(e, user))
+		return 0;
 	job = find_held(e->running, user, 0);
 	if (!job)
 		job = find_held(e->waiting, user, 0);
 	if (!job)
 		return -1;
-	job->held = 0;
-	job->slot = take_bit(&e->slots);
-	e->pending++;
-	job->t_submit = job->t_start = now_s();
-	__atomic_store_n(&job->page->gate, 0, __ATOMIC_RELEASE);
-	syscall(SYS_futex, &job->page->gate, FUTEX_WAKE, INT_MAX, NULL, NULL,
-		0);
-	/* Made, or asked of its fork server: its deadline counts from now.
-	 * Else (its server still loading) launch() arms it. */
-	if (job->pid > 0 || job->launching)
-		set_timer(e, job);
+	go(e, job);
 	return 0;
 }
 
-void pyn__engine_cancel(struct pyn_engine *e, void *user)
+int pyn__engine_cancel(struct pyn_engine *e, void *user)
 {
 	struct job *job;
 
 	if (!e)
-		return;
+		return 0;
+	/* Too late: it started by itself, and runs (or ran) as any other. */
+	if (told_started(e, user))
+		return 1;
 	job = find_held(e->parked, user, 1);
 	if (job) {
 		unlink_from(&e->parked, job);
 		job_free(job);
-		return;
+		return 0;
 	}
 	job = find_held(e->waiting, user, 0);
 	if (job) {
@@ -1848,14 +1924,15 @@ void pyn__engine_cancel(struct pyn_engine *e, void *user)
 		job->cancelled = 1;
 		close_writers(job);
 		finish(e, job);
-		return;
+		return 0;
 	}
 	job = find_held(e->running, user, 0);
 	if (!job)
-		return;
+		return 0;
 	/* Killed at its gate; finish() drops it when it is reaped. */
 	job->cancelled = 1;
 	kill_job(job, PYN_KILL_INTERRUPT, NULL);
+	return 0;
 }
 
 /* ---- Watching --------------------------------------------------------- */
@@ -2163,6 +2240,8 @@ static void finish(struct pyn_engine *e, struct job *job)
 		}
 		close_fd(e, &job->pidfd);
 	}
+	/* Its processes are gone: the next test need not wait for the rest. */
+	autostart(e, job);
 	/* Armed before the pid was known (a fork server's test), too. */
 	close_fd(e, &job->timerfd);
 	/*
@@ -2302,7 +2381,7 @@ static void finish(struct pyn_engine *e, struct job *job)
 	if (job->limits.terminate_child_processes)
 		token_release(job->token);
 	job->token = 0;
-	if (job->slot < 64)
+	if (job->slot < 64 && !job->slot_passed)
 		e->slots &= ~((uint64_t)1 << job->slot);
 	if (job->lane < 64)
 		e->lanes_busy &= ~((uint64_t)1 << job->lane);
@@ -2330,6 +2409,7 @@ static void on_interrupt(struct pyn_engine *e)
 	if (!e->interrupted)
 		return;
 	e->interrupted = 0;
+	e->no_autostart = 1;
 	for (job = e->running; job; job = job->next)
 		kill_job(job, PYN_KILL_INTERRUPT, NULL);
 	/*

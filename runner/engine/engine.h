@@ -32,20 +32,26 @@ int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
  * names it, as in pyn_engine_submit.  pyn__engine_hold returns 0, 1 when
  * the task cannot be held (a CUnit program, a function: submit it when
  * its turn comes), 2 when not yet (its fork server is not loaded: ask
- * again later), or a negative PYN_E*.  pyn__engine_go starts it now
- * (from then it is as if submitted: pending, returned by
- * pyn_engine_next); returns -1 when no such task is held.
- * pyn__engine_cancel kills it unstarted: it is never returned.
+ * again later), or a negative PYN_E*.  With `autostart`, the engine
+ * starts it by itself the moment a started task's processes are all
+ * gone, before that task's result is returned: for a caller that starts
+ * the next task whatever the last one's result (no stop at the first
+ * failure, no rerun).  pyn__engine_go starts it now (from then it is as
+ * if submitted: pending, returned by pyn_engine_next), or tells the
+ * caller that it started by itself; returns -1 when no such task is
+ * held.  pyn__engine_cancel kills it unstarted (it is never returned)
+ * and returns 0, or returns 1 when it started by itself: it runs on and
+ * is returned like any other.
  */
 struct pyn_engine;
 struct pyn_task;
 struct pyn_limits;
 struct pyn_error;
 int pyn__engine_hold(struct pyn_engine *e, const struct pyn_task *task,
-		     const struct pyn_limits *limits, void *user,
+		     const struct pyn_limits *limits, void *user, int autostart,
 		     struct pyn_error *err);
 int pyn__engine_go(struct pyn_engine *e, void *user);
-void pyn__engine_cancel(struct pyn_engine *e, void *user);
+int pyn__engine_cancel(struct pyn_engine *e, void *user);
 
 /* Fork-server protocol: one request per test over a unix socket. */
 struct pyn__server_request {

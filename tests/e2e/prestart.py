@@ -16,7 +16,12 @@ was made and when they ran (tests/objects/prestart.c):
    tree is tracked by the subreaper provider;
 4. -x: the test made ahead of a failure never runs (no log line, no
    constructor) and is reported as not started; no process is left;
-5. Ctrl-C: the same for the test made ahead of the interrupted one.
+5. Ctrl-C: the same for the test made ahead of the interrupted one;
+6. the test made ahead starts by itself when the running one's processes
+   are gone, before its result is read: never before a process the last
+   test left behind was killed (the next test finds it dead), and not
+   when the last result decides what runs next: with --retries a rerun
+   never runs beside the next test.
 """
 import os
 import signal
@@ -51,6 +56,8 @@ def read_log(path):
             w = line.split()
             if w[:1] == ["ctor"]:
                 ctors[int(w[1])] = float(w[2])
+            elif w[:1] == ["after"]:
+                ctors.setdefault("after", []).append(w[2])
             elif w[:1] == ["run"]:
                 runs.append({"name": w[1], "pid": int(w[2]),
                              "made": float(w[3]), "begin": float(w[4]),
@@ -220,5 +227,46 @@ for mode in MODES:
                   % (tag, name, c.outcome, c.message))
     check(not wait_gone(processes_with_lib(LIB)),
           "%s: no process of the suite left" % tag)
+
+# ---- 6. starting by itself: after the leftovers, not before a rerun ----
+
+for mode in MODES:
+    tag = "%s/leftover" % mode
+    log_path, extra = fresh("leave-" + mode)
+    # nap1 first: a library's first two forkserver tests are not made
+    # ahead (3b); `after` is, while `leave` runs.
+    r = run([manifest("leave-" + mode, ["nap1", "leave", "after"]), "-j",
+             "1", "--isolation", mode], extra_env=extra)
+    ctors, runs = read_log(log_path)
+    names = [x["name"] for x in runs]
+    if not check(names == ["nap1", "leave", "after"],
+                 "%s: nap1, leave, after ran in order (%s)" % (tag, names)):
+        continue
+    check(runs[2]["begin"] - runs[2]["made"] >= 0.1,
+          "%s: after was made >= 100 ms ahead (%.3f s)"
+          % (tag, runs[2]["begin"] - runs[2]["made"]))
+    states = ctors.get("after", [])
+    check(states in (["gone"], ["Z"]),
+          "%s: the process the last test left was dead when the next "
+          "started (%s)" % (tag, states))
+    check(not wait_gone(processes_with_lib(LIB)),
+          "%s: no process of the suite left" % tag)
+
+for mode in MODES:
+    tag = "%s/retries" % mode
+    log_path, extra = fresh("retry-" + mode)
+    rep = os.path.join(tmp, "retry-%s.xml" % mode)
+    r = run([manifest("retry-" + mode, ["nap1", "fail", "nap2", "nap3"]),
+             "-j", "1", "--retries", "1", "--isolation", mode],
+            report=rep, extra_env=extra)
+    check(r.code == 1, "%s: exit 1 (%d)" % (tag, r.code))
+    ctors, runs = read_log(log_path)
+    names = [x["name"] for x in runs]
+    check(names == ["nap1", "fail", "fail", "nap2", "nap3"],
+          "%s: the rerun ran before the next test (%s)" % (tag, names))
+    overlap = [(a["name"], b["name"]) for a, b in zip(runs, runs[1:])
+               if b["begin"] < a["end"]]
+    check(not overlap, "%s: no test ran while another ran (%s)"
+          % (tag, overlap))
 
 done()

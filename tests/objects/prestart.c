@@ -108,3 +108,71 @@ void ps_fail(void)
 	ran("fail", boot_s());
 	exit(3);
 }
+
+/*
+ * ps_leave leaves a process behind (sleeping 30 s), runs 200 ms and writes its pid to
+ * $PS_LOG.pid; ps_after, run next, logs "after PID STATE": the state of
+ * that process in /proc/PID/stat (Z: dead, not yet reaped), or "gone".
+ */
+FX void ps_leave(void);
+void ps_leave(void)
+{
+	char path[4096], line[32];
+	const char *log = getenv("PS_LOG");
+	pid_t pid;
+	int fd;
+
+	ran("leave", boot_s());
+	pid = fork();
+	if (pid == 0) {
+		sleep(30);
+		_exit(0);
+	}
+	/* Time for the next test to be made ahead. */
+	usleep(200 * 1000);
+	if (!log || pid < 0)
+		return;
+	snprintf(path, sizeof(path), "%s.pid", log);
+	snprintf(line, sizeof(line), "%d\n", (int)pid);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		if (write(fd, line, strlen(line)) < 0)
+			perror("write");
+		close(fd);
+	}
+}
+
+FX void ps_after(void);
+void ps_after(void)
+{
+	char path[4096], buf[1024], line[64], state = '?';
+	const char *log = getenv("PS_LOG");
+	FILE *f;
+	int pid = 0;
+
+	ran("after", boot_s());
+	if (!log)
+		return;
+	snprintf(path, sizeof(path), "%s.pid", log);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = pid > 0 ? fopen(path, "r") : NULL;
+	if (f) {
+		if (fgets(buf, sizeof(buf), f)) {
+			char *p = strrchr(buf, ')');
+
+			if (p && p[1] == ' ')
+				state = p[2];
+		}
+		fclose(f);
+	}
+	if (f)
+		snprintf(line, sizeof(line), "after %d %c\n", pid, state);
+	else
+		snprintf(line, sizeof(line), "after %d gone\n", pid);
+	say(line);
+}
