@@ -220,11 +220,29 @@ void fx_pids(void)
 FX void fx_busy_writer(void);
 void fx_busy_writer(void)
 {
+	int ready[2];
+	char c;
+
+	/*
+	 * Ends only once the writer has written: on a loaded machine (or
+	 * under ASan) a new process may not run within any fixed time.
+	 */
+	if (pipe(ready) != 0)
+		return;
 	if (fork() == 0) {
+		close(ready[0]);
+		if (write(STDOUT_FILENO, "LEAK\n", 5) < 0 ||
+		    write(ready[1], "w", 1) < 0)
+			_exit(1);
+		close(ready[1]);
 		for (;;)
 			if (write(STDOUT_FILENO, "LEAK\n", 5) < 0)
 				_exit(1);
 	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) < 0)
+		c = 0;
+	close(ready[0]);
 	usleep(2 * 1000);
 }
 
