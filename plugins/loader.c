@@ -148,6 +148,23 @@ out_unlock:
 	return 0;
 }
 
+void pyn__module_bind_now(const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+
+	/*
+	 * Only a name lt_dlopenext opens as it is: with another extension
+	 * or none it may pick "x.la" first, another file.  A failed dlopen
+	 * runs no constructor; the handle is kept for good (one reference).
+	 */
+	if (n < 4 || !strchr(path, '/') || strcmp(path + n - 3, ".so") != 0)
+		return;
+	pthread_mutex_lock(&ltdl_lock);
+	if (!dlopen(path, RTLD_NOW | RTLD_GLOBAL))
+		(void)dlerror();
+	pthread_mutex_unlock(&ltdl_lock);
+}
+
 int pyn__module_open(struct pyn__module **module, const char *path,
 		     struct pyn_error *err)
 {

@@ -27,6 +27,18 @@ int pyn__module_open(struct pyn__module **module, const char *path,
 int pyn__module_open_as(struct pyn__module **module, const char *path,
 			const char *what, struct pyn_error *err);
 
+/*
+ * Load `path`, a shared object's file ("dir/libx.so"), with every symbol
+ * bound now, before pyn__module_open() of the same path finds it loaded
+ * (its constructors run here).  For a process that forks many children
+ * from it (a fork server): bound lazily, each child would bind the
+ * functions it calls again.  Does nothing unless `path` names the file
+ * libltdl would open (a directory part, the ".so" extension), or when it
+ * cannot be bound now (an undefined symbol that nothing may call): then
+ * pyn__module_open() loads it lazily, as ever.
+ */
+void pyn__module_bind_now(const char *path);
+
 /* The address of `name` in the module, or NULL. */
 void *pyn__module_symbol(struct pyn__module *module, const char *name);
 

@@ -727,7 +727,7 @@ static __attribute__((noreturn)) void fork_child(struct job *job, pid_t parent,
 	pyn__child_apply(job->page);
 	pyn__child_gate(job->page);
 	if (job->page->task.kind != PYN_TASK_FUNCTION)
-		module = pyn__child_load(job->page);
+		module = pyn__child_load(job->page, false);
 	pyn__child_run(job->page, module, job->fn, job->arg);
 }
 

@@ -357,7 +357,7 @@ void pyn__child_apply(struct pyn__page *page)
 	page->limiter_index = -1;
 }
 
-struct pyn__module *pyn__child_load(struct pyn__page *page)
+struct pyn__module *pyn__child_load(struct pyn__page *page, bool bind_now)
 {
 	struct pyn__module *module = NULL;
 	struct pyn_error err;
@@ -367,6 +367,8 @@ struct pyn__module *pyn__child_load(struct pyn__page *page)
 	memset(&err, 0, sizeof(err));
 	if (!lib)
 		setup_failed(page, "no library to load", "", "", "");
+	if (bind_now)
+		pyn__module_bind_now(lib);
 	if (pyn__module_open(&module, lib, &err) != 0)
 		setup_failed(page, err.message[0] ? err.message : "cannot load '",
 			     err.message[0] ? "" : lib,

@@ -60,8 +60,12 @@ void pyn__child_gate(struct pyn__page *page);
  */
 void pyn__child_presolve(struct pyn__page *page, struct pyn__module *module);
 
-/* Load the task's library (state LOADING); _exits on failure. */
-struct pyn__module *pyn__child_load(struct pyn__page *page);
+/*
+ * Load the task's library (state LOADING); _exits on failure.  With
+ * `bind_now` (a fork server), every symbol is bound at load, once, not
+ * lazily again in each test's process (pyn__module_bind_now).
+ */
+struct pyn__module *pyn__child_load(struct pyn__page *page, bool bind_now);
 
 /*
  * Run the page's task (FUNCTION: fn(arg); SYMBOL/CUNIT: from `module`)

@@ -114,6 +114,6 @@ int main(int argc, char **argv)
 	pyn__child_prepare(page, 4, -1, -1, parent_of(argc, argv), false);
 	pyn__child_apply(page);
 	pyn__child_gate(page);
-	module = pyn__child_load(page);
+	module = pyn__child_load(page, false);
 	pyn__child_run(page, module, NULL, NULL);
 }

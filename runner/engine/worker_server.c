@@ -239,7 +239,7 @@ int pyn__server_main(struct pyn__page *loading, int sock)
 	pyn__server_save_rlimits(saved);
 	loading->limited = 0;
 	pyn__child_apply(loading);
-	module = pyn__child_load(loading);
+	module = pyn__child_load(loading, true);
 	pyn__server_restore_rlimits(saved);
 	loading->state = PYN_CHILD_RETURNED;
 	return pyn__server_serve(module, sock, runner);

@@ -21,7 +21,11 @@ was made and when they ran (tests/objects/prestart.c):
    are gone, before its result is read: never before a process the last
    test left behind was killed (the next test finds it dead), and not
    when the last result decides what runs next: with --retries a rerun
-   never runs beside the next test.
+   never runs beside the next test;
+7. a fork server binds every call of its library at load, once (a test's
+   process then binds nothing), or lazily when it cannot (a call of a
+   function defined nowhere, from code no test runs: the tests still
+   pass); spawn mode binds lazily (tests/objects/binding.c).
 """
 import os
 import signal
@@ -56,6 +60,8 @@ def read_log(path):
             w = line.split()
             if w[:1] == ["ctor"]:
                 ctors[int(w[1])] = float(w[2])
+            elif w[:1] == ["binding"]:
+                ctors.setdefault("binding", []).append(w[1])
             elif w[:1] == ["after"]:
                 ctors.setdefault("after", []).append(w[2])
             elif w[:1] == ["run"]:
@@ -268,5 +274,23 @@ for mode in MODES:
                if b["begin"] < a["end"]]
     check(not overlap, "%s: no test ran while another ran (%s)"
           % (tag, overlap))
+
+# ---- 7. how a fork server binds its library's calls ---------------------
+
+for lib, mode, want in (("libpyn_fx_binding", "forkserver", "now"),
+                        ("libpyn_fx_binding_lazy", "forkserver", "lazy"),
+                        ("libpyn_fx_binding", "spawn", "lazy")):
+    tag = "%s/%s" % (lib, mode)
+    log_path, extra = fresh("bind-%s-%s" % (lib, mode))
+    path = os.path.join(tmp, "bind-%s-%s.yaml" % (lib, mode))
+    with open(path, "w") as f:
+        f.write("version: 1\nsuites:\n  - name: bd\n    library: %s\n"
+                "    tests: [bd_report, {name: again, function: bd_report}]\n"
+                % lib)
+    r = run([path, "-j", "1", "--isolation", mode], extra_env=extra)
+    check(r.code == 0, "%s: both pass (exit %d)" % (tag, r.code))
+    ctors, _ = read_log(log_path)
+    check(ctors.get("binding") == [want, want],
+          "%s: bound %s (%s)" % (tag, want, ctors.get("binding")))
 
 done()
