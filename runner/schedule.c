@@ -370,6 +370,10 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			stop = true;
 	}
 out:
+	/*
+	 * Only on an error: a held test that had started by itself (cancel
+	 * says 1) is killed with the engine and reported as not run.
+	 */
 	if (held)
 		pyn__engine_cancel(engine, (void *)(uintptr_t)held);
 	free(order);

@@ -8,7 +8,9 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <elf.h>
 #include <fcntl.h>
+#include <link.h>
 #include <linux/futex.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -273,7 +275,11 @@ void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
 	if (own_group)
 		syscall(SYS_setpgid, 0, 0);
 	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+#ifdef SYS_getppid
 	if (parent > 0 && syscall(SYS_getppid) != parent)
+#else
+	if (parent > 0 && getppid() != parent)
+#endif
 		_exit(PYN__EXIT_ORPHAN);
 
 	if (preset.on && preset.devnull >= 0) {
@@ -455,6 +461,18 @@ static struct {
 	unsigned n;
 } presolved;
 
+/* `p` is the address of the ordinary function `name` itself. */
+static int plain_function(void *p, const char *name)
+{
+	const ElfW(Sym) *sym = NULL;
+	Dl_info info;
+
+	return dladdr1(p, &info, (void **)&sym, RTLD_DL_SYMENT) && sym &&
+	       info.dli_sname && strcmp(info.dli_sname, name) == 0 &&
+	       info.dli_saddr == p &&
+	       ELF64_ST_TYPE(sym->st_info) == STT_FUNC;
+}
+
 void pyn__child_presolve(struct pyn__page *page, struct pyn__module *module)
 {
 	uint32_t offs[3] = { page->task.symbol, page->task.setup,
@@ -470,9 +488,13 @@ void pyn__child_presolve(struct pyn__page *page, struct pyn__module *module)
 		name = pyn__page_str(page, offs[i]);
 		if (!name || !name[0])
 			continue;
-		/* Not found: the child looks again and says so. */
+		/*
+		 * Not found: the child looks again and says so.  Nor an
+		 * IFUNC (or an alias): its resolver runs where it is looked
+		 * up, and must see the suite's env: of the child.
+		 */
 		p = pyn__module_symbol(module, name);
-		if (p) {
+		if (p && plain_function(p, name)) {
 			presolved.off[presolved.n] = offs[i];
 			presolved.p[presolved.n++] = p;
 		}

@@ -62,6 +62,8 @@ def read_log(path):
                 ctors[int(w[1])] = float(w[2])
             elif w[:1] == ["binding"]:
                 ctors.setdefault("binding", []).append(w[1])
+            elif w[:1] == ["ifunc"]:
+                ctors.setdefault("ifunc", []).append(w[1])
             elif w[:1] == ["after"]:
                 ctors.setdefault("after", []).append(w[2])
             elif w[:1] == ["run"]:
@@ -292,5 +294,21 @@ for lib, mode, want in (("libpyn_fx_binding", "forkserver", "now"),
     ctors, _ = read_log(log_path)
     check(ctors.get("binding") == [want, want],
           "%s: bound %s (%s)" % (tag, want, ctors.get("binding")))
+
+# An IFUNC test function is resolved in the test's process, after the
+# suite's env: is set, in every mode.
+for mode in MODES:
+    tag = "ifunc/%s" % mode
+    log_path, extra = fresh("ifunc-" + mode)
+    path = os.path.join(tmp, "ifunc-%s.yaml" % mode)
+    with open(path, "w") as f:
+        f.write("version: 1\nsuites:\n  - name: bd\n"
+                "    library: libpyn_fx_binding\n    env: {BD_IMPL: b}\n"
+                "    tests: [bd_ifunc, {name: again, function: bd_ifunc}]\n")
+    r = run([path, "-j", "1", "--isolation", mode], extra_env=extra)
+    check(r.code == 0, "%s: both pass (exit %d)" % (tag, r.code))
+    ctors, _ = read_log(log_path)
+    check(ctors.get("ifunc") == ["b", "b"],
+          "%s: resolved with the suite's env: (%s)" % (tag, ctors.get("ifunc")))
 
 done()

@@ -91,3 +91,41 @@ void bd_report(void)
 		perror("write");
 	close(fd);
 }
+
+/*
+ * bd_ifunc: an IFUNC whose resolver reads $BD_IMPL, which the suite's
+ * `env:` sets: the test's process must resolve it (after env: applies),
+ * whatever process loaded the library.  Logs "ifunc a" or "ifunc b".
+ */
+static void say_impl(const char *line)
+{
+	const char *path = getenv("PS_LOG");
+	int fd = path ? open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+			     0644) :
+			-1;
+
+	if (fd < 0)
+		return;
+	if (write(fd, line, strlen(line)) < 0)
+		perror("write");
+	close(fd);
+}
+
+static void impl_a(void)
+{
+	say_impl("ifunc a\n");
+}
+
+static void impl_b(void)
+{
+	say_impl("ifunc b\n");
+}
+
+static void (*resolve_impl(void))(void)
+{
+	const char *v = getenv("BD_IMPL");
+
+	return v && v[0] == 'b' ? impl_b : impl_a;
+}
+
+FX void bd_ifunc(void) __attribute__((ifunc("resolve_impl")));
