@@ -74,30 +74,8 @@ static const char *binding(void)
 	return "unknown";
 }
 
-FX void bd_report(void);
-void bd_report(void)
-{
-	const char *path = getenv("PS_LOG");
-	char line[64];
-	int fd;
-
-	snprintf(line, sizeof(line), "binding %s\n", binding());
-	fd = path ? open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-			 0644) :
-		    -1;
-	if (fd < 0)
-		return;
-	if (write(fd, line, strlen(line)) < 0)
-		perror("write");
-	close(fd);
-}
-
-/*
- * bd_ifunc: an IFUNC whose resolver reads $BD_IMPL, which the suite's
- * `env:` sets: the test's process must resolve it (after env: applies),
- * whatever process loaded the library.  Logs "ifunc a" or "ifunc b".
- */
-static void say_impl(const char *line)
+/* Append `line` to the file named by $PS_LOG. */
+static void say(const char *line)
 {
 	const char *path = getenv("PS_LOG");
 	int fd = path ? open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
@@ -111,14 +89,29 @@ static void say_impl(const char *line)
 	close(fd);
 }
 
+FX void bd_report(void);
+void bd_report(void)
+{
+	char line[64];
+
+	snprintf(line, sizeof(line), "binding %s\n", binding());
+	say(line);
+}
+
+/*
+ * bd_ifunc: an IFUNC whose resolver reads $BD_IMPL, which the suite's
+ * `env:` sets: the test's process must resolve it (after env: applies),
+ * whatever process loaded the library.  Logs "ifunc a" or "ifunc b".
+ */
+
 static void impl_a(void)
 {
-	say_impl("ifunc a\n");
+	say("ifunc a\n");
 }
 
 static void impl_b(void)
 {
-	say_impl("ifunc b\n");
+	say("ifunc b\n");
 }
 
 static void (*resolve_impl(void))(void)
