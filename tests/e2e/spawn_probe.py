@@ -106,14 +106,24 @@ suites:
         runner = lines[0].split()[0]
         workers = set()
         made = []  # (pid, path) of every mkdir
+        # strace -f splits a call that another process's output interrupts:
+        # "PID execve(... <unfinished ...>" then "PID <... execve resumed>) = 0".
+        # Join the halves, or a worker whose exec was interrupted is missed.
+        pending = {}
         for line in lines:
             pid = line.split()[0]
+            if line.endswith("<unfinished ...>"):
+                pending[pid] = line[:-len("<unfinished ...>")]
+                continue
+            m = re.match(r"\S+\s+<\.\.\. \w+ resumed>(.*)$", line)
+            if m and pid in pending:
+                line = pending.pop(pid) + m.group(1)
             if "execve(" in line and "pyntest-worker" in line and "= 0" in line:
                 workers.add(pid)
             m = re.search(r'mkdir\("([^"]+)"', line)
             if m:
                 made.append((pid, m.group(1)))
-        check(len(workers) >= 2, "traced run spawned workers (%d)" % len(workers))
+        check(len(workers) == 3, "traced run spawned a worker per test (%d of 3)" % len(workers))
         own = [(pid, path) for pid, path in made if pid != runner and
                (re.search(r"probe-", path) or
                 re.search(r"/pyntest-%s$" % re.escape(pid), path))]
