@@ -305,9 +305,15 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			const struct pyn_plan_test *t = &plan->tests[i];
 			struct pyn_error serr;
 
-			int rc = pyn__engine_hold(engine, &t->task, &t->limits,
-						  (void *)(uintptr_t)(i + 1),
-						  autostart, &serr);
+			/* One lane: it starts only once the one running ended. */
+			int rc = pyn__engine_hold(
+				engine, &t->task, &t->limits,
+				(void *)(uintptr_t)(i + 1),
+				!autostart    ? 0 :
+				s->jobs == 1 ? PYN__HOLD_AUTOSTART |
+						       PYN__HOLD_ONE_LANE :
+					       PYN__HOLD_AUTOSTART,
+				&serr);
 
 			if (rc == 0)
 				held = i + 1;

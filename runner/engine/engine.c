@@ -142,6 +142,14 @@ struct job {
 	int autostarted;
 	int slot_passed;
 	/*
+	 * PYN__HOLD_ONE_LANE: its caller starts it only after every started
+	 * test ended.  `watch_seq`: the test (its `seq`) whose end its
+	 * process watches (page gate 2), 0: none.
+	 */
+	int one_lane;
+	unsigned long watch_seq;
+	unsigned long seq; /* 1, 2, ... in the order submitted */
+	/*
 	 * Its deadline came while its fork server had not said its pid:
 	 * the timer waits for the server's patience instead (on_timer).
 	 */
@@ -233,6 +241,7 @@ struct pyn_engine {
 	struct {
 		unsigned token; /* 0: free */
 		int fd;
+		int events; /* its cgroup.events, opened on first use, or -1 */
 	} cgroups[LANES];
 	/* Without pidfd_open (valgrind 3.19): SIGCHLD through a pipe. */
 	int chld_on;
@@ -240,6 +249,8 @@ struct pyn_engine {
 	struct ev_tag chld_tag;
 	/* Interrupted: no held test starts by itself any more. */
 	int no_autostart;
+	unsigned long seq; /* of the last job submitted */
+	unsigned long last_sent; /* seq of the last job asked of a server */
 	/*
 	 * One timer for the tests without a deadline asked of a fork
 	 * server that has not said their pids: SERVER_PATIENCE_S after
@@ -725,7 +736,7 @@ static __attribute__((noreturn)) void fork_child(struct job *job, pid_t parent,
 	pyn__child_prepare(job->page, job->result_fd, out_w, err_w, parent,
 			   true);
 	pyn__child_apply(job->page);
-	pyn__child_gate(job->page);
+	pyn__child_gate(job->page, -1, -1);
 	if (job->page->task.kind != PYN_TASK_FUNCTION)
 		module = pyn__child_load(job->page, false);
 	pyn__child_run(job->page, module, job->fn, job->arg);
@@ -964,6 +975,7 @@ static int test_cgroup(struct pyn_engine *e, struct job *job, char *path,
 	if (fd >= 0 && free_i < LANES) {
 		e->cgroups[free_i].token = job->token;
 		e->cgroups[free_i].fd = fd;
+		e->cgroups[free_i].events = -1;
 		job->cgroup_cached = 1;
 	}
 	return fd;
@@ -978,11 +990,52 @@ static void cgroup_uncache(struct pyn_engine *e, unsigned token)
 		if (e->cgroups[i].token != token)
 			continue;
 		close(e->cgroups[i].fd);
+		if (e->cgroups[i].events >= 0)
+			close(e->cgroups[i].events);
 		e->cgroups[i].token = 0;
 	}
 }
 
 static void servers_lost(struct pyn_engine *e, struct pyn__server *server);
+
+/*
+ * A held test of one lane (PYN__HOLD_ONE_LANE) may start by itself when
+ * the one started test ends and leaves nothing (page.h, gate 2), if that
+ * test is the last one asked of the same fork server: the server gives
+ * the new child its pidfd of that test (CLONE_PIDFD), the runner the
+ * cgroup.events of its cgroup (opened once per cgroup, kept with its
+ * directory).  Returns that fd, or -1 (the runner starts it: autostart()).
+ */
+static int watch_events(struct pyn_engine *e, struct job *job)
+{
+	struct job *j, *ran = NULL;
+	size_t i;
+
+	job->watch_seq = 0;
+	if (!job->held || !job->autostart || !job->one_lane || e->waiting)
+		return -1;
+	for (j = e->running; j; j = j->next) {
+		if (j == job || j->held)
+			continue;
+		if (ran)
+			return -1;
+		ran = j;
+	}
+	if (!ran || ran->seq != e->last_sent || ran->server != job->server ||
+	    ran->isolation != PYN_ISOLATION_FORKSERVER || ran->reaped ||
+	    ran->killed_by || !ran->cgroup_cached)
+		return -1;
+	for (i = 0; i < LANES && e->cgroups[i].token != ran->token; i++)
+		;
+	if (i == LANES)
+		return -1;
+	if (e->cgroups[i].events < 0)
+		e->cgroups[i].events = openat(e->cgroups[i].fd, "cgroup.events",
+					      O_RDONLY | O_CLOEXEC);
+	if (e->cgroups[i].events >= 0)
+		job->watch_seq = ran->seq;
+	return e->cgroups[i].events;
+}
 
 /*
  * Make the job's process now: forked, spawned, or cloned by its READY
@@ -1002,10 +1055,15 @@ static int launch(struct pyn_engine *e, struct job *job)
 		char cgroup[PATH_MAX];
 		int cgroup_fd = test_cgroup(e, job, cgroup, sizeof(cgroup));
 		struct job **pp = &e->launching;
+		int events = watch_events(e, job);
 
+		if (events >= 0)
+			job->page->gate = 2;
 		rc = pyn__server_send_test(job->server, e, job->page_fd,
 					   job->result_fd, job->out_w,
-					   job->err_w, cgroup_fd, cgroup);
+					   job->err_w, cgroup_fd, cgroup,
+					   events);
+		e->last_sent = job->seq;
 		if (cgroup_fd >= 0 && !job->cgroup_cached)
 			close(cgroup_fd);
 		if (cgroup_fd < 0)
@@ -1034,6 +1092,7 @@ static int launch(struct pyn_engine *e, struct job *job)
 		 */
 		job->isolation = PYN_ISOLATION_SPAWN;
 		rc = -1;
+		job->watch_seq = 0;
 		servers_lost(e, job->server);
 	}
 	if (job->isolation == PYN_ISOLATION_SPAWN &&
@@ -1661,6 +1720,7 @@ static int submit(struct pyn_engine *e, const struct pyn_task *task,
 				     "out of memory");
 	job->engine = e;
 	job->user = user;
+	job->seq = ++e->seq;
 	job->page_fd = job->result_fd = job->pidfd = job->timerfd = -1;
 	job->out.fd = job->err.fd = -1;
 	job->out_w = job->err_w = -1;
@@ -1714,7 +1774,8 @@ static int submit(struct pyn_engine *e, const struct pyn_task *task,
 	job->lane = take_bit(&e->lanes_busy);
 	if (held) {
 		job->held = 1;
-		job->autostart = held == 2;
+		job->autostart = held >= 2;
+		job->one_lane = held == 3;
 		job->slot = 64;
 		job->page->gate = 1;
 	} else {
@@ -1794,7 +1855,11 @@ int pyn__engine_hold(struct pyn_engine *e, const struct pyn_task *task,
 	if ((iso == PYN_ISOLATION_DEFAULT || iso == PYN_ISOLATION_FORKSERVER) &&
 	    !pyn__servers_ready(e->servers, task->library))
 		return 2;
-	return submit(e, task, limits, user, autostart ? 2 : 1, err);
+	return submit(e, task, limits, user,
+		      !(autostart & PYN__HOLD_AUTOSTART)  ? 1 :
+		      (autostart & PYN__HOLD_ONE_LANE) ? 3 :
+							 2,
+		      err);
 }
 
 static struct job *find_held(struct job *list, void *user, int parked)
@@ -1806,15 +1871,47 @@ static struct job *find_held(struct job *list, void *user, int parked)
 	return NULL;
 }
 
+/* The held job's child started by itself (page.h, gate 2 -> 0). */
+static int self_started(const struct job *job)
+{
+	return job->held && job->watch_seq &&
+	       __atomic_load_n(&job->page->gate, __ATOMIC_ACQUIRE) == 0;
+}
+
+/*
+ * Take the gate back from a child that may start by itself: 1 when it
+ * had started already (it is to be started, go()), else 0: it waits for
+ * go() from now on.
+ */
+static int gate_take(struct job *job)
+{
+	uint32_t want = 2;
+
+	if (!job->held || !job->watch_seq)
+		return 0;
+	if (__atomic_compare_exchange_n(&job->page->gate, &want, 1, 0,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return 0;
+	return want == 0;
+}
+
 static void go(struct pyn_engine *e, struct job *job)
 {
+	uint32_t was;
+
 	job->held = 0;
 	job->slot = take_bit(&e->slots);
 	e->pending++;
 	job->t_submit = job->t_start = now_s();
-	__atomic_store_n(&job->page->gate, 0, __ATOMIC_RELEASE);
-	syscall(SYS_futex, &job->page->gate, FUTEX_WAKE, INT_MAX, NULL, NULL,
-		0);
+	was = __atomic_exchange_n(&job->page->gate, 0, __ATOMIC_ACQ_REL);
+	if (was == 0 && job->watch_seq) {
+		/* It started by itself, when the test before it ended. */
+		job->t_submit = job->t_start =
+			(double)job->page->started_ns / 1e9;
+	} else {
+		syscall(SYS_futex, &job->page->gate, FUTEX_WAKE, INT_MAX,
+			NULL, NULL, 0);
+	}
 	/* Made, or asked of its fork server: its deadline counts from now.
 	 * Else (its server still loading) launch() arms it. */
 	if (job->pid > 0 || job->launching)
@@ -1843,10 +1940,16 @@ static void autostart(struct pyn_engine *e, struct job *ended)
 	struct job *job;
 
 	if (!ended->reaped || ended->held || ended->cancelled ||
-	    ended->slot >= 64 || ended->slot_passed || e->no_autostart ||
-	    e->interrupted)
+	    ended->slot >= 64 || ended->slot_passed)
 		return;
-	job = find_autostart(e->running);
+	/* One that watched `ended` may have started already: it has. */
+	for (job = e->running; job; job = job->next)
+		if (job->watch_seq == ended->seq && self_started(job))
+			break;
+	if (!job && (e->no_autostart || e->interrupted))
+		return;
+	if (!job)
+		job = find_autostart(e->running);
 	if (!job)
 		job = find_autostart(e->waiting);
 	if (!job)
@@ -1855,6 +1958,35 @@ static void autostart(struct pyn_engine *e, struct job *ended)
 	ended->slot_passed = 1;
 	job->autostarted = 1;
 	go(e, job);
+}
+
+static void on_exit_event(struct pyn_engine *e, struct job *job);
+
+/*
+ * A held job whose child started by itself: the test it watched ended,
+ * so that test's end is taken first (which starts this job in its lane,
+ * autostart()); when that was taken already, it starts in a lane of its
+ * own.  The scheduler learns it as of autostart().
+ */
+static void settle(struct pyn_engine *e, struct job *job)
+{
+	struct job *before;
+
+	if (!self_started(job))
+		return;
+	for (before = e->running; before; before = before->next)
+		if (before->seq == job->watch_seq && !before->held &&
+		    !before->reaped)
+			break;
+	/* Its pid not said yet by its server: its end is taken later. */
+	if (before && (before->launching || before->pid <= 0))
+		return;
+	if (before)
+		on_exit_event(e, before);
+	if (job->held && !before) {
+		job->autostarted = 1;
+		go(e, job);
+	}
 }
 
 /* `user` started by itself: the scheduler learns it now.  1 if so. */
@@ -1912,6 +2044,12 @@ int pyn__engine_cancel(struct pyn_engine *e, void *user)
 	/* Too late: it started by itself, and runs (or ran) as any other. */
 	if (told_started(e, user))
 		return 1;
+	job = find_held(e->running, user, 0);
+	if (job && gate_take(job)) {
+		settle(e, job);
+		if (told_started(e, user))
+			return 1;
+	}
 	job = find_held(e->parked, user, 1);
 	if (job) {
 		unlink_from(&e->parked, job);
@@ -2139,6 +2277,8 @@ static void on_exit_event(struct pyn_engine *e, struct job *job)
 {
 	pid_t r;
 
+	/* Started by itself and ended already: it was started first. */
+	settle(e, job);
 	r = wait4(job->pid, &job->status, WNOHANG | __WALL, &job->ru);
 	if (r == 0)
 		return;
@@ -2409,6 +2549,18 @@ static void on_interrupt(struct pyn_engine *e)
 	if (!e->interrupted)
 		return;
 	e->interrupted = 0;
+	/*
+	 * No held test starts by itself from now on; one that did is
+	 * started (and killed below with the others).
+	 */
+again:
+	for (job = e->running; job; job = job->next) {
+		if (gate_take(job)) {
+			settle(e, job);
+			if (!job->held)
+				goto again; /* the list changed */
+		}
+	}
 	e->no_autostart = 1;
 	for (job = e->running; job; job = job->next)
 		kill_job(job, PYN_KILL_INTERRUPT, NULL);
@@ -2672,7 +2824,7 @@ void pyn_engine_free(struct pyn_engine *e)
 	}
 	for (i = 0; i < LANES; i++)
 		if (e->cgroups[i].token)
-			close(e->cgroups[i].fd);
+			cgroup_uncache(e, e->cgroups[i].token);
 	for (i = 0; i < LANES; i++) {
 		if (e->lanes[i].out[0] < 0)
 			continue;

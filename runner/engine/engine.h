@@ -42,7 +42,15 @@ int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
  * held.  pyn__engine_cancel kills it unstarted (it is never returned)
  * and returns 0, or returns 1 when it started by itself: it runs on and
  * is returned like any other.
+ *
+ * With PYN__HOLD_ONE_LANE too, the caller promises never to start it
+ * while a started task runs (one lane, -j 1): its process may then watch
+ * the one running task itself (its pidfd and cgroup.events, when it is a
+ * fork server's test in a cgroup v2 of its own) and start the moment
+ * that task's processes are all gone, without waiting for the runner.
  */
+#define PYN__HOLD_AUTOSTART 1
+#define PYN__HOLD_ONE_LANE 2
 struct pyn_engine;
 struct pyn_task;
 struct pyn_limits;
@@ -56,7 +64,7 @@ int pyn__engine_cancel(struct pyn_engine *e, void *user);
 /* Fork-server protocol: one request per test over a unix socket. */
 struct pyn__server_request {
 	uint32_t magic;   /* PYN__PAGE_MAGIC */
-	uint32_t n_fds;   /* page, result, [out, err], [cgroup] */
+	uint32_t n_fds;   /* page, result, [out, err], [cgroup], [events] */
 	int32_t has_out;
 	int32_t has_err;
 	/*
@@ -64,6 +72,12 @@ struct pyn__server_request {
 	 * the test in it (CLONE_INTO_CGROUP) when the kernel lets us.
 	 */
 	int32_t has_cgroup;
+	/*
+	 * 1: the last fd is the cgroup.events of the test asked just
+	 * before this one, whose pidfd the server kept from its clone: the
+	 * child gets both, to start when that test is gone (page.h, `gate`).
+	 */
+	int32_t has_watch;
 	char cgroup[4096];
 };
 struct pyn__server_reply {

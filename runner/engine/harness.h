@@ -47,9 +47,14 @@ void pyn__child_apply(struct pyn__page *page);
 /*
  * Wait until the parent starts the test (page->gate is 0): after the
  * limits are applied, before the library is loaded or the test runs.
+ * With gate 2, `watch_pidfd` and `watch_events` (else -1) are the pidfd
+ * and cgroup.events of the test running before this one: the child
+ * starts by itself when that test ended and its cgroup is empty, unless
+ * the parent took the gate back first (page.h).  Both are closed.
  * Async-signal-safe.
  */
-void pyn__child_gate(struct pyn__page *page);
+void pyn__child_gate(struct pyn__page *page, int watch_pidfd,
+		     int watch_events);
 
 /*
  * In a fork server, before cloning a test's child: look up the task's

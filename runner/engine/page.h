@@ -85,8 +85,15 @@ struct pyn__page {
 	 * waits on this futex word after its limits are applied and before
 	 * it loads or runs anything of the test; the parent clears it and
 	 * wakes it when the test starts.  0 (a reset page): go at once.
+	 * 2: as 1, and the child was given the pidfd and cgroup.events of
+	 * the test running before it: when that test's processes are all
+	 * gone, it clears the word itself (compare-and-swap 2 -> 0, after
+	 * writing `started_ns`) and starts.  The parent takes the word back
+	 * with a compare-and-swap 2 -> 1; whoever swaps first decides.
 	 */
 	volatile uint32_t gate;
+	/* CLOCK_MONOTONIC when the child started by itself (gate 2 -> 0). */
+	volatile uint64_t started_ns;
 	uint32_t n_limiters;
 	struct pyn__page_limiter limiters[PYN__LIMITERS_MAX];
 	struct pyn__page_task task;

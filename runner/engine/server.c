@@ -475,17 +475,17 @@ enum pyn__server_state pyn__server_event(struct pyn__server *s,
 
 int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
 			  int page_fd, int result_fd, int out_fd, int err_fd,
-			  int cgroup_fd, const char *cgroup)
+			  int cgroup_fd, const char *cgroup, int watch_events)
 {
 	struct pyn__server_request req;
 	union {
-		char buf[CMSG_SPACE(5 * sizeof(int))];
+		char buf[CMSG_SPACE(6 * sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct msghdr msg;
 	struct cmsghdr *cm;
 	struct iovec iov;
-	int fds[5], nfds = 0;
+	int fds[6], nfds = 0;
 	ssize_t n;
 
 	if (!s || s->state != PYN__SERVER_READY)
@@ -505,6 +505,10 @@ int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
 		fds[nfds++] = cgroup_fd;
 		req.has_cgroup = 1;
 		strcpy(req.cgroup, cgroup);
+	}
+	if (watch_events >= 0) {
+		fds[nfds++] = watch_events;
+		req.has_watch = 1;
 	}
 	req.n_fds = (uint32_t)nfds;
 	memset(&msg, 0, sizeof(msg));

@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 	}
 	pyn__child_prepare(page, 4, -1, -1, parent_of(argc, argv), false);
 	pyn__child_apply(page);
-	pyn__child_gate(page);
+	pyn__child_gate(page, -1, -1);
 	module = pyn__child_load(page, false);
 	pyn__child_run(page, module, NULL, NULL);
 }

@@ -51,11 +51,18 @@ static pid_t *find_tid_slot(void)
 	return found;
 }
 
-static int recv_request(int sock, struct pyn__server_request *req, int fds[5],
-			int *nfds)
+/* The fds of a request, in order; the optional ones are -1 when absent. */
+struct request_fds {
+	int all[6];
+	int n;
+	int cgroup, watch_events;
+};
+
+static int recv_request(int sock, struct pyn__server_request *req,
+			struct request_fds *f)
 {
 	union {
-		char buf[CMSG_SPACE(5 * sizeof(int))];
+		char buf[CMSG_SPACE(6 * sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct msghdr msg;
@@ -78,15 +85,20 @@ static int recv_request(int sock, struct pyn__server_request *req, int fds[5],
 	    req->magic != PYN__PAGE_MAGIC)
 		return -1;
 	((char *)req)[n < (ssize_t)sizeof(*req) ? n : n - 1] = '\0';
-	*nfds = 0;
+	f->n = 0;
 	cm = CMSG_FIRSTHDR(&msg);
 	if (!cm || cm->cmsg_type != SCM_RIGHTS)
 		return -1;
-	*nfds = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-	if (*nfds < 2 || *nfds > 5 ||
-	    *nfds != 2 + 2 * !!req->has_out + !!req->has_cgroup)
+	f->n = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+	if (f->n < 2 || f->n > 6)
 		return -1;
-	memcpy(fds, CMSG_DATA(cm), (size_t)*nfds * sizeof(int));
+	memcpy(f->all, CMSG_DATA(cm), (size_t)f->n * sizeof(int));
+	if (f->n != 2 + 2 * !!req->has_out + !!req->has_cgroup +
+			    !!req->has_watch)
+		return -1;
+	n = 2 + 2 * !!req->has_out;
+	f->cgroup = req->has_cgroup ? f->all[n++] : -1;
+	f->watch_events = req->has_watch ? f->all[n] : -1;
 	req->cgroup[sizeof(req->cgroup) - 1] = '\0';
 	return 0;
 }
@@ -100,16 +112,19 @@ static int clone3_missing;
  * every exiting process of the machine waits for.
  */
 static long clone_test(pid_t *tid_slot, volatile int32_t *pid_out,
-		       int cgroup_fd, int *placed)
+		       int cgroup_fd, int *placed, int *pidfd)
 {
 	struct clone_args ca;
 	long pid;
 
 	*placed = 0;
+	*pidfd = -1;
 	if (cgroup_fd >= 0 && !clone3_missing) {
 		memset(&ca, 0, sizeof(ca));
 		ca.flags = CLONE_PARENT | CLONE_CHILD_SETTID |
-			   CLONE_PARENT_SETTID | CLONE_INTO_CGROUP;
+			   CLONE_PARENT_SETTID | CLONE_INTO_CGROUP |
+			   CLONE_PIDFD;
+		ca.pidfd = (uint64_t)(uintptr_t)pidfd;
 		ca.child_tid = (uint64_t)(uintptr_t)tid_slot;
 		ca.parent_tid = (uint64_t)(uintptr_t)pid_out;
 		/* CLONE_PARENT: the kernel takes the server's own (SIGCHLD). */
@@ -120,6 +135,7 @@ static long clone_test(pid_t *tid_slot, volatile int32_t *pid_out,
 			*placed = 1;
 			return pid;
 		}
+		*pidfd = -1;
 		/* No clone3 (< 5.3), or no CLONE_INTO_CGROUP (< 5.7). */
 		if (errno == ENOSYS || errno == E2BIG || errno == EINVAL)
 			clone3_missing = 1;
@@ -133,20 +149,25 @@ static long clone_test(pid_t *tid_slot, volatile int32_t *pid_out,
 
 static __attribute__((noreturn)) void
 test_child(struct pyn__module *module, struct pyn__page *page,
-	   const struct pyn__server_request *req, int fds[5], int sock,
-	   pid_t runner, int placed)
+	   const struct pyn__server_request *req, const struct request_fds *f,
+	   int sock, pid_t runner, int placed, int last_pidfd)
 {
 	/* syscall(): no wrapper's code to fault in (pyn__child_prepare). */
 	syscall(SYS_close, sock);
-	if (req->has_cgroup)
-		syscall(SYS_close, fds[req->has_out ? 4 : 2]);
+	if (f->cgroup >= 0)
+		syscall(SYS_close, f->cgroup);
+	/* The last test's pidfd is this one's to watch, or not its own. */
+	if (f->watch_events < 0 && last_pidfd >= 0) {
+		syscall(SYS_close, last_pidfd);
+		last_pidfd = -1;
+	}
 	if (placed)
 		pyn__child_placed(req->cgroup);
 	page->limited = 1;
-	pyn__child_prepare(page, fds[1], req->has_out ? fds[2] : -1,
-			   req->has_out ? fds[3] : -1, runner, true);
+	pyn__child_prepare(page, f->all[1], req->has_out ? f->all[2] : -1,
+			   req->has_out ? f->all[3] : -1, runner, true);
 	pyn__child_apply(page);
-	pyn__child_gate(page);
+	pyn__child_gate(page, last_pidfd, f->watch_events);
 	pyn__child_run(page, module, NULL, NULL);
 }
 
@@ -189,8 +210,10 @@ int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
 	struct pyn__server_request req;
 	struct pyn__server_reply reply;
 	struct pyn__page *page;
+	struct request_fds f;
 	pid_t *tid_slot;
-	int fds[5], nfds, i, placed;
+	/* The pidfd of the last child (CLONE_PIDFD), -1: none. */
+	int i, placed, pidfd, last_pidfd = -1;
 	long pid;
 
 	tid_slot = find_tid_slot();
@@ -201,26 +224,31 @@ int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
 		return 3;
 
 	for (;;) {
-		if (recv_request(sock, &req, fds, &nfds) != 0)
+		if (recv_request(sock, &req, &f) != 0)
 			return 0; /* the runner is done with us */
-		page = pyn__page_map(fds[0]);
+		page = pyn__page_map(f.all[0]);
 		pid = -EINVAL;
 		placed = 0;
 		if (page && page->magic == PYN__PAGE_MAGIC) {
 			pyn__child_presolve(page, module);
-			pid = clone_test(tid_slot, &page->child_pid,
-					 req.has_cgroup ? fds[nfds - 1] : -1,
-					 &placed);
+			pid = clone_test(tid_slot, &page->child_pid, f.cgroup,
+					 &placed, &pidfd);
 			if (pid == 0)
-				test_child(module, page, &req, fds, sock,
-					   runner, placed);
+				test_child(module, page, &req, &f, sock, runner,
+					   placed, last_pidfd);
 			if (pid < 0)
 				pid = -errno;
 		}
+		/* The next request may watch this child, and only this one. */
+		if (last_pidfd >= 0)
+			close(last_pidfd);
+		last_pidfd = pid > 0 ? pidfd : -1;
+		if (pid <= 0 && pidfd >= 0)
+			close(pidfd);
 		if (page)
 			pyn__page_unmap(page);
-		for (i = 0; i < nfds; i++)
-			close(fds[i]);
+		for (i = 0; i < f.n; i++)
+			close(f.all[i]);
 		reply.pid = (int32_t)pid;
 		reply.placed = placed;
 		if (send(sock, &reply, sizeof(reply), MSG_NOSIGNAL) !=

@@ -22,6 +22,9 @@ was made and when they ran (tests/objects/prestart.c):
    test left behind was killed (the next test finds it dead), and not
    when the last result decides what runs next: with --retries a rerun
    never runs beside the next test;
+   in forkserver mode at -j 1 it needs not even the runner: it watches
+   the running test's end itself, and starts while the runner is stopped
+   (SIGSTOP from the test before it; the e2e test resumes the runner);
 7. a fork server binds every call of its library at load, once (a test's
    process then binds nothing), or lazily when it cannot (a call of a
    function defined nowhere, from code no test runs: the tests still
@@ -66,6 +69,8 @@ def read_log(path):
                 ctors.setdefault("ifunc", []).append(w[1])
             elif w[:1] == ["after"]:
                 ctors.setdefault("after", []).append(w[2])
+            elif w[:1] == ["runner"]:
+                ctors.setdefault("runner", []).append(w[2])
             elif w[:1] == ["run"]:
                 runs.append({"name": w[1], "pid": int(w[2]),
                              "made": float(w[3]), "begin": float(w[4]),
@@ -276,6 +281,56 @@ for mode in MODES:
                if b["begin"] < a["end"]]
     check(not overlap, "%s: no test ran while another ran (%s)"
           % (tag, overlap))
+
+# Started by itself without the runner: forkserver at -j 1 only (spawn and
+# fork wait for the runner's go).  The test before it stops the runner;
+# the runner is resumed once the next test logged, or after 2 s.  (A long
+# wall_time: a test the stopped runner has not seen end yet is timed to
+# when it sees it.)
+
+def proc_state(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "?"
+
+
+for mode in MODES:
+    tag = "%s/runner-stopped" % mode
+    log_path, extra = fresh("stopped-" + mode)
+    rep = os.path.join(tmp, "stopped-%s.xml" % mode)
+    argv = [PYNTEST, "-o", rep,
+            manifest("stopped-" + mode, ["nap1", "stop_runner", "runner_state"],
+                     wall="60s"),
+            "-j", "1", "--isolation", mode]
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=env(**extra))
+    stopped_at = None
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 60 and p.poll() is None:
+        if stopped_at is None and proc_state(p.pid) == "T":
+            stopped_at = time.monotonic()
+        if stopped_at is not None:
+            logged = "runner" in read_log(log_path)[0]
+            if logged or time.monotonic() - stopped_at > 2:
+                break
+        time.sleep(0.01)
+    os.kill(p.pid, signal.SIGCONT)
+    out, err = p.communicate(timeout=60)
+    log("$ %s  (exit %d)" % (" ".join(argv), p.returncode))
+    check(stopped_at is not None, "%s: the runner was stopped" % tag)
+    if not check(p.returncode == 0, "%s: all pass (exit %d)"
+                 % (tag, p.returncode)):
+        log(err.decode("utf-8", "replace")[-2000:])
+    states = read_log(log_path)[0].get("runner", [])
+    want = ["T"] if mode == "forkserver" else ["R"]
+    # Spawn and fork: the runner resumed before the test ran (R or S).
+    got = ["R" if x in ("R", "S") else x for x in states]
+    check(got == want, "%s: the next test ran %s (runner state %s)"
+          % (tag, "while the runner was stopped" if want == ["T"] else
+             "after the runner resumed", states))
 
 # ---- 7. how a fork server binds its library's calls ---------------------
 

@@ -6,12 +6,15 @@
  *
  *   ctor PID BOOT_S               the library was loaded in PID
  *   run NAME PID PROC_START_S BEGIN_S END_S
+ *   after PID STATE               (ps_after, below)
+ *   runner PID STATE              (ps_runner_state, below)
  *
  * BOOT_S, BEGIN_S and END_S are CLOCK_BOOTTIME seconds; PROC_START_S is
  * when the test's process was made (/proc/self/stat, field 22), on the
  * same clock: a process made ahead of its test's start shows it.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,5 +177,51 @@ void ps_after(void)
 		snprintf(line, sizeof(line), "after %d %c\n", pid, state);
 	else
 		snprintf(line, sizeof(line), "after %d gone\n", pid);
+	say(line);
+}
+
+/* The state letter of process `pid` (/proc/PID/stat), '?' when unknown. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[1024], state = '?';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return state;
+	if (fgets(buf, sizeof(buf), f)) {
+		char *p = strrchr(buf, ')');
+
+		if (p && p[1] == ' ')
+			state = p[2];
+	}
+	fclose(f);
+	return state;
+}
+
+/*
+ * ps_stop_runner runs 200 ms (time for the next test to be made ahead),
+ * then stops its parent, the runner (SIGSTOP), and ends; ps_runner_state,
+ * run next, logs "runner PID STATE": T when it ran while the runner was
+ * still stopped - it started by itself.  The e2e test resumes the runner.
+ */
+FX void ps_stop_runner(void);
+void ps_stop_runner(void)
+{
+	ran("stop_runner", boot_s());
+	usleep(200 * 1000);
+	kill(getppid(), SIGSTOP);
+}
+
+FX void ps_runner_state(void);
+void ps_runner_state(void)
+{
+	char line[64];
+	pid_t runner = getppid();
+
+	ran("runner_state", boot_s());
+	snprintf(line, sizeof(line), "runner %d %c\n", (int)runner,
+		 proc_state(runner));
 	say(line);
 }
