@@ -1414,9 +1414,16 @@ static void launched(struct pyn_engine *e, struct job *job, pid_t pid)
 		finish(e, job);
 		return;
 	}
-	/* Interrupted, or past its deadline, while being started. */
-	if (job->killed_by)
-		kill_job(job, job->killed_by, job->killer);
+	/*
+	 * Interrupted, or past its deadline, while being started: killed
+	 * now (unless interrupted and it ended already: kill_job()).
+	 */
+	if (job->killed_by) {
+		int reason = job->killed_by;
+
+		job->killed_by = 0;
+		kill_job(job, reason, job->killer);
+	}
 	/*
 	 * Its own deadline again (at once, if it passed meanwhile), unless
 	 * it ended already: found after its server was killed, it may be
@@ -2196,7 +2203,15 @@ static void kill_job(struct job *job, int reason, const char *killer)
 {
 	if (job->pid <= 0 && !job->launching)
 		return;
-	if (!job->killed_by) {
+	/*
+	 * Interrupted once its process had ended by itself (its end not
+	 * read yet; or found after its fork server was killed, which it may
+	 * have stopped): not interrupted, its exit tells how it ended.
+	 * What it left is killed all the same.
+	 */
+	if (!job->killed_by &&
+	    !(reason == PYN_KILL_INTERRUPT && !job->launching &&
+	      has_exited(job->pid))) {
 		job->killed_by = reason;
 		job->killer = killer;
 	}

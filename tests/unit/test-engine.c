@@ -936,6 +936,46 @@ static void test_interrupt(void)
 	pyn_engine_free(e);
 }
 
+/*
+ * Ctrl-C after a test ended by itself but before the engine read its end
+ * (not called meanwhile): it passed; only the one still running was
+ * interrupted.
+ */
+static void test_interrupt_after_end(void)
+{
+	struct pyn_engine *e = pyn_engine_new(NULL, &err);
+	struct pyn_task done, sleeper;
+	struct timespec nap = { 0, 300 * 1000 * 1000 };
+	struct pyn_result r;
+	void *user = NULL;
+	int i, rc;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	memset(&done, 0, sizeof(done));
+	done.kind = PYN_TASK_FUNCTION;
+	done.name = "done";
+	done.fn = fn_pass;
+	sleeper = done;
+	sleeper.name = "sleeper";
+	sleeper.fn = fn_sleep;
+	CU_ASSERT_EQUAL(pyn_engine_submit(e, &done, NULL, (void *)1, &err), 0);
+	CU_ASSERT_EQUAL(pyn_engine_submit(e, &sleeper, NULL, (void *)2, &err),
+			0);
+	nanosleep(&nap, NULL);
+	pyn_engine_interrupt(e);
+	for (i = 0; i < 2; i++) {
+		rc = pyn_engine_next(e, -1, &r, &user, &err);
+		CU_ASSERT_EQUAL_FATAL(rc, 1);
+		if (user == (void *)1)
+			CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_PASS);
+		if (user == (void *)2)
+			CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_INTERRUPTED);
+		pyn_result_release(&r);
+	}
+	CU_ASSERT_EQUAL(pyn_engine_pending(e), 0);
+	pyn_engine_free(e);
+}
+
 static struct pyn_engine *alarm_engine;
 
 static void on_alarm(int sig)
@@ -1422,6 +1462,7 @@ static CU_TestInfo tests[] = {
 	{ "CUnit registration", test_cunit_register },
 	{ "engine without leaks", test_engine_no_leaks },
 	{ "interrupt", test_interrupt },
+	{ "interrupt after a test ended", test_interrupt_after_end },
 	{ "interrupt while loading", test_interrupt_loading },
 	{ "loading does not block", test_loading_does_not_block },
 	{ "parallel slots", test_parallel_slots },
