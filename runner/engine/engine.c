@@ -250,6 +250,7 @@ struct pyn_engine {
 	/* Interrupted: no held test starts by itself any more. */
 	int no_autostart;
 	unsigned long seq; /* of the last job submitted */
+	unsigned long reaps; /* jobs reaped so far (on_exit_event) */
 	unsigned long last_sent; /* seq of the last job asked of a server */
 	/*
 	 * One timer for the tests without a deadline asked of a fork
@@ -2054,7 +2055,11 @@ int pyn__engine_cancel(struct pyn_engine *e, void *user)
 	job = find_held(e->running, user, 0);
 	if (job && gate_take(job)) {
 		settle(e, job);
-		if (told_started(e, user))
+		/*
+		 * Started by itself: it runs on, and is started in the books
+		 * when the end of the test before it is read (autostart()).
+		 */
+		if (told_started(e, user) || self_started(job))
 			return 1;
 	}
 	job = find_held(e->parked, user, 1);
@@ -2177,10 +2182,20 @@ static void on_sigchld(struct pyn_engine *e)
 
 	while (read(e->chld_pipe[0], buf, sizeof(buf)) > 0)
 		;
+again:
 	for (job = e->running; job; job = next) {
 		next = job->next;
-		if (job->pidfd < 0 && job->pid > 0)
+		if (job->pidfd < 0 && job->pid > 0 && !job->reaped) {
+			unsigned long reaps = e->reaps;
+
 			on_exit_event(e, job);
+			/*
+			 * One was taken (this one, or the one it watched:
+			 * settle()): the list changed, maybe under `next`.
+			 */
+			if (e->reaps != reaps)
+				goto again;
+		}
 	}
 }
 
@@ -2288,16 +2303,35 @@ static void discard(int fd)
 	while (n > 0 || (n < 0 && errno == EINTR));
 }
 
+/*
+ * When the test ended: the time its child wrote at its end, when it got
+ * there and was not killed (the runner may see the exit late: stopped,
+ * busy, or the test started by itself meanwhile), else `now`.
+ */
+static double ended_at(const struct job *job, double now)
+{
+	double end = (double)job->page->ended_ns / 1e9;
+
+	if (job->page->ended_ns && !job->killed_by && end >= job->t_start &&
+	    end <= now)
+		return end;
+	return now;
+}
+
 static void on_exit_event(struct pyn_engine *e, struct job *job)
 {
 	pid_t r;
 
+	/* Taken already (by settle(), in a batch or a SIGCHLD round). */
+	if (job->reaped)
+		return;
 	/* Started by itself and ended already: it was started first. */
 	settle(e, job);
 	r = wait4(job->pid, &job->status, WNOHANG | __WALL, &job->ru);
 	if (r == 0)
 		return;
 	job->reaped = 1;
+	e->reaps++;
 	if (r < 0) {
 		/*
 		 * Reaped by someone else (SIGCHLD ignored, or a handler of the
@@ -2314,7 +2348,7 @@ static void on_exit_event(struct pyn_engine *e, struct job *job)
 		else
 			job->status = W_EXITCODE(0, SIGKILL);
 	}
-	job->wall = now_s() - job->t_start;
+	job->wall = ended_at(job, now_s()) - job->t_start;
 	unlink_running(e, job);
 	finish(e, job);
 }
@@ -2650,6 +2684,13 @@ static void on_timer(struct job *job)
 	}
 	/* Only the server's patience was armed (no deadline): done. */
 	if (job->deadline_s <= 0)
+		return;
+	/*
+	 * Ended by itself, its exit not read yet (this runner was late:
+	 * stopped, or busy): no kill; its exit, and the time its child wrote
+	 * at its end, tell how it ended.
+	 */
+	if (job->pid > 0 && !job->reaped && has_exited(job->pid))
 		return;
 	for (i = 0; !job->killed_by && i < job->n_lims; i++) {
 		l = &job->lims[i];

@@ -737,6 +737,7 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 	char rc_text[16];
 	struct cunit_pick pick;
 	uint64_t hwm, peak;
+	struct timespec end;
 	int ok = 1;
 
 	/*
@@ -822,6 +823,9 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 		page->vm_peak_bytes = peak;
 		page->vm_hwm_bytes = hwm;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	page->ended_ns = (uint64_t)end.tv_sec * 1000000000u +
+			 (uint64_t)end.tv_nsec;
 	if (page->setup_message[0]) {
 		page->state = PYN_CHILD_SETUP_FAILED;
 		_exit(PYN__EXIT_SETUP);

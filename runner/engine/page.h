@@ -94,6 +94,12 @@ struct pyn__page {
 	volatile uint32_t gate;
 	/* CLOCK_MONOTONIC when the child started by itself (gate 2 -> 0). */
 	volatile uint64_t started_ns;
+	/*
+	 * CLOCK_MONOTONIC when the child got to its end (after teardown,
+	 * before _exit), 0: it did not: the runner times it to the exit
+	 * it sees, which may come late.
+	 */
+	volatile uint64_t ended_ns;
 	uint32_t n_limiters;
 	struct pyn__page_limiter limiters[PYN__LIMITERS_MAX];
 	struct pyn__page_task task;

@@ -229,6 +229,7 @@ int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
 		page = pyn__page_map(f.all[0]);
 		pid = -EINVAL;
 		placed = 0;
+		pidfd = -1;
 		if (page && page->magic == PYN__PAGE_MAGIC) {
 			pyn__child_presolve(page, module);
 			pid = clone_test(tid_slot, &page->child_pid, f.cgroup,

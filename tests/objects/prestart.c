@@ -225,3 +225,10 @@ void ps_runner_state(void)
 		 proc_state(runner));
 	say(line);
 }
+
+/* Runs at once. */
+FX void ps_quick(void);
+void ps_quick(void)
+{
+	ran("quick", boot_s());
+}
