@@ -11,10 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <stddef.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -24,6 +21,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "../objects/no_pidfd.h"
 
 #include <pyntest/pyntest.h>
 #include <pyntest/test.h>
@@ -1356,26 +1354,6 @@ static void test_plugin_failures(void)
  * filter makes pidfd_open fail that way in a child, which runs tests of
  * every kind and mode there and exits with the number of wrong results.
  */
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-
-static int no_pidfd_open(void)
-{
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pidfd_open, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
-		return -1;
-	return 0;
-}
 
 static int expect(enum pyn_outcome want, const char *what)
 {
@@ -1398,7 +1376,7 @@ static void test_without_pidfd(void)
 	pid = fork();
 	CU_ASSERT_FATAL(pid >= 0);
 	if (pid == 0) {
-		if (no_pidfd_open() != 0)
+		if (pyn_test_no_pidfd_open() != 0)
 			_exit(100);
 		if (syscall(SYS_pidfd_open, getpid(), 0) >= 0 || errno != ENOSYS)
 			_exit(101);
