@@ -223,6 +223,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 	}
 	if (s->durations)
 		qsort(order, n_order, sizeof(*order), by_duration);
+	pyn__engine_one_lane(engine, s->jobs == 1 && autostart && s->prestart);
 
 	while (next < n_order || running) {
 		struct pyn_result res;

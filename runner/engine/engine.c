@@ -251,6 +251,7 @@ struct pyn_engine {
 	int no_autostart;
 	unsigned long seq; /* of the last job submitted */
 	unsigned long reaps; /* jobs reaped so far (on_exit_event) */
+	int one_lane; /* pyn__engine_one_lane() */
 	unsigned long last_sent; /* seq of the last job asked of a server */
 	/*
 	 * One timer for the tests without a deadline asked of a fork
@@ -1063,7 +1064,7 @@ static int launch(struct pyn_engine *e, struct job *job)
 		rc = pyn__server_send_test(job->server, e, job->page_fd,
 					   job->result_fd, job->out_w,
 					   job->err_w, cgroup_fd, cgroup,
-					   events);
+					   events, e->one_lane);
 		e->last_sent = job->seq;
 		if (cgroup_fd >= 0 && !job->cgroup_cached)
 			close(cgroup_fd);
@@ -1868,6 +1869,12 @@ int pyn__engine_hold(struct pyn_engine *e, const struct pyn_task *task,
 		      (autostart & PYN__HOLD_ONE_LANE) ? 3 :
 							 2,
 		      err);
+}
+
+void pyn__engine_one_lane(struct pyn_engine *e, int yes)
+{
+	if (e)
+		e->one_lane = !!yes;
 }
 
 static struct job *find_held(struct job *list, void *user, int parked)

@@ -51,6 +51,12 @@ int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
  */
 #define PYN__HOLD_AUTOSTART 1
 #define PYN__HOLD_ONE_LANE 2
+/*
+ * The caller will hold with PYN__HOLD_ONE_LANE: each fork server keeps
+ * its test's pidfd (CLONE_PIDFD) for the next test to watch.  Else no
+ * pidfd is made that nobody would watch.
+ */
+void pyn__engine_one_lane(struct pyn_engine *e, int yes);
 struct pyn_engine;
 struct pyn_task;
 struct pyn_limits;
@@ -78,6 +84,11 @@ struct pyn__server_request {
 	 * child gets both, to start when that test is gone (page.h, `gate`).
 	 */
 	int32_t has_watch;
+	/*
+	 * 1: keep this test's pidfd (CLONE_PIDFD) for the next request to
+	 * watch (pyn__engine_one_lane).
+	 */
+	int32_t keep_pidfd;
 	char cgroup[4096];
 };
 struct pyn__server_reply {

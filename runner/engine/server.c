@@ -475,7 +475,8 @@ enum pyn__server_state pyn__server_event(struct pyn__server *s,
 
 int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
 			  int page_fd, int result_fd, int out_fd, int err_fd,
-			  int cgroup_fd, const char *cgroup, int watch_events)
+			  int cgroup_fd, const char *cgroup, int watch_events,
+			  int keep_pidfd)
 {
 	struct pyn__server_request req;
 	union {
@@ -510,6 +511,7 @@ int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
 		fds[nfds++] = watch_events;
 		req.has_watch = 1;
 	}
+	req.keep_pidfd = !!keep_pidfd;
 	req.n_fds = (uint32_t)nfds;
 	memset(&msg, 0, sizeof(msg));
 	memset(&u, 0, sizeof(u));

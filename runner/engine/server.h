@@ -75,13 +75,15 @@ enum pyn__server_state pyn__server_event(struct pyn__server *s,
  * pipes (may be -1), the cgroup v2 directory `cgroup` (open as
  * `cgroup_fd`, -1: none) to create it in, and the cgroup.events of the
  * test last asked of this server (-1: none), which the new test may start
- * after by itself (page.h, `gate`).  Returns 0 (the pid comes with
+ * after by itself (page.h, `gate`); with `keep_pidfd`, the server keeps
+ * the new test's pidfd for the next request to watch.  Returns 0 (the pid comes with
  * pyn__server_reply, in the order of the requests), or -1 when the
  * server is gone (it is then FAILED).
  */
 int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
 			  int page_fd, int result_fd, int out_fd, int err_fd,
-			  int cgroup_fd, const char *cgroup, int watch_events);
+			  int cgroup_fd, const char *cgroup, int watch_events,
+			  int keep_pidfd);
 
 /*
  * The pid of the oldest request not yet answered, a child of this

@@ -112,7 +112,7 @@ static int clone3_missing;
  * every exiting process of the machine waits for.
  */
 static long clone_test(pid_t *tid_slot, volatile int32_t *pid_out,
-		       int cgroup_fd, int *placed, int *pidfd)
+		       int cgroup_fd, int *placed, int *pidfd, int keep_pidfd)
 {
 	struct clone_args ca;
 	long pid;
@@ -123,7 +123,7 @@ static long clone_test(pid_t *tid_slot, volatile int32_t *pid_out,
 		memset(&ca, 0, sizeof(ca));
 		ca.flags = CLONE_PARENT | CLONE_CHILD_SETTID |
 			   CLONE_PARENT_SETTID | CLONE_INTO_CGROUP |
-			   CLONE_PIDFD;
+			   (keep_pidfd ? CLONE_PIDFD : 0);
 		ca.pidfd = (uint64_t)(uintptr_t)pidfd;
 		ca.child_tid = (uint64_t)(uintptr_t)tid_slot;
 		ca.parent_tid = (uint64_t)(uintptr_t)pid_out;
@@ -233,7 +233,7 @@ int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
 		if (page && page->magic == PYN__PAGE_MAGIC) {
 			pyn__child_presolve(page, module);
 			pid = clone_test(tid_slot, &page->child_pid, f.cgroup,
-					 &placed, &pidfd);
+					 &placed, &pidfd, req.keep_pidfd);
 			if (pid == 0)
 				test_child(module, page, &req, &f, sock, runner,
 					   placed, last_pidfd);
