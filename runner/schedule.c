@@ -223,6 +223,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 	}
 	if (s->durations)
 		qsort(order, n_order, sizeof(*order), by_duration);
+	/* One lane: a held test starts only once the one running ended. */
 	pyn__engine_one_lane(engine, s->jobs == 1 && autostart && s->prestart);
 
 	while (next < n_order || running) {
@@ -306,15 +307,9 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			const struct pyn_plan_test *t = &plan->tests[i];
 			struct pyn_error serr;
 
-			/* One lane: it starts only once the one running ended. */
-			int rc = pyn__engine_hold(
-				engine, &t->task, &t->limits,
-				(void *)(uintptr_t)(i + 1),
-				!autostart    ? 0 :
-				s->jobs == 1 ? PYN__HOLD_AUTOSTART |
-						       PYN__HOLD_ONE_LANE :
-					       PYN__HOLD_AUTOSTART,
-				&serr);
+			int rc = pyn__engine_hold(engine, &t->task, &t->limits,
+						  (void *)(uintptr_t)(i + 1),
+						  autostart, &serr);
 
 			if (rc == 0)
 				held = i + 1;

@@ -142,11 +142,9 @@ struct job {
 	int autostarted;
 	int slot_passed;
 	/*
-	 * PYN__HOLD_ONE_LANE: its caller starts it only after every started
-	 * test ended.  `watch_seq`: the test (its `seq`) whose end its
-	 * process watches (page gate 2), 0: none.
+	 * The test (its `seq`) whose end its process watches (page gate 2;
+	 * pyn__engine_one_lane), 0: none.
 	 */
-	int one_lane;
 	unsigned long watch_seq;
 	unsigned long seq; /* 1, 2, ... in the order submitted */
 	/*
@@ -1001,7 +999,7 @@ static void cgroup_uncache(struct pyn_engine *e, unsigned token)
 static void servers_lost(struct pyn_engine *e, struct pyn__server *server);
 
 /*
- * A held test of one lane (PYN__HOLD_ONE_LANE) may start by itself when
+ * A held test of one lane (pyn__engine_one_lane) may start by itself when
  * the one started test ends and leaves nothing (page.h, gate 2), if that
  * test is the last one asked of the same fork server: the server gives
  * the new child its pidfd of that test (CLONE_PIDFD), the runner the
@@ -1014,7 +1012,7 @@ static int watch_events(struct pyn_engine *e, struct job *job)
 	size_t i;
 
 	job->watch_seq = 0;
-	if (!job->held || !job->autostart || !job->one_lane || e->waiting)
+	if (!job->held || !job->autostart || !e->one_lane || e->waiting)
 		return -1;
 	for (j = e->running; j; j = j->next) {
 		if (j == job || j->held)
@@ -1783,8 +1781,7 @@ static int submit(struct pyn_engine *e, const struct pyn_task *task,
 	job->lane = take_bit(&e->lanes_busy);
 	if (held) {
 		job->held = 1;
-		job->autostart = held >= 2;
-		job->one_lane = held == 3;
+		job->autostart = held == 2;
 		job->slot = 64;
 		job->page->gate = 1;
 	} else {
@@ -1864,11 +1861,7 @@ int pyn__engine_hold(struct pyn_engine *e, const struct pyn_task *task,
 	if ((iso == PYN_ISOLATION_DEFAULT || iso == PYN_ISOLATION_FORKSERVER) &&
 	    !pyn__servers_ready(e->servers, task->library))
 		return 2;
-	return submit(e, task, limits, user,
-		      !(autostart & PYN__HOLD_AUTOSTART)  ? 1 :
-		      (autostart & PYN__HOLD_ONE_LANE) ? 3 :
-							 2,
-		      err);
+	return submit(e, task, limits, user, autostart ? 2 : 1, err);
 }
 
 void pyn__engine_one_lane(struct pyn_engine *e, int yes)

@@ -43,18 +43,13 @@ int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
  * and returns 0, or returns 1 when it started by itself: it runs on and
  * is returned like any other.
  *
- * With PYN__HOLD_ONE_LANE too, the caller promises never to start it
- * while a started task runs (one lane, -j 1): its process may then watch
- * the one running task itself (its pidfd and cgroup.events, when it is a
- * fork server's test in a cgroup v2 of its own) and start the moment
- * that task's processes are all gone, without waiting for the runner.
- */
-#define PYN__HOLD_AUTOSTART 1
-#define PYN__HOLD_ONE_LANE 2
-/*
- * The caller will hold with PYN__HOLD_ONE_LANE: each fork server keeps
- * its test's pidfd (CLONE_PIDFD) for the next test to watch.  Else no
- * pidfd is made that nobody would watch.
+ * pyn__engine_one_lane(e, 1): the caller runs one task at a time (-j 1)
+ * and never starts a held task while a started one runs.  A held task
+ * with `autostart` may then watch the one running task itself (its
+ * pidfd, which each fork server keeps from its clone, and its
+ * cgroup.events, when it is a fork server's test in a cgroup v2 of its
+ * own) and start the moment that task's processes are all gone, without
+ * waiting for the runner.  Else no clone makes a pidfd nobody watches.
  */
 void pyn__engine_one_lane(struct pyn_engine *e, int yes);
 struct pyn_engine;

@@ -331,6 +331,15 @@ static __attribute__((noreturn)) void setup_failed(struct pyn__page *page,
 	_exit(PYN__EXIT_SETUP);
 }
 
+/* CLOCK_MONOTONIC in ns, for the page (started_ns, ended_ns). */
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /*
  * The test before this one ended (its pidfd is readable) and left no
  * process in its cgroup: then start without the parent, else wait for it.
@@ -338,7 +347,6 @@ static __attribute__((noreturn)) void setup_failed(struct pyn__page *page,
 static void gate_watch(struct pyn__page *page, int pidfd, int events)
 {
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-	struct timespec ts;
 	char buf[16];
 	uint32_t want = 2;
 	long n;
@@ -353,9 +361,7 @@ static void gate_watch(struct pyn__page *page, int pidfd, int events)
 		n = syscall(SYS_pread64, events, buf, sizeof(buf), 0);
 		if (n < 11 || memcmp(buf, "populated 0", 11) != 0)
 			return;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		page->started_ns = (uint64_t)ts.tv_sec * 1000000000u +
-				   (uint64_t)ts.tv_nsec;
+		page->started_ns = mono_ns();
 		__atomic_compare_exchange_n(&page->gate, &want, 0, 0,
 					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 		return;
@@ -737,7 +743,6 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 	char rc_text[16];
 	struct cunit_pick pick;
 	uint64_t hwm, peak;
-	struct timespec end;
 	int ok = 1;
 
 	/*
@@ -823,9 +828,7 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 		page->vm_peak_bytes = peak;
 		page->vm_hwm_bytes = hwm;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	page->ended_ns = (uint64_t)end.tv_sec * 1000000000u +
-			 (uint64_t)end.tv_nsec;
+	page->ended_ns = mono_ns();
 	if (page->setup_message[0]) {
 		page->state = PYN_CHILD_SETUP_FAILED;
 		_exit(PYN__EXIT_SETUP);

@@ -113,6 +113,29 @@ void ps_fail(void)
 }
 
 /*
+ * The state letter of process `pid` (/proc/PID/stat): Z for dead, not yet
+ * reaped; '?' when unreadable; 0 when there is no such process.
+ */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[1024], state = '?';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = pid > 0 ? fopen(path, "r") : NULL;
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f)) {
+		char *p = strrchr(buf, ')');
+
+		if (p && p[1] == ' ')
+			state = p[2];
+	}
+	fclose(f);
+	return state;
+}
+
+/*
  * ps_leave leaves a process behind (sleeping 30 s), runs 200 ms and writes its pid to
  * $PS_LOG.pid; ps_after, run next, logs "after PID STATE": the state of
  * that process in /proc/PID/stat (Z: dead, not yet reaped), or "gone".
@@ -148,7 +171,7 @@ void ps_leave(void)
 FX void ps_after(void);
 void ps_after(void)
 {
-	char path[4096], buf[1024], line[64], state = '?';
+	char path[4096], line[64], state;
 	const char *log = getenv("PS_LOG");
 	FILE *f;
 	int pid = 0;
@@ -162,42 +185,12 @@ void ps_after(void)
 		pid = 0;
 	if (f)
 		fclose(f);
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = pid > 0 ? fopen(path, "r") : NULL;
-	if (f) {
-		if (fgets(buf, sizeof(buf), f)) {
-			char *p = strrchr(buf, ')');
-
-			if (p && p[1] == ' ')
-				state = p[2];
-		}
-		fclose(f);
-	}
-	if (f)
+	state = proc_state(pid);
+	if (state)
 		snprintf(line, sizeof(line), "after %d %c\n", pid, state);
 	else
 		snprintf(line, sizeof(line), "after %d gone\n", pid);
 	say(line);
-}
-
-/* The state letter of process `pid` (/proc/PID/stat), '?' when unknown. */
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[1024], state = '?';
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return state;
-	if (fgets(buf, sizeof(buf), f)) {
-		char *p = strrchr(buf, ')');
-
-		if (p && p[1] == ' ')
-			state = p[2];
-	}
-	fclose(f);
-	return state;
 }
 
 /*
