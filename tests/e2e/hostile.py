@@ -14,7 +14,7 @@ from pyn_e2e import (XSD, check, done, kill_all, processes_with_lib, read_report
 tmp = workdir()
 LIB = "libpyn_fx_hostile"
 pidfile = os.path.join(tmp, "grandchild.pid")
-stray = set(processes_with_lib(LIB))
+stray = set(processes_with_lib(LIB, own=True))
 
 rep = os.path.join(tmp, "hostile.xml")
 r = run([suite("hostile.yaml"), "-j", "1"], report=rep, timeout=240,
@@ -44,7 +44,7 @@ if check(os.path.exists(pidfile), "the escaping grandchild wrote its pid"):
     check(not left, "the setsid + double-fork grandchild %d is gone" % gpid)
     kill_all(left)
 
-left = wait_gone(sorted(set(processes_with_lib(LIB)) - stray), 2.0)
+left = wait_gone(sorted(set(processes_with_lib(LIB, own=True)) - stray), 2.0)
 check(not left, "no process of the hostile fixtures left (%s)" % left)
 kill_all(left)
 done()

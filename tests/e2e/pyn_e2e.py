@@ -80,8 +80,15 @@ CACHE = tempfile.mkdtemp(prefix="pyn-e2e-cache-")
 _dirs.append(CACHE)
 
 
+# Every process this script's runs start carries it in its environment:
+# the fixtures' processes of scripts ctest runs beside this one do not.
+MARK = "PYN_E2E_MARK=%d.%s" % (os.getpid(), os.path.basename(CACHE))
+
+
 def env(**extra):
     e = dict(os.environ)
+    k, v = MARK.split("=", 1)
+    e[k] = v
     e["PYNTEST_CACHE_DIR"] = CACHE
     old = e.get("PYNTEST_LIBRARY_PATH")
     e["PYNTEST_LIBRARY_PATH"] = FIXTURES + (":" + old if old else "")
@@ -281,17 +288,25 @@ def memory_providers():
 
 # ---- Processes --------------------------------------------------------
 
-def processes_with_lib(substr):
-    """PIDs of processes that have a file mapped whose path contains SUBSTR."""
+def processes_with_lib(substr, own=False):
+    """PIDs of processes that have a file mapped whose path contains SUBSTR;
+    with OWN, only those of this script's runs (MARK in their environment),
+    not those of another script ctest runs at the same time."""
     found = []
     me = os.getpid()
+    mark = MARK.encode() + b"\0"
     for pid in os.listdir("/proc"):
         if not pid.isdigit() or int(pid) == me:
             continue
         try:
             with open("/proc/%s/maps" % pid) as f:
-                if substr in f.read():
-                    found.append(int(pid))
+                if substr not in f.read():
+                    continue
+            if own:
+                with open("/proc/%s/environ" % pid, "rb") as f:
+                    if mark not in f.read():
+                        continue
+            found.append(int(pid))
         except OSError:
             pass
     return found

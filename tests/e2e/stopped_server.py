@@ -23,7 +23,7 @@ from pyn_e2e import (PYNTEST, check, done, env, log, processes_with_lib,
 
 tmp = workdir()
 LIB = "libpyn_fx_hostile"
-stray = set(processes_with_lib(LIB))
+stray = set(processes_with_lib(LIB, own=True))
 
 
 def write(name, limits, tests):
@@ -48,7 +48,7 @@ def manifest(name, wall):
 
 def stopped_server():
     """A process of the suite's library in state T (stopped), or None."""
-    for pid in processes_with_lib(LIB):
+    for pid in processes_with_lib(LIB, own=True):
         if pid in stray:
             continue
         try:
@@ -62,7 +62,7 @@ def stopped_server():
 
 
 def left():
-    return [p for p in wait_gone([p for p in processes_with_lib(LIB)
+    return [p for p in wait_gone([p for p in processes_with_lib(LIB, own=True)
                                   if p not in stray])]
 
 
