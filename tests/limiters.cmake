@@ -6,6 +6,7 @@
 set(PYN_LIMITER_TEST_SOURCES
   ${PROJECT_SOURCE_DIR}/plugins/loader.c
   ${PROJECT_SOURCE_DIR}/plugins/registry.c
+  ${PROJECT_SOURCE_DIR}/runner/engine/placed.c
   ${PYN_BUILTIN_LIMITER_SOURCES}
   ${CMAKE_CURRENT_SOURCE_DIR}/limiters/error_shim.c)
 set(PYN_FIXTURE_LIMITER_DIR ${CMAKE_CURRENT_BINARY_DIR}/limiters)

@@ -133,7 +133,8 @@ struct pyn_host {
 	 * join it - and must not pay for moving itself.  The host does that
 	 * for the directory named by the test's token under
 	 * cgroup_parent("unified") when a limiter made it in setup() and the
-	 * kernel allows it; else 0.  Async-signal-safe.
+	 * kernel allows it; else 0.  `dir` may also name that directory's
+	 * "cgroup.procs" file.  Async-signal-safe.
 	 */
 	int (*placed_in)(const char *dir);
 };

@@ -102,7 +102,8 @@ static int arm_prof(double limit_s, char *msg, size_t msg_len)
 	return 0;
 }
 
-static int cpu_apply(const void *data, size_t size, char *msg, size_t msg_len)
+LIM_CHILD_TEXT static int cpu_apply(const void *data, size_t size, char *msg,
+				    size_t msg_len)
 {
 	struct cpu_child child;
 	struct rlimit rl, old;

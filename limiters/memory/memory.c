@@ -337,7 +337,8 @@ static uint64_t own_vm_size(void)
 	return kb > 0 ? (uint64_t)kb * 1024 : 0;
 }
 
-static int mem_apply(const void *data, size_t size, char *msg, size_t msg_len)
+LIM_CHILD_TEXT static int mem_apply(const void *data, size_t size, char *msg,
+				    size_t msg_len)
 {
 	const struct mem_child *child = data;
 	struct rlimit rl;

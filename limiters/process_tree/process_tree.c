@@ -655,7 +655,8 @@ static int tree_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	return 0;
 }
 
-static int tree_apply(const void *data, size_t size, char *msg, size_t msg_len)
+LIM_CHILD_TEXT static int tree_apply(const void *data, size_t size, char *msg,
+				     size_t msg_len)
 {
 	const struct tree_child *child = data;
 

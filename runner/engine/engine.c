@@ -522,9 +522,11 @@ static pid_t own_pid(void)
 	return pid;
 }
 
-void pyn__engine_forget_pid(void)
+PYN__CHILD_TEXT void pyn__engine_forget_pid(void)
 {
-	__atomic_store_n(&self_pid, 0, __ATOMIC_RELAXED);
+	/* No store when there is nothing to forget: no page to copy. */
+	if (__atomic_load_n(&self_pid, __ATOMIC_RELAXED))
+		__atomic_store_n(&self_pid, 0, __ATOMIC_RELAXED);
 }
 
 static unsigned new_token(void)

@@ -35,11 +35,13 @@
 #include "engine.h"
 #include "harness.h"
 
-struct pyn__page *pyn__page;
+/*
+ * Both in .data, on one page: each page of its own data a test's process
+ * writes is one more copy-on-write fault (pyn__page would be in .bss).
+ */
+struct pyn__page *pyn__page __attribute__((section(".data")));
 int pyn__result_fd = -1;
 
-static sigjmp_buf step_jump;
-static volatile sig_atomic_t step_armed;
 static char alt_stack[64 * 1024];
 
 /* strlcpy without the libc dependency, for signal-safe paths. */
@@ -137,7 +139,7 @@ static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
 				     SIGILL, SIGXCPU, SIGXFSZ, SIGSYS };
 
 /* Is a limiter that limits memory active for this test? */
-static bool limits_memory(const struct pyn__page *page)
+PYN__CHILD_TEXT static bool limits_memory(const struct pyn__page *page)
 {
 	const struct pyn__limiter_slot *slot;
 	uint32_t i;
@@ -222,23 +224,6 @@ own:
 	return rss;
 }
 
-/*
- * The cgroup v2 directory the host created this test in, NULL if none:
- * the caller's string, which lives as long as the child (no copy: every
- * page a child writes is one more page fault).
- */
-static const char *placed_dir;
-
-void pyn__child_placed(const char *dir)
-{
-	placed_dir = dir;
-}
-
-int pyn__child_placed_in(const char *dir)
-{
-	return dir && placed_dir && strcmp(dir, placed_dir) == 0;
-}
-
 void pyn__child_preset(void)
 {
 	/*
@@ -254,14 +239,15 @@ void pyn__child_preset(void)
 }
 
 /* dup2() as a raw call: dup3 is on every architecture, dup2 is not. */
-static void dup_to(int fd, int to)
+PYN__CHILD_TEXT static void dup_to(int fd, int to)
 {
 	if (fd != to)
 		syscall(SYS_dup3, fd, to, 0);
 }
 
-void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
-			int err_fd, pid_t parent, bool own_group)
+PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
+					int out_fd, int err_fd, pid_t parent,
+					bool own_group)
 {
 	int fd;
 	uint64_t rss;
@@ -331,12 +317,27 @@ static __attribute__((noreturn)) void setup_failed(struct pyn__page *page,
 	_exit(PYN__EXIT_SETUP);
 }
 
-/* CLOCK_MONOTONIC in ns, for the page (started_ns, ended_ns). */
-static uint64_t mono_ns(void)
+/*
+ * _exit() as the system call: the wrapper is one more 64 KiB of libc for
+ * a test's process to fault in on its way out.
+ */
+PYN__CHILD_TEXT static __attribute__((noreturn)) void child_exit(int code)
+{
+	syscall(SYS_exit_group, code);
+	_exit(code);
+}
+
+/*
+ * CLOCK_MONOTONIC in ns, for the page (started_ns, ended_ns).  A system
+ * call, not the vDSO: a test's process would fault in the wrapper, the
+ * vDSO's code and its two data pages (4 faults) for its one or two reads.
+ */
+PYN__CHILD_TEXT static uint64_t mono_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts) != 0)
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
@@ -344,7 +345,8 @@ static uint64_t mono_ns(void)
  * The test before this one ended (its pidfd is readable) and left no
  * process in its cgroup: then start without the parent, else wait for it.
  */
-static void gate_watch(struct pyn__page *page, int pidfd, int events)
+PYN__CHILD_TEXT static void gate_watch(struct pyn__page *page, int pidfd,
+				       int events)
 {
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 	char buf[16];
@@ -368,8 +370,8 @@ static void gate_watch(struct pyn__page *page, int pidfd, int events)
 	}
 }
 
-void pyn__child_gate(struct pyn__page *page, int watch_pidfd,
-		     int watch_events)
+PYN__CHILD_TEXT void pyn__child_gate(struct pyn__page *page, int watch_pidfd,
+				     int watch_events)
 {
 	uint32_t g;
 
@@ -384,7 +386,7 @@ void pyn__child_gate(struct pyn__page *page, int watch_pidfd,
 		syscall(SYS_futex, &page->gate, FUTEX_WAIT, g, NULL, NULL, 0);
 }
 
-void pyn__child_apply(struct pyn__page *page)
+PYN__CHILD_TEXT void pyn__child_apply(struct pyn__page *page)
 {
 	char msg[PYN_LIMITER_MESSAGE_MAX];
 	const struct pyn__limiter_slot *slot;
@@ -430,7 +432,7 @@ struct pyn__module *pyn__child_load(struct pyn__page *page, bool bind_now)
 	return module;
 }
 
-static int failed(const struct pyn__page *page)
+PYN__CHILD_TEXT static int failed(const struct pyn__page *page)
 {
 	return page->n_failures || page->fail_called;
 }
@@ -454,15 +456,16 @@ static void setup_failure_message(struct pyn__page *page)
 }
 
 /* One step (setup, test, teardown): returns 0, or -1 when it jumped out. */
-static int step(void (*fn)(void *), void *arg)
+PYN__CHILD_TEXT static int step(struct pyn__page *page, void (*fn)(void *),
+				void *arg)
 {
-	if (sigsetjmp(step_jump, 0) == 0) {
-		step_armed = 1;
+	if (sigsetjmp(page->step_jump, 0) == 0) {
+		page->step_armed = 1;
 		fn(arg);
-		step_armed = 0;
+		page->step_armed = 0;
 		return 0;
 	}
-	step_armed = 0;
+	page->step_armed = 0;
 	return -1;
 }
 
@@ -470,7 +473,7 @@ struct void_fn {
 	void (*fn)(void);
 };
 
-static void call_void(void *p)
+PYN__CHILD_TEXT static void call_void(void *p)
 {
 	((struct void_fn *)p)->fn();
 }
@@ -501,14 +504,6 @@ static void call_suite_init(void *p)
 	f->rc = f->fn();
 }
 
-/* What pyn__child_presolve() found for the page it was given. */
-static struct {
-	const struct pyn__page *page;
-	uint32_t off[3];
-	void *p[3];
-	unsigned n;
-} presolved;
-
 /* `p` is the address of the ordinary function `name` itself. */
 static int plain_function(void *p, const char *name)
 {
@@ -528,8 +523,8 @@ void pyn__child_presolve(struct pyn__page *page, struct pyn__module *module)
 	const char *name;
 	void *p;
 
-	presolved.page = page;
-	presolved.n = 0;
+	/* Into the page, shared: the server's own data stays as it was. */
+	page->presolved_n = 0;
 	if (page->task.kind != PYN_TASK_SYMBOL)
 		return;
 	for (unsigned i = 0; i < 3; i++) {
@@ -543,24 +538,23 @@ void pyn__child_presolve(struct pyn__page *page, struct pyn__module *module)
 		 */
 		p = pyn__module_symbol(module, name);
 		if (p && plain_function(p, name)) {
-			presolved.off[presolved.n] = offs[i];
-			presolved.p[presolved.n++] = p;
+			page->presolved_off[page->presolved_n] = offs[i];
+			page->presolved_p[page->presolved_n++] = p;
 		}
 	}
 }
 
-static void *need_symbol(struct pyn__page *page, struct pyn__module *module,
-			 uint32_t off)
+PYN__CHILD_TEXT static void *
+need_symbol(struct pyn__page *page, struct pyn__module *module, uint32_t off)
 {
 	const char *name = pyn__page_str(page, off);
 	void *p;
 
 	if (!name || !name[0])
 		return NULL;
-	if (presolved.page == page)
-		for (unsigned i = 0; i < presolved.n; i++)
-			if (presolved.off[i] == off)
-				return presolved.p[i];
+	for (unsigned i = 0; i < page->presolved_n && i < 3; i++)
+		if (page->presolved_off[i] == off)
+			return page->presolved_p[i];
 	p = pyn__module_symbol(module, name);
 	if (!p)
 		setup_failed(page, "symbol '", name, "' not found in '",
@@ -713,7 +707,7 @@ static void find_cunit(struct pyn__page *page, struct pyn__module *module,
 			     "' not found in suite ", sn ? sn : "");
 }
 
-static void apply_env(struct pyn__page *page)
+PYN__CHILD_TEXT static void apply_env(struct pyn__page *page)
 {
 	const char *cwd = pyn__page_str(page, page->task.cwd);
 	uint32_t i;
@@ -733,8 +727,9 @@ static void apply_env(struct pyn__page *page)
 			     strerror(errno));
 }
 
-void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
-		    void (*fn)(void *), void *arg)
+PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
+				    struct pyn__module *module,
+				    void (*fn)(void *), void *arg)
 {
 	struct void_fn setup = { NULL }, teardown = { NULL }, test = { NULL };
 	struct void_fn cu_setup = { NULL }, cu_teardown = { NULL };
@@ -779,7 +774,8 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 		snprintf(page->setup_step, sizeof(page->setup_step),
 			 "initialization of CUnit suite '%s'",
 			 sinit.suite ? sinit.suite : "?");
-		ok = step(call_suite_init, &sinit) == 0 && !page->fail_called;
+		ok = step(page, call_suite_init, &sinit) == 0 &&
+		     !page->fail_called;
 		if (ok && sinit.rc != 0) {
 			fflush(NULL);
 			snprintf(rc_text, sizeof(rc_text), "%d", sinit.rc);
@@ -793,12 +789,12 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 		snprintf(page->setup_step, sizeof(page->setup_step),
 			 "setup of CUnit suite '%s'",
 			 pick.suite ? pick.suite : "?");
-		ok = step(call_void, &cu_setup) == 0 && !failed(page);
+		ok = step(page, call_void, &cu_setup) == 0 && !failed(page);
 	}
 	if (ok && setup.fn) {
 		snprintf(page->setup_step, sizeof(page->setup_step),
 			 "setup '%s'", pyn__page_str(page, page->task.setup));
-		ok = step(call_void, &setup) == 0 && !failed(page);
+		ok = step(page, call_void, &setup) == 0 && !failed(page);
 	}
 	/* A failed setup is an error of the setup, not a failed test. */
 	if (!ok && failed(page))
@@ -806,17 +802,17 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 	if (ok && !page->skipped) {
 		page->state = PYN_CHILD_RUNNING;
 		if (fn)
-			step(fn, arg);
+			step(page, fn, arg);
 		else
-			step(call_void, &test);
+			step(page, call_void, &test);
 	}
 	page->state = PYN_CHILD_TEARDOWN;
 	if (teardown.fn)
-		step(call_void, &teardown);
+		step(page, call_void, &teardown);
 	if (cu_teardown.fn)
-		step(call_void, &cu_teardown);
+		step(page, call_void, &cu_teardown);
 	if (sclean.fn)
-		step(call_init, &sclean);
+		step(page, call_init, &sclean);
 
 	fflush(NULL);
 	/*
@@ -831,22 +827,22 @@ void pyn__child_run(struct pyn__page *page, struct pyn__module *module,
 	page->ended_ns = mono_ns();
 	if (page->setup_message[0]) {
 		page->state = PYN_CHILD_SETUP_FAILED;
-		_exit(PYN__EXIT_SETUP);
+		child_exit(PYN__EXIT_SETUP);
 	}
 	if (page->skipped) {
 		page->state = PYN_CHILD_SKIPPED;
-		_exit(0);
+		child_exit(0);
 	}
 	if (page->n_failures || page->fail_called) {
 		page->state = PYN_CHILD_FAILED;
-		_exit(1);
+		child_exit(1);
 	}
 	page->state = PYN_CHILD_RETURNED;
-	_exit(0);
+	child_exit(0);
 }
-
-int pyn__child_assert(int value, unsigned line, const char *cond,
-		      const char *file, const char *function, int fatal)
+PYN__CHILD_TEXT int pyn__child_assert(int value, unsigned line,
+				      const char *cond, const char *file,
+				      const char *function, int fatal)
 {
 	struct pyn__page *page = pyn__page;
 	struct pyn_failure *f;
@@ -865,8 +861,8 @@ int pyn__child_assert(int value, unsigned line, const char *cond,
 		copy(f->function, sizeof(f->function), function ? function : "");
 	}
 	page->n_failures = n + 1;
-	if (fatal && step_armed)
-		siglongjmp(step_jump, 1);
+	if (fatal && page->step_armed)
+		siglongjmp(page->step_jump, 1);
 	if (fatal) {
 		fflush(NULL);
 		page->state = PYN_CHILD_FAILED;
@@ -889,8 +885,8 @@ void pyn_skip(const char *reason)
 	copy(page->skip_reason, sizeof(page->skip_reason),
 	     reason ? reason : "");
 	page->skipped = 1;
-	if (step_armed)
-		siglongjmp(step_jump, 1);
+	if (page->step_armed)
+		siglongjmp(page->step_jump, 1);
 	fflush(NULL);
 	page->state = PYN_CHILD_SKIPPED;
 	_exit(0);
@@ -914,8 +910,8 @@ void pyn_fail(int code, const char *fmt, ...)
 	copy(page->fail_message, sizeof(page->fail_message), msg);
 	page->fail_code = code;
 	page->fail_called = 1;
-	if (step_armed)
-		siglongjmp(step_jump, 1);
+	if (page->step_armed)
+		siglongjmp(page->step_jump, 1);
 	fflush(NULL);
 	page->state = PYN_CHILD_FAILED;
 	_exit(1);

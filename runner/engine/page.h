@@ -11,6 +11,7 @@
 #ifndef PYN_ENGINE_PAGE_H
 #define PYN_ENGINE_PAGE_H
 
+#include <setjmp.h>
 #include <stdint.h>
 
 #include <pyntest/limiter.h>
@@ -21,6 +22,16 @@
 #define PYN__PAGE_STRINGS 8192
 #define PYN__PAGE_ENV_MAX 64
 #define PYN__PAGE_ARGS_MAX 64
+
+/*
+ * The code a test's process runs between the fork server's clone and its
+ * _exit, kept together (the linker puts .text.hot.* in one run): every
+ * 64 KiB of code it touches is one page fault in every test's process
+ * (the kernel copies no page table entries of code at fork).  The
+ * built-in limiters' apply() and the registry's lookup are marked alike
+ * (limiters/util.h, plugins/registry.c).
+ */
+#define PYN__CHILD_TEXT __attribute__((section(".text.hot.pyntest_child")))
 
 /* Exit codes of the harness, for when the page says nothing more. */
 #define PYN__EXIT_SETUP 120  /* apply, load or symbol failure */
@@ -62,13 +73,10 @@ struct pyn__page {
 	volatile int32_t skipped;
 	volatile int32_t fail_called;
 	int32_t fail_code;
-	char fail_message[1024];
-	char skip_reason[256];
-	char setup_message[PYN_LIMITER_MESSAGE_MAX + 512];
-	/* The setup step running ("setup 'su_init'"), for an exit in it. */
-	char setup_step[256];
-	volatile uint32_t n_failures;
-	struct pyn_failure failures[PYN_RESULT_FAILURES_MAX];
+	/*
+	 * Up to failures: what the child of a passing test touches, in the
+	 * first 4 KiB (each further page written is one more page fault).
+	 */
 	volatile int32_t returned;      /* pyn_return*() was called */
 	/*
 	 * A fork server's child's pid, written by the kernel before clone
@@ -101,6 +109,28 @@ struct pyn__page {
 	 */
 	volatile uint64_t ended_ns;
 	uint32_t n_limiters;
+	/*
+	 * The jump out of a setup, test or teardown step (pyn_fail, a fatal
+	 * assertion, pyn_skip), armed while one runs.  Here and not in the
+	 * harness's own data: a page the child writes anyway, where a static
+	 * would be one more copy-on-write fault of every test's process.
+	 */
+	volatile int32_t step_armed;
+	sigjmp_buf step_jump;
+	/*
+	 * The test's functions, looked up by the fork server before the clone
+	 * (pyn__child_presolve): the task's string offsets and addresses.
+	 */
+	uint32_t presolved_n;
+	uint32_t presolved_off[3];
+	void *presolved_p[3];
+	volatile uint32_t n_failures;
+	char fail_message[1024];
+	char skip_reason[256];
+	char setup_message[PYN_LIMITER_MESSAGE_MAX + 512];
+	/* The setup step running ("setup 'su_init'"), for an exit in it. */
+	char setup_step[256];
+	struct pyn_failure failures[PYN_RESULT_FAILURES_MAX];
 	struct pyn__page_limiter limiters[PYN__LIMITERS_MAX];
 	struct pyn__page_task task;
 };

@@ -111,8 +111,9 @@ static int clone3_missing;
  * which costs nothing, where joining it from inside takes a lock that
  * every exiting process of the machine waits for.
  */
-static long clone_test(pid_t *tid_slot, volatile int32_t *pid_out,
-		       int cgroup_fd, int *placed, int *pidfd, int keep_pidfd)
+PYN__CHILD_TEXT static long clone_test(pid_t *tid_slot,
+				       volatile int32_t *pid_out, int cgroup_fd,
+				       int *placed, int *pidfd, int keep_pidfd)
 {
 	struct clone_args ca;
 	long pid;
@@ -147,7 +148,7 @@ static long clone_test(pid_t *tid_slot, volatile int32_t *pid_out,
 		       NULL, pid_out, tid_slot, NULL);
 }
 
-static __attribute__((noreturn)) void
+PYN__CHILD_TEXT static __attribute__((noreturn)) void
 test_child(struct pyn__module *module, struct pyn__page *page,
 	   const struct pyn__server_request *req, const struct request_fds *f,
 	   int sock, pid_t runner, int placed, int last_pidfd)
@@ -161,9 +162,7 @@ test_child(struct pyn__module *module, struct pyn__page *page,
 		syscall(SYS_close, last_pidfd);
 		last_pidfd = -1;
 	}
-	if (placed)
-		pyn__child_placed(req->cgroup);
-	page->limited = 1;
+	pyn__child_placed(placed ? req->cgroup : NULL);
 	pyn__child_prepare(page, f->all[1], req->has_out ? f->all[2] : -1,
 			   req->has_out ? f->all[3] : -1, runner, true);
 	pyn__child_apply(page);
@@ -205,7 +204,8 @@ void pyn__server_restore_rlimits(const struct rlimit saved[RLIM_NLIMITS])
 	}
 }
 
-int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
+PYN__CHILD_TEXT int pyn__server_serve(struct pyn__module *module, int sock,
+				      pid_t runner)
 {
 	struct pyn__server_request req;
 	struct pyn__server_reply reply;
@@ -220,6 +220,7 @@ int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
 	if (!tid_slot)
 		return 3;
 	pyn__child_preset();
+	pyn__engine_forget_pid();
 	if (send(sock, "R", 1, MSG_NOSIGNAL) != 1)
 		return 3;
 
@@ -232,6 +233,13 @@ int pyn__server_serve(struct pyn__module *module, int sock, pid_t runner)
 		pidfd = -1;
 		if (page && page->magic == PYN__PAGE_MAGIC) {
 			pyn__child_presolve(page, module);
+			page->limited = 1;
+			/*
+			 * What the child would store, stored here: the same
+			 * each time, so neither process writes (and copies)
+			 * the page it is on after the first clone.
+			 */
+			pyn__child_placed(f.cgroup >= 0 ? req.cgroup : NULL);
 			pid = clone_test(tid_slot, &page->child_pid, f.cgroup,
 					 &placed, &pidfd, req.keep_pidfd);
 			if (pid == 0)

@@ -22,6 +22,7 @@
 
 #include "limiters/util.h"
 #include "plugins/registry.h"
+#include "runner/engine/harness.h"
 #include "unit.h"
 
 #define MiB (1024.0 * 1024.0)
@@ -771,7 +772,35 @@ static void test_write_retries_eintr(void)
 	close(p[1]);
 }
 
+/*
+ * A process the host created in its cgroup (CLONE_INTO_CGROUP) joins
+ * nothing: the host's placed_in() knows the directory, given as itself or
+ * as its cgroup.procs (what a limiter keeps), and nothing else.
+ */
+static void test_placed_in(void)
+{
+	const struct pyn_host *host = pyn__registry_host();
+	const char *dir = "/sys/fs/cgroup/pyntest-1-x/t7";
+
+	CU_ASSERT_FATAL(PYN_LIMITER_HAS(host, placed_in) && host->placed_in);
+	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t7/cgroup.procs"));
+	pyn__child_placed(dir);
+	CU_ASSERT_TRUE(host->placed_in("/sys/fs/cgroup/pyntest-1-x/t7"));
+	CU_ASSERT_TRUE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t7/cgroup.procs"));
+	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t70/cgroup.procs"));
+	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t/cgroup.procs"));
+	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t7/cgroup.proc"));
+	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t7/cgroup.procsx"));
+	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t7/tasks"));
+	CU_ASSERT_FALSE(host->placed_in("/sys/fs/cgroup/pyntest-1-x"));
+	CU_ASSERT_FALSE(host->placed_in(NULL));
+	pyn__child_placed(NULL);
+	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t7/cgroup.procs"));
+}
+
 static CU_TestInfo tests[] = {
+	{ "placed_in: the host's cgroup, as a directory or its cgroup.procs",
+	  test_placed_in },
 	{ "a cgroup write interrupted by a signal is retried",
 	  test_write_retries_eintr },
 	{ "wall_time sets the deadline and claims it", test_wall_time },
