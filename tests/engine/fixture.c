@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include <CUnit/CUnit.h>
 #include <pyntest/test.h>
@@ -33,9 +34,11 @@ FX void fx_setup(void);
 FX void fx_teardown(void);
 FX void fx_print(void);
 FX void fx_return(void);
+FX void fx_unflushed_file(void);
+FX void fx_unflushed_wide(void);
 
 /* The line of the failing assertion, checked by test-engine. */
-#define FX_ASSERT_LINE 47
+#define FX_ASSERT_LINE 50
 void fx_pass(void)
 {
 	CU_ASSERT_EQUAL(1 + 1, 2);
@@ -170,6 +173,31 @@ void fx_print(void)
 {
 	printf("hello out\n");
 	fprintf(stderr, "hello err\n");
+}
+
+/*
+ * Output left in stdio's buffers when the test returns, which the harness
+ * must flush: a file opened and never closed (its path named by the
+ * runner's pid, read by test-engine), and a wide stream with no newline.
+ */
+void fx_unflushed_file(void)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/pyn-fx-unflushed-%d", (int)getppid());
+	f = fopen(path, "w");
+	if (f)
+		fputs("kept", f);
+}
+
+void fx_unflushed_wide(void)
+{
+	/* Its own stream: a forked test's stdout may be byte-oriented. */
+	FILE *f = fdopen(dup(STDOUT_FILENO), "w");
+
+	if (f)
+		fwprintf(f, L"wide %d", 7);
 }
 
 /*

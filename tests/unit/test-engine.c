@@ -570,6 +570,8 @@ static const enum pyn_isolation modes[] = { PYN_ISOLATION_FORK,
 static void test_library(void)
 {
 	struct pyn_limits lim = PYN_LIMITS_INIT;
+	char path[64], line[16];
+	FILE *f;
 	size_t m;
 
 	for (m = 0; m < 3; m++) {
@@ -582,11 +584,11 @@ static void test_library(void)
 		run_sym(FIXTURE_LIB, "fx_assert_fail", modes[m], NULL);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
 		CU_ASSERT_EQUAL(res.n_failures, 2);
-		CU_ASSERT_EQUAL(res.failures[0].line, 47);
+		CU_ASSERT_EQUAL(res.failures[0].line, 50);
 		CU_ASSERT_PTR_NOT_NULL(strstr(res.failures[0].file, "fixture.c"));
 		CU_ASSERT(starts_with(res.message,
 				      "CU_ASSERT_EQUAL(a,b) failed at "));
-		CU_ASSERT_PTR_NOT_NULL(strstr(res.message, "fixture.c:47 (and 1 more)"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(res.message, "fixture.c:50 (and 1 more)"));
 
 		run_sym(FIXTURE_LIB, "fx_assert_fatal", modes[m], NULL);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
@@ -620,6 +622,23 @@ static void test_library(void)
 		run_sym(FIXTURE_LIB, "fx_print", modes[m], NULL);
 		CU_ASSERT(res.out && strcmp(res.out, "hello out\n") == 0);
 		CU_ASSERT(res.err && strcmp(res.err, "hello err\n") == 0);
+
+		/* What stdio holds at the end is written, wide or in a file. */
+		snprintf(path, sizeof(path), "/tmp/pyn-fx-unflushed-%d",
+			 (int)getpid());
+		unlink(path);
+		run_sym(FIXTURE_LIB, "fx_unflushed_file", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+		f = fopen(path, "r");
+		CU_ASSERT_PTR_NOT_NULL(f);
+		if (f) {
+			CU_ASSERT(fgets(line, sizeof(line), f) &&
+				  strcmp(line, "kept") == 0);
+			fclose(f);
+		}
+		unlink(path);
+		run_sym(FIXTURE_LIB, "fx_unflushed_wide", modes[m], NULL);
+		CU_ASSERT(res.out && strcmp(res.out, "wide 7") == 0);
 
 		run_sym(FIXTURE_LIB, "fx_thread_fork", modes[m], NULL);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
