@@ -11,8 +11,9 @@
 #include "engine.h"
 
 /* page.h: what the child of a passing test writes is in the first page. */
-_Static_assert(offsetof(struct pyn__page, failures) <= 4096,
-	       "the fields a passing test writes fit in the page's first 4 KiB");
+_Static_assert(
+	offsetof(struct pyn__page, failures) <= 4096,
+	"the fields a passing test writes fit in the page's first 4 KiB");
 
 int pyn__page_new(struct pyn__page **out, int *fd_out, struct pyn_error *err)
 {

@@ -185,7 +185,8 @@ void fx_unflushed_file(void)
 	char path[64];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/tmp/pyn-fx-unflushed-%d", (int)getppid());
+	snprintf(path, sizeof(path), "/tmp/pyn-fx-unflushed-%d",
+		 (int)getppid());
 	f = fopen(path, "w");
 	if (f)
 		fputs("kept", f);

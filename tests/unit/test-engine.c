@@ -588,7 +588,8 @@ static void test_library(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(res.failures[0].file, "fixture.c"));
 		CU_ASSERT(starts_with(res.message,
 				      "CU_ASSERT_EQUAL(a,b) failed at "));
-		CU_ASSERT_PTR_NOT_NULL(strstr(res.message, "fixture.c:50 (and 1 more)"));
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(res.message, "fixture.c:50 (and 1 more)"));
 
 		run_sym(FIXTURE_LIB, "fx_assert_fatal", modes[m], NULL);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);

@@ -779,23 +779,24 @@ static void test_write_retries_eintr(void)
  */
 static void test_placed_in(void)
 {
+#define T7 "/sys/fs/cgroup/pyntest-1-x/t7"
 	const struct pyn_host *host = pyn__registry_host();
-	const char *dir = "/sys/fs/cgroup/pyntest-1-x/t7";
 
 	CU_ASSERT_FATAL(PYN_LIMITER_HAS(host, placed_in) && host->placed_in);
-	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t7/cgroup.procs"));
-	pyn__child_placed(dir);
-	CU_ASSERT_TRUE(host->placed_in("/sys/fs/cgroup/pyntest-1-x/t7"));
-	CU_ASSERT_TRUE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t7/cgroup.procs"));
-	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t70/cgroup.procs"));
-	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t/cgroup.procs"));
-	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t7/cgroup.proc"));
-	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t7/cgroup.procsx"));
-	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t7/tasks"));
+	CU_ASSERT_FALSE(lim_placed(host, T7 "/cgroup.procs"));
+	pyn__child_placed(T7);
+	CU_ASSERT_TRUE(host->placed_in(T7));
+	CU_ASSERT_TRUE(lim_placed(host, T7 "/cgroup.procs"));
+	CU_ASSERT_FALSE(lim_placed(host, T7 "0/cgroup.procs"));
+	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t"));
+	CU_ASSERT_FALSE(lim_placed(host, T7 "/cgroup.proc"));
+	CU_ASSERT_FALSE(lim_placed(host, T7 "/cgroup.procsx"));
+	CU_ASSERT_FALSE(lim_placed(host, T7 "/tasks"));
 	CU_ASSERT_FALSE(host->placed_in("/sys/fs/cgroup/pyntest-1-x"));
 	CU_ASSERT_FALSE(host->placed_in(NULL));
 	pyn__child_placed(NULL);
-	CU_ASSERT_FALSE(lim_placed(host, "/sys/fs/cgroup/pyntest-1-x/t7/cgroup.procs"));
+	CU_ASSERT_FALSE(lim_placed(host, T7 "/cgroup.procs"));
+#undef T7
 }
 
 static CU_TestInfo tests[] = {
