@@ -36,11 +36,19 @@
 #include "harness.h"
 
 /*
- * Both in .data, on one page: each page of its own data a test's process
- * writes is one more copy-on-write fault (pyn__page would be in .bss).
+ * What a test's process writes of its own data, all in .data, side by
+ * side: each page of it written is one more copy-on-write fault
+ * (pyn__page and the step would be in .bss, a page of their own).  The
+ * step's jump out (pyn_fail, a fatal assertion, pyn_skip) is the
+ * process's own, not in the shared job page: a process the test forks
+ * jumps in its own copy and leaves the test's alone.
  */
 struct pyn__page *pyn__page __attribute__((section(".data")));
 int pyn__result_fd = -1;
+static struct {
+	volatile sig_atomic_t armed;
+	sigjmp_buf jump;
+} step_out __attribute__((section(".data")));
 
 static char alt_stack[64 * 1024];
 
@@ -361,15 +369,17 @@ PYN__CHILD_TEXT static __attribute__((noreturn)) void child_exit(int code)
 }
 
 /*
- * CLOCK_MONOTONIC in ns, for the page (started_ns, ended_ns).  A system
- * call, not the vDSO: a test's process would fault in the wrapper, the
- * vDSO's code and its two data pages (4 faults) for its one or two reads.
+ * CLOCK_MONOTONIC in ns, for the page (started_ns, ended_ns).  Before the
+ * test (`before`): a system call, not the vDSO, whose wrapper, code and
+ * two data pages a test's process would fault in for one read.  After
+ * it, the vDSO: the test may have put itself under a seccomp filter that
+ * kills at any system call it did not allow.
  */
-PYN__CHILD_TEXT static uint64_t mono_ns(void)
+PYN__CHILD_TEXT static uint64_t mono_ns(bool before)
 {
 	struct timespec ts;
 
-	if (syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts) != 0)
+	if (!before || syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts) != 0)
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
@@ -396,7 +406,7 @@ PYN__CHILD_TEXT static void gate_watch(struct pyn__page *page, int pidfd,
 		n = syscall(SYS_pread64, events, buf, sizeof(buf), 0);
 		if (n < 11 || memcmp(buf, "populated 0", 11) != 0)
 			return;
-		page->started_ns = mono_ns();
+		page->started_ns = mono_ns(true);
 		__atomic_compare_exchange_n(&page->gate, &want, 0, 0,
 					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 		return;
@@ -494,16 +504,15 @@ static void setup_failure_message(struct pyn__page *page)
 }
 
 /* One step (setup, test, teardown): returns 0, or -1 when it jumped out. */
-PYN__CHILD_TEXT static int step(struct pyn__page *page, void (*fn)(void *),
-				void *arg)
+PYN__CHILD_TEXT static int step(void (*fn)(void *), void *arg)
 {
-	if (sigsetjmp(page->step_jump, 0) == 0) {
-		page->step_armed = 1;
+	if (sigsetjmp(step_out.jump, 0) == 0) {
+		step_out.armed = 1;
 		fn(arg);
-		page->step_armed = 0;
+		step_out.armed = 0;
 		return 0;
 	}
-	page->step_armed = 0;
+	step_out.armed = 0;
 	return -1;
 }
 
@@ -812,8 +821,7 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 		snprintf(page->setup_step, sizeof(page->setup_step),
 			 "initialization of CUnit suite '%s'",
 			 sinit.suite ? sinit.suite : "?");
-		ok = step(page, call_suite_init, &sinit) == 0 &&
-		     !page->fail_called;
+		ok = step(call_suite_init, &sinit) == 0 && !page->fail_called;
 		if (ok && sinit.rc != 0) {
 			fflush(NULL);
 			snprintf(rc_text, sizeof(rc_text), "%d", sinit.rc);
@@ -827,12 +835,12 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 		snprintf(page->setup_step, sizeof(page->setup_step),
 			 "setup of CUnit suite '%s'",
 			 pick.suite ? pick.suite : "?");
-		ok = step(page, call_void, &cu_setup) == 0 && !failed(page);
+		ok = step(call_void, &cu_setup) == 0 && !failed(page);
 	}
 	if (ok && setup.fn) {
 		snprintf(page->setup_step, sizeof(page->setup_step),
 			 "setup '%s'", pyn__page_str(page, page->task.setup));
-		ok = step(page, call_void, &setup) == 0 && !failed(page);
+		ok = step(call_void, &setup) == 0 && !failed(page);
 	}
 	/* A failed setup is an error of the setup, not a failed test. */
 	if (!ok && failed(page))
@@ -840,17 +848,17 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 	if (ok && !page->skipped) {
 		page->state = PYN_CHILD_RUNNING;
 		if (fn)
-			step(page, fn, arg);
+			step(fn, arg);
 		else
-			step(page, call_void, &test);
+			step(call_void, &test);
 	}
 	page->state = PYN_CHILD_TEARDOWN;
 	if (teardown.fn)
-		step(page, call_void, &teardown);
+		step(call_void, &teardown);
 	if (cu_teardown.fn)
-		step(page, call_void, &cu_teardown);
+		step(call_void, &cu_teardown);
 	if (sclean.fn)
-		step(page, call_init, &sclean);
+		step(call_init, &sclean);
 
 	flush_streams();
 	/*
@@ -862,7 +870,7 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 		page->vm_peak_bytes = peak;
 		page->vm_hwm_bytes = hwm;
 	}
-	page->ended_ns = mono_ns();
+	page->ended_ns = mono_ns(false);
 	if (page->setup_message[0]) {
 		page->state = PYN_CHILD_SETUP_FAILED;
 		child_exit(PYN__EXIT_SETUP);
@@ -899,8 +907,8 @@ PYN__CHILD_TEXT int pyn__child_assert(int value, unsigned line,
 		copy(f->function, sizeof(f->function), function ? function : "");
 	}
 	page->n_failures = n + 1;
-	if (fatal && page->step_armed)
-		siglongjmp(page->step_jump, 1);
+	if (fatal && step_out.armed)
+		siglongjmp(step_out.jump, 1);
 	if (fatal) {
 		fflush(NULL);
 		page->state = PYN_CHILD_FAILED;
@@ -923,8 +931,8 @@ void pyn_skip(const char *reason)
 	copy(page->skip_reason, sizeof(page->skip_reason),
 	     reason ? reason : "");
 	page->skipped = 1;
-	if (page->step_armed)
-		siglongjmp(page->step_jump, 1);
+	if (step_out.armed)
+		siglongjmp(step_out.jump, 1);
 	fflush(NULL);
 	page->state = PYN_CHILD_SKIPPED;
 	_exit(0);
@@ -948,8 +956,8 @@ void pyn_fail(int code, const char *fmt, ...)
 	copy(page->fail_message, sizeof(page->fail_message), msg);
 	page->fail_code = code;
 	page->fail_called = 1;
-	if (page->step_armed)
-		siglongjmp(page->step_jump, 1);
+	if (step_out.armed)
+		siglongjmp(step_out.jump, 1);
 	fflush(NULL);
 	page->state = PYN_CHILD_FAILED;
 	_exit(1);

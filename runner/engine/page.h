@@ -11,7 +11,6 @@
 #ifndef PYN_ENGINE_PAGE_H
 #define PYN_ENGINE_PAGE_H
 
-#include <setjmp.h>
 #include <stdint.h>
 
 #include <pyntest/limiter.h>
@@ -109,14 +108,6 @@ struct pyn__page {
 	 */
 	volatile uint64_t ended_ns;
 	uint32_t n_limiters;
-	/*
-	 * The jump out of a setup, test or teardown step (pyn_fail, a fatal
-	 * assertion, pyn_skip), armed while one runs.  Here and not in the
-	 * harness's own data: a page the child writes anyway, where a static
-	 * would be one more copy-on-write fault of every test's process.
-	 */
-	volatile int32_t step_armed;
-	sigjmp_buf step_jump;
 	/*
 	 * The test's functions, looked up by the fork server before the clone
 	 * (pyn__child_presolve): the task's string offsets and addresses.

@@ -373,3 +373,69 @@ void fx_thread_fork(void)
 	/* glibc's idea of our tid is ours, not the server's. */
 	CU_ASSERT_EQUAL(pthread_kill(pthread_self(), 0), 0);
 }
+
+/*
+ * A process the test forks fails a fatal assertion, then the test does:
+ * each jumps to the teardown in its own process, and the test's teardown
+ * runs in the test (it says where it ran).
+ */
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+FX void fx_fork_fatal(void);
+FX void fx_where_teardown(void);
+FX void fx_seccomp_pass(void);
+
+static pid_t fx_test_pid;
+
+void fx_fork_fatal(void)
+{
+	pid_t pid;
+
+	fx_test_pid = getpid();
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		CU_ASSERT_FATAL(0 == 1);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	CU_ASSERT_FATAL(2 == 3);
+}
+
+void fx_where_teardown(void)
+{
+	printf("teardown in %s\n",
+	       getpid() == fx_test_pid ? "the test" : "its child");
+	fflush(stdout);
+}
+
+/*
+ * Puts itself under a seccomp filter that kills at any system call but
+ * write, exit and exit_group (a sandbox's test; and sigaltstack), then
+ * passes: what the harness does after the test must not need another.
+ */
+void fx_seccomp_pass(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_write, 4, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit, 2, 0),
+		/* AddressSanitizer's prctl() asks for the signal stack. */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_sigaltstack, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+		pyn_fail(1, "cannot install the filter");
+	CU_ASSERT_EQUAL(1 + 1, 2);
+}

@@ -701,6 +701,48 @@ static void test_setup_teardown(void)
 	}
 }
 
+/*
+ * A process the test forks makes a fatal assertion, then the test: the
+ * test's own jump to its teardown still happens (the step's state is each
+ * process's own), in every mode.
+ */
+static void test_forked_fatal(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	struct pyn_task task;
+	size_t m;
+
+	memset(&task, 0, sizeof(task));
+	task.kind = PYN_TASK_SYMBOL;
+	task.name = "forked fatal";
+	task.library = FIXTURE_LIB;
+	task.symbol = "fx_fork_fatal";
+	task.teardown = "fx_where_teardown";
+	for (m = 0; m < 3; m++) {
+		lim.isolation = modes[m];
+		pyn_result_release(&res);
+		CU_ASSERT_EQUAL_FATAL(pyn_run(&task, &lim, &res, &err), 0);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
+		CU_ASSERT(res.out && strstr(res.out, "teardown in the test\n"));
+		if (!res.out || !strstr(res.out, "teardown in the test\n"))
+			printf("\n  mode %zu, output: %s\n", m,
+			       res.out ? res.out : "(none)");
+	}
+}
+
+/* A test under a seccomp filter of its own passes in every mode. */
+static void test_seccomp_test(void)
+{
+	size_t m;
+
+	for (m = 0; m < 3; m++) {
+		run_sym(FIXTURE_LIB, "fx_seccomp_pass", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+		if (res.outcome != PYN_OUTCOME_PASS)
+			show();
+	}
+}
+
 static void test_constructors(void)
 {
 	struct pyn_limits lim = PYN_LIMITS_INIT;
@@ -1452,6 +1494,8 @@ static CU_TestInfo tests[] = {
 	{ "library in every mode", test_library },
 	{ "fork server parent", test_forkserver_parent },
 	{ "setup and teardown", test_setup_teardown },
+	{ "a forked process's fatal assertion", test_forked_fatal },
+	{ "a test under its own seccomp filter", test_seccomp_test },
 	{ "constructors", test_constructors },
 	{ "missing library", test_missing_library },
 	{ "library under limits", test_library_limits },
