@@ -48,8 +48,10 @@ static int call(void (*fn)(void *), void *arg, const struct pyn_limits *lim)
 	return rc;
 }
 
-static int run_sym(const char *lib, const char *sym, enum pyn_isolation iso,
-		   struct pyn_limits *lim)
+/* SYM of LIB with SETUP and TEARDOWN (may be NULL) into res. */
+static int run_steps(const char *lib, const char *sym, const char *setup,
+		     const char *teardown, enum pyn_isolation iso,
+		     struct pyn_limits *lim)
 {
 	struct pyn_limits none = PYN_LIMITS_INIT;
 	struct pyn_task task;
@@ -60,6 +62,8 @@ static int run_sym(const char *lib, const char *sym, enum pyn_isolation iso,
 	task.name = sym;
 	task.library = lib;
 	task.symbol = sym;
+	task.setup = setup;
+	task.teardown = teardown;
 	if (!lim)
 		lim = &none;
 	lim->isolation = iso;
@@ -69,6 +73,12 @@ static int run_sym(const char *lib, const char *sym, enum pyn_isolation iso,
 	if (rc)
 		fprintf(stderr, "\n  pyn_run: %s\n", err.message);
 	return rc;
+}
+
+static int run_sym(const char *lib, const char *sym, enum pyn_isolation iso,
+		   struct pyn_limits *lim)
+{
+	return run_steps(lib, sym, NULL, NULL, iso, lim);
 }
 
 static int starts_with(const char *s, const char *prefix)
@@ -680,21 +690,13 @@ static void test_forkserver_parent(void)
 
 static void test_setup_teardown(void)
 {
-	struct pyn_limits lim = PYN_LIMITS_INIT;
-	struct pyn_task task;
 	size_t m;
 
-	memset(&task, 0, sizeof(task));
-	task.kind = PYN_TASK_SYMBOL;
-	task.name = "skip with teardown";
-	task.library = FIXTURE_LIB;
-	task.symbol = "fx_skip";
-	task.setup = "fx_setup";
-	task.teardown = "fx_teardown";
 	for (m = 0; m < 3; m++) {
-		lim.isolation = modes[m];
-		pyn_result_release(&res);
-		CU_ASSERT_EQUAL_FATAL(pyn_run(&task, &lim, &res, &err), 0);
+		CU_ASSERT_EQUAL_FATAL(run_steps(FIXTURE_LIB, "fx_skip",
+						"fx_setup", "fx_teardown",
+						modes[m], NULL),
+				      0);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_SKIPPED);
 		CU_ASSERT(res.out &&
 			  strcmp(res.out, "setup ran\nteardown ran\n") == 0);
@@ -708,23 +710,17 @@ static void test_setup_teardown(void)
  */
 static void test_forked_fatal(void)
 {
-	struct pyn_limits lim = PYN_LIMITS_INIT;
-	struct pyn_task task;
+	const char *want = "teardown in the test\n";
 	size_t m;
 
-	memset(&task, 0, sizeof(task));
-	task.kind = PYN_TASK_SYMBOL;
-	task.name = "forked fatal";
-	task.library = FIXTURE_LIB;
-	task.symbol = "fx_fork_fatal";
-	task.teardown = "fx_where_teardown";
 	for (m = 0; m < 3; m++) {
-		lim.isolation = modes[m];
-		pyn_result_release(&res);
-		CU_ASSERT_EQUAL_FATAL(pyn_run(&task, &lim, &res, &err), 0);
+		CU_ASSERT_EQUAL_FATAL(run_steps(FIXTURE_LIB, "fx_fork_fatal",
+						NULL, "fx_where_teardown",
+						modes[m], NULL),
+				      0);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
-		CU_ASSERT(res.out && strstr(res.out, "teardown in the test\n"));
-		if (!res.out || !strstr(res.out, "teardown in the test\n"))
+		CU_ASSERT(res.out && strstr(res.out, want));
+		if (!res.out || !strstr(res.out, want))
 			printf("\n  mode %zu, output: %s\n", m,
 			       res.out ? res.out : "(none)");
 	}
