@@ -9,7 +9,8 @@ results instead of probing the limiters again.
    limit), and 32 MiB under 64 MiB passes.
 2. Only the runner probes: under strace (skipped when strace is missing
    or cannot trace), no process but the runner makes a probe cgroup or a
-   cgroup run directory of its own.
+   cgroup run directory of its own; and the runner makes each worker with
+   posix_spawn (a clone with CLONE_VFORK), not a fork of itself.
 3. A plug-in limiter still is loaded and applied in the spawned worker,
    with its provider forced on the command line.
 """
@@ -86,7 +87,7 @@ suites:
       - { name: b, function: fx_pass }
       - { name: c, function: fx_pass }
 """)
-    argv = [strace, "-f", "-qq", "-e", "trace=execve,mkdir", "-o", trace,
+    argv = [strace, "-f", "-qq", "-e", "trace=execve,mkdir,clone,clone3", "-o", trace,
             PYNTEST, "-q", "-j", "1", "--isolation", "spawn", "-o", rep,
             manifest]
     # LeakSanitizer stops itself under ptrace: no leak check while traced.
@@ -106,6 +107,7 @@ suites:
         runner = lines[0].split()[0]
         workers = set()
         made = []  # (pid, path) of every mkdir
+        vforks = 0  # the runner's clones that share its memory (posix_spawn)
         # strace -f splits a call that another process's output interrupts:
         # "PID execve(... <unfinished ...>" then "PID <... execve resumed>) = 0".
         # Join the halves, or a worker whose exec was interrupted is missed.
@@ -120,10 +122,15 @@ suites:
                 line = pending.pop(pid) + m.group(1)
             if "execve(" in line and "pyntest-worker" in line and "= 0" in line:
                 workers.add(pid)
+            if pid == runner and "clone" in line and "CLONE_VFORK" in line:
+                vforks += 1
             m = re.search(r'mkdir\("([^"]+)"', line)
             if m:
                 made.append((pid, m.group(1)))
         check(len(workers) == 3, "traced run spawned a worker per test (%d of 3)" % len(workers))
+        # posix_spawn, not a fork of the runner (PYNTEST_SPAWN_FORK unset).
+        check(vforks >= 3, "each worker made by posix_spawn (CLONE_VFORK): %d of 3"
+              % vforks)
         own = [(pid, path) for pid, path in made if pid != runner and
                (re.search(r"probe-", path) or
                 re.search(r"/pyntest-%s$" % re.escape(pid), path))]
