@@ -1114,6 +1114,7 @@ static int launch(struct pyn_engine *e, struct job *job)
 {
 	pid_t parent = 0;
 	char **argv = NULL, **envp = NULL, shim[4096];
+	const char *spawn_fork;
 	int rc = -1;
 
 	job->t_start = now_s();
@@ -1190,7 +1191,8 @@ static int launch(struct pyn_engine *e, struct job *job)
 	fflush(stdout);
 	fflush(stderr);
 	job->pid = -1;
-	if (argv && !envp && !getenv("PYNTEST_SPAWN_FORK"))
+	spawn_fork = getenv("PYNTEST_SPAWN_FORK");
+	if (argv && !envp && !(spawn_fork && strcmp(spawn_fork, "1") == 0))
 		job->pid = spawn_worker(job, argv, job->out_w, job->err_w);
 	if (job->pid < 0)
 		job->pid = fork();
