@@ -216,6 +216,8 @@ struct pyn_engine {
 	double t0;
 	unsigned token;
 	char worker[PATH_MAX];
+	/* $PYNTEST_SPAWN_FORK=1: spawn by fork + exec, not posix_spawn. */
+	bool spawn_fork;
 	int warned_hook;
 	void (*warn)(void *user, const char *message);
 	void *warn_user;
@@ -293,9 +295,15 @@ static int usable(const char *path)
 	return path && path[0] && access(path, X_OK) == 0;
 }
 
-/* Given, $PYNTEST_WORKER, or PREFIX/PYN_LIBEXEC_RELDIR/pyntest-worker. */
+/*
+ * Given, $PYNTEST_WORKER, or PREFIX/PYN_LIBEXEC_RELDIR/pyntest-worker;
+ * and how to start it in spawn mode, read once, not per test.
+ */
 static void find_worker(struct pyn_engine *e, const char *given)
 {
+	const char *spawn_fork = getenv("PYNTEST_SPAWN_FORK");
+
+	e->spawn_fork = spawn_fork && strcmp(spawn_fork, "1") == 0;
 	e->worker[0] = '\0';
 	if (usable(given)) {
 		snprintf(e->worker, sizeof(e->worker), "%s", given);
@@ -1114,7 +1122,6 @@ static int launch(struct pyn_engine *e, struct job *job)
 {
 	pid_t parent = 0;
 	char **argv = NULL, **envp = NULL, shim[4096];
-	const char *spawn_fork;
 	int rc = -1;
 
 	job->t_start = now_s();
@@ -1191,8 +1198,7 @@ static int launch(struct pyn_engine *e, struct job *job)
 	fflush(stdout);
 	fflush(stderr);
 	job->pid = -1;
-	spawn_fork = getenv("PYNTEST_SPAWN_FORK");
-	if (argv && !envp && !(spawn_fork && strcmp(spawn_fork, "1") == 0))
+	if (argv && !envp && !e->spawn_fork)
 		job->pid = spawn_worker(job, argv, job->out_w, job->err_w);
 	if (job->pid < 0)
 		job->pid = fork();

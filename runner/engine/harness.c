@@ -565,8 +565,9 @@ static int plain_function(void *p, const char *name)
 
 void pyn__child_presolve(struct pyn__page *page, struct pyn__module *module)
 {
-	uint32_t offs[3] = { page->task.symbol, page->task.setup,
-			     page->task.teardown };
+	uint32_t offs[PYN__PRESOLVED_MAX] = { page->task.symbol,
+					      page->task.setup,
+					      page->task.teardown };
 	const char *name;
 	void *p;
 
@@ -574,7 +575,7 @@ void pyn__child_presolve(struct pyn__page *page, struct pyn__module *module)
 	page->presolved_n = 0;
 	if (page->task.kind != PYN_TASK_SYMBOL)
 		return;
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < PYN__PRESOLVED_MAX; i++) {
 		name = pyn__page_str(page, offs[i]);
 		if (!name || !name[0])
 			continue;
@@ -599,7 +600,8 @@ need_symbol(struct pyn__page *page, struct pyn__module *module, uint32_t off)
 
 	if (!name || !name[0])
 		return NULL;
-	for (unsigned i = 0; i < page->presolved_n && i < 3; i++)
+	for (unsigned i = 0; i < page->presolved_n && i < PYN__PRESOLVED_MAX;
+	     i++)
 		if (page->presolved_off[i] == off)
 			return page->presolved_p[i];
 	p = pyn__module_symbol(module, name);

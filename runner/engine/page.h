@@ -21,6 +21,8 @@
 #define PYN__PAGE_STRINGS 8192
 #define PYN__PAGE_ENV_MAX 64
 #define PYN__PAGE_ARGS_MAX 64
+/* The test, its setup and its teardown: what a fork server looks up. */
+#define PYN__PRESOLVED_MAX 3
 
 /*
  * The code a test's process runs between the fork server's clone and its
@@ -113,8 +115,8 @@ struct pyn__page {
 	 * (pyn__child_presolve): the task's string offsets and addresses.
 	 */
 	uint32_t presolved_n;
-	uint32_t presolved_off[3];
-	void *presolved_p[3];
+	uint32_t presolved_off[PYN__PRESOLVED_MAX];
+	void *presolved_p[PYN__PRESOLVED_MAX];
 	volatile uint32_t n_failures;
 	char fail_message[1024];
 	char skip_reason[256];
