@@ -563,33 +563,19 @@ static int plain_function(void *p, const char *name)
 	       ELF64_ST_TYPE(sym->st_info) == STT_FUNC;
 }
 
-void pyn__child_presolve(struct pyn__page *page, struct pyn__module *module)
+void *pyn__child_presolve(struct pyn__module *module, const char *name)
 {
-	uint32_t offs[PYN__PRESOLVED_MAX] = { page->task.symbol,
-					      page->task.setup,
-					      page->task.teardown };
-	const char *name;
 	void *p;
 
-	/* Into the page, shared: the server's own data stays as it was. */
-	page->presolved_n = 0;
-	if (page->task.kind != PYN_TASK_SYMBOL)
-		return;
-	for (unsigned i = 0; i < PYN__PRESOLVED_MAX; i++) {
-		name = pyn__page_str(page, offs[i]);
-		if (!name || !name[0])
-			continue;
-		/*
-		 * Not found: the child looks again and says so.  Nor an
-		 * IFUNC (or an alias): its resolver runs where it is looked
-		 * up, and must see the suite's env: of the child.
-		 */
-		p = pyn__module_symbol(module, name);
-		if (p && plain_function(p, name)) {
-			page->presolved_off[page->presolved_n] = offs[i];
-			page->presolved_p[page->presolved_n++] = p;
-		}
-	}
+	if (!name || !name[0])
+		return NULL;
+	/*
+	 * Not found: the child looks again and says so.  Nor an IFUNC (or
+	 * an alias): its resolver runs where it is looked up, and must see
+	 * the suite's env: of the child.
+	 */
+	p = pyn__module_symbol(module, name);
+	return p && plain_function(p, name) ? p : NULL;
 }
 
 PYN__CHILD_TEXT static void *

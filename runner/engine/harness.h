@@ -57,13 +57,14 @@ void pyn__child_gate(struct pyn__page *page, int watch_pidfd,
 		     int watch_events);
 
 /*
- * In a fork server, before cloning a test's child: look up the task's
- * functions (SYMBOL tasks) in `module` here, so that the child finds
- * them without a lookup.  A lookup in the child would fault in the
- * dynamic linker's code and the library's symbol tables in every test's
- * process, and its exit would unmap them again.  One task at a time.
+ * In a fork server, before cloning a test's child: the address of the
+ * task's function `name` in `module`, looked up here so that the child
+ * finds it without a lookup (page.h, `presolved_*`), or NULL: not found, or not a plain function
+ * (the child then looks it up itself).  A lookup in the child would
+ * fault in the dynamic linker's code and the library's symbol tables in
+ * every test's process, and its exit would unmap them again.
  */
-void pyn__child_presolve(struct pyn__page *page, struct pyn__module *module);
+void *pyn__child_presolve(struct pyn__module *module, const char *name);
 
 /*
  * Load the task's library (state LOADING); _exits on failure.  With

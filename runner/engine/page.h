@@ -80,9 +80,10 @@ struct pyn__page {
 	 */
 	volatile int32_t returned;      /* pyn_return*() was called */
 	/*
-	 * A fork server's child's pid, written by the kernel before clone
-	 * returns (CLONE_PARENT_SETTID), for when the server dies before it
-	 * could tell the runner (engine.c, server_lost).
+	 * A fork server's child's pid, written by the child first thing and
+	 * by the server after its clone (it never maps the page), for when
+	 * the server dies before it could tell the runner (engine.c,
+	 * lost_child).
 	 */
 	volatile int32_t child_pid;
 	volatile uint64_t return_size;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/socket.h>
@@ -103,6 +104,60 @@ static int recv_request(int sock, struct pyn__server_request *req,
 	return 0;
 }
 
+/*
+ * What the server learns of a request's page.  It reads the page with
+ * pread and never maps it: a mapping made and unmapped per test would be
+ * an munmap, with its TLB flush, per test in the process every test is
+ * cloned from.  The child maps it.
+ */
+struct lookups {
+	uint32_t n;
+	uint32_t off[PYN__PRESOLVED_MAX];
+	void *p[PYN__PRESOLVED_MAX];
+};
+
+/*
+ * Check the page on `fd` and look up its task's functions (page.h,
+ * `presolved_*`): 0, or -1 when it is not a job page.  A name longer
+ * than the buffer is left to the child.
+ */
+static int look_up(int fd, struct pyn__module *module, struct lookups *lu)
+{
+	struct pyn__page_task head;
+	uint32_t magic, offs[PYN__PRESOLVED_MAX];
+	char name[256];
+	size_t n_head = offsetof(struct pyn__page_task, n_register);
+	ssize_t n;
+	void *p;
+
+	lu->n = 0;
+	if (pread(fd, &magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
+	    magic != PYN__PAGE_MAGIC ||
+	    pread(fd, &head, n_head, offsetof(struct pyn__page, task)) !=
+		    (ssize_t)n_head)
+		return -1;
+	if (head.kind != PYN_TASK_SYMBOL)
+		return 0;
+	offs[0] = head.symbol;
+	offs[1] = head.setup;
+	offs[2] = head.teardown;
+	for (unsigned i = 0; i < PYN__PRESOLVED_MAX; i++) {
+		if (!offs[i] || offs[i] >= PYN__PAGE_STRINGS)
+			continue;
+		n = pread(fd, name, sizeof(name),
+			  (off_t)(offsetof(struct pyn__page, task.strings) +
+				  offs[i]));
+		if (n <= 0 || !memchr(name, '\0', (size_t)n))
+			continue;
+		p = pyn__child_presolve(module, name);
+		if (p) {
+			lu->off[lu->n] = offs[i];
+			lu->p[lu->n++] = p;
+		}
+	}
+	return 0;
+}
+
 static int clone3_missing;
 
 /*
@@ -111,8 +166,7 @@ static int clone3_missing;
  * which costs nothing, where joining it from inside takes a lock that
  * every exiting process of the machine waits for.
  */
-PYN__CHILD_TEXT static long clone_test(pid_t *tid_slot,
-				       volatile int32_t *pid_out, int cgroup_fd,
+PYN__CHILD_TEXT static long clone_test(pid_t *tid_slot, int cgroup_fd,
 				       int *placed, int *pidfd, int keep_pidfd)
 {
 	struct clone_args ca;
@@ -123,11 +177,9 @@ PYN__CHILD_TEXT static long clone_test(pid_t *tid_slot,
 	if (cgroup_fd >= 0 && !clone3_missing) {
 		memset(&ca, 0, sizeof(ca));
 		ca.flags = CLONE_PARENT | CLONE_CHILD_SETTID |
-			   CLONE_PARENT_SETTID | CLONE_INTO_CGROUP |
-			   (keep_pidfd ? CLONE_PIDFD : 0);
+			   CLONE_INTO_CGROUP | (keep_pidfd ? CLONE_PIDFD : 0);
 		ca.pidfd = (uint64_t)(uintptr_t)pidfd;
 		ca.child_tid = (uint64_t)(uintptr_t)tid_slot;
-		ca.parent_tid = (uint64_t)(uintptr_t)pid_out;
 		/* CLONE_PARENT: the kernel takes the server's own (SIGCHLD). */
 		ca.exit_signal = 0;
 		ca.cgroup = (uint64_t)cgroup_fd;
@@ -142,17 +194,47 @@ PYN__CHILD_TEXT static long clone_test(pid_t *tid_slot,
 			clone3_missing = 1;
 		/* EBUSY, EACCES, ...: the child joins by itself. */
 	}
-	return syscall(SYS_clone,
-		       CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_PARENT_SETTID |
-			       SIGCHLD,
-		       NULL, pid_out, tid_slot, NULL);
+	return syscall(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | SIGCHLD,
+		       NULL, NULL, tid_slot, NULL);
+}
+
+/*
+ * The child's pid into its page at once (engine.c, lost_child), as the
+ * child does too: neither may get to it before the server dies.
+ */
+static void write_pid(int page_fd, int32_t pid)
+{
+	ssize_t n = pwrite(page_fd, &pid, sizeof(pid),
+			   offsetof(struct pyn__page, child_pid));
+
+	(void)n; /* failed: the child's own is all there is */
 }
 
 PYN__CHILD_TEXT static __attribute__((noreturn)) void
-test_child(struct pyn__module *module, struct pyn__page *page,
+test_child(struct pyn__module *module, const struct lookups *lu,
 	   const struct pyn__server_request *req, const struct request_fds *f,
-	   int sock, pid_t runner, int placed, int last_pidfd)
+	   int sock, pid_t runner, int placed, int last_pidfd,
+	   const pid_t *tid_slot)
 {
+	/*
+	 * Populated: one system call instead of a page fault for each page
+	 * of it the child touches.
+	 */
+	struct pyn__page *page = (struct pyn__page *)syscall(
+		SYS_mmap, NULL, sizeof(*page), PROT_READ | PROT_WRITE,
+		MAP_SHARED | MAP_POPULATE, f->all[0], 0);
+
+	if (page == MAP_FAILED)
+		syscall(SYS_exit_group, PYN__EXIT_SETUP);
+	/* First: the runner's only way to it if the server dies now. */
+	page->child_pid = *tid_slot;
+	syscall(SYS_close, f->all[0]);
+	page->limited = 1;
+	page->presolved_n = lu->n;
+	for (unsigned i = 0; i < lu->n; i++) {
+		page->presolved_off[i] = lu->off[i];
+		page->presolved_p[i] = lu->p[i];
+	}
 	/* syscall(): no wrapper's code to fault in (pyn__child_prepare). */
 	syscall(SYS_close, sock);
 	if (f->cgroup >= 0)
@@ -209,7 +291,7 @@ PYN__CHILD_TEXT int pyn__server_serve(struct pyn__module *module, int sock,
 {
 	struct pyn__server_request req;
 	struct pyn__server_reply reply;
-	struct pyn__page *page;
+	struct lookups lu;
 	struct request_fds f;
 	pid_t *tid_slot;
 	/* The pidfd of the last child (CLONE_PIDFD), -1: none. */
@@ -227,26 +309,25 @@ PYN__CHILD_TEXT int pyn__server_serve(struct pyn__module *module, int sock,
 	for (;;) {
 		if (recv_request(sock, &req, &f) != 0)
 			return 0; /* the runner is done with us */
-		page = pyn__page_map(f.all[0]);
 		pid = -EINVAL;
 		placed = 0;
 		pidfd = -1;
-		if (page && page->magic == PYN__PAGE_MAGIC) {
-			pyn__child_presolve(page, module);
-			page->limited = 1;
+		if (look_up(f.all[0], module, &lu) == 0) {
 			/*
 			 * What the child would store, stored here: the same
 			 * each time, so neither process writes (and copies)
 			 * the page it is on after the first clone.
 			 */
 			pyn__child_placed(f.cgroup >= 0 ? req.cgroup : NULL);
-			pid = clone_test(tid_slot, &page->child_pid, f.cgroup,
-					 &placed, &pidfd, req.keep_pidfd);
+			pid = clone_test(tid_slot, f.cgroup, &placed, &pidfd,
+					 req.keep_pidfd);
 			if (pid == 0)
-				test_child(module, page, &req, &f, sock, runner,
-					   placed, last_pidfd);
+				test_child(module, &lu, &req, &f, sock, runner,
+					   placed, last_pidfd, tid_slot);
 			if (pid < 0)
 				pid = -errno;
+			else
+				write_pid(f.all[0], (int32_t)pid);
 		}
 		/* The next request may watch this child, and only this one. */
 		if (last_pidfd >= 0)
@@ -254,8 +335,6 @@ PYN__CHILD_TEXT int pyn__server_serve(struct pyn__module *module, int sock,
 		last_pidfd = pid > 0 ? pidfd : -1;
 		if (pid <= 0 && pidfd >= 0)
 			close(pidfd);
-		if (page)
-			pyn__page_unmap(page);
 		for (i = 0; i < f.n; i++)
 			close(f.all[i]);
 		reply.pid = (int32_t)pid;
