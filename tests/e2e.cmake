@@ -61,6 +61,7 @@ pyn_add_e2e_test(prestart SERIAL)
 pyn_add_e2e_test(stopped_server SERIAL)
 # The worker takes the runner's probe results; plug-ins still load there.
 pyn_add_e2e_test(spawn_probe SERIAL)
+pyn_add_e2e_test(pin)
 set_property(TEST e2e.spawn_probe APPEND PROPERTY ENVIRONMENT
   "PYN_MODULE_DIR=${PYN_BUILD_MODULE_DIR}"
   "PYN_FIXTURE_LIMITER_DIR=${PYN_FIXTURE_LIMITER_DIR}")

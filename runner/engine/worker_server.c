@@ -161,6 +161,43 @@ static int look_up(int fd, struct pyn__module *module, struct lookups *lu)
 static int clone3_missing;
 
 /*
+ * One CPU for the server (pin_server), and for each test's process up to
+ * its gate: `given`, the CPUs the server was given, for the test.
+ */
+static struct {
+	int on;
+	cpu_set_t given;
+} pin;
+
+/*
+ * Keep the server on the CPU it is on.  Each clone and each page the
+ * server then writes flushes its TLB on every CPU it ran on, and a test's
+ * process pays the same for every CPU it ran on by its exit: on a VM
+ * each such flush is an interrupt of another vCPU (docs/performance.md,
+ * "Seventh round").  The tests get their CPUs back at their gate
+ * (test_child).  PYNTEST_PIN=0 leaves the server free.
+ */
+static void pin_server(void)
+{
+	const char *env = getenv("PYNTEST_PIN");
+	cpu_set_t one;
+	int cpu;
+
+	if (env && strcmp(env, "0") == 0)
+		return;
+	/* More CPUs than a cpu_set_t holds: EINVAL, left alone. */
+	if (sched_getaffinity(0, sizeof(pin.given), &pin.given) != 0 ||
+	    CPU_COUNT(&pin.given) < 2)
+		return;
+	cpu = sched_getcpu();
+	if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &pin.given))
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	pin.on = sched_setaffinity(0, sizeof(one), &one) == 0;
+}
+
+/*
  * The test's process, a child of the runner: created in the cgroup of
  * `cgroup_fd` when it is >= 0 and the kernel can (5.7+; *placed = 1),
  * which costs nothing, where joining it from inside takes a lock that
@@ -249,6 +286,10 @@ test_child(struct pyn__module *module, const struct lookups *lu,
 			   req->has_out ? f->all[3] : -1, runner, true);
 	pyn__child_apply(page);
 	pyn__child_gate(page, last_pidfd, f->watch_events);
+	/* Its start: the test runs on the CPUs it was given. */
+	if (pin.on)
+		syscall(SYS_sched_setaffinity, 0, sizeof(pin.given),
+			&pin.given);
 	pyn__child_run(page, module, NULL, NULL);
 }
 
@@ -303,6 +344,7 @@ PYN__CHILD_TEXT int pyn__server_serve(struct pyn__module *module, int sock,
 		return 3;
 	pyn__child_preset();
 	pyn__engine_forget_pid();
+	pin_server();
 	if (send(sock, "R", 1, MSG_NOSIGNAL) != 1)
 		return 3;
 

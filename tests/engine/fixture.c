@@ -439,3 +439,24 @@ void fx_seccomp_pass(void)
 		pyn_fail(1, "cannot install the filter");
 	CU_ASSERT_EQUAL(1 + 1, 2);
 }
+
+/*
+ * Fails unless the test runs on the CPUs its parent (the runner, in every
+ * mode) may run on: a fork server keeps itself and each test's process
+ * to one CPU until the test's start (worker_server.c, pin_server).
+ */
+#include <sched.h>
+
+FX void fx_affinity_given(void);
+
+void fx_affinity_given(void)
+{
+	cpu_set_t mine, runner;
+
+	if (sched_getaffinity(0, sizeof(mine), &mine) != 0 ||
+	    sched_getaffinity(getppid(), sizeof(runner), &runner) != 0)
+		pyn_fail(1, "sched_getaffinity failed");
+	if (!CPU_EQUAL(&mine, &runner))
+		pyn_fail(1, "the test may run on %d CPUs, its runner on %d",
+			 CPU_COUNT(&mine), CPU_COUNT(&runner));
+}

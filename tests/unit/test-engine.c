@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -733,6 +734,26 @@ static void test_seccomp_test(void)
 
 	for (m = 0; m < 3; m++) {
 		run_sym(FIXTURE_LIB, "fx_seccomp_pass", modes[m], NULL);
+		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
+		if (res.outcome != PYN_OUTCOME_PASS)
+			show();
+	}
+}
+
+/*
+ * A test runs on every CPU its runner may run on, in every mode, though a
+ * fork server keeps itself and the test's process to one CPU before it.
+ */
+static void test_affinity(void)
+{
+	cpu_set_t mine;
+	size_t m;
+
+	if (sched_getaffinity(0, sizeof(mine), &mine) == 0 &&
+	    CPU_COUNT(&mine) < 2)
+		printf("\n  (one CPU here: no fork server keeps to one)\n");
+	for (m = 0; m < 3; m++) {
+		run_sym(FIXTURE_LIB, "fx_affinity_given", modes[m], NULL);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
 		if (res.outcome != PYN_OUTCOME_PASS)
 			show();
@@ -1492,6 +1513,7 @@ static CU_TestInfo tests[] = {
 	{ "setup and teardown", test_setup_teardown },
 	{ "a forked process's fatal assertion", test_forked_fatal },
 	{ "a test under its own seccomp filter", test_seccomp_test },
+	{ "a test runs on its runner's CPUs", test_affinity },
 	{ "constructors", test_constructors },
 	{ "missing library", test_missing_library },
 	{ "library under limits", test_library_limits },
