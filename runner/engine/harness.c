@@ -34,6 +34,7 @@
 
 #include "engine.h"
 #include "harness.h"
+#include "sys.h"
 
 /*
  * What a test's process writes of its own data, all in .data, side by
@@ -276,7 +277,7 @@ void pyn__child_preset(void)
 PYN__CHILD_TEXT static void dup_to(int fd, int to)
 {
 	if (fd != to)
-		syscall(SYS_dup3, fd, to, 0);
+		pyn__sys(SYS_dup3, fd, to, 0);
 }
 
 PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
@@ -290,15 +291,15 @@ PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
 	pyn__result_fd = result_fd;
 	pyn__engine_forget_pid();
 	/*
-	 * Through syscall(), not each call's libc wrapper: every wrapper is
+	 * Through pyn__sys(), not each call's libc wrapper: every wrapper is
 	 * code the child faults in (64 KiB of it at a time) and its exit
 	 * unmaps again, before a test that may call none of them.
 	 */
 	if (own_group)
-		syscall(SYS_setpgid, 0, 0);
-	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		pyn__sys(SYS_setpgid, 0, 0);
+	pyn__sys(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 #ifdef SYS_getppid
-	if (parent > 0 && syscall(SYS_getppid) != parent)
+	if (parent > 0 && pyn__sys(SYS_getppid) != parent)
 #else
 	if (parent > 0 && getppid() != parent)
 #endif
@@ -310,17 +311,17 @@ PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
 		fd = open("/dev/null", O_RDONLY);
 		if (fd >= 0 && fd != STDIN_FILENO) {
 			dup_to(fd, STDIN_FILENO);
-			syscall(SYS_close, fd);
+			pyn__sys(SYS_close, fd);
 		}
 	}
 	if (out_fd >= 0 && out_fd != STDOUT_FILENO) {
 		dup_to(out_fd, STDOUT_FILENO);
-		syscall(SYS_close, out_fd);
+		pyn__sys(SYS_close, out_fd);
 	}
 	if (err_fd >= 0 && err_fd != STDERR_FILENO) {
 		dup_to(err_fd, STDERR_FILENO);
 		if (err_fd != out_fd)
-			syscall(SYS_close, err_fd);
+			pyn__sys(SYS_close, err_fd);
 	}
 	if (!preset.on)
 		reset_signals();
@@ -390,7 +391,7 @@ PYN__CHILD_TEXT static void flush_streams(void)
  */
 PYN__CHILD_TEXT static __attribute__((noreturn)) void child_exit(int code)
 {
-	syscall(SYS_exit_group, code);
+	pyn__sys(SYS_exit_group, code);
 	_exit(code);
 }
 
@@ -405,7 +406,7 @@ PYN__CHILD_TEXT static uint64_t mono_ns(bool before)
 {
 	struct timespec ts;
 
-	if (before && syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts) == 0)
+	if (before && pyn__sys(SYS_clock_gettime, CLOCK_MONOTONIC, &ts) == 0)
 		;
 	else if (!preset.clock || preset.clock(CLOCK_MONOTONIC, &ts) != 0)
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -425,13 +426,13 @@ PYN__CHILD_TEXT static void gate_watch(struct pyn__page *page, int pidfd,
 	long n;
 
 	while (__atomic_load_n(&page->gate, __ATOMIC_ACQUIRE) == 2) {
-		n = syscall(SYS_ppoll, &pfd, 1, NULL, NULL, 0);
-		if (n < 0 && errno == EINTR)
+		n = pyn__sys(SYS_ppoll, &pfd, 1, NULL, NULL, 0);
+		if (n == -EINTR)
 			continue;
 		if (n != 1 || !(pfd.revents & POLLIN))
 			return;
 		/* "populated 0": nothing of that test is left anywhere. */
-		n = syscall(SYS_pread64, events, buf, sizeof(buf), 0);
+		n = pyn__sys(SYS_pread64, events, buf, sizeof(buf), 0);
 		if (n < 11 || memcmp(buf, "populated 0", 11) != 0)
 			return;
 		page->started_ns = mono_ns(true);
@@ -449,12 +450,12 @@ PYN__CHILD_TEXT void pyn__child_gate(struct pyn__page *page, int watch_pidfd,
 	if (watch_pidfd >= 0 && watch_events >= 0)
 		gate_watch(page, watch_pidfd, watch_events);
 	if (watch_pidfd >= 0)
-		syscall(SYS_close, watch_pidfd);
+		pyn__sys(SYS_close, watch_pidfd);
 	if (watch_events >= 0)
-		syscall(SYS_close, watch_events);
+		pyn__sys(SYS_close, watch_events);
 	/* Shared, not private: the word is in the parent's memfd too. */
 	while ((g = __atomic_load_n(&page->gate, __ATOMIC_ACQUIRE)) != 0)
-		syscall(SYS_futex, &page->gate, FUTEX_WAIT, g, NULL, NULL, 0);
+		pyn__sys(SYS_futex, &page->gate, FUTEX_WAIT, g, NULL, NULL, 0);
 }
 
 PYN__CHILD_TEXT void pyn__child_apply(struct pyn__page *page)

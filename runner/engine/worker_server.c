@@ -29,6 +29,7 @@
 
 #include "engine.h"
 #include "harness.h"
+#include "sys.h"
 #include "worker.h"
 
 /*
@@ -220,19 +221,20 @@ PYN__CHILD_TEXT static long clone_test(pid_t *tid_slot, int cgroup_fd,
 		/* CLONE_PARENT: the kernel takes the server's own (SIGCHLD). */
 		ca.exit_signal = 0;
 		ca.cgroup = (uint64_t)cgroup_fd;
-		pid = syscall(SYS_clone3, &ca, sizeof(ca));
+		/* Inline: the child's first code is the server's own. */
+		pid = pyn__sys(SYS_clone3, &ca, sizeof(ca));
 		if (pid >= 0) {
 			*placed = 1;
 			return pid;
 		}
 		*pidfd = -1;
 		/* No clone3 (< 5.3), or no CLONE_INTO_CGROUP (< 5.7). */
-		if (errno == ENOSYS || errno == E2BIG || errno == EINVAL)
+		if (pid == -ENOSYS || pid == -E2BIG || pid == -EINVAL)
 			clone3_missing = 1;
 		/* EBUSY, EACCES, ...: the child joins by itself. */
 	}
-	return syscall(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | SIGCHLD,
-		       NULL, NULL, tid_slot, NULL);
+	return pyn__sys(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | SIGCHLD,
+			NULL, NULL, tid_slot, NULL);
 }
 
 /*
@@ -257,28 +259,28 @@ test_child(struct pyn__module *module, const struct lookups *lu,
 	 * Populated: one system call instead of a page fault for each page
 	 * of it the child touches.
 	 */
-	struct pyn__page *page = (struct pyn__page *)syscall(
+	struct pyn__page *page = (struct pyn__page *)pyn__sys(
 		SYS_mmap, NULL, sizeof(*page), PROT_READ | PROT_WRITE,
 		MAP_SHARED | MAP_POPULATE, f->all[0], 0);
 
-	if (page == MAP_FAILED)
-		syscall(SYS_exit_group, PYN__EXIT_SETUP);
+	if ((unsigned long)page > -4096UL)
+		pyn__sys(SYS_exit_group, PYN__EXIT_SETUP);
 	/* First: the runner's only way to it if the server dies now. */
 	page->child_pid = *tid_slot;
-	syscall(SYS_close, f->all[0]);
+	pyn__sys(SYS_close, f->all[0]);
 	page->limited = 1;
 	page->presolved_n = lu->n;
 	for (unsigned i = 0; i < lu->n; i++) {
 		page->presolved_off[i] = lu->off[i];
 		page->presolved_p[i] = lu->p[i];
 	}
-	/* syscall(): no wrapper's code to fault in (pyn__child_prepare). */
-	syscall(SYS_close, sock);
+	/* pyn__sys(): no wrapper's code to fault in (sys.h). */
+	pyn__sys(SYS_close, sock);
 	if (f->cgroup >= 0)
-		syscall(SYS_close, f->cgroup);
+		pyn__sys(SYS_close, f->cgroup);
 	/* The last test's pidfd is this one's to watch, or not its own. */
 	if (f->watch_events < 0 && last_pidfd >= 0) {
-		syscall(SYS_close, last_pidfd);
+		pyn__sys(SYS_close, last_pidfd);
 		last_pidfd = -1;
 	}
 	pyn__child_placed(placed ? req->cgroup : NULL);
@@ -288,8 +290,8 @@ test_child(struct pyn__module *module, const struct lookups *lu,
 	pyn__child_gate(page, last_pidfd, f->watch_events);
 	/* Its start: the test runs on the CPUs it was given. */
 	if (pin.on)
-		syscall(SYS_sched_setaffinity, 0, sizeof(pin.given),
-			&pin.given);
+		pyn__sys(SYS_sched_setaffinity, 0, sizeof(pin.given),
+			 &pin.given);
 	pyn__child_run(page, module, NULL, NULL);
 }
 
@@ -366,9 +368,8 @@ PYN__CHILD_TEXT int pyn__server_serve(struct pyn__module *module, int sock,
 			if (pid == 0)
 				test_child(module, &lu, &req, &f, sock, runner,
 					   placed, last_pidfd, tid_slot);
-			if (pid < 0)
-				pid = -errno;
-			else
+			/* pid < 0: -errno (sys.h), for the reply. */
+			if (pid > 0)
 				write_pid(f.all[0], (int32_t)pid);
 		}
 		/* The next request may watch this child, and only this one. */
