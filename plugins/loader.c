@@ -6,8 +6,11 @@
  * it is made under one mutex; lt_dlinit runs once per process.
  */
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <limits.h>
+#include <link.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +30,19 @@
 #define PYN_MODULE_RELDIR "lib/pyntest/limiters"
 #endif
 
+/*
+ * The object's own dynamic symbol table and GNU hash table, read from its
+ * link map once (pyn__module_function).
+ */
+struct elf_tables {
+	int state; /* 0: not read yet, 1: read, -1: none to use */
+	ElfW(Addr) base;
+	const uint32_t *gnu_hash;
+	const ElfW(Sym) * symtab;
+	const char *strtab;
+	const ElfW(Half) * versym;
+};
+
 struct pyn__module {
 	lt_dlhandle handle;
 	/*
@@ -36,6 +52,7 @@ struct pyn__module {
 	 * malloc and a gettext.  NULL: only lt_dlsym.
 	 */
 	void *raw;
+	struct elf_tables elf;
 };
 
 static pthread_once_t ltdl_once = PTHREAD_ONCE_INIT;
@@ -191,6 +208,107 @@ void *pyn__module_symbol(struct pyn__module *module, const char *name)
 	sym = lt_dlsym(module->handle, name);
 	pthread_mutex_unlock(&ltdl_lock);
 	return sym;
+}
+
+/*
+ * A dynamic-section address: relocated by the dynamic linker where the
+ * section is writable (most architectures), an offset where it is not.
+ */
+static const void *dyn_ptr(ElfW(Addr) base, ElfW(Addr) p)
+{
+	return (const void *)(p < base ? p + base : p);
+}
+
+static const struct elf_tables *elf_tables(struct pyn__module *m)
+{
+	struct elf_tables *t = &m->elf;
+	struct link_map *lm = NULL;
+	const ElfW(Dyn) * d;
+
+	if (t->state)
+		return t->state > 0 ? t : NULL;
+	t->state = -1;
+	if (!m->raw || dlinfo(m->raw, RTLD_DI_LINKMAP, &lm) != 0 || !lm ||
+	    !lm->l_ld)
+		return NULL;
+	t->base = lm->l_addr;
+	for (d = lm->l_ld; d->d_tag != DT_NULL; d++) {
+		if (d->d_tag == DT_GNU_HASH)
+			t->gnu_hash = dyn_ptr(t->base, d->d_un.d_ptr);
+		else if (d->d_tag == DT_SYMTAB)
+			t->symtab = dyn_ptr(t->base, d->d_un.d_ptr);
+		else if (d->d_tag == DT_STRTAB)
+			t->strtab = dyn_ptr(t->base, d->d_un.d_ptr);
+		else if (d->d_tag == DT_VERSYM)
+			t->versym = dyn_ptr(t->base, d->d_un.d_ptr);
+	}
+	if (!t->gnu_hash || !t->symtab || !t->strtab)
+		return NULL;
+	t->state = 1;
+	return t;
+}
+
+static uint32_t gnu_hash(const char *s)
+{
+	uint32_t h = 5381;
+
+	for (; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+void *pyn__module_function(struct pyn__module *module, const char *name)
+{
+	const unsigned bits = sizeof(ElfW(Addr)) * 8;
+	const struct elf_tables *t;
+	const ElfW(Addr) * bloom;
+	const uint32_t *ht, *buckets, *chain;
+	const ElfW(Sym) * sym;
+	uint32_t h, i, h2, nbuckets, symoffset, bloom_size, shift;
+	ElfW(Addr) word;
+
+	if (!module || !name || !(t = elf_tables(module)))
+		return NULL;
+	ht = t->gnu_hash;
+	nbuckets = ht[0];
+	symoffset = ht[1];
+	bloom_size = ht[2];
+	shift = ht[3];
+	if (!nbuckets || !bloom_size)
+		return NULL;
+	bloom = (const ElfW(Addr) *)(const void *)(ht + 4);
+	buckets = (const uint32_t *)(const void *)(bloom + bloom_size);
+	chain = buckets + nbuckets;
+	h = gnu_hash(name);
+	word = bloom[(h / bits) % bloom_size];
+	if (!((word >> (h % bits)) & (word >> ((h >> shift) % bits)) & 1))
+		return NULL;
+	i = buckets[h % nbuckets];
+	if (i < symoffset)
+		return NULL;
+	for (;; i++) {
+		h2 = chain[i - symoffset];
+		sym = &t->symtab[i];
+		/* An older version of the name (hidden): not dlsym's. */
+		if ((h | 1) == (h2 | 1) &&
+		    !(t->versym && (t->versym[i] & 0x8000)) &&
+		    strcmp(name, t->strtab + sym->st_name) == 0) {
+			/*
+			 * Only what dlsym would answer with the same address:
+			 * a defined function of this object's, global or
+			 * weak.  Anything else (an IFUNC, data) is dlsym's to
+			 * decide.
+			 */
+			if (sym->st_shndx == SHN_UNDEF || !sym->st_value ||
+			    ELF64_ST_TYPE(sym->st_info) != STT_FUNC ||
+			    (ELF64_ST_BIND(sym->st_info) != STB_GLOBAL &&
+			     ELF64_ST_BIND(sym->st_info) != STB_WEAK))
+				return NULL;
+			return (void *)(t->base + sym->st_value);
+		}
+		if (h2 & 1)
+			return NULL;
+	}
 }
 
 void pyn__module_close(struct pyn__module *module)

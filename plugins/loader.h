@@ -42,6 +42,17 @@ void pyn__module_bind_now(const char *path);
 /* The address of `name` in the module, or NULL. */
 void *pyn__module_symbol(struct pyn__module *module, const char *name);
 
+/*
+ * The address of `name` when the module's own object defines it as an
+ * ordinary function (not an IFUNC), found in its GNU hash table without
+ * the dynamic linker, which takes its lock (a write) for each lookup:
+ * for a fork server, whose every page written is copied again after each
+ * clone.  Answers what pyn__module_symbol() would, or NULL: not found so
+ * (a dependency's, another version's, no GNU hash table), then ask
+ * pyn__module_symbol().
+ */
+void *pyn__module_function(struct pyn__module *module, const char *name);
+
 /* Close a module; accepts NULL. */
 void pyn__module_close(struct pyn__module *module);
 

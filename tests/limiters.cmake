@@ -40,6 +40,19 @@ function(pyn_add_limiter_unit_test name)
   set_tests_properties(${name} PROPERTIES RUN_SERIAL TRUE)
 endfunction()
 
+# Symbols of each kind, for pyn__module_function(): with a GNU hash table,
+# and with only a SysV one.
+foreach(hash gnu sysv)
+  add_library(fixture_symbols_${hash} MODULE ${CMAKE_CURRENT_SOURCE_DIR}/limiters/symbols.c)
+  target_link_options(fixture_symbols_${hash} PRIVATE
+    -Wl,--hash-style=${hash}
+    -Wl,--version-script=${CMAKE_CURRENT_SOURCE_DIR}/limiters/symbols.map)
+  set_target_properties(fixture_symbols_${hash} PROPERTIES PREFIX ""
+    LIBRARY_OUTPUT_DIRECTORY ${PYN_FIXTURE_LIMITER_DIR}
+    LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/limiters/symbols.map)
+  list(APPEND _pyn_fixture_targets fixture_symbols_${hash})
+endforeach()
+
 pyn_add_limiter_unit_test(test-registry)
 add_dependencies(test-registry ${_pyn_fixture_targets})
 pyn_add_limiter_unit_test(test-limiter-builtins)

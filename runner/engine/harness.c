@@ -599,10 +599,16 @@ void *pyn__child_presolve(struct pyn__module *module, const char *name)
 	if (!name || !name[0])
 		return NULL;
 	/*
-	 * Not found: the child looks again and says so.  Nor an IFUNC (or
-	 * an alias): its resolver runs where it is looked up, and must see
-	 * the suite's env: of the child.
+	 * The library's own function, from its symbol table: no dynamic
+	 * linker's lock, a write of the server's that each clone would make
+	 * it copy again.  Else dlsym's answer, unless not found (the child
+	 * looks again and says so), or an IFUNC (or an alias): its resolver
+	 * runs where it is looked up, and must see the suite's env: of the
+	 * child.
 	 */
+	p = pyn__module_function(module, name);
+	if (p)
+		return p;
 	p = pyn__module_symbol(module, name);
 	return p && plain_function(p, name) ? p : NULL;
 }

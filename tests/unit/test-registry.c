@@ -527,6 +527,58 @@ __attribute__((constructor)) static void child_mode(void)
 	exit(ret);
 }
 
+/*
+ * pyn__module_function() answers what pyn__module_symbol() does for the
+ * object's own plain functions (weak, and the default version, too) and
+ * NULL for anything else, which the fork server then asks dlsym.
+ */
+static void test_own_functions(void)
+{
+	static const char *const same[] = { "sy_plain", "sy_weak",
+					    "sy_calls_puts", "sy_versioned" };
+	static const char *const other[] = { "sy_data", "sy_ifunc", "puts",
+					     "sy_old", "sy_versioned_nowhere" };
+	struct pyn__module *m = NULL, *sysv = NULL;
+	struct pyn_error err;
+	void *p;
+	size_t i;
+
+	memset(&err, 0, sizeof(err));
+	CU_ASSERT_EQUAL_FATAL(pyn__module_open(&m, FIX("symbols_gnu"), &err),
+			      0);
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		p = pyn__module_function(m, same[i]);
+		CU_ASSERT_PTR_NOT_NULL(p);
+		CU_ASSERT_PTR_EQUAL(p, pyn__module_symbol(m, same[i]));
+		if (!p || p != pyn__module_symbol(m, same[i]))
+			printf("\n  %s: %p, dlsym %p\n", same[i], p,
+			       pyn__module_symbol(m, same[i]));
+	}
+	/* The default version, not the hidden older one. */
+	CU_ASSERT_PTR_EQUAL(pyn__module_function(m, "sy_versioned"),
+			    pyn__module_symbol(m, "sy_versioned_v2"));
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		CU_ASSERT_PTR_NULL(pyn__module_function(m, other[i]));
+		if (pyn__module_function(m, other[i]))
+			printf("\n  %s found\n", other[i]);
+	}
+	/* dlsym finds the first three, the lookup leaves them to it. */
+	CU_ASSERT_PTR_NULL(pyn__module_symbol(m, "sy_old"));
+	CU_ASSERT_PTR_NOT_NULL(pyn__module_symbol(m, "sy_data"));
+	CU_ASSERT_PTR_NOT_NULL(pyn__module_symbol(m, "sy_ifunc"));
+	CU_ASSERT_PTR_NOT_NULL(pyn__module_symbol(m, "puts"));
+	CU_ASSERT_PTR_NULL(pyn__module_function(NULL, "sy_plain"));
+	CU_ASSERT_PTR_NULL(pyn__module_function(m, NULL));
+
+	/* No GNU hash table: nothing, every lookup is dlsym's. */
+	CU_ASSERT_EQUAL_FATAL(
+		pyn__module_open(&sysv, FIX("symbols_sysv"), &err), 0);
+	CU_ASSERT_PTR_NULL(pyn__module_function(sysv, "sy_plain"));
+	CU_ASSERT_PTR_NOT_NULL(pyn__module_symbol(sysv, "sy_plain"));
+	pyn__module_close(sysv);
+	pyn__module_close(m);
+}
+
 static void test_resolve(void)
 {
 	char out[4096];
@@ -568,6 +620,7 @@ static CU_TestInfo tests[] = {
 	{ "out-of-tree plug-in loads", test_out_of_tree_plugin },
 	{ "forced providers", test_forced_providers },
 	{ "module path resolution", test_resolve },
+	{ "a module's own functions, without dlsym", test_own_functions },
 	CU_TEST_INFO_NULL,
 };
 
