@@ -296,10 +296,11 @@ void *pyn__module_function(struct pyn__module *module, const char *name)
 			/*
 			 * Only what dlsym would answer with the same address:
 			 * a defined function of this object's, global or
-			 * weak.  Anything else (an IFUNC, data) is dlsym's to
-			 * decide.
+			 * weak.  Anything else (an IFUNC, data, an absolute
+			 * address) is dlsym's to decide.
 			 */
-			if (sym->st_shndx == SHN_UNDEF || !sym->st_value ||
+			if (sym->st_shndx == SHN_UNDEF ||
+			    sym->st_shndx >= SHN_LORESERVE || !sym->st_value ||
 			    ELF64_ST_TYPE(sym->st_info) != STT_FUNC ||
 			    (ELF64_ST_BIND(sym->st_info) != STB_GLOBAL &&
 			     ELF64_ST_BIND(sym->st_info) != STB_WEAK))

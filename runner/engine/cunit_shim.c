@@ -233,7 +233,7 @@ static CU_ErrorCode take_over(CU_pSuite suite, CU_pTest test)
 		fflush(NULL);
 		pyn__server_restore_rlimits(saved_rlimits);
 		page->state = PYN_CHILD_RETURNED;
-		_exit(pyn__server_serve(NULL, chan, runner));
+		_exit(pyn__server_serve(NULL, chan, runner, page));
 	case MODE_RUN:
 		fflush(NULL);
 		pyn__child_prepare(page, chan, -1, -1, 0, false);

@@ -160,6 +160,7 @@ struct job {
 	 * in e->launching, in the order asked: servers answer in order).
 	 */
 	int launching;
+	uint32_t request; /* its number among its server's requests */
 	struct job *lnext;
 	int cgroup_cached; /* asked with the cgroup fd of e->cgroups */
 	unsigned leftover;
@@ -1136,7 +1137,7 @@ static int launch(struct pyn_engine *e, struct job *job)
 		rc = pyn__server_send_test(job->server, e, job->page_fd,
 					   job->result_fd, job->out_w,
 					   job->err_w, cgroup_fd, cgroup,
-					   events, e->one_lane);
+					   events, e->one_lane, &job->request);
 		e->last_sent = job->seq;
 		if (cgroup_fd >= 0 && !job->cgroup_cached)
 			close(cgroup_fd);
@@ -1513,13 +1514,18 @@ static void launched(struct pyn_engine *e, struct job *job, pid_t pid)
 }
 
 /*
- * The pid of a job whose fork server died before it said: the one its
- * child wrote into the page first thing, if it is a child of ours (the
- * page is the test's to scribble on), else 0: no child was made.
+ * The pid of a job whose fork server died before it said: the one the
+ * kernel wrote into the server's own page at the clone (the request it
+ * took last), or its child into the job's page first thing, if it is a
+ * child of ours (both pages are the tests' to scribble on), else 0: no
+ * child was made.
  */
 static pid_t lost_child(const struct job *job)
 {
-	pid_t pid = job->page->child_pid;
+	pid_t pid = pyn__server_made(job->server, job->request);
+
+	if (pid <= 0)
+		pid = job->page->child_pid;
 	const struct job *other;
 	siginfo_t si;
 

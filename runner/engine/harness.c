@@ -249,7 +249,11 @@ static void preset_clock(void)
 
 	vdso = dlopen("linux-vdso.so.1", RTLD_NOW | RTLD_NOLOAD);
 	if (vdso) {
+		/* Its name on x86 and most others; on AArch64. */
 		*(void **)&preset.clock = dlsym(vdso, "__vdso_clock_gettime");
+		if (!preset.clock)
+			*(void **)&preset.clock =
+				dlsym(vdso, "__kernel_clock_gettime");
 		dlclose(vdso);
 	}
 	if (!preset.clock || preset.clock(CLOCK_MONOTONIC, &ts) != 0) {

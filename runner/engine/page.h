@@ -80,12 +80,15 @@ struct pyn__page {
 	 */
 	volatile int32_t returned;      /* pyn_return*() was called */
 	/*
-	 * A fork server's child's pid, written by the child first thing and
-	 * by the server after its clone (it never maps the page), for when
-	 * the server dies before it could tell the runner (engine.c,
-	 * lost_child).
+	 * A fork server's child's pid, written by the child first thing, for
+	 * when the server dies before it could tell the runner (engine.c,
+	 * lost_child).  In a server's own page (its loading page, which it
+	 * and the runner keep mapped while it lives): the pid of the child
+	 * it made for its `served`-th request, written by the kernel before
+	 * the clone returns (CLONE_PARENT_SETTID), 0 until then.
 	 */
 	volatile int32_t child_pid;
+	volatile uint32_t served;
 	volatile uint64_t return_size;
 	/* Written by the parent before the child starts. */
 	int32_t limited;  /* 1: a test child (the malloc hook records) */

@@ -61,6 +61,13 @@ struct pyn__server {
 	pid_t unreaped;
 	int sock;
 	int timerfd;
+	/*
+	 * Its own page (the loading page), kept mapped: the count of
+	 * requests it took and the pid of the child it made for the last
+	 * (page.h, `served`); `sent`: the requests sent to it.
+	 */
+	struct pyn__page *own;
+	uint32_t sent;
 	enum pyn__server_state state;
 	struct pyn__server_tag tag;
 };
@@ -144,6 +151,7 @@ void pyn__servers_free(struct pyn__servers *servers, struct pyn_engine *e)
 		server_stop(s, e);
 		if (s->unreaped > 0)
 			waitpid(s->unreaped, NULL, __WALL);
+		pyn__page_unmap(s->own);
 		free(s->library);
 		free(s);
 	}
@@ -357,7 +365,10 @@ out:
 		close(sv[0]);
 	if (sv[1] >= 0)
 		close(sv[1]);
-	pyn__page_unmap(page);
+	if (s->state == PYN__SERVER_LOADING)
+		s->own = page;
+	else
+		pyn__page_unmap(page);
 	close(page_fd);
 	return s;
 }
@@ -476,7 +487,7 @@ enum pyn__server_state pyn__server_event(struct pyn__server *s,
 int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
 			  int page_fd, int result_fd, int out_fd, int err_fd,
 			  int cgroup_fd, const char *cgroup, int watch_events,
-			  int keep_pidfd)
+			  int keep_pidfd, uint32_t *request)
 {
 	struct pyn__server_request req;
 	union {
@@ -536,7 +547,17 @@ int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
 		server_stop(s, e);
 		return -1;
 	}
+	*request = ++s->sent;
 	return 0;
+}
+
+pid_t pyn__server_made(const struct pyn__server *s, uint32_t request)
+{
+	/* The server is gone: nothing writes the page any more. */
+	if (!s || !s->own || !request ||
+	    __atomic_load_n(&s->own->served, __ATOMIC_ACQUIRE) != request)
+		return 0;
+	return s->own->child_pid;
 }
 
 int pyn__server_reply(struct pyn__server *s, struct pyn_engine *e, pid_t *pid,

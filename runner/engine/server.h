@@ -77,13 +77,21 @@ enum pyn__server_state pyn__server_event(struct pyn__server *s,
  * test last asked of this server (-1: none), which the new test may start
  * after by itself (page.h, `gate`); with `keep_pidfd`, the server keeps
  * the new test's pidfd for the next request to watch.  Returns 0 (the pid comes with
- * pyn__server_reply, in the order of the requests), or -1 when the
- * server is gone (it is then FAILED).
+ * pyn__server_reply, in the order of the requests) with the request's
+ * number in *request, or -1 when the server is gone (it is then FAILED).
  */
 int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
 			  int page_fd, int result_fd, int out_fd, int err_fd,
 			  int cgroup_fd, const char *cgroup, int watch_events,
-			  int keep_pidfd);
+			  int keep_pidfd, uint32_t *request);
+
+/*
+ * The child a server that died made for its request number `request`,
+ * which it did not answer: the one it took last, if it got as far as the
+ * clone (page.h, `served`); else 0.  The caller checks the pid is a
+ * child of its own (the page is writable by the tests).
+ */
+pid_t pyn__server_made(const struct pyn__server *s, uint32_t request);
 
 /*
  * The pid of the oldest request not yet answered, a child of this

@@ -204,10 +204,12 @@ static void pin_server(void)
  * which costs nothing, where joining it from inside takes a lock that
  * every exiting process of the machine waits for.
  */
-PYN__CHILD_TEXT static long clone_test(pid_t *tid_slot, int cgroup_fd,
+PYN__CHILD_TEXT static long clone_test(pid_t *tid_slot,
+				       volatile int32_t *pid_out, int cgroup_fd,
 				       int *placed, int *pidfd, int keep_pidfd)
 {
 	struct clone_args ca;
+	unsigned long flags;
 	long pid;
 
 	*placed = 0;
@@ -215,7 +217,9 @@ PYN__CHILD_TEXT static long clone_test(pid_t *tid_slot, int cgroup_fd,
 	if (cgroup_fd >= 0 && !clone3_missing) {
 		memset(&ca, 0, sizeof(ca));
 		ca.flags = CLONE_PARENT | CLONE_CHILD_SETTID |
-			   CLONE_INTO_CGROUP | (keep_pidfd ? CLONE_PIDFD : 0);
+			   CLONE_INTO_CGROUP | (keep_pidfd ? CLONE_PIDFD : 0) |
+			   (pid_out ? CLONE_PARENT_SETTID : 0);
+		ca.parent_tid = (uint64_t)(uintptr_t)pid_out;
 		ca.pidfd = (uint64_t)(uintptr_t)pidfd;
 		ca.child_tid = (uint64_t)(uintptr_t)tid_slot;
 		/* CLONE_PARENT: the kernel takes the server's own (SIGCHLD). */
@@ -233,20 +237,17 @@ PYN__CHILD_TEXT static long clone_test(pid_t *tid_slot, int cgroup_fd,
 			clone3_missing = 1;
 		/* EBUSY, EACCES, ...: the child joins by itself. */
 	}
-	return pyn__sys(SYS_clone, CLONE_PARENT | CLONE_CHILD_SETTID | SIGCHLD,
-			NULL, NULL, tid_slot, NULL);
-}
-
-/*
- * The child's pid into its page at once (engine.c, lost_child), as the
- * child does too: neither may get to it before the server dies.
- */
-static void write_pid(int page_fd, int32_t pid)
-{
-	ssize_t n = pwrite(page_fd, &pid, sizeof(pid),
-			   offsetof(struct pyn__page, child_pid));
-
-	(void)n; /* failed: the child's own is all there is */
+	flags = CLONE_PARENT | CLONE_CHILD_SETTID | SIGCHLD |
+		(pid_out ? CLONE_PARENT_SETTID : 0);
+	/* clone(2), "C library/kernel differences": the raw argument order. */
+#if defined(__i386__) || defined(__arm__) || defined(__aarch64__) ||           \
+	defined(__powerpc__) || defined(__mips__)
+	return pyn__sys(SYS_clone, flags, NULL, pid_out, NULL, tid_slot);
+#elif defined(__s390__)
+	return pyn__sys(SYS_clone, NULL, flags, pid_out, tid_slot, NULL);
+#else
+	return pyn__sys(SYS_clone, flags, NULL, pid_out, tid_slot, NULL);
+#endif
 }
 
 PYN__CHILD_TEXT static __attribute__((noreturn)) void
@@ -265,7 +266,7 @@ test_child(struct pyn__module *module, const struct lookups *lu,
 
 	if ((unsigned long)page > -4096UL)
 		pyn__sys(SYS_exit_group, PYN__EXIT_SETUP);
-	/* First: the runner's only way to it if the server dies now. */
+	/* First, as the kernel did in the server's own page (`served`). */
 	page->child_pid = *tid_slot;
 	pyn__sys(SYS_close, f->all[0]);
 	page->limited = 1;
@@ -330,7 +331,7 @@ void pyn__server_restore_rlimits(const struct rlimit saved[RLIM_NLIMITS])
 }
 
 PYN__CHILD_TEXT int pyn__server_serve(struct pyn__module *module, int sock,
-				      pid_t runner)
+				      pid_t runner, struct pyn__page *own)
 {
 	struct pyn__server_request req;
 	struct pyn__server_reply reply;
@@ -353,6 +354,17 @@ PYN__CHILD_TEXT int pyn__server_serve(struct pyn__module *module, int sock,
 	for (;;) {
 		if (recv_request(sock, &req, &f) != 0)
 			return 0; /* the runner is done with us */
+		/*
+		 * Counted where the runner reads it if we die before we
+		 * answer (engine.c, lost_child): the kernel writes the pid
+		 * there before the clone returns.  A shared page: writing
+		 * it copies nothing.
+		 */
+		if (own) {
+			own->child_pid = 0;
+			__atomic_store_n(&own->served, own->served + 1,
+					 __ATOMIC_RELEASE);
+		}
 		pid = -EINVAL;
 		placed = 0;
 		pidfd = -1;
@@ -363,14 +375,13 @@ PYN__CHILD_TEXT int pyn__server_serve(struct pyn__module *module, int sock,
 			 * the page it is on after the first clone.
 			 */
 			pyn__child_placed(f.cgroup >= 0 ? req.cgroup : NULL);
-			pid = clone_test(tid_slot, f.cgroup, &placed, &pidfd,
+			pid = clone_test(tid_slot, own ? &own->child_pid : NULL,
+					 f.cgroup, &placed, &pidfd,
 					 req.keep_pidfd);
 			if (pid == 0)
 				test_child(module, &lu, &req, &f, sock, runner,
 					   placed, last_pidfd, tid_slot);
 			/* pid < 0: -errno (sys.h), for the reply. */
-			if (pid > 0)
-				write_pid(f.all[0], (int32_t)pid);
 		}
 		/* The next request may watch this child, and only this one. */
 		if (last_pidfd >= 0)
@@ -401,5 +412,5 @@ int pyn__server_main(struct pyn__page *loading, int sock)
 	module = pyn__child_load(loading, true);
 	pyn__server_restore_rlimits(saved);
 	loading->state = PYN_CHILD_RETURNED;
-	return pyn__server_serve(module, sock, runner);
+	return pyn__server_serve(module, sock, runner, loading);
 }

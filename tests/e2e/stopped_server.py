@@ -12,8 +12,15 @@ The server then never answers for the tests asked of it after that one.
    the suite is left (stopped or not).
 2. Ctrl-C while tests wait on the stopped server ends the run at once,
    the report written, every unfinished test marked interrupted.
+3. A server that stalls right after its clone, while its child is slow
+   to its first write (strace delays the server's clone3 3 s on its way
+   out and the child's first mmap 4 s): the child is still found, through
+   the server's own page the kernel wrote its pid into at the clone, and
+   ends as a wall timeout; not run a second time beside it.  (Skipped
+   without strace, or when it cannot trace.)
 """
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -192,5 +199,77 @@ if check(os.path.exists(rep), "Ctrl-C: report written"):
           "Ctrl-C: the stopper passed, every test asked of the stopped "
           "server interrupted (%s)" % outs)
 check(not left(), "Ctrl-C: no process of the suite left")
+
+# ---- 3. the server stalls right after a clone ---------------------------
+
+
+def server_of(runner):
+    """The fork server the runner RUNNER started, or None."""
+    for pid in processes_with_lib(LIB, own=True):
+        try:
+            with open("/proc/%d/cmdline" % pid, "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if b"--server" in argv and str(runner).encode() in argv:
+            return pid
+    return None
+
+
+strace = shutil.which("strace")
+if not strace:
+    log("SKIP stalled-after-clone: strace is not installed")
+else:
+    rep = os.path.join(tmp, "stall.xml")
+    trace = os.path.join(tmp, "stall-strace.txt")
+    argv = [PYNTEST, "-o", rep, "-j", "1",
+            write("stall", [], [("first", "fx_nap1000"),
+                                ("made", "fx_nap400", "wall_time: 1s")])]
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=env(PYNTEST_CACHE_DIR=os.path.join(tmp, "c-st"),
+                                 PYNTEST_PRESTART="0"))
+    server = None
+    until = time.monotonic() + 30
+    while time.monotonic() < until and p.poll() is None and not server:
+        server = server_of(p.pid)
+        time.sleep(0.02)
+    tracer = None
+    if server:
+        tracer = subprocess.Popen(
+            [strace, "-f", "-qq", "-o", trace, "-p", str(server),
+             "-e", "trace=clone3,mmap",
+             "-e", "inject=clone3:delay_exit=3000000",
+             "-e", "inject=mmap:delay_enter=4000000"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE)
+    out, err = p.communicate(timeout=60)
+    if tracer:
+        try:
+            tracer.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            tracer.kill()
+            tracer.communicate()
+    out, err = out.decode(), err.decode()
+    log("$ %s  (strace on its server %s, exit %d)"
+        % (" ".join(argv), server, p.returncode))
+    traced = ""
+    if os.path.exists(trace):
+        with open(trace) as f:
+            traced = f.read()
+    if "DELAYED" not in traced:
+        log("SKIP stalled-after-clone: strace did not delay the server's "
+            "clone (it cannot trace here, or attached late): %s"
+            % (traced[-300:] or "no trace"))
+    elif check(os.path.exists(rep), "stalled: report written"):
+        _, cases = read_report(rep)
+        outs = {c.name: c.outcome for c in cases.values()}
+        check(outs.get("first") == "pass" and
+              outs.get("made") == "wall_timeout",
+              "stalled: the test the server made was found and timed out, "
+              "not spawned again (%s)" % outs)
+        check("left 1 process" not in out + err,
+              "stalled: no second run of it found its first process")
+    check(not left(), "stalled: no process of the suite left")
 
 done()

@@ -4,7 +4,7 @@
  * a lookup must tell apart, for pyn__module_function() in test-registry:
  * a plain function, a weak one, data, an IFUNC, a function with an older
  * (hidden) and a default version, one with only a hidden version
- * (symbols.map), and a call of a function
+ * (symbols.map), an absolute one, and a call of a function
  * defined elsewhere (puts).  Built twice: with a GNU hash table, and
  * with only the old SysV one (no GNU hash: the lookup must say NULL).
  */
@@ -65,3 +65,8 @@ void sy_old_v1(void)
 }
 
 __asm__(".symver sy_old_v1, sy_old@V1");
+
+/* sy_abs: a function symbol at an absolute address (SHN_ABS). */
+#if defined(__x86_64__) || defined(__aarch64__)
+__asm__(".globl sy_abs\n\t.type sy_abs, @function\n\t.set sy_abs, 0x1234");
+#endif

@@ -536,9 +536,12 @@ static void test_own_functions(void)
 {
 	static const char *const same[] = { "sy_plain", "sy_weak",
 					    "sy_calls_puts", "sy_versioned" };
-	static const char *const other[] = { "sy_data", "sy_ifunc", "puts",
-					     "sy_old", "sy_versioned_nowhere" };
+	static const char *const other[] = {
+		"sy_data", "sy_ifunc", "puts",
+		"sy_old",  "sy_abs",   "sy_versioned_nowhere"
+	};
 	struct pyn__module *m = NULL, *sysv = NULL;
+	void *abs;
 	struct pyn_error err;
 	void *p;
 	size_t i;
@@ -562,6 +565,10 @@ static void test_own_functions(void)
 		if (pyn__module_function(m, other[i]))
 			printf("\n  %s found\n", other[i]);
 	}
+	/* An absolute address, not one in the object: dlsym's alone. */
+	abs = pyn__module_symbol(m, "sy_abs");
+	if (abs)
+		CU_ASSERT_PTR_EQUAL(abs, (void *)0x1234);
 	/* dlsym finds the first three, the lookup leaves them to it. */
 	CU_ASSERT_PTR_NULL(pyn__module_symbol(m, "sy_old"));
 	CU_ASSERT_PTR_NOT_NULL(pyn__module_symbol(m, "sy_data"));
@@ -569,6 +576,8 @@ static void test_own_functions(void)
 	CU_ASSERT_PTR_NOT_NULL(pyn__module_symbol(m, "puts"));
 	CU_ASSERT_PTR_NULL(pyn__module_function(NULL, "sy_plain"));
 	CU_ASSERT_PTR_NULL(pyn__module_function(m, NULL));
+	/* Not both at once: the same data symbol twice is an ODR error. */
+	pyn__module_close(m);
 
 	/* No GNU hash table: nothing, every lookup is dlsym's. */
 	CU_ASSERT_EQUAL_FATAL(
@@ -576,7 +585,6 @@ static void test_own_functions(void)
 	CU_ASSERT_PTR_NULL(pyn__module_function(sysv, "sy_plain"));
 	CU_ASSERT_PTR_NOT_NULL(pyn__module_symbol(sysv, "sy_plain"));
 	pyn__module_close(sysv);
-	pyn__module_close(m);
 }
 
 static void test_resolve(void)
