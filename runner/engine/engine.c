@@ -1523,12 +1523,11 @@ static void launched(struct pyn_engine *e, struct job *job, pid_t pid)
 static pid_t lost_child(const struct job *job)
 {
 	pid_t pid = pyn__server_made(job->server, job->request);
-
-	if (pid <= 0)
-		pid = job->page->child_pid;
 	const struct job *other;
 	siginfo_t si;
 
+	if (pid <= 0)
+		pid = job->page->child_pid;
 	if (pid <= 0 || pyn__servers_own(job->engine->servers, pid))
 		return 0;
 	/* Not the process of another test (the page is the test's). */

@@ -401,18 +401,22 @@ PYN__CHILD_TEXT static __attribute__((noreturn)) void child_exit(int code)
 
 /*
  * CLOCK_MONOTONIC in ns, for the page (started_ns, ended_ns).  Before the
- * test (`before`): a system call, not the vDSO, whose wrapper, code and
- * two data pages a test's process would fault in for one read.  After
- * it, the vDSO: the test may have put itself under a seccomp filter that
- * kills at any system call it did not allow.
+ * test (`before`): a system call, not the vDSO, whose code a test's
+ * process would fault in for one read.  After it, the vDSO (its own
+ * function, found by the fork server: preset_clock): the test may have
+ * put itself under a seccomp filter that kills at any system call it did
+ * not allow.
  */
 PYN__CHILD_TEXT static uint64_t mono_ns(bool before)
 {
 	struct timespec ts;
+	long rc = -1;
 
-	if (before && pyn__sys(SYS_clock_gettime, CLOCK_MONOTONIC, &ts) == 0)
-		;
-	else if (!preset.clock || preset.clock(CLOCK_MONOTONIC, &ts) != 0)
+	if (before)
+		rc = pyn__sys(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	else if (preset.clock)
+		rc = preset.clock(CLOCK_MONOTONIC, &ts);
+	if (rc != 0)
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
