@@ -965,10 +965,8 @@ size_t pyn__registry_count(void)
 	return __atomic_load_n(&n_slots, __ATOMIC_ACQUIRE);
 }
 
-/* In a test's process too: beside its other code (PYN__CHILD_TEXT). */
-__attribute__((section(".text.hot.pyntest_child")))
-const struct pyn__limiter_slot *
-pyn__registry_get(size_t index)
+/* In a test's process too: beside its other code. */
+PYN__CHILD_TEXT const struct pyn__limiter_slot *pyn__registry_get(size_t index)
 {
 	return index < pyn__registry_count() ? &slots[index] : NULL;
 }

@@ -17,6 +17,17 @@
 
 #define PYN__LIMITERS_MAX 32
 
+/*
+ * The code a test's process runs between the fork server's clone and its
+ * _exit, kept together (the linker puts .text.hot.* in one run): every
+ * 64 KiB of code it touches is one page fault in every test's process
+ * (the kernel copies no page table entries of code at fork).  The
+ * harness's (runner/engine), the registry's lookup, and the built-in
+ * limiters' apply() (limiters/util.h, LIM_CHILD_TEXT: the same section,
+ * named there since limiters see only the public headers).
+ */
+#define PYN__CHILD_TEXT __attribute__((section(".text.hot.pyntest_child")))
+
 struct pyn__limiter_slot {
 	const struct pyn_limiter *limiter;
 	char path[512];     /* "" for built-ins */

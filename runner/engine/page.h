@@ -24,16 +24,6 @@
 /* The test, its setup and its teardown: what a fork server looks up. */
 #define PYN__PRESOLVED_MAX 3
 
-/*
- * The code a test's process runs between the fork server's clone and its
- * _exit, kept together (the linker puts .text.hot.* in one run): every
- * 64 KiB of code it touches is one page fault in every test's process
- * (the kernel copies no page table entries of code at fork).  The
- * built-in limiters' apply() and the registry's lookup are marked alike
- * (limiters/util.h, plugins/registry.c).
- */
-#define PYN__CHILD_TEXT __attribute__((section(".text.hot.pyntest_child")))
-
 /* Exit codes of the harness, for when the page says nothing more. */
 #define PYN__EXIT_SETUP 120  /* apply, load or symbol failure */
 #define PYN__EXIT_ORPHAN 121 /* the parent died before the test started */
