@@ -27,7 +27,8 @@ PYNTEST = os.environ.get("PYNTEST", os.path.join(BIN, "bin", "pyntest"))
 FIXTURES = os.environ.get("PYN_FIXTURE_DIR", os.path.join(BIN, "tests", "objects"))
 SUITES = os.path.join(SRC, "tests", "suites")
 SANITIZED = bool(os.environ.get("PYN_SANITIZE", ""))
-XSD = os.path.join(SRC, "runner", "report", "pyntest-junit.xsd")
+XSD = os.path.join(SRC, "runner", "report", "schema", "pyntest-junit.xsd")
+STRICT_XSD = os.path.join(SRC, "runner", "report", "schema", "pyntest-junit-strict.xsd")
 
 failures = []
 _dirs = []  # temporary folders: removed on success, kept to look at on failure
@@ -230,10 +231,9 @@ def validate(report, xsd):
 
 
 def shared_dir():
-    """../shared beside the repository (CI's copy, or the workplace's)."""
+    """../shared beside the clone (CI has it, a user's clone has not), or None."""
     for d in (os.environ.get("PYN_SHARED_DIR"),
-              os.path.join(os.path.dirname(SRC), "shared"),
-              "/work/shared"):
+              os.path.join(os.path.dirname(SRC), "shared")):
         if d and os.path.isfile(os.path.join(d, "junit", "validate.sh")):
             return d
     return None
