@@ -23,7 +23,7 @@
 
 /*
  * For apply(): beside the harness's own code of a test's process, which
- * faults in its code 64 KiB at a time (plugins/registry.h,
+ * faults in its code 64 KiB at a time (host/registry.h,
  * PYN__CHILD_TEXT).  Only a placement: without it all works the same.
  */
 #define LIM_CHILD_TEXT __attribute__((section(".text.hot.pyntest_child")))

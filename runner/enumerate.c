@@ -28,11 +28,11 @@
 #include <CUnit/CUnit.h>
 #include <pyntest/test.h>
 
-#include "plugins/loader.h"
+#include "host/loader.h"
 #include "runner/cli.h"
-#include "runner/engine/classify.h"
-#include "runner/engine/cunit_exec.h"
-#include "runner/engine/server.h"
+#include "engine/classify.h"
+#include "engine/cunit_exec.h"
+#include "engine/server.h"
 
 /* The test that stands for a program that could not be listed. */
 #define PROGRAM_MAIN_TEST "(main)"

@@ -26,8 +26,8 @@
 
 #include "config/elf.h"
 #include "config/manifest.h"
-#include "plugins/loader.h"
-#include "plugins/registry.h"
+#include "host/loader.h"
+#include "host/registry.h"
 #include "runner/cli.h"
 #include "runner/report/html.h"
 

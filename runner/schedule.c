@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "runner/cli.h"
-#include "runner/engine/engine.h"
+#include "engine/engine.h"
 
 struct order_item {
 	size_t index;

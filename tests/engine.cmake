@@ -3,7 +3,7 @@
 # and on the fixture libraries in tests/engine/.
 
 pyn_add_unit_test(test-classify
-  SOURCES unit/test-classify.c ${PROJECT_SOURCE_DIR}/runner/engine/classify.c
+  SOURCES unit/test-classify.c ${PROJECT_SOURCE_DIR}/engine/classify.c
   LIBS libpyntest)
 
 # Fixture libraries, named by behaviour.

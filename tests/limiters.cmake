@@ -1,12 +1,12 @@
-# Tests of the plug-in host (plugins/) and the limiters (limiters/).
+# Tests of the plug-in host (host/) and the limiters (limiters/).
 #
 # The unit tests link the host and the built-in limiters directly (with a
 # pyn_error_set shim), so they do not depend on the engine being built.
 
 set(PYN_LIMITER_TEST_SOURCES
-  ${PROJECT_SOURCE_DIR}/plugins/loader.c
-  ${PROJECT_SOURCE_DIR}/plugins/registry.c
-  ${PROJECT_SOURCE_DIR}/runner/engine/placed.c
+  ${PROJECT_SOURCE_DIR}/host/loader.c
+  ${PROJECT_SOURCE_DIR}/host/registry.c
+  ${PROJECT_SOURCE_DIR}/engine/placed.c
   ${PYN_BUILTIN_LIMITER_SOURCES}
   ${CMAKE_CURRENT_SOURCE_DIR}/limiters/error_shim.c)
 set(PYN_FIXTURE_LIMITER_DIR ${CMAKE_CURRENT_BINARY_DIR}/limiters)

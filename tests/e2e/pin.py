@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """e2e: a fork server keeps to one CPU, its tests do not
-(runner/engine/worker_server.c, pin_server).
+(engine/worker_server.c, pin_server).
 
 With more than one CPU to run on, in forkserver mode:
 1. while a test runs, its fork server may run on exactly one of the

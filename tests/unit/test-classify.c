@@ -9,7 +9,7 @@
 
 #include "unit.h"
 
-#include <runner/engine/classify.h>
+#include <engine/classify.h>
 
 static struct pyn_limiter_evidence ev;
 static struct pyn__classify_input in;

@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "limiters/util.h"
-#include "plugins/registry.h"
-#include "runner/engine/harness.h"
+#include "host/registry.h"
+#include "engine/harness.h"
 #include "unit.h"
 
 #define MiB (1024.0 * 1024.0)

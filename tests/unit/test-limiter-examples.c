@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "plugins/registry.h"
+#include "host/registry.h"
 #include "unit.h"
 
 #define MODULE(name) PYN_MODULE_DIR "/" name ".so"

@@ -12,8 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "plugins/loader.h"
-#include "plugins/registry.h"
+#include "host/loader.h"
+#include "host/registry.h"
 #include "unit.h"
 
 #define FIX(name) PYN_FIXTURE_LIMITER_DIR "/fixture_" name ".so"

@@ -1,0 +1,607 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine/limited.c - pynisher's API in C: units, checks before a
+ * call, diagnostics (pynisher's `warnings`), and the reusable limited
+ * function (pynisher's `limit()` object).  Every call still goes through
+ * the one engine (pyn__run_warn() in call.c).
+ */
+#include <ctype.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <host/registry.h>
+#include <pyntest/pyntest.h>
+
+#include "limited.h"
+
+/* ---- Units ------------------------------------------------------------ */
+
+/*
+ * "  1.5 GiB " -> 1.5 and "GiB".  Only plain decimals: strtod would take
+ * "inf", "nan" and hex, which are no limits.
+ */
+static int split(const char *text, double *value, char *unit, size_t len)
+{
+	const char *s = text, *start;
+	char num[64];
+	size_t n, digits = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	start = s;
+	if (*s == '+')
+		s++;
+	for (; isdigit((unsigned char)*s); s++)
+		digits++;
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++)
+			digits++;
+	if (!digits || (size_t)(s - start) >= sizeof(num))
+		return -1;
+	if ((*s == 'e' || *s == 'E') &&
+	    (isdigit((unsigned char)s[1]) ||
+	     ((s[1] == '-' || s[1] == '+') && isdigit((unsigned char)s[2])))) {
+		s += 2;
+		while (isdigit((unsigned char)*s))
+			s++;
+		if ((size_t)(s - start) >= sizeof(num))
+			return -1;
+	}
+	memcpy(num, start, (size_t)(s - start));
+	num[s - start] = '\0';
+	*value = strtod(num, NULL);
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n >= len)
+		return -1;
+	memcpy(unit, s, n);
+	unit[n] = '\0';
+	return isfinite(*value) ? 0 : -1;
+}
+
+int pyn_seconds(const char *text, double *seconds, struct pyn_error *err)
+{
+	static const struct {
+		const char *name;
+		double mult;
+	} units[] = { { "", 1 },     { "s", 1 },       { "ms", 1e-3 },
+		      { "us", 1e-6 }, { "m", 60 },      { "min", 60 },
+		      { "h", 3600 } };
+	char unit[16];
+	double v;
+	size_t i;
+
+	if (!text || !seconds)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "no time given");
+	if (split(text, &v, unit, sizeof(unit)) != 0)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "bad time '%s': use a number with a unit "
+				     "(500ms, 30s, 2m, 1.5h)",
+				     text);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(unit, units[i].name) == 0)
+			break;
+	if (i == sizeof(units) / sizeof(units[0]))
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "bad time unit '%s' in '%s'; use us, ms, "
+				     "s, m (or min) or h",
+				     unit, text);
+	v *= units[i].mult;
+	if (!(v > 0))
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "time '%s' must be positive", text);
+	*seconds = v;
+	return 0;
+}
+
+int pyn_bytes(const char *text, uint64_t *bytes, struct pyn_error *err)
+{
+	static const char *const prefixes = "KMGT";
+	char unit[16];
+	const char *p;
+	double v, mult = 1;
+
+	if (!text || !bytes)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "no size given");
+	if (split(text, &v, unit, sizeof(unit)) != 0)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "bad size '%s': use a number with a unit "
+				     "(4096, 500KB, 64MB, 2GB)",
+				     text);
+	/* B; K KB kB KiB; M MB MiB; ... all powers of 1024. */
+	if (unit[0] && strcmp(unit, "B") != 0) {
+		p = strchr(prefixes, toupper((unsigned char)unit[0]));
+		if (!p || (islower((unsigned char)unit[0]) && unit[0] != 'k') ||
+		    !(unit[1] == '\0' || strcmp(unit + 1, "B") == 0 ||
+		      strcmp(unit + 1, "iB") == 0))
+			return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+					     "bad size unit '%s' in '%s'; use "
+					     "B, KB, MB, GB or TB",
+					     unit, text);
+		mult = (double)((uint64_t)1 << (10 * (p - prefixes + 1)));
+	}
+	if (mult == 1 && v != (double)(uint64_t)v)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "size '%s' is not a whole number of bytes",
+				     text);
+	v *= mult;
+	if (!(v >= 1))
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "size '%s' must be at least one byte",
+				     text);
+	if (v > 4611686018427387904.0)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "size '%s' is too large", text);
+	/* libpyntest does not link libm: round by hand. */
+	*bytes = (uint64_t)(v + 0.5);
+	return 0;
+}
+
+/* ---- Checks ------------------------------------------------------------ */
+
+static int check_option(const struct pyn_option *o, struct pyn_error *err)
+{
+	const struct pyn__limiter_slot *slot;
+	char msg[PYN_LIMITER_MESSAGE_MAX];
+	const char *const *k;
+
+	if (!o->limiter || !o->limiter[0])
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "an option names no limiter");
+	slot = pyn__registry_find(o->limiter, NULL);
+	if (!slot)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "unknown limiter '%s' (load its plug-in "
+				     "with pyn_plugin_load() first)",
+				     o->limiter);
+	if (!o->option.key)
+		return 0;
+	if (!o->option.value)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "option '%s' of limiter '%s' has no value",
+				     o->option.key, o->limiter);
+	for (k = slot->limiter->keys; k && *k; k++)
+		if (strcmp(*k, o->option.key) == 0)
+			break;
+	if (!k || !*k)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "limiter '%s' has no option '%s'",
+				     o->limiter, o->option.key);
+	msg[0] = '\0';
+	if (slot->limiter->validate &&
+	    slot->limiter->validate(&o->option, msg, sizeof(msg)) != 0)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "limiter '%s': %s", o->limiter,
+				     msg[0] ? msg : "invalid option");
+	return 0;
+}
+
+/*
+ * The limits set that nothing here enforces: calls `each` with the limit's
+ * name and the reason.  Returns how many.
+ */
+static unsigned unsupported(const struct pyn_limits *l,
+			    void (*each)(void *user, const char *limit,
+					 const char *why),
+			    void *user)
+{
+	const char *names[3 + 32];
+	char why[256];
+	size_t n = 0, i, k;
+	unsigned bad = 0;
+
+	if (l->cpu_time_s > 0)
+		names[n++] = "cpu_time";
+	if (l->memory_bytes > 0)
+		names[n++] = "memory";
+	for (i = 0; i < l->n_options && n < sizeof(names) / sizeof(names[0]);
+	     i++) {
+		for (k = 0; k < n; k++)
+			if (l->options[i].limiter &&
+			    strcmp(names[k], l->options[i].limiter) == 0)
+				break;
+		if (k == n && l->options[i].limiter)
+			names[n++] = l->options[i].limiter;
+	}
+	for (i = 0; i < n; i++) {
+		if (pyn_supports(names[i], NULL, 0, why, sizeof(why)))
+			continue;
+		bad++;
+		if (each)
+			each(user, names[i], why);
+	}
+	return bad;
+}
+
+struct first_bad {
+	struct pyn_error *err;
+	unsigned n;
+};
+
+static void first_bad(void *user, const char *limit, const char *why)
+{
+	struct first_bad *fb = user;
+
+	if (fb->n++)
+		return;
+	pyn_error_set(fb->err, PYN_EUNSUPPORTED, NULL, 0, 0,
+		      "limit '%s' cannot be enforced here: %s", limit, why);
+}
+
+int pyn_limits_check(const struct pyn_limits *l, struct pyn_error *err)
+{
+	struct first_bad fb = { err, 0 };
+	size_t i;
+	int rc;
+
+	if (!l)
+		return 0;
+	rc = pyn__registry_init(err);
+	if (rc)
+		return rc;
+	if (isnan(l->wall_time_s) || l->wall_time_s < 0)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "wall time limit %g s is negative",
+				     l->wall_time_s);
+	if (isnan(l->cpu_time_s) || l->cpu_time_s < 0)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "CPU time limit %g s is negative",
+				     l->cpu_time_s);
+	if (l->isolation > PYN_ISOLATION_FORKSERVER)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "unknown isolation mode %d",
+				     (int)l->isolation);
+	if (l->n_options && !l->options)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "n_options is %zu but options is NULL",
+				     l->n_options);
+	for (i = 0; i < l->n_options; i++) {
+		rc = check_option(&l->options[i], err);
+		if (rc)
+			return rc;
+	}
+	if (unsupported(l, first_bad, &fb))
+		return PYN_EUNSUPPORTED;
+	return 0;
+}
+
+/* ---- Diagnostics (pynisher's `warnings`) -------------------------------- */
+
+static uint64_t status_kib(const char *key)
+{
+	char line[256];
+	size_t n = strlen(key);
+	uint64_t v = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, key, n) == 0 && line[n] == ':') {
+			v = strtoull(line + n + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+static void warn_to(void (*warn)(void *, const char *), void *user,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void warn_to(void (*warn)(void *, const char *), void *user,
+		    const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (warn)
+		warn(user, msg);
+}
+
+struct warn_ctx {
+	void (*warn)(void *, const char *);
+	void *user;
+};
+
+static void warn_unsupported(void *user, const char *limit, const char *why)
+{
+	struct warn_ctx *w = user;
+
+	warn_to(w->warn, w->user,
+		"limit '%s' cannot be enforced here and is ignored: %s", limit,
+		why);
+}
+
+void pyn__stderr_warn(void *user, const char *message)
+{
+	(void)user;
+	fprintf(stderr, "pyntest: warning: %s\n", message);
+}
+
+void pyn__diagnose(const struct pyn_limits *l, int forked, int threads,
+		   void (*warn)(void *user, const char *message), void *user)
+{
+	struct warn_ctx w = { warn, user };
+	char provider[32] = "";
+	struct sigaction sa;
+	uint64_t rss, n_threads;
+
+	if (!warn)
+		return;
+	if (sigaction(SIGCHLD, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN &&
+	    !(sa.sa_flags & SA_SIGINFO))
+		warn_to(warn, user,
+			"SIGCHLD is ignored (SIG_IGN) in this process: the "
+			"kernel reaps the limited child itself, so its exit "
+			"status and CPU figures are lost; outcomes come from "
+			"what the child recorded, and a crash shows as SIGKILL");
+	if (!l)
+		return;
+	unsupported(l, warn_unsupported, &w);
+	/*
+	 * A forked child starts with the caller's pages.  Under RLIMIT_AS
+	 * the limit is added to what is mapped at the fork; under a cgroup
+	 * every page the child writes is copied and charged to it.
+	 */
+	if (forked && l->memory_bytes > 0 &&
+	    pyn_supports("memory", provider, sizeof(provider), NULL, 0) &&
+	    strcmp(provider, "rlimit") != 0) {
+		rss = status_kib("VmRSS") * 1024;
+		if (rss && l->memory_bytes < rss)
+			warn_to(warn, user,
+				"memory limit %llu B is below this process's "
+				"resident memory %llu B: the forked child "
+				"shares it and every page it writes counts "
+				"against the limit; likely to fail",
+				(unsigned long long)l->memory_bytes,
+				(unsigned long long)rss);
+	}
+	if (forked && threads) {
+		n_threads = status_kib("Threads");
+		if (n_threads > 1)
+			warn_to(warn, user,
+				"forking from a process with %llu threads: the "
+				"child has only the calling thread, and a lock "
+				"another thread held stays locked; use a symbol "
+				"in spawn mode if the function needs one",
+				(unsigned long long)n_threads);
+	}
+}
+
+/* ---- The limited function ------------------------------------------ */
+
+struct pyn_limited {
+	struct pyn_task task;
+	char *library;
+	char *symbol;
+	struct pyn_limits limits;
+	struct pyn_option *opts; /* owned: every string too */
+	size_t n_opts;
+	size_t cap;
+	void (*warn)(void *user, const char *message);
+	void *warn_user;
+	int warned_threads;
+};
+
+static char *dup_or_null(const char *s, int *bad)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		*bad = 1;
+	return d;
+}
+
+static int add_option(struct pyn_limited *lf, const char *limiter,
+		      const char *key, const char *value,
+		      struct pyn_error *err)
+{
+	struct pyn_option *o, *grown;
+	int bad = 0;
+
+	if (lf->n_opts == lf->cap) {
+		size_t cap = lf->cap ? lf->cap * 2 : 4;
+
+		grown = realloc(lf->opts, cap * sizeof(*grown));
+		if (!grown)
+			return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
+					     "out of memory");
+		lf->opts = grown;
+		lf->cap = cap;
+	}
+	o = &lf->opts[lf->n_opts];
+	memset(o, 0, sizeof(*o));
+	o->limiter = dup_or_null(limiter, &bad);
+	o->option.key = dup_or_null(key, &bad);
+	o->option.value = dup_or_null(value, &bad);
+	if (bad) {
+		free((char *)o->limiter);
+		free((char *)o->option.key);
+		free((char *)o->option.value);
+		return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
+				     "out of memory");
+	}
+	lf->n_opts++;
+	lf->limits.options = lf->opts;
+	lf->limits.n_options = lf->n_opts;
+	return 0;
+}
+
+static struct pyn_limited *limited_new(const struct pyn_limits *limits,
+				       struct pyn_error *err)
+{
+	struct pyn_limits none = PYN_LIMITS_INIT;
+	struct pyn_limited *lf;
+	size_t i;
+
+	if (pyn_limits_check(limits, err) != 0)
+		return NULL;
+	lf = calloc(1, sizeof(*lf));
+	if (!lf) {
+		pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	lf->limits = limits ? *limits : none;
+	lf->limits.options = NULL;
+	lf->limits.n_options = 0;
+	lf->warn = pyn__stderr_warn;
+	for (i = 0; limits && i < limits->n_options; i++) {
+		if (add_option(lf, limits->options[i].limiter,
+			       limits->options[i].option.key,
+			       limits->options[i].option.value, err) != 0) {
+			pyn_limited_free(lf);
+			return NULL;
+		}
+	}
+	return lf;
+}
+
+struct pyn_limited *pyn_limited_new(void (*fn)(void *arg),
+				    const struct pyn_limits *limits,
+				    struct pyn_error *err)
+{
+	struct pyn_limited *lf;
+
+	if (!fn) {
+		pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+			      "no function to limit");
+		return NULL;
+	}
+	lf = limited_new(limits, err);
+	if (!lf)
+		return NULL;
+	lf->task.kind = PYN_TASK_FUNCTION;
+	lf->task.name = "pyn_limited";
+	lf->task.fn = fn;
+	return lf;
+}
+
+struct pyn_limited *pyn_limited_new_symbol(const char *library,
+					   const char *symbol,
+					   const struct pyn_limits *limits,
+					   struct pyn_error *err)
+{
+	struct pyn_limited *lf;
+
+	if (!library || !symbol || !library[0] || !symbol[0]) {
+		pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+			      "a symbol task needs a library and a symbol");
+		return NULL;
+	}
+	lf = limited_new(limits, err);
+	if (!lf)
+		return NULL;
+	lf->library = strdup(library);
+	lf->symbol = strdup(symbol);
+	if (!lf->library || !lf->symbol) {
+		pyn_limited_free(lf);
+		pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	lf->task.kind = PYN_TASK_SYMBOL;
+	lf->task.name = lf->symbol;
+	lf->task.library = lf->library;
+	lf->task.symbol = lf->symbol;
+	return lf;
+}
+
+int pyn_limited_option(struct pyn_limited *lf, const char *limiter,
+		       const char *key, const char *value,
+		       struct pyn_error *err)
+{
+	struct pyn_option o = PYN_OPTION(limiter, key, value);
+	struct first_bad fb = { err, 0 };
+	struct pyn_limits one = PYN_LIMITS_INIT;
+	int rc;
+
+	if (!lf)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "no limited function");
+	rc = pyn__registry_init(err);
+	if (rc)
+		return rc;
+	rc = check_option(&o, err);
+	if (rc)
+		return rc;
+	one.options = &o;
+	one.n_options = 1;
+	if (unsupported(&one, first_bad, &fb))
+		return PYN_EUNSUPPORTED;
+	return add_option(lf, limiter, key, value, err);
+}
+
+void pyn_limited_on_warning(struct pyn_limited *lf,
+			    void (*warn)(void *user, const char *message),
+			    void *user)
+{
+	if (!lf)
+		return;
+	lf->warn = warn;
+	lf->warn_user = user;
+}
+
+int pyn_limited_call(struct pyn_limited *lf, void *arg,
+		     struct pyn_result *res, struct pyn_error *err)
+{
+	struct pyn_task task;
+	int forked;
+
+	if (res)
+		memset(res, 0, sizeof(*res));
+	if (!lf || !res)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "no limited function or no result");
+	if (lf->task.kind != PYN_TASK_FUNCTION && arg)
+		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+				     "'%s' of '%s' runs in its own process "
+				     "and takes no argument pointer",
+				     lf->symbol, lf->library);
+	forked = lf->task.kind == PYN_TASK_FUNCTION ||
+		 lf->limits.isolation == PYN_ISOLATION_FORK;
+	/* The thread warning once per object: it is about the caller. */
+	pyn__diagnose(&lf->limits, forked,
+		      !__atomic_exchange_n(&lf->warned_threads, 1,
+					   __ATOMIC_RELAXED),
+		      lf->warn, lf->warn_user);
+	task = lf->task;
+	task.arg = arg;
+	return pyn__run_warn(&task, &lf->limits, res, lf->warn, lf->warn_user,
+			     err);
+}
+
+const struct pyn_limits *pyn_limited_limits(const struct pyn_limited *lf)
+{
+	return lf ? &lf->limits : NULL;
+}
+
+void pyn_limited_free(struct pyn_limited *lf)
+{
+	size_t i;
+
+	if (!lf)
+		return;
+	for (i = 0; i < lf->n_opts; i++) {
+		free((char *)lf->opts[i].limiter);
+		free((char *)lf->opts[i].option.key);
+		free((char *)lf->opts[i].option.value);
+	}
+	free(lf->opts);
+	free(lf->library);
+	free(lf->symbol);
+	free(lf);
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine/malloc.c - the allocation-failure flag.
+ *
+ * Under an RLIMIT_AS memory limit, a test that dies of its limit usually
+ * dies of something else first: NULL dereferenced, abort() in a checked
+ * allocator, std::bad_alloc.  These definitions interpose on glibc's
+ * allocator (libpyntest comes before libc in the lookup order) and, when
+ * an allocation fails inside a limited child, record it in the job page,
+ * so classify() can say memory_limit (limiting.md §4c).
+ *
+ * Under a sanitizer its runtime owns the heap: this file then defines
+ * nothing, and the flag is simply never set.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "page.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) ||    \
+	__has_feature(thread_sanitizer)
+#define PYN_NO_MALLOC_HOOK 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define PYN_NO_MALLOC_HOOK 1
+#endif
+#if !defined(__GLIBC__)
+#define PYN_NO_MALLOC_HOOK 1
+#endif
+
+#ifndef PYN_NO_MALLOC_HOOK
+
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t size);
+extern void *__libc_memalign(size_t align, size_t size);
+extern void *__libc_valloc(size_t size);
+extern void *__libc_pvalloc(size_t size);
+
+#define HOOK_API __attribute__((visibility("default")))
+
+static void failed(size_t size)
+{
+	struct pyn__page *page = pyn__page;
+
+	if (!page || !page->limited || !size)
+		return;
+	if (!page->alloc_failed) {
+		page->alloc_failed_size = size;
+		page->alloc_failed = 1;
+	}
+}
+
+HOOK_API void *malloc(size_t size)
+{
+	void *p = __libc_malloc(size);
+
+	if (!p)
+		failed(size);
+	return p;
+}
+
+HOOK_API void *calloc(size_t n, size_t size)
+{
+	void *p = __libc_calloc(n, size);
+
+	if (!p)
+		failed(n && size > SIZE_MAX / n ? SIZE_MAX : n * size);
+	return p;
+}
+
+HOOK_API void *realloc(void *old, size_t size)
+{
+	void *p = __libc_realloc(old, size);
+
+	if (!p)
+		failed(size);
+	return p;
+}
+
+HOOK_API void *memalign(size_t align, size_t size)
+{
+	void *p = __libc_memalign(align, size);
+
+	if (!p)
+		failed(size);
+	return p;
+}
+
+HOOK_API void *aligned_alloc(size_t align, size_t size)
+{
+	return memalign(align, size);
+}
+
+HOOK_API int posix_memalign(void **out, size_t align, size_t size)
+{
+	void *p;
+
+	if (align < sizeof(void *) || (align & (align - 1)) != 0)
+		return EINVAL;
+	p = __libc_memalign(align, size);
+	if (!p && size) {
+		failed(size);
+		return ENOMEM;
+	}
+	*out = p;
+	return 0;
+}
+
+HOOK_API void *valloc(size_t size)
+{
+	void *p = __libc_valloc(size);
+
+	if (!p)
+		failed(size);
+	return p;
+}
+
+HOOK_API void *pvalloc(size_t size)
+{
+	void *p = __libc_pvalloc(size);
+
+	if (!p)
+		failed(size);
+	return p;
+}
+
+#endif /* PYN_NO_MALLOC_HOOK */
