@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config/units.h"
 
 #if UINTPTR_MAX > 0xffffffffu
 #define HOST_CLASS ELFCLASS64
@@ -89,7 +88,7 @@ static const char *machine_name(unsigned m)
 
 static int cause(struct pyn_error *err, const char *what)
 {
-	return pyn__config_error(err, PYN_ELOAD, NULL, 0, 0, "%s", what);
+	return pyn_error_set(err, PYN_ELOAD, NULL, 0, 0, "%s", what);
 }
 
 /* Is [off, off+size) inside a file of `len` bytes? */
@@ -174,7 +173,7 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 	syms->symbols = calloc(count + 1, sizeof(*syms->symbols));
 	syms->strings = malloc(strsize + 1);
 	if (!syms->symbols || !syms->strings)
-		return pyn__config_error(err, PYN_ENOMEM, NULL, 0, 0,
+		return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
 					 "out of memory");
 	memcpy(syms->strings, str, strsize);
 	syms->strings[strsize] = '\0';
@@ -211,7 +210,7 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 	for (i = 0; i < syms->n_symbols; i++)
 		if (pyn__strset_add(&syms->index, syms->symbols[i].name,
 				    (size_t)i, NULL) < 0)
-			return pyn__config_error(err, PYN_ENOMEM, NULL, 0, 0,
+			return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
 						 "out of memory");
 	return 0;
 }

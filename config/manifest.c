@@ -21,7 +21,10 @@
 
 #include <yaml.h>
 
-#include "config/units.h"
+#include "base/outcome.h"
+#include "base/signals.h"
+#include "base/suggest.h"
+#include "base/units.h"
 #include "config/util.h"
 
 /* Deeper nesting than any manifest needs; bounds recursion on bad input. */
@@ -77,7 +80,7 @@ static int node_append(struct node *parent, struct node *child)
 
 static int nomem(struct ctx *c)
 {
-	return pyn__config_error(c->err, PYN_ENOMEM, c->path, 0, 0,
+	return pyn_error_set(c->err, PYN_ENOMEM, c->path, 0, 0,
 				 "cannot read manifest: out of memory");
 }
 
@@ -93,7 +96,7 @@ static int fail_at(struct ctx *c, struct pyn_loc loc, int code, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return pyn__config_error(c->err, code, c->path, loc.line, loc.column,
+	return pyn_error_set(c->err, code, c->path, loc.line, loc.column,
 				 "%s", msg);
 }
 
@@ -257,7 +260,7 @@ out:
 static bool is_null(const struct node *n)
 {
 	return n->kind == NODE_SCALAR && n->plain &&
-	       (n->value[0] == '\0' || pyn_units_is_none(n->value));
+	       (n->value[0] == '\0' || pyn__units_is_none(n->value));
 }
 
 static const char *kind_name(const struct node *n)
@@ -389,6 +392,18 @@ static const char *limit_name(const char *key)
 	return "memory limit";
 }
 
+/* A time or memory value (base/units.h: the C API's grammar too). */
+static int parse_value(const char *what, bool memory, const char *value,
+		       const char *unit, struct pyn_setting *s,
+		       struct pyn_error *e)
+{
+	static const char hint[] = "use null for no limit";
+
+	if (memory)
+		return pyn__memory_parse(what, hint, value, unit, &s->bytes, e);
+	return pyn__time_parse(what, hint, value, unit, &s->seconds, e);
+}
+
 static int parse_quantity(struct ctx *c, const struct node *n, const char *key,
 			  bool memory, struct pyn_setting *s)
 {
@@ -405,29 +420,32 @@ static int parse_quantity(struct ctx *c, const struct node *n, const char *key,
 				c, n,
 				"'%s' as a list must be [value, unit], like %s",
 				key, memory ? "[64, MB]" : "[500, ms]");
-		rc = pyn__limit_parse(limit_name(key), memory,
-				      n->items[0]->value, n->items[1]->value,
-				      &s->seconds, &s->bytes, &e);
+		rc = parse_value(limit_name(key), memory, n->items[0]->value,
+				 n->items[1]->value, s, &e);
 	} else {
-		if (is_null(n) || pyn_units_is_none(n->value)) {
+		if (is_null(n) || pyn__units_is_none(n->value)) {
 			s->state = PYN_SETTING_NONE;
 			s->loc = n->loc;
 			return 0;
 		}
-		rc = pyn__limit_parse(limit_name(key), memory, n->value, NULL,
-				      &s->seconds, &s->bytes, &e);
+		rc = parse_value(limit_name(key), memory, n->value, NULL, s,
+				 &e);
 	}
 	if (rc)
-		return fail_at(c, n->loc, rc, "%s", e.message);
+		return fail_at(c, n->loc, PYN_EMANIFEST, "%s", e.message);
 	s->state = PYN_SETTING_SET;
 	s->loc = n->loc;
 	return 0;
 }
 
-static const char *const outcome_choices[] = {
-	"pass",		"fail",	   "error",	  "wall_timeout", "cpu_timeout",
-	"memory_limit", "skipped", "interrupted", "timeout",	  NULL,
-};
+/* What `expect:` takes by name: every outcome, then "timeout". */
+static const char *expect_choice(void *user, size_t i)
+{
+	(void)user;
+	if (i < PYN_OUTCOME_COUNT)
+		return pyn_outcome_name((enum pyn_outcome)i);
+	return i == PYN_OUTCOME_COUNT ? "timeout" : NULL;
+}
 
 static int parse_expect(struct ctx *c, const struct node *n,
 			struct pyn_setting *s)
@@ -446,27 +464,33 @@ static int parse_expect(struct ctx *c, const struct node *n,
 	}
 	s->state = PYN_SETTING_SET;
 	if (n->kind == NODE_SCALAR) {
-		enum pyn_outcome o = pyn__outcome_from_name(n->value);
+		enum pyn_outcome o;
+		char names[256];
+		size_t i, len = 0;
 
 		if (strcmp(n->value, "timeout") == 0) {
 			e->kind = PYN_EXPECT_TIMEOUT;
 			return 0;
 		}
-		if (o != PYN_OUTCOME_UNDECIDED) {
+		if (pyn_outcome_parse(n->value, &o) == 0) {
 			e->kind = PYN_EXPECT_OUTCOME;
 			e->outcome = o;
 			return 0;
 		}
-		hint = pyn__suggest(n->value, outcome_choices);
+		hint = pyn__suggest_in(n->value, expect_choice, NULL);
 		if (hint)
 			return fail(
 				c, n,
 				"unknown outcome '%s' in expect; did you mean '%s'?",
 				n->value, hint);
+		names[0] = '\0';
+		for (i = 0; expect_choice(NULL, i) && len < sizeof(names); i++)
+			len += (size_t)snprintf(names + len, sizeof(names) - len,
+						"%s, ", expect_choice(NULL, i));
 		return fail(
 			c, n,
-			"unknown outcome '%s' in expect; use pass, fail, error, wall_timeout, cpu_timeout, memory_limit, skipped, interrupted, timeout, {signal: NAME} or {exit_code: N}",
-			n->value);
+			"unknown outcome '%s' in expect; use %s{signal: NAME} or {exit_code: N}",
+			n->value, names);
 	}
 	if (n->kind == NODE_SEQ || n->n != 2)
 		return fail(
@@ -488,7 +512,7 @@ static int parse_expect(struct ctx *c, const struct node *n,
 				c, v,
 				"'signal' must be a signal name or number, not %s",
 				kind_name(v));
-		sig = pyn__config_signal_parse(v->value);
+		sig = pyn__signal_parse(v->value);
 		if (sig < 0)
 			return fail(
 				c, v,
@@ -1369,17 +1393,17 @@ int pyn_manifest_load(struct pyn_manifest **manifest, const char *path,
 	*manifest = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return pyn__config_error(err, PYN_EIO, NULL, 0, 0,
+		return pyn_error_set(err, PYN_EIO, NULL, 0, 0,
 					 "cannot read manifest '%s': %s", path,
 					 strerror(errno));
 	if (fstat(fd, &st) < 0) {
-		rc = pyn__config_error(err, PYN_EIO, NULL, 0, 0,
+		rc = pyn_error_set(err, PYN_EIO, NULL, 0, 0,
 				       "cannot read manifest '%s': %s", path,
 				       strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = pyn__config_error(err, PYN_EIO, NULL, 0, 0,
+		rc = pyn_error_set(err, PYN_EIO, NULL, 0, 0,
 				       "cannot read manifest '%s': %s", path,
 				       S_ISDIR(st.st_mode) ?
 					       "is a directory" :
@@ -1387,7 +1411,7 @@ int pyn_manifest_load(struct pyn_manifest **manifest, const char *path,
 		goto out;
 	}
 	if ((uint64_t)st.st_size > MAX_MANIFEST_BYTES) {
-		rc = pyn__config_error(
+		rc = pyn_error_set(
 			err, PYN_EIO, NULL, 0, 0,
 			"cannot read manifest '%s': larger than %u MiB", path,
 			MAX_MANIFEST_BYTES >> 20);
@@ -1395,7 +1419,7 @@ int pyn_manifest_load(struct pyn_manifest **manifest, const char *path,
 	}
 	data = malloc((size_t)st.st_size + 1);
 	if (!data) {
-		rc = pyn__config_error(
+		rc = pyn_error_set(
 			err, PYN_ENOMEM, NULL, 0, 0,
 			"cannot read manifest '%s': out of memory", path);
 		goto out;
@@ -1406,7 +1430,7 @@ int pyn_manifest_load(struct pyn_manifest **manifest, const char *path,
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			rc = pyn__config_error(err, PYN_EIO, NULL, 0, 0,
+			rc = pyn_error_set(err, PYN_EIO, NULL, 0, 0,
 					       "cannot read manifest '%s': %s",
 					       path, strerror(errno));
 			goto out;

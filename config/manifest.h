@@ -158,15 +158,4 @@ int pyn_manifest_load_buffer(struct pyn_manifest **manifest, const char *data,
 /* Free a manifest; accepts NULL. */
 void pyn_manifest_free(struct pyn_manifest *manifest);
 
-/* Levenshtein distance, capped at `cap` + 1 (for did-you-mean). */
-unsigned pyn__edit_distance(const char *a, const char *b, unsigned cap);
-
-/* Parse a signal name ("SIGSEGV", "SEGV") or number; -1 when unknown. */
-int pyn__config_signal_parse(const char *text);
-/* "SIGSEGV", or NULL for an unknown number. */
-const char *pyn__config_signal_name(int sig);
-/* The outcome called `name`, or PYN_OUTCOME_UNDECIDED. */
-enum pyn_outcome pyn__outcome_from_name(const char *name);
-const char *pyn__outcome_to_name(enum pyn_outcome outcome);
-
 #endif /* PYN_CONFIG_MANIFEST_H */

@@ -24,9 +24,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/signals.h"
 #include "config/elf.h"
 #include "config/manifest.h"
-#include "config/units.h"
 #include "config/util.h"
 
 /* ---- Arena ---------------------------------------------------------- */
@@ -101,7 +101,7 @@ struct build {
 
 static int nomem(struct build *b)
 {
-	return pyn__config_error(b->err, PYN_ENOMEM, NULL, 0, 0,
+	return pyn_error_set(b->err, PYN_ENOMEM, NULL, 0, 0,
 				 "cannot build the plan: out of memory");
 }
 
@@ -117,7 +117,7 @@ static int fail_at(struct build *b, struct pyn_loc loc, int code,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return pyn__config_error(b->err, code, b->m ? b->m->path : NULL,
+	return pyn_error_set(b->err, code, b->m ? b->m->path : NULL,
 				 loc.line, loc.column, "%s", msg);
 }
 
@@ -1157,7 +1157,7 @@ int pyn_plan_build(struct pyn_plan *plan, struct pyn_manifest *const *manifests,
 	memset(plan, 0, sizeof(*plan));
 	if (options && options->shard_count &&
 	    options->shard_index >= options->shard_count)
-		return pyn__config_error(
+		return pyn_error_set(
 			err, PYN_EUSAGE, NULL, 0, 0,
 			"bad shard %u/%u: the index must be below the count",
 			options->shard_index, options->shard_count);
@@ -1202,7 +1202,7 @@ const char *pyn_expect_describe(const struct pyn_expect *exp, char *buf,
 		snprintf(buf, len, "timeout");
 		break;
 	case PYN_EXPECT_SIGNAL:
-		sig = pyn__config_signal_name(exp->value);
+		sig = pyn__signal_name(exp->value);
 		if (sig)
 			snprintf(buf, len, "signal %s", sig);
 		else
@@ -1212,7 +1212,7 @@ const char *pyn_expect_describe(const struct pyn_expect *exp, char *buf,
 		snprintf(buf, len, "exit code %d", exp->value);
 		break;
 	default:
-		snprintf(buf, len, "%s", pyn__outcome_to_name(exp->outcome));
+		snprintf(buf, len, "%s", pyn_outcome_name(exp->outcome));
 		break;
 	}
 	return buf;
@@ -1246,18 +1246,18 @@ bool pyn_expect_met(const struct pyn_expect *exp, const struct pyn_result *res,
 		return met;
 	pyn_expect_describe(exp, want, sizeof(want));
 	/* Name the other side the way the expectation is phrased. */
-	sig = res->term_signal > 0 ? pyn__config_signal_name(res->term_signal) :
+	sig = res->term_signal > 0 ? pyn__signal_name(res->term_signal) :
 				     NULL;
 	if (exp->kind == PYN_EXPECT_SIGNAL && res->term_signal > 0)
 		snprintf(got, sizeof(got), "%s (signal %s)",
-			 pyn__outcome_to_name(res->outcome),
+			 pyn_outcome_name(res->outcome),
 			 sig ? sig : "unknown");
 	else if (exp->kind == PYN_EXPECT_EXIT_CODE && res->exit_code > 0)
 		snprintf(got, sizeof(got), "%s (exit code %d)",
-			 pyn__outcome_to_name(res->outcome), res->exit_code);
+			 pyn_outcome_name(res->outcome), res->exit_code);
 	else
 		snprintf(got, sizeof(got), "%s",
-			 pyn__outcome_to_name(res->outcome));
+			 pyn_outcome_name(res->outcome));
 	if (res->message[0])
 		snprintf(why, why_len, "expected %s, got %s: %s", want, got,
 			 res->message);

@@ -33,7 +33,4 @@ bool pyn__strset_get(const struct pyn__strset *set, const char *key,
 		     size_t *value);
 void pyn__strset_release(struct pyn__strset *set);
 
-/* The closest of `candidates` (NULL-terminated) to `word`, or NULL. */
-const char *pyn__suggest(const char *word, const char *const *candidates);
-
 #endif /* PYN_CONFIG_UTIL_H */

@@ -9,38 +9,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <base/outcome.h>
+#include <base/signals.h>
+
 #include "classify.h"
-
-static const struct {
-	int sig;
-	const char *name;
-} signal_names[] = {
-	{ SIGHUP, "SIGHUP" },   { SIGINT, "SIGINT" },   { SIGQUIT, "SIGQUIT" },
-	{ SIGILL, "SIGILL" },   { SIGTRAP, "SIGTRAP" }, { SIGABRT, "SIGABRT" },
-	{ SIGBUS, "SIGBUS" },   { SIGFPE, "SIGFPE" },   { SIGKILL, "SIGKILL" },
-	{ SIGUSR1, "SIGUSR1" }, { SIGSEGV, "SIGSEGV" }, { SIGUSR2, "SIGUSR2" },
-	{ SIGPIPE, "SIGPIPE" }, { SIGALRM, "SIGALRM" }, { SIGTERM, "SIGTERM" },
-	{ SIGCHLD, "SIGCHLD" }, { SIGCONT, "SIGCONT" }, { SIGSTOP, "SIGSTOP" },
-	{ SIGTSTP, "SIGTSTP" }, { SIGTTIN, "SIGTTIN" }, { SIGTTOU, "SIGTTOU" },
-	{ SIGURG, "SIGURG" },   { SIGXCPU, "SIGXCPU" }, { SIGXFSZ, "SIGXFSZ" },
-	{ SIGVTALRM, "SIGVTALRM" }, { SIGPROF, "SIGPROF" },
-	{ SIGWINCH, "SIGWINCH" }, { SIGIO, "SIGIO" }, { SIGPWR, "SIGPWR" },
-	{ SIGSYS, "SIGSYS" },
-};
-
-const char *pyn__signal_name(int sig, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++) {
-		if (signal_names[i].sig == sig) {
-			snprintf(buf, len, "%s", signal_names[i].name);
-			return buf;
-		}
-	}
-	snprintf(buf, len, "signal %d", sig);
-	return buf;
-}
 
 int pyn__would_pass(int wait_status, int child_state, unsigned n_failures,
 		    int fail_called)
@@ -65,6 +37,7 @@ static void fmt_bytes(char *buf, size_t len, uint64_t n)
 		snprintf(buf, len, "%" PRIu64 " B", n);
 }
 
+/* `type` NULL: the outcome's own (base/outcome.h). */
 __attribute__((format(printf, 4, 5))) static void
 set(struct pyn__verdict *out, enum pyn_outcome outcome, const char *type,
     const char *fmt, ...)
@@ -72,7 +45,8 @@ set(struct pyn__verdict *out, enum pyn_outcome outcome, const char *type,
 	va_list ap;
 
 	out->outcome = outcome;
-	snprintf(out->error_type, sizeof(out->error_type), "%s", type);
+	snprintf(out->error_type, sizeof(out->error_type), "%s",
+		 type ? type : pyn__outcome_type(outcome));
 	va_start(ap, fmt);
 	vsnprintf(out->message, sizeof(out->message), fmt, ap);
 	va_end(ap);
@@ -101,31 +75,19 @@ claim_of(const struct pyn__classify_input *in, const char *limiter)
 	return NULL;
 }
 
-static const char *type_of(int outcome, const char *fallback)
+/* A claim's JUnit type: its outcome's, LimiterError for an error. */
+static const char *type_of(int outcome)
 {
-	switch (outcome) {
-	case PYN_OUTCOME_FAIL:
-		return "AssertionFailure";
-	case PYN_OUTCOME_WALL_TIMEOUT:
-		return "WallTimeout";
-	case PYN_OUTCOME_CPU_TIMEOUT:
-		return "CpuTimeout";
-	case PYN_OUTCOME_MEMORY_LIMIT:
-		return "MemoryLimit";
-	case PYN_OUTCOME_INTERRUPTED:
-		return "Interrupted";
-	case PYN_OUTCOME_ERROR:
-		return fallback;
-	default:
-		return "";
-	}
+	if (outcome == PYN_OUTCOME_ERROR)
+		return PYN__TYPE_LIMITER_ERROR;
+	return pyn__outcome_type((enum pyn_outcome)outcome);
 }
 
 static void from_claim(struct pyn__verdict *out, const struct pyn__claim *c,
 		       const char *fallback_msg)
 {
 	set(out, (enum pyn_outcome)c->outcome,
-	    type_of(c->outcome, "LimiterError"), "%s",
+	    type_of(c->outcome), "%s",
 	    c->message && c->message[0] ? c->message : fallback_msg);
 }
 
@@ -146,22 +108,22 @@ static void by_status(const struct pyn__classify_input *in,
 	if (WIFSIGNALED(st)) {
 		int sig = WTERMSIG(st);
 
-		pyn__signal_name(sig, name, sizeof(name));
+		pyn__signal_text(sig, name, sizeof(name));
 		if (ev->child_state == PYN_CHILD_SETUP) {
-			set(out, PYN_OUTCOME_ERROR, "SetupError",
+			set(out, PYN_OUTCOME_ERROR, PYN__TYPE_SETUP_ERROR,
 			    "%s crashed: killed by signal %s (%s)",
 			    step_name(in), name, strsignal(sig));
 		} else if (ev->child_state == PYN_CHILD_LOADING) {
-			set(out, PYN_OUTCOME_ERROR, "SetupError",
+			set(out, PYN_OUTCOME_ERROR, PYN__TYPE_SETUP_ERROR,
 			    "crashed while loading library '%s' (%s)",
 			    in->library ? in->library : "?", name);
 		} else if (sig == SIGKILL && ev->killed_by == PYN_KILL_NONE) {
-			set(out, PYN_OUTCOME_ERROR, "Signal",
+			set(out, PYN_OUTCOME_ERROR, PYN__TYPE_SIGNAL,
 			    "killed by signal SIGKILL (%s): an external kill, "
 			    "not sent by pyntest",
 			    strsignal(sig));
 		} else {
-			set(out, PYN_OUTCOME_ERROR, "Signal",
+			set(out, PYN_OUTCOME_ERROR, PYN__TYPE_SIGNAL,
 			    "killed by signal %s (%s)%s", name, strsignal(sig),
 			    ev->child_state == PYN_CHILD_TEARDOWN ?
 				    " in teardown" :
@@ -171,7 +133,7 @@ static void by_status(const struct pyn__classify_input *in,
 	}
 	/* exit() in setup: the test never ran. */
 	if (WIFEXITED(st) && ev->child_state == PYN_CHILD_SETUP) {
-		set(out, PYN_OUTCOME_ERROR, "SetupError",
+		set(out, PYN_OUTCOME_ERROR, PYN__TYPE_SETUP_ERROR,
 		    "%s exited with status %d before the test ran",
 		    step_name(in), WEXITSTATUS(st));
 		return;
@@ -183,32 +145,32 @@ static void by_status(const struct pyn__classify_input *in,
 	}
 	if (in->n_failures && f) {
 		if (in->n_failures > 1)
-			set(out, PYN_OUTCOME_FAIL, "AssertionFailure",
+			set(out, PYN_OUTCOME_FAIL, NULL,
 			    "%s failed at %s:%u (and %u more)", f->condition,
 			    f->file, f->line, in->n_failures - 1);
 		else
-			set(out, PYN_OUTCOME_FAIL, "AssertionFailure",
+			set(out, PYN_OUTCOME_FAIL, NULL,
 			    "%s failed at %s:%u", f->condition, f->file,
 			    f->line);
 		return;
 	}
 	if (in->fail_called) {
 		if (in->fail_message && in->fail_message[0])
-			set(out, PYN_OUTCOME_FAIL, "AssertionFailure", "%s",
+			set(out, PYN_OUTCOME_FAIL, NULL, "%s",
 			    in->fail_message);
 		else
-			set(out, PYN_OUTCOME_FAIL, "AssertionFailure",
+			set(out, PYN_OUTCOME_FAIL, NULL,
 			    "failed with code %d", in->fail_code);
 		return;
 	}
 	if (WIFEXITED(st) && WEXITSTATUS(st) != 0) {
-		set(out, PYN_OUTCOME_FAIL, "AssertionFailure",
+		set(out, PYN_OUTCOME_FAIL, NULL,
 		    "exited with status %d", WEXITSTATUS(st));
 		return;
 	}
 	if (WIFEXITED(st) && (ev->child_state == PYN_CHILD_LOADING ||
 			      ev->child_state == PYN_CHILD_APPLYING)) {
-		set(out, PYN_OUTCOME_ERROR, "SetupError",
+		set(out, PYN_OUTCOME_ERROR, PYN__TYPE_SETUP_ERROR,
 		    "exited with status 0 before the test ran");
 		return;
 	}
@@ -226,12 +188,12 @@ static void decide(const struct pyn__classify_input *in,
 
 	/* 1. The test never got to run properly. */
 	if (in->host_setup_error && in->host_setup_error[0]) {
-		set(out, PYN_OUTCOME_ERROR, "SetupError", "%s",
+		set(out, PYN_OUTCOME_ERROR, PYN__TYPE_SETUP_ERROR, "%s",
 		    in->host_setup_error);
 		return;
 	}
 	if (ev->child_state == PYN_CHILD_SETUP_FAILED) {
-		set(out, PYN_OUTCOME_ERROR, "SetupError", "%s",
+		set(out, PYN_OUTCOME_ERROR, PYN__TYPE_SETUP_ERROR, "%s",
 		    in->setup_message && in->setup_message[0] ?
 			    in->setup_message :
 			    "setup failed");
@@ -246,19 +208,19 @@ static void decide(const struct pyn__classify_input *in,
 		c = find_claim(in, PYN_OUTCOME_MEMORY_LIMIT);
 		if (c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) {
 			fmt_bytes(a, sizeof(a), in->memory_bytes);
-			set(out, PYN_OUTCOME_MEMORY_LIMIT, "MemoryLimit",
+			set(out, PYN_OUTCOME_MEMORY_LIMIT, NULL,
 			    "memory limit %s is below what the child needs "
 			    "to start: killed while applying limits (%s)",
 			    a, c->message ? c->message : "");
 			return;
 		}
 		if (WIFSIGNALED(st))
-			set(out, PYN_OUTCOME_ERROR, "SetupError",
+			set(out, PYN_OUTCOME_ERROR, PYN__TYPE_SETUP_ERROR,
 			    "limiter '%s' crashed in apply (%s)",
 			    in->applying_limiter ? in->applying_limiter : "?",
-			    pyn__signal_name(WTERMSIG(st), name, sizeof(name)));
+			    pyn__signal_text(WTERMSIG(st), name, sizeof(name)));
 		else
-			set(out, PYN_OUTCOME_ERROR, "SetupError",
+			set(out, PYN_OUTCOME_ERROR, PYN__TYPE_SETUP_ERROR,
 			    "limiter '%s' exited in apply with status %d",
 			    in->applying_limiter ? in->applying_limiter : "?",
 			    WEXITSTATUS(st));
@@ -267,7 +229,7 @@ static void decide(const struct pyn__classify_input *in,
 
 	/* 2. The run was stopped. */
 	if (ev->killed_by == PYN_KILL_INTERRUPT) {
-		set(out, PYN_OUTCOME_INTERRUPTED, "Interrupted",
+		set(out, PYN_OUTCOME_INTERRUPTED, NULL,
 		    "interrupted after %.3f s", ev->wall_time_s);
 		return;
 	}
@@ -281,7 +243,7 @@ static void decide(const struct pyn__classify_input *in,
 	if (ev->killed_by == PYN_KILL_DEADLINE) {
 		c = claim_of(in, ev->killer);
 		if (!c || c->outcome == PYN_OUTCOME_UNDECIDED) {
-			set(out, PYN_OUTCOME_WALL_TIMEOUT, "WallTimeout",
+			set(out, PYN_OUTCOME_WALL_TIMEOUT, NULL,
 			    "exceeded wall time limit %.3f s (killed at %.3f s)",
 			    in->wall_time_s, ev->wall_time_s);
 			return;
@@ -301,12 +263,12 @@ static void decide(const struct pyn__classify_input *in,
 		if (in->peak_memory_bytes >= 0) {
 			fmt_bytes(name, sizeof(name),
 				  (uint64_t)in->peak_memory_bytes);
-			set(out, PYN_OUTCOME_MEMORY_LIMIT, "MemoryLimit",
+			set(out, PYN_OUTCOME_MEMORY_LIMIT, NULL,
 			    "exceeded memory limit %s (allocation of %s "
 			    "failed, peak %s)",
 			    a, b, name);
 		} else {
-			set(out, PYN_OUTCOME_MEMORY_LIMIT, "MemoryLimit",
+			set(out, PYN_OUTCOME_MEMORY_LIMIT, NULL,
 			    "exceeded memory limit %s (allocation of %s failed)",
 			    a, b);
 		}
@@ -320,7 +282,7 @@ static void decide(const struct pyn__classify_input *in,
 		return;
 	}
 	if (in->cpu_time_s > 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU) {
-		set(out, PYN_OUTCOME_CPU_TIMEOUT, "CpuTimeout",
+		set(out, PYN_OUTCOME_CPU_TIMEOUT, NULL,
 		    "exceeded CPU time limit %.3f s (used %.3f s)",
 		    in->cpu_time_s, ev->cpu_time_s);
 		return;
@@ -333,7 +295,7 @@ static void decide(const struct pyn__classify_input *in,
 	 */
 	if (in->cpu_time_s > 0 &&
 	    in->tree_cpu_time_s > in->cpu_time_s * 1.02 + 0.02) {
-		set(out, PYN_OUTCOME_CPU_TIMEOUT, "CpuTimeout",
+		set(out, PYN_OUTCOME_CPU_TIMEOUT, NULL,
 		    "exceeded CPU time limit %.3f s (used %.3f s, with its "
 		    "child processes)",
 		    in->cpu_time_s, in->tree_cpu_time_s);

@@ -81,7 +81,4 @@ void pyn__classify(const struct pyn__classify_input *in,
 int pyn__would_pass(int wait_status, int child_state, unsigned n_failures,
 		    int fail_called);
 
-/* "SIGSEGV" for 11; "signal 77" when unnamed.  Returns buf. */
-const char *pyn__signal_name(int sig, char *buf, size_t len);
-
 #endif /* PYN_ENGINE_CLASSIFY_H */

@@ -15,6 +15,8 @@
 
 #include <host/registry.h>
 
+#include <base/signals.h>
+
 #include "classify.h"
 #include "cunit_exec.h"
 
@@ -253,7 +255,7 @@ void pyn__cunit_loading_note(char *message, size_t len, const char *program,
 			 "program '%s' was killed by signal %s (%s) before "
 			 "running any CUnit test",
 			 program,
-			 pyn__signal_name(WTERMSIG(wait_status), name,
+			 pyn__signal_text(WTERMSIG(wait_status), name,
 					  sizeof(name)),
 			 strsignal(WTERMSIG(wait_status)));
 		return;

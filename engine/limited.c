@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * engine/limited.c - pynisher's API in C: units, checks before a
- * call, diagnostics (pynisher's `warnings`), and the reusable limited
- * function (pynisher's `limit()` object).  Every call still goes through
+ * engine/limited.c - pynisher's API in C: checks before a call,
+ * diagnostics (pynisher's `warnings`), and the reusable limited
+ * function (pynisher's `limit()` object).  Units are base/'s.  Every call still goes through
  * the one engine (pyn__run_warn() in call.c).
  */
-#include <ctype.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -14,186 +13,100 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <base/suggest.h>
 #include <host/registry.h>
 #include <pyntest/pyntest.h>
 
 #include "limited.h"
 
-/* ---- Units ------------------------------------------------------------ */
-
-/*
- * "  1.5 GiB " -> 1.5 and "GiB".  Only plain decimals: strtod would take
- * "inf", "nan" and hex, which are no limits.
- */
-static int split(const char *text, double *value, char *unit, size_t len)
-{
-	const char *s = text, *start;
-	char num[64];
-	size_t n, digits = 0;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	start = s;
-	if (*s == '+')
-		s++;
-	for (; isdigit((unsigned char)*s); s++)
-		digits++;
-	if (*s == '.')
-		for (s++; isdigit((unsigned char)*s); s++)
-			digits++;
-	if (!digits || (size_t)(s - start) >= sizeof(num))
-		return -1;
-	if ((*s == 'e' || *s == 'E') &&
-	    (isdigit((unsigned char)s[1]) ||
-	     ((s[1] == '-' || s[1] == '+') && isdigit((unsigned char)s[2])))) {
-		s += 2;
-		while (isdigit((unsigned char)*s))
-			s++;
-		if ((size_t)(s - start) >= sizeof(num))
-			return -1;
-	}
-	memcpy(num, start, (size_t)(s - start));
-	num[s - start] = '\0';
-	*value = strtod(num, NULL);
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	if (n >= len)
-		return -1;
-	memcpy(unit, s, n);
-	unit[n] = '\0';
-	return isfinite(*value) ? 0 : -1;
-}
-
-int pyn_seconds(const char *text, double *seconds, struct pyn_error *err)
-{
-	static const struct {
-		const char *name;
-		double mult;
-	} units[] = { { "", 1 },     { "s", 1 },       { "ms", 1e-3 },
-		      { "us", 1e-6 }, { "m", 60 },      { "min", 60 },
-		      { "h", 3600 } };
-	char unit[16];
-	double v;
-	size_t i;
-
-	if (!text || !seconds)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "no time given");
-	if (split(text, &v, unit, sizeof(unit)) != 0)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "bad time '%s': use a number with a unit "
-				     "(500ms, 30s, 2m, 1.5h)",
-				     text);
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(unit, units[i].name) == 0)
-			break;
-	if (i == sizeof(units) / sizeof(units[0]))
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "bad time unit '%s' in '%s'; use us, ms, "
-				     "s, m (or min) or h",
-				     unit, text);
-	v *= units[i].mult;
-	if (!(v > 0))
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "time '%s' must be positive", text);
-	*seconds = v;
-	return 0;
-}
-
-int pyn_bytes(const char *text, uint64_t *bytes, struct pyn_error *err)
-{
-	static const char *const prefixes = "KMGT";
-	char unit[16];
-	const char *p;
-	double v, mult = 1;
-
-	if (!text || !bytes)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "no size given");
-	if (split(text, &v, unit, sizeof(unit)) != 0)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "bad size '%s': use a number with a unit "
-				     "(4096, 500KB, 64MB, 2GB)",
-				     text);
-	/* B; K KB kB KiB; M MB MiB; ... all powers of 1024. */
-	if (unit[0] && strcmp(unit, "B") != 0) {
-		p = strchr(prefixes, toupper((unsigned char)unit[0]));
-		if (!p || (islower((unsigned char)unit[0]) && unit[0] != 'k') ||
-		    !(unit[1] == '\0' || strcmp(unit + 1, "B") == 0 ||
-		      strcmp(unit + 1, "iB") == 0))
-			return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-					     "bad size unit '%s' in '%s'; use "
-					     "B, KB, MB, GB or TB",
-					     unit, text);
-		mult = (double)((uint64_t)1 << (10 * (p - prefixes + 1)));
-	}
-	if (mult == 1 && v != (double)(uint64_t)v)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "size '%s' is not a whole number of bytes",
-				     text);
-	v *= mult;
-	if (!(v >= 1))
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "size '%s' must be at least one byte",
-				     text);
-	if (v > 4611686018427387904.0)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "size '%s' is too large", text);
-	/* libpyntest does not link libm: round by hand. */
-	*bytes = (uint64_t)(v + 0.5);
-	return 0;
-}
-
 /* ---- Checks ------------------------------------------------------------ */
 
-static int check_option(const struct pyn_option *o, struct pyn_error *err)
+static const char *limiter_name(void *user, size_t i)
+{
+	const struct pyn__limiter_slot *slot;
+
+	(void)user;
+	if (i >= pyn__registry_count())
+		return NULL;
+	slot = pyn__registry_get(i);
+	return slot && slot->limiter ? slot->limiter->name : "";
+}
+
+static const char *key_name(void *user, size_t i)
+{
+	return ((const char *const *)user)[i];
+}
+
+int pyn__limiter_option_check(const char *limiter,
+			      const struct pyn_limiter_option *opt, int code,
+			      struct pyn_error *err)
 {
 	const struct pyn__limiter_slot *slot;
 	char msg[PYN_LIMITER_MESSAGE_MAX];
 	const char *const *k;
+	const char *hint;
 
-	if (!o->limiter || !o->limiter[0])
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+	if (!limiter || !limiter[0])
+		return pyn_error_set(err, code, NULL, 0, 0,
 				     "an option names no limiter");
-	slot = pyn__registry_find(o->limiter, NULL);
-	if (!slot)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "unknown limiter '%s' (load its plug-in "
-				     "with pyn_plugin_load() first)",
-				     o->limiter);
-	if (!o->option.key)
+	slot = pyn__registry_find(limiter, NULL);
+	if (!slot) {
+		hint = pyn__suggest_in(limiter, limiter_name, NULL);
+		if (hint)
+			return pyn_error_set(
+				err, code, NULL, 0, 0,
+				"unknown limiter '%s'; did you mean '%s'?",
+				limiter, hint);
+		return pyn_error_set(err, code, NULL, 0, 0,
+				     "unknown limiter '%s'%s", limiter,
+				     code == PYN_EINVAL ?
+					     " (load its plug-in with "
+					     "pyn_plugin_load() first)" :
+					     "");
+	}
+	if (!opt || !opt->key)
 		return 0;
-	if (!o->option.value)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
+	if (!opt->value)
+		return pyn_error_set(err, code, NULL, 0, 0,
 				     "option '%s' of limiter '%s' has no value",
-				     o->option.key, o->limiter);
+				     opt->key, limiter);
 	for (k = slot->limiter->keys; k && *k; k++)
-		if (strcmp(*k, o->option.key) == 0)
+		if (strcmp(*k, opt->key) == 0)
 			break;
-	if (!k || !*k)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "limiter '%s' has no option '%s'",
-				     o->limiter, o->option.key);
+	if (!k || !*k) {
+		hint = slot->limiter->keys ?
+			       pyn__suggest_in(opt->key, key_name,
+					       (void *)slot->limiter->keys) :
+			       NULL;
+		return pyn_error_set(err, code, NULL, 0, 0,
+				     "limiter '%s' has no option '%s'%s%s%s",
+				     limiter, opt->key,
+				     hint ? "; did you mean '" : "",
+				     hint ? hint : "", hint ? "'?" : "");
+	}
 	msg[0] = '\0';
 	if (slot->limiter->validate &&
-	    slot->limiter->validate(&o->option, msg, sizeof(msg)) != 0)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "limiter '%s': %s", o->limiter,
+	    slot->limiter->validate(opt, msg, sizeof(msg)) != 0)
+		return pyn_error_set(err, code, opt->file, opt->line,
+				     opt->column, "limiter '%s': %s", limiter,
 				     msg[0] ? msg : "invalid option");
 	return 0;
+}
+
+static int check_option(const struct pyn_option *o, struct pyn_error *err)
+{
+	return pyn__limiter_option_check(o->limiter, &o->option, PYN_EINVAL,
+					 err);
 }
 
 /*
  * The limits set that nothing here enforces: calls `each` with the limit's
  * name and the reason.  Returns how many.
  */
-static unsigned unsupported(const struct pyn_limits *l,
-			    void (*each)(void *user, const char *limit,
-					 const char *why),
-			    void *user)
+unsigned pyn__limits_unsupported(const struct pyn_limits *l,
+				 void (*each)(void *user, const char *limit,
+					      const char *why),
+				 void *user)
 {
 	const char *names[3 + 32];
 	char why[256];
@@ -270,7 +183,7 @@ int pyn_limits_check(const struct pyn_limits *l, struct pyn_error *err)
 		if (rc)
 			return rc;
 	}
-	if (unsupported(l, first_bad, &fb))
+	if (pyn__limits_unsupported(l, first_bad, &fb))
 		return PYN_EUNSUPPORTED;
 	return 0;
 }
@@ -349,7 +262,7 @@ void pyn__diagnose(const struct pyn_limits *l, int forked, int threads,
 			"what the child recorded, and a crash shows as SIGKILL");
 	if (!l)
 		return;
-	unsupported(l, warn_unsupported, &w);
+	pyn__limits_unsupported(l, warn_unsupported, &w);
 	/*
 	 * A forked child starts with the caller's pages.  Under RLIMIT_AS
 	 * the limit is added to what is mapped at the fork; under a cgroup
@@ -540,7 +453,7 @@ int pyn_limited_option(struct pyn_limited *lf, const char *limiter,
 		return rc;
 	one.options = &o;
 	one.n_options = 1;
-	if (unsupported(&one, first_bad, &fb))
+	if (pyn__limits_unsupported(&one, first_bad, &fb))
 		return PYN_EUNSUPPORTED;
 	return add_option(lf, limiter, key, value, err);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * engine/limited.h - shared by call.c and limited.c.
+ * engine/limited.h - shared by call.c and limited.c, and the limits
+ * checks the runner makes of a manifest's limits (one check for both).
  */
 #ifndef PYN_ENGINE_LIMITED_H
 #define PYN_ENGINE_LIMITED_H
@@ -23,5 +24,25 @@ void pyn__diagnose(const struct pyn_limits *limits, int forked, int threads,
 
 /* The default `warn`: "pyntest: warning: MESSAGE" on stderr. */
 void pyn__stderr_warn(void *user, const char *message);
+
+/*
+ * Check an option of a plug-in limiter: the limiter is registered, has
+ * the key (both with did-you-mean), and its validate() accepts the value
+ * (that error at the option's file, line and column).  `opt` NULL or its
+ * key NULL: the limiter is configured with no option.  Errors are
+ * `code`: PYN_EINVAL for the C API, PYN_EMANIFEST for a manifest.
+ */
+int pyn__limiter_option_check(const char *limiter,
+			      const struct pyn_limiter_option *opt, int code,
+			      struct pyn_error *err);
+
+/*
+ * The limits `l` sets that no supported limiter here enforces: calls
+ * `each` (may be NULL) with the limiter's name and why.  Returns how many.
+ */
+unsigned pyn__limits_unsupported(const struct pyn_limits *l,
+				 void (*each)(void *user, const char *limit,
+					      const char *why),
+				 void *user);
 
 #endif /* PYN_ENGINE_LIMITED_H */

@@ -11,7 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config/units.h"
+#include "base/suggest.h"
+#include "base/units.h"
 #include "runner/cli.h"
 
 static int usage_error(struct pyn_error *err, const char *fmt, ...)
@@ -260,12 +261,40 @@ static int filters_from_env(struct pyn__cli *cli)
 	return 0;
 }
 
+static const char *long_option_name(void *user, size_t i)
+{
+	(void)user;
+	return long_options[i].name;
+}
+
+/* "unknown option '--wal-time'; did you mean '--wall-time'?" */
+static int unknown_option(const char *arg, struct pyn_error *err)
+{
+	char word[64];
+	const char *hint = NULL;
+	size_t n;
+
+	if (strncmp(arg, "--", 2) == 0) {
+		n = strcspn(arg + 2, "=");
+		if (n < sizeof(word)) {
+			memcpy(word, arg + 2, n);
+			word[n] = '\0';
+			hint = pyn__suggest_in(word, long_option_name, NULL);
+		}
+	}
+	if (hint)
+		return usage_error(err,
+				   "unknown option '%s'; did you mean '--%s'?",
+				   arg, hint);
+	return usage_error(err, "unknown option '%s'", arg);
+}
+
 static int parse_time(const char *opt, const char *arg, double *out,
 		      struct pyn_error *err)
 {
 	struct pyn_error e;
 
-	if (pyn_time_parse(arg, out, &e))
+	if (pyn__time_parse("time limit", NULL, arg, NULL, out, &e))
 		return usage_error(err, "option '%s': %s", opt, e.message);
 	return 0;
 }
@@ -385,7 +414,8 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 		case OPT_MEMORY: {
 			struct pyn_error e;
 
-			if (pyn_memory_parse(optarg, &cli->memory_bytes, &e))
+			if (pyn__memory_parse("memory limit", NULL, optarg,
+					      NULL, &cli->memory_bytes, &e))
 				return usage_error(err, "option '--memory': %s",
 						   e.message);
 			break;
@@ -447,8 +477,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			if (optopt)
 				return usage_error(err, "unknown option '-%c'",
 						   optopt);
-			return usage_error(err, "unknown option '%s'",
-					   argv[optind - 1]);
+			return unknown_option(argv[optind - 1], err);
 		}
 	}
 	for (int i = optind; i < argc_opts; i++)

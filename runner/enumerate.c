@@ -28,9 +28,9 @@
 #include <CUnit/CUnit.h>
 #include <pyntest/test.h>
 
+#include "base/signals.h"
 #include "host/loader.h"
 #include "runner/cli.h"
-#include "engine/classify.h"
 #include "engine/cunit_exec.h"
 #include "engine/server.h"
 
@@ -81,7 +81,7 @@ static void list_program(void *arg)
 			 "program '%s' was killed by signal %s (%s) before "
 			 "running any CUnit test",
 			 prog,
-			 pyn__signal_name(WTERMSIG(status), name, sizeof(name)),
+			 pyn__signal_text(WTERMSIG(status), name, sizeof(name)),
 			 strsignal(WTERMSIG(status)));
 	if (fstat(fd, &st) == 0 && (size_t)st.st_size >= magic)
 		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
@@ -256,7 +256,7 @@ int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 		else
 			ret = pyn_error_set(err, PYN_EMANIFEST, NULL, 0, 0,
 					    "%s while listing: %s",
-					    pyn__outcome_word(res.outcome),
+					    pyn_outcome_name(res.outcome),
 					    res.message[0] ? res.message :
 							     "no message");
 		goto out;

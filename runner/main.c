@@ -28,6 +28,7 @@
 #include "config/manifest.h"
 #include "host/loader.h"
 #include "host/registry.h"
+#include "engine/limited.h"
 #include "runner/cli.h"
 #include "runner/report/html.h"
 
@@ -258,61 +259,14 @@ static int load_plugins(struct pyn_manifest *const *ms, size_t n,
 	return 0;
 }
 
+/* The plan's check of `limiters: {NAME: {KEY: VALUE}}`: the C API's. */
 static int validate_option(void *user, const char *limiter,
 			   const struct pyn_limiter_option *opt,
 			   struct pyn_error *err)
 {
-	const struct pyn__limiter_slot *slot =
-		pyn__registry_find(limiter, NULL);
-	char msg[PYN_LIMITER_MESSAGE_MAX];
-	const struct pyn_limiter *l;
-	bool known = false;
-
-	const char *best = NULL;
-	unsigned best_d = 3; /* suggest only close misspellings */
-
 	(void)user;
-	if (!slot) {
-		for (size_t i = 0; i < pyn__registry_count(); i++) {
-			const char *name = pyn__registry_get(i)->limiter->name;
-			unsigned d = pyn__edit_distance(limiter, name, 2);
-
-			if (d < best_d) {
-				best_d = d;
-				best = name;
-			}
-		}
-		return pyn_error_set(err, PYN_EMANIFEST, NULL, 0, 0,
-				     "unknown limiter '%s'%s%s%s", limiter,
-				     best ? "; did you mean '" : "",
-				     best ? best : "", best ? "'?" : "");
-	}
-	if (!opt)
-		return 0;
-	l = slot->limiter;
-	for (const char *const *k = l->keys; k && *k; k++) {
-		unsigned d = pyn__edit_distance(opt->key, *k, 2);
-
-		if (!strcmp(*k, opt->key))
-			known = true;
-		if (d < best_d) {
-			best_d = d;
-			best = *k;
-		}
-	}
-	/* No place: the plan puts it at the key, as for its own keys. */
-	if (!known)
-		return pyn_error_set(
-			err, PYN_EMANIFEST, NULL, 0, 0,
-			"limiter '%s' has no option '%s'%s%s%s", limiter,
-			opt->key, best ? "; did you mean '" : "",
-			best ? best : "", best ? "'?" : "");
-	msg[0] = '\0';
-	if (l->validate && l->validate(opt, msg, sizeof(msg)))
-		return pyn_error_set(err, PYN_EMANIFEST, opt->file, opt->line,
-				     opt->column, "limiter '%s': %s", limiter,
-				     msg[0] ? msg : "invalid option");
-	return 0;
+	/* Unknown names have no place: the plan puts them at the key. */
+	return pyn__limiter_option_check(limiter, opt, PYN_EMANIFEST, err);
 }
 
 static void print_limiters(void)
@@ -343,32 +297,25 @@ static void print_limiters(void)
 	}
 }
 
+static void first_name(void *user, const char *limit, const char *why)
+{
+	const char **name = user;
+
+	(void)why;
+	if (!*name)
+		*name = limit;
+}
+
 /*
  * Which limit of `t` no supported limiter here can enforce: its limiter's
  * name, or NULL when every limit it sets is enforceable.
  */
 static const char *unenforceable(const struct pyn_plan_test *t)
 {
-	const struct pyn__limiter_slot *slot;
+	const char *name = NULL;
 
-	if (t->limits.memory_bytes) {
-		slot = pyn__registry_find("memory", NULL);
-		if (!slot || !slot->supported)
-			return "memory";
-	}
-	if (t->limits.cpu_time_s > 0) {
-		slot = pyn__registry_find("cpu_time", NULL);
-		if (!slot || !slot->supported)
-			return "cpu_time";
-	}
-	for (size_t i = 0; i < t->limits.n_options; i++) {
-		const char *name = t->limits.options[i].limiter;
-
-		slot = name ? pyn__registry_find(name, NULL) : NULL;
-		if (slot && !slot->supported)
-			return name;
-	}
-	return NULL;
+	pyn__limits_unsupported(&t->limits, first_name, &name);
+	return name;
 }
 
 /*

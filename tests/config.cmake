@@ -1,4 +1,4 @@
-# config: units, manifests, the plan, bad-input fixtures, fuzzing.
+# config: manifests, the plan, bad-input fixtures, fuzzing (units: base.cmake).
 
 # A tiny shared object whose symbol table the plan tests read (functions,
 # data, a hidden one).  Default visibility for its exports is explicit, so
@@ -6,8 +6,6 @@
 # bad-input fixtures find it through PYNTEST_LIBRARY_PATH=<build>/lib.
 add_library(pyn_config_fixture SHARED ${CMAKE_CURRENT_SOURCE_DIR}/suites/bad/fixture_lib.c)
 
-pyn_add_unit_test(test-units SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-units.c
-  LIBS pyntest_config LABELS config)
 pyn_add_unit_test(test-manifest SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-manifest.c
   LIBS pyntest_config LABELS config)
 pyn_add_unit_test(test-plan SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-plan.c

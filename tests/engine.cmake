@@ -4,7 +4,7 @@
 
 pyn_add_unit_test(test-classify
   SOURCES unit/test-classify.c ${PROJECT_SOURCE_DIR}/engine/classify.c
-  LIBS libpyntest)
+  LIBS pyntest_base libpyntest)
 
 # Fixture libraries, named by behaviour.
 add_library(pyn_engine_fixture SHARED engine/fixture.c)

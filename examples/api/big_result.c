@@ -5,9 +5,9 @@
  * The function writes its result straight into memory shared with the
  * caller (pyn_return_buffer()): nothing goes through a pipe, nothing is
  * copied.  Without an argument it returns 64 MiB and checks it; with a
- * size ("1G") it also measures the throughput.
+ * size ("1GB") it also measures the throughput.
  *
- *	$ big_result 1G
+ *	$ big_result 1GB
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -61,23 +61,6 @@ extern "C" {
 	((ptr)->struct_size >=                                                \
 	 offsetof(__typeof__(*(ptr)), field) + sizeof((ptr)->field))
 
-/*
- * The outcomes of SPEC §3.  A limiter's classify() claims one of them, or
- * PYN_OUTCOME_UNDECIDED to leave the verdict to others.
- */
-enum pyn_outcome {
-	PYN_OUTCOME_UNDECIDED = -1,
-	PYN_OUTCOME_PASS = 0,
-	PYN_OUTCOME_FAIL = 1,
-	PYN_OUTCOME_ERROR = 2,
-	PYN_OUTCOME_WALL_TIMEOUT = 3,
-	PYN_OUTCOME_CPU_TIMEOUT = 4,
-	PYN_OUTCOME_MEMORY_LIMIT = 5,
-	PYN_OUTCOME_SKIPPED = 6,
-	PYN_OUTCOME_INTERRUPTED = 7,
-};
-#define PYN_OUTCOME_COUNT 8
-
 /* What a limiter limits; a limiter may provide several. */
 enum pyn_limiter_provides {
 	PYN_PROVIDES_WALL_TIME = 1u << 0,
@@ -335,5 +318,12 @@ typedef const struct pyn_limiter *(*pyn_limiter_init_fn)(
 #ifdef __cplusplus
 }
 #endif
+
+/*
+ * enum pyn_outcome (PYN_OUTCOME_*), what classify() claims, is the C
+ * API's: <pyntest/pyntest.h> defines it.  Included last, so that either
+ * header may come first: pyntest.h needs this header's types.
+ */
+#include <pyntest/pyntest.h>
 
 #endif /* PYNTEST_LIMITER_H */

@@ -27,8 +27,37 @@
 #include <stdint.h>
 
 #include <pyntest/error.h>
-#include <pyntest/limiter.h>
 #include <pyntest/version.h>
+
+/*
+ * The outcomes of SPEC §3: name, number, the name in reports (the JUnit
+ * property pyntest.outcome, `expect:` in a manifest).  Numbers are never
+ * reused; new outcomes are added at the end.  A limiter's classify()
+ * claims one of them, or PYN_OUTCOME_UNDECIDED to leave the verdict to
+ * others.
+ */
+#define PYN_OUTCOME_MAP(X)                                                    \
+	X(PASS, 0, "pass")                                                    \
+	X(FAIL, 1, "fail")                                                    \
+	X(ERROR, 2, "error")                                                  \
+	X(WALL_TIMEOUT, 3, "wall_timeout")                                    \
+	X(CPU_TIMEOUT, 4, "cpu_timeout")                                      \
+	X(MEMORY_LIMIT, 5, "memory_limit")                                    \
+	X(SKIPPED, 6, "skipped")                                              \
+	X(INTERRUPTED, 7, "interrupted")                                      \
+	X(NOT_RUN, 8, "not_run") /* never started: the run stopped first */
+
+enum pyn_outcome {
+	PYN_OUTCOME_UNDECIDED = -1,
+#define PYN_OUTCOME_ENUM_(name, num, text) PYN_OUTCOME_##name = (num),
+	PYN_OUTCOME_MAP(PYN_OUTCOME_ENUM_)
+#undef PYN_OUTCOME_ENUM_
+};
+/* How many outcomes PYN_OUTCOME_MAP has (numbers 0 to COUNT - 1). */
+#define PYN_OUTCOME_COUNT 9
+
+/* Limiter types (struct pyn_limiter_option); it includes this header. */
+#include <pyntest/limiter.h>
 
 #ifdef __cplusplus
 extern "C" {

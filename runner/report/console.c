@@ -15,6 +15,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <base/outcome.h>
+#include <base/signals.h>
+
 #include "runner/report/report.h"
 
 #define RED "\033[31m"
@@ -79,14 +82,16 @@ void pyn__console_release(struct pyn__console *c)
 
 static const char *colour_of(enum pyn_outcome v, bool flaky)
 {
-	switch (v) {
-	case PYN_OUTCOME_PASS:
-		return flaky ? YELLOW : GREEN;
-	case PYN_OUTCOME_SKIPPED:
+	const struct pyn__outcome_info *info = pyn__outcome_info(v);
+
+	if (flaky)
 		return YELLOW;
-	case PYN_OUTCOME_WALL_TIMEOUT:
-	case PYN_OUTCOME_CPU_TIMEOUT:
-	case PYN_OUTCOME_MEMORY_LIMIT:
+	switch (info ? info->tone : PYN__TONE_BAD) {
+	case PYN__TONE_GOOD:
+		return GREEN;
+	case PYN__TONE_NOTE:
+		return YELLOW;
+	case PYN__TONE_LIMIT:
 		return MAGENTA;
 	default:
 		return RED;
@@ -97,46 +102,19 @@ const char *pyn__console_status_word(const struct pyn__report_entry *e,
 				     char *buf, size_t len)
 {
 	const struct pyn__attempt *a = pyn__entry_primary(e);
-	const char *w;
+	enum pyn_outcome v = pyn__entry_verdict(e);
+	const struct pyn__outcome_info *info = pyn__outcome_info(v);
+	const char *w = info ? info->word : "INTERRUPTED";
+	const char *sig;
 
-	switch (pyn__entry_verdict(e)) {
-	case PYN_OUTCOME_PASS:
-		if (pyn__entry_is_flaky(e))
-			w = "FLAKY";
-		else if (a && a->result.leftover_processes)
-			w = "LEAK"; /* nextest's word: it left processes */
-		else
-			w = "PASS";
-		break;
-	case PYN_OUTCOME_FAIL:
-		w = "FAIL";
-		break;
-	case PYN_OUTCOME_ERROR:
-		w = "ERROR";
-		if (a && a->result.term_signal) {
-			const char *sig = sigabbrev_np(a->result.term_signal);
-
-			if (sig) {
-				snprintf(buf, len, "SIG%s", sig);
-				return buf;
-			}
-		}
-		break;
-	case PYN_OUTCOME_WALL_TIMEOUT:
-		w = "TIMEOUT";
-		break;
-	case PYN_OUTCOME_CPU_TIMEOUT:
-		w = "CPU-TIMEOUT";
-		break;
-	case PYN_OUTCOME_MEMORY_LIMIT:
-		w = "MEMORY";
-		break;
-	case PYN_OUTCOME_SKIPPED:
-		w = "SKIP";
-		break;
-	default:
-		w = "INTERRUPTED";
-		break;
+	if (v == PYN_OUTCOME_PASS && pyn__entry_is_flaky(e))
+		w = "FLAKY";
+	else if (v == PYN_OUTCOME_PASS && a && a->result.leftover_processes)
+		w = "LEAK"; /* nextest's word: it left processes */
+	if (v == PYN_OUTCOME_ERROR && a && a->result.term_signal) {
+		sig = pyn__signal_name(a->result.term_signal);
+		if (sig)
+			w = sig;
 	}
 	snprintf(buf, len, "%s", w);
 	return buf;
@@ -405,17 +383,12 @@ void pyn__console_summary(struct pyn__console *c, const struct pyn__report *r)
 	fprintf(c->out, "%zu %s: %zu passed", k.total,
 		k.total == 1 ? "test" : "tests", k.by[PYN_OUTCOME_PASS]);
 	part(c->out, k.flaky, "flaky", "flaky");
-	part(c->out, k.by[PYN_OUTCOME_FAIL], "failed", "failed");
-	part(c->out, k.by[PYN_OUTCOME_ERROR], "error", "errors");
-	part(c->out, k.by[PYN_OUTCOME_WALL_TIMEOUT], "wall timeout",
-	     "wall timeouts");
-	part(c->out, k.by[PYN_OUTCOME_CPU_TIMEOUT], "cpu timeout",
-	     "cpu timeouts");
-	part(c->out, k.by[PYN_OUTCOME_MEMORY_LIMIT], "memory limit",
-	     "memory limits");
-	part(c->out, k.by[PYN_OUTCOME_SKIPPED], "skipped", "skipped");
-	part(c->out, k.by[PYN_OUTCOME_INTERRUPTED], "interrupted",
-	     "interrupted");
+	for (int o = PYN_OUTCOME_PASS + 1; o < PYN_OUTCOME_COUNT; o++) {
+		const struct pyn__outcome_info *info =
+			pyn__outcome_info((enum pyn_outcome)o);
+
+		part(c->out, k.by[o], info->one, info->many);
+	}
 	fprintf(c->out, " in %.3fs\n", r->duration_s);
 	/* Last and alone on its line, uncoloured: log scrapers read it. */
 	fprintf(c->out, "%zu passed, %zu failed, %zu skipped\n",

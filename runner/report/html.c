@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/outcome.h"
 #include "runner/report/html.h"
 
 void pyn__html_json_text(FILE *f, const char *text, size_t n)
@@ -149,9 +150,9 @@ static void attempt_json(FILE *f, const struct pyn__report_entry *e,
 	char note[128];
 
 	fputs("{\"v\":", f);
-	jstr(f, pyn__outcome_word(a->verdict));
+	jstr(f, pyn_outcome_name(a->verdict));
 	fputs(",\"raw\":", f);
-	jstr(f, pyn__outcome_word(r->outcome));
+	jstr(f, pyn_outcome_name(r->outcome));
 	fputs(",\"type\":", f);
 	jstr(f,
 	     a->verdict == PYN_OUTCOME_PASS ? "" : pyn__attempt_error_type(a));
@@ -211,7 +212,7 @@ static void entry_json(FILE *f, const struct pyn__report_entry *e, size_t i)
 	if (pyn__entry_is_flaky(e))
 		kind = "flaky";
 	else
-		kind = pyn__outcome_word(pyn__entry_verdict(e));
+		kind = pyn_outcome_name(pyn__entry_verdict(e));
 	fprintf(f, "%s\n{\"i\":%zu,\"id\":", i ? "," : "", i);
 	jstr(f, t->id ? t->id : "");
 	fputs(",\"suite\":", f);
@@ -272,6 +273,20 @@ static void data_json(FILE *f, const struct pyn__report *r)
 			fputc(',', f);
 		jstr(f, r->manifests[i]);
 	}
+	/* The outcomes, from base/outcome.h: the page keeps no list. */
+	fputs("],\"outcomes\":[", f);
+	for (int o = 0; o < PYN_OUTCOME_COUNT; o++) {
+		const struct pyn__outcome_info *info =
+			pyn__outcome_info((enum pyn_outcome)o);
+
+		fputs(o ? ",{\"name\":" : "{\"name\":", f);
+		jstr(f, pyn_outcome_name((enum pyn_outcome)o));
+		fputs(",\"label\":", f);
+		jstr(f, info->label);
+		fprintf(f, ",\"failed\":%s}",
+			pyn__outcome_is_failed((enum pyn_outcome)o) ? "true" :
+								      "false");
+	}
 	fputs("],\"tests\":[", f);
 	for (size_t i = 0; i < r->n_entries; i++)
 		entry_json(f, &r->entries[i], i);
@@ -293,7 +308,7 @@ static const char page_head[] =
 	"<style>\n"
 	":root{--pass:#2f9e5b;--fail:#d64541;--error:#8e3fbf;--wall_timeout:#e8830c;"
 	"--cpu_timeout:#c9a100;--memory_limit:#1f8fb8;--skipped:#9aa0a6;"
-	"--interrupted:#5f6368;--flaky:#e0529c;--ink:#1f2328;--mute:#656d76;"
+	"--interrupted:#5f6368;--not_run:#c4c8cc;--flaky:#e0529c;--ink:#1f2328;--mute:#656d76;"
 	"--line:#d8dee4;--bg:#f6f8fa;--card:#fff}\n"
 	"*{box-sizing:border-box}\n"
 	"body{margin:0;font:14px/1.45 system-ui,-apple-system,'Segoe UI',"
@@ -324,7 +339,8 @@ static const char page_head[] =
 	".o-pass{--c:var(--pass)}.o-fail{--c:var(--fail)}.o-error{--c:var(--error)}"
 	".o-wall_timeout{--c:var(--wall_timeout)}.o-cpu_timeout{--c:var(--cpu_timeout)}"
 	".o-memory_limit{--c:var(--memory_limit)}.o-skipped{--c:var(--skipped)}"
-	".o-interrupted{--c:var(--interrupted)}.o-flaky{--c:var(--flaky)}\n"
+	".o-interrupted{--c:var(--interrupted)}.o-not_run{--c:var(--not_run)}"
+	".o-flaky{--c:var(--flaky)}\n"
 	".chip .dot,.badge,.bar{background:var(--c)}\n"
 	".badge{color:#fff;border-radius:4px;padding:1px 7px;font-size:12px;"
 	"font-weight:600;white-space:nowrap}\n"
@@ -411,12 +427,9 @@ static const char page_tail[] =
 	"(function () {\n"
 	"'use strict';\n"
 	"const D = JSON.parse(document.getElementById('pyntest-data').textContent);\n"
-	"const KINDS = ['pass', 'fail', 'error', 'wall_timeout', 'cpu_timeout',\n"
-	"\t'memory_limit', 'skipped', 'interrupted', 'flaky'];\n"
-	"const WORD = { pass: 'pass', fail: 'fail', error: 'error',\n"
-	"\twall_timeout: 'wall timeout', cpu_timeout: 'CPU timeout',\n"
-	"\tmemory_limit: 'memory limit', skipped: 'skipped',\n"
-	"\tinterrupted: 'interrupted', flaky: 'flaky' };\n"
+	"const KINDS = D.outcomes.map((o) => o.name).concat(['flaky']);\n"
+	"const WORD = { flaky: 'flaky' };\n"
+	"D.outcomes.forEach((o) => { WORD[o.name] = o.label; });\n"
 	"const $ = (id) => document.getElementById(id);\n"
 	"function el(tag, cls, text) {\n"
 	"\tconst e = document.createElement(tag);\n"
@@ -446,7 +459,7 @@ static const char page_tail[] =
 	"\tt.a = t.primary === null ? null : t.attempts[t.primary];\n"
 	"\tcounts[t.kind] = (counts[t.kind] || 0) + 1;\n"
 	"});\n"
-	"const bad = tests.length - counts.pass - counts.flaky - counts.skipped;\n"
+	"const bad = D.outcomes.reduce((n, o) => n + (o.failed ? counts[o.name] : 0), 0);\n"
 	"/* ---- header ---- */\n"
 	"const v = $('verdict');\n"
 	"v.className = 'verdict ' + (bad ? 'bad' : 'ok');\n"

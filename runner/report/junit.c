@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <base/outcome.h>
+
 #include "runner/report/report.h"
 
 size_t pyn__junit_fail_after;
@@ -258,19 +260,29 @@ static void assertions(struct out *o, const struct pyn__attempt *a)
 			r->n_failures - shown);
 }
 
+/* The <testcase> child of a verdict (an unknown one: an error). */
+static enum pyn__junit_element element_of(enum pyn_outcome v)
+{
+	const struct pyn__outcome_info *info = pyn__outcome_info(v);
+
+	return info ? info->element : PYN__JUNIT_ERROR;
+}
+
 static bool is_failure(enum pyn_outcome v)
 {
-	return v == PYN_OUTCOME_FAIL;
+	return element_of(v) == PYN__JUNIT_FAILURE;
 }
 
 static bool is_error(enum pyn_outcome v)
 {
-	return v != PYN_OUTCOME_PASS && v != PYN_OUTCOME_FAIL &&
-	       v != PYN_OUTCOME_SKIPPED;
+	return element_of(v) == PYN__JUNIT_ERROR;
 }
 
 static void outcome_element(struct out *o, const struct pyn__attempt *a)
 {
+	char msg[1100];
+	const char *m;
+
 	if (!a) {
 		puts_(o,
 		      "      <error type=\"Interrupted\" message=\"interrupted "
@@ -278,13 +290,20 @@ static void outcome_element(struct out *o, const struct pyn__attempt *a)
 		      "</error>\n");
 		return;
 	}
-	if (a->verdict == PYN_OUTCOME_PASS)
+	if (element_of(a->verdict) == PYN__JUNIT_NONE)
 		return;
-	if (a->verdict == PYN_OUTCOME_SKIPPED) {
+	/* <skipped message="not run: why"> (SPEC §3). */
+	m = a->message ? a->message : "";
+	if (a->verdict == PYN_OUTCOME_NOT_RUN &&
+	    strncmp(m, PYN__NOT_RUN_PREFIX, strlen(PYN__NOT_RUN_PREFIX)) != 0) {
+		snprintf(msg, sizeof(msg), "%s%s", PYN__NOT_RUN_PREFIX, m);
+		m = msg;
+	}
+	if (element_of(a->verdict) == PYN__JUNIT_SKIPPED) {
 		puts_(o, "      <skipped");
-		attr(o, "message", a->message);
+		attr(o, "message", m);
 		puts_(o, ">");
-		esc_str(o, a->message, false);
+		esc_str(o, m, false);
 		puts_(o, "</skipped>\n");
 		return;
 	}
@@ -328,7 +347,7 @@ static void testcase_properties(struct out *o,
 
 	puts_(o, "      <properties>\n");
 	property(o, in, "pyntest.outcome",
-		 a ? pyn__outcome_word(a->result.outcome) : "interrupted");
+		 a ? pyn_outcome_name(a->result.outcome) : "interrupted");
 	property(o, in, "pyntest.expected",
 		 e->expected[0] ? e->expected : "pass");
 	snprintf(v, sizeof(v), "%.3f", a ? a->result.wall_time_s : 0.0);
@@ -477,7 +496,7 @@ static void measurement_line(struct out *o, const struct pyn__report_entry *e)
 		     "%s: outcome=%s expected=%s wall_time_s=%.3f "
 		     "cpu_time_s=%.3f peak_memory_bytes=%lld",
 		     e->test->id,
-		     a ? pyn__outcome_word(a->result.outcome) : "interrupted",
+		     a ? pyn_outcome_name(a->result.outcome) : "interrupted",
 		     e->expected[0] ? e->expected : "pass",
 		     a ? a->result.wall_time_s : 0.0,
 		     a ? a->result.cpu_time_s : 0.0,
@@ -516,7 +535,7 @@ static void tally_add(struct tally *t, const struct pyn__report_entry *e)
 	t->tests++;
 	if (is_failure(v))
 		t->failures++;
-	else if (v == PYN_OUTCOME_SKIPPED)
+	else if (element_of(v) == PYN__JUNIT_SKIPPED)
 		t->skipped++;
 	else if (is_error(v))
 		t->errors++;

@@ -13,19 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <base/outcome.h>
+
 #include "runner/report/report.h"
-
-static const char *const outcome_words[PYN_OUTCOME_COUNT] = {
-	"pass",	       "fail",	       "error",	  "wall_timeout",
-	"cpu_timeout", "memory_limit", "skipped", "interrupted",
-};
-
-const char *pyn__outcome_word(enum pyn_outcome outcome)
-{
-	if (outcome < 0 || outcome >= PYN_OUTCOME_COUNT)
-		return "undecided";
-	return outcome_words[outcome];
-}
 
 enum pyn_outcome pyn__entry_verdict(const struct pyn__report_entry *e)
 {
@@ -64,22 +54,16 @@ const char *pyn__entry_message(const struct pyn__report_entry *e)
 
 const char *pyn__attempt_error_type(const struct pyn__attempt *a)
 {
-	switch (a->verdict) {
-	case PYN_OUTCOME_WALL_TIMEOUT:
-		return "WallTimeout";
-	case PYN_OUTCOME_CPU_TIMEOUT:
-		return "CpuTimeout";
-	case PYN_OUTCOME_MEMORY_LIMIT:
-		return "MemoryLimit";
-	case PYN_OUTCOME_INTERRUPTED:
-		return "Interrupted";
-	case PYN_OUTCOME_ERROR:
+	if (a->verdict == PYN_OUTCOME_ERROR) {
 		if (a->result.error_type[0])
 			return a->result.error_type;
-		return a->result.term_signal ? "Signal" : "SetupError";
-	default:
-		return "AssertionFailure";
+		return a->result.term_signal ? PYN__TYPE_SIGNAL :
+					       PYN__TYPE_SETUP_ERROR;
 	}
+	/* A verdict with no type of its own is an unmet expectation. */
+	if (!pyn__outcome_type(a->verdict)[0])
+		return pyn__outcome_type(PYN_OUTCOME_FAIL);
+	return pyn__outcome_type(a->verdict);
 }
 
 void pyn__report_count(const struct pyn__report *r, struct pyn__counts *c)
@@ -98,7 +82,14 @@ void pyn__report_count(const struct pyn__report *r, struct pyn__counts *c)
 
 size_t pyn__counts_failed(const struct pyn__counts *c)
 {
-	return c->total - c->by[PYN_OUTCOME_PASS] - c->by[PYN_OUTCOME_SKIPPED];
+	size_t n = c->total;
+	int o;
+
+	/* Everything but what neither failed nor errored. */
+	for (o = 0; o < PYN_OUTCOME_COUNT; o++)
+		if (!pyn__outcome_is_failed((enum pyn_outcome)o))
+			n -= c->by[o];
+	return n;
 }
 
 const char *pyn__format_bytes(uint64_t n, char *buf, size_t len)

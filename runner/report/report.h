@@ -98,8 +98,6 @@ bool pyn__entry_is_flaky(const struct pyn__report_entry *e);
 /* The message shown for an entry ("interrupted before it started"). */
 const char *pyn__entry_message(const struct pyn__report_entry *e);
 
-/* "pass", "wall_timeout", ... without the engine. */
-const char *pyn__outcome_word(enum pyn_outcome outcome);
 /* JUnit error type for an error-class attempt ("Signal", "WallTimeout"). */
 const char *pyn__attempt_error_type(const struct pyn__attempt *a);
 /* Counts of entries per verdict (index: enum pyn_outcome), and flaky. */
@@ -109,7 +107,7 @@ struct pyn__counts {
 	size_t total;
 };
 void pyn__report_count(const struct pyn__report *r, struct pyn__counts *c);
-/* failed = every non-pass, non-skip verdict. */
+/* failed = every verdict that is a <failure> or an <error>. */
 size_t pyn__counts_failed(const struct pyn__counts *c);
 
 /* "1.0 MiB", "512 B": for output-cut markers and memory messages. */

@@ -3,7 +3,10 @@
 
 Every manifest the project ships (examples/**/*.yaml, tests/suites/**/*.yaml
 outside tests/suites/bad/) must validate; every tests/suites/bad/ fixture
-whose mistake a schema can see must be rejected.  Fixtures whose mistake
+whose mistake a schema can see must be rejected; and the time and memory
+values of tests/unit/units-grammar.txt get the grammar's answers (the
+range errors - below 1 ms, too large, a fraction of a byte - are beyond a
+pattern and accepted).  Fixtures whose mistake
 needs the file system or the whole manifest (missing library or symbol,
 duplicate ids, ...) are listed in NOT_SCHEMA_CHECKABLE below with why.
 
@@ -75,6 +78,34 @@ def describe(err):
     err = jsonschema.exceptions.best_match([err]) if not err.context else min(err.context, key=lambda e: -len(list(e.absolute_path)))
     where = "/".join(str(p) for p in err.absolute_path) or "(top)"
     return f"{where}: {err.message[:200]}"
+
+
+# The classes of units-grammar.txt a pattern cannot see.
+RANGE = {"resolution", "large", "whole"}
+
+
+def check_units(src, validator):
+    """The schema agrees with the unit grammar, line by line."""
+    path = os.path.join(src, "tests/unit/units-grammar.txt")
+    failed = rows = 0
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.startswith("#") or not line.strip():
+                continue
+            kind, text, expect = line.rstrip("\n").split("\t")
+            value = json.loads(text)
+            key = "memory" if kind == "memory" else "wall_time"
+            doc = {"defaults": {key: value}, "suites": []}
+            ok = not list(validator.iter_errors(doc))
+            want = not expect.startswith("error ") or expect[6:] in RANGE
+            rows += 1
+            if ok != want:
+                failed += 1
+                print(f"FAIL units-grammar.txt:{n}: {kind} {text}: schema "
+                      f"{'accepts' if ok else 'refuses'} it, grammar: {expect}")
+    print(f"ok   units-grammar.txt: {rows} values, the schema agrees"
+          if not failed else f"FAIL units-grammar.txt: {failed} disagreements")
+    return failed + (rows < 100)
 
 
 def main():
@@ -166,6 +197,7 @@ def main():
         else:
             print(f"ok   {rel}: rejected at {want} ({describe(errors[0])})")
             caught += 1
+    failed += check_units(src, validator)
     print(f"{len(good)} valid manifests checked, {caught} bad fixtures rejected,"
           f" {skipped} beyond a schema, {failed} failures")
     return 1 if failed else 0

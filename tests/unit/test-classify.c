@@ -9,6 +9,7 @@
 
 #include "unit.h"
 
+#include <base/signals.h>
 #include <engine/classify.h>
 
 static struct pyn_limiter_evidence ev;
@@ -487,11 +488,11 @@ static void test_signal_names(void)
 {
 	char buf[32];
 
-	CU_ASSERT_STRING_EQUAL(pyn__signal_name(SIGSEGV, buf, sizeof(buf)),
+	CU_ASSERT_STRING_EQUAL(pyn__signal_text(SIGSEGV, buf, sizeof(buf)),
 			       "SIGSEGV");
-	CU_ASSERT_STRING_EQUAL(pyn__signal_name(SIGXCPU, buf, sizeof(buf)),
+	CU_ASSERT_STRING_EQUAL(pyn__signal_text(SIGXCPU, buf, sizeof(buf)),
 			       "SIGXCPU");
-	CU_ASSERT_STRING_EQUAL(pyn__signal_name(200, buf, sizeof(buf)),
+	CU_ASSERT_STRING_EQUAL(pyn__signal_text(200, buf, sizeof(buf)),
 			       "signal 200");
 }
 
