@@ -21,6 +21,7 @@
 
 #include <yaml.h>
 
+#include "base/isolation.h"
 #include "base/outcome.h"
 #include "base/signals.h"
 #include "base/suggest.h"
@@ -538,13 +539,8 @@ static int parse_expect(struct ctx *c, const struct node *n,
 static int parse_isolation(struct ctx *c, const struct node *n,
 			   struct pyn_setting *s)
 {
-	static const char *const modes[] = { "forkserver", "spawn", "fork",
-					     NULL };
-	static const enum pyn_isolation values[] = { PYN_ISOLATION_FORKSERVER,
-						     PYN_ISOLATION_SPAWN,
-						     PYN_ISOLATION_FORK };
 	const char *hint;
-	size_t i;
+	int mode;
 
 	s->loc = n->loc;
 	if (is_null(n)) {
@@ -556,14 +552,13 @@ static int parse_isolation(struct ctx *c, const struct node *n,
 			c, n,
 			"'isolation' must be forkserver, spawn or fork, not %s",
 			kind_name(n));
-	for (i = 0; modes[i]; i++) {
-		if (strcmp(n->value, modes[i]) == 0) {
-			s->state = PYN_SETTING_SET;
-			s->number = values[i];
-			return 0;
-		}
+	mode = pyn__isolation_parse(n->value);
+	if (mode >= 0) {
+		s->state = PYN_SETTING_SET;
+		s->number = mode;
+		return 0;
 	}
-	hint = pyn__suggest(n->value, modes);
+	hint = pyn__suggest_in(n->value, pyn__isolation_nth, NULL);
 	if (hint)
 		return fail(c, n, "bad isolation '%s'; did you mean '%s'?",
 			    n->value, hint);

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/isolation.h"
 #include "base/signals.h"
 #include "config/elf.h"
 #include "config/manifest.h"
@@ -403,10 +404,9 @@ static int resolve(struct build *b, const struct pyn_settings *const *chain,
 	size_t n_opts = 0, cap = 0, i, j, k, m0;
 
 	memset(r, 0, sizeof(*r));
-	r->limits.terminate_child_processes = true;
-	r->limits.capture_output = true;
-	r->limits.output_limit = (size_t)1 << 20;
-	r->limits.isolation = PYN_ISOLATION_FORKSERVER;
+	/* The C API's defaults (pyntest.h), which are the manifest's. */
+	r->limits = (struct pyn_limits)PYN_LIMITS_INIT;
+	r->limits.isolation = PYN__LIBRARY_ISOLATION;
 
 	s = PICK(chain, n, wall_time);
 	if (s)

@@ -10,6 +10,7 @@
 #include <host/registry.h>
 #include <pyntest/pyntest.h>
 
+#include "abi.h"
 #include "limited.h"
 
 static void silent(void *user, const char *message)
@@ -23,15 +24,14 @@ int pyn__run_warn(const struct pyn_task *task, const struct pyn_limits *limits,
 		  void (*warn)(void *user, const char *message), void *user,
 		  struct pyn_error *err)
 {
-	struct pyn_engine_options opt;
+	struct pyn_engine_options opt = PYN_ENGINE_OPTIONS_INIT;
 	struct pyn_engine *e;
 	int rc;
 
-	if (!res)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "no result to fill");
-	memset(res, 0, sizeof(*res));
-	memset(&opt, 0, sizeof(opt));
+	rc = pyn__result_check(res, err);
+	if (rc)
+		return rc;
+	pyn__result_clear(res);
 	opt.warn = warn ? warn : silent;
 	opt.warn_user = user;
 	e = pyn_engine_new(&opt, err);
@@ -55,21 +55,25 @@ int pyn_run(const struct pyn_task *task, const struct pyn_limits *limits,
 int pyn_call(void (*fn)(void *arg), void *arg, const struct pyn_limits *limits,
 	     struct pyn_result *res, struct pyn_error *err)
 {
+	struct pyn_limits lim;
 	struct pyn_task task;
+	int rc;
 
-	if (res)
-		memset(res, 0, sizeof(*res));
+	pyn__result_clear(res);
 	if (!fn)
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "no function to call");
+	rc = pyn__limits_read(limits, &lim, err);
+	if (rc)
+		return rc;
 	memset(&task, 0, sizeof(task));
 	task.kind = PYN_TASK_FUNCTION;
 	task.name = "pyn_call";
 	task.fn = fn;
 	task.arg = arg;
 	/* One-shot: no thread warning here, it would come on every call. */
-	pyn__diagnose(limits, 1, 0, pyn__stderr_warn, NULL);
-	return pyn_run(&task, limits, res, err);
+	pyn__diagnose(&lim, 1, 0, pyn__stderr_warn, NULL);
+	return pyn_run(&task, &lim, res, err);
 }
 
 int pyn_supports(const char *limit, char *provider, size_t provider_len,

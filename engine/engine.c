@@ -35,10 +35,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <base/isolation.h>
 #include <host/loader.h>
 #include <host/registry.h>
 #include <pyntest/pyntest.h>
 
+#include "abi.h"
 #include "classify.h"
 #include "cunit_exec.h"
 #include "engine.h"
@@ -335,11 +337,16 @@ int pyn__engine_intr_fd(struct pyn_engine *e)
 struct pyn_engine *pyn_engine_new(const struct pyn_engine_options *options,
 				  struct pyn_error *err)
 {
-	struct pyn_engine *e = calloc(1, sizeof(*e));
+	struct pyn_engine_options opts;
+	struct pyn_engine *e;
 	struct epoll_event ev;
 	struct pyn_error rerr;
 	size_t i;
 
+	if (pyn__engine_options_read(options, &opts, err))
+		return NULL;
+	options = &opts;
+	e = calloc(1, sizeof(*e));
 	if (!e) {
 		pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0, "out of memory");
 		return NULL;
@@ -369,11 +376,9 @@ struct pyn_engine *pyn_engine_new(const struct pyn_engine_options *options,
 	if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->intr_fd, &ev) != 0)
 		goto out_sys;
 	e->t0 = now_s();
-	if (options) {
-		e->warn = options->warn;
-		e->warn_user = options->warn_user;
-	}
-	find_worker(e, options ? options->worker_path : NULL);
+	e->warn = options->warn;
+	e->warn_user = options->warn_user;
+	find_worker(e, options->worker_path);
 	return e;
 
 out_sys:
@@ -1788,13 +1793,17 @@ static int submit(struct pyn_engine *e, const struct pyn_task *task,
 		  const struct pyn_limits *limits, void *user, int held,
 		  struct pyn_error *err)
 {
-	struct pyn_limits none = PYN_LIMITS_INIT;
+	struct pyn_limits lim;
 	struct job *job;
 	int rc;
 
 	if (!e || !task)
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "no engine or no task");
+	rc = pyn__limits_read(limits, &lim, err);
+	if (rc)
+		return rc;
+	limits = &lim;
 	if (task->kind == PYN_TASK_FUNCTION && !task->fn)
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "task '%s' has no function",
@@ -1815,7 +1824,8 @@ static int submit(struct pyn_engine *e, const struct pyn_task *task,
 	job->out.fd = job->err.fd = -1;
 	job->out_w = job->err_w = -1;
 	job->t_submit = now_s();
-	job->limits = limits ? *limits : none;
+	job->limits = *limits;
+	job->res.struct_size = sizeof(job->res);
 	job->limits.options = NULL; /* only read during setup, below */
 	job->fn = task->fn;
 	job->arg = task->arg;
@@ -1831,7 +1841,7 @@ static int submit(struct pyn_engine *e, const struct pyn_task *task,
 	if (task->kind == PYN_TASK_FUNCTION)
 		job->isolation = PYN_ISOLATION_FORK;
 	else if (job->isolation == PYN_ISOLATION_DEFAULT)
-		job->isolation = PYN_ISOLATION_FORKSERVER;
+		job->isolation = PYN__LIBRARY_ISOLATION;
 	/* A CUnit program's image is not ours to fork: it runs its own. */
 	if (task->program && job->isolation == PYN_ISOLATION_FORK)
 		job->isolation = PYN_ISOLATION_SPAWN;
@@ -2838,6 +2848,8 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 	if (!e || !res)
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "no engine or no result");
+	if (pyn__result_check(res, err))
+		return PYN_EINVAL;
 	if ((watch_fd >= 0 || e->watch_fd >= 0) && watch(e, watch_fd) != 0)
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "cannot watch fd %d: %s", watch_fd,
@@ -2849,8 +2861,7 @@ int pyn_engine_next(struct pyn_engine *e, int watch_fd, struct pyn_result *res,
 			if (!e->done)
 				e->done_tail = NULL;
 			e->pending--;
-			*res = job->res;
-			memset(&job->res, 0, sizeof(job->res));
+			pyn__result_deliver(res, &job->res);
 			if (user)
 				*user = job->user;
 			job_free(job);

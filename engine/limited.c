@@ -17,6 +17,7 @@
 #include <host/registry.h>
 #include <pyntest/pyntest.h>
 
+#include "abi.h"
 #include "limited.h"
 
 /* ---- Checks ------------------------------------------------------------ */
@@ -151,14 +152,20 @@ static void first_bad(void *user, const char *limit, const char *why)
 		      "limit '%s' cannot be enforced here: %s", limit, why);
 }
 
-int pyn_limits_check(const struct pyn_limits *l, struct pyn_error *err)
+int pyn_limits_check(const struct pyn_limits *limits, struct pyn_error *err)
 {
 	struct first_bad fb = { err, 0 };
+	const struct pyn_limits *l;
+	struct pyn_limits lim;
 	size_t i;
 	int rc;
 
-	if (!l)
+	if (!limits)
 		return 0;
+	rc = pyn__limits_read(limits, &lim, err);
+	if (rc)
+		return rc;
+	l = &lim;
 	rc = pyn__registry_init(err);
 	if (rc)
 		return rc;
@@ -358,18 +365,20 @@ static int add_option(struct pyn_limited *lf, const char *limiter,
 static struct pyn_limited *limited_new(const struct pyn_limits *limits,
 				       struct pyn_error *err)
 {
-	struct pyn_limits none = PYN_LIMITS_INIT;
 	struct pyn_limited *lf;
+	struct pyn_limits lim;
 	size_t i;
 
-	if (pyn_limits_check(limits, err) != 0)
+	if (pyn_limits_check(limits, err) != 0 ||
+	    pyn__limits_read(limits, &lim, err) != 0)
 		return NULL;
+	limits = &lim;
 	lf = calloc(1, sizeof(*lf));
 	if (!lf) {
 		pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0, "out of memory");
 		return NULL;
 	}
-	lf->limits = limits ? *limits : none;
+	lf->limits = lim;
 	lf->limits.options = NULL;
 	lf->limits.n_options = 0;
 	lf->warn = pyn__stderr_warn;
@@ -474,8 +483,7 @@ int pyn_limited_call(struct pyn_limited *lf, void *arg,
 	struct pyn_task task;
 	int forked;
 
-	if (res)
-		memset(res, 0, sizeof(*res));
+	pyn__result_clear(res);
 	if (!lf || !res)
 		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
 				     "no limited function or no result");

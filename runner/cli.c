@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/isolation.h"
 #include "base/suggest.h"
 #include "base/units.h"
 #include "runner/cli.h"
@@ -387,12 +388,9 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 				return ret;
 			break;
 		case OPT_ISOLATION:
-			if (!strcmp(optarg, "fork"))
-				cli->isolation = PYN_ISOLATION_FORK;
-			else if (!strcmp(optarg, "spawn"))
-				cli->isolation = PYN_ISOLATION_SPAWN;
-			else if (!strcmp(optarg, "forkserver"))
-				cli->isolation = PYN_ISOLATION_FORKSERVER;
+			ret = pyn__isolation_parse(optarg);
+			if (ret >= 0)
+				cli->isolation = (enum pyn_isolation)ret;
 			else
 				return usage_error(
 					err,

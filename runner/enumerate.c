@@ -190,7 +190,7 @@ int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 	if (src->limits)
 		limits = *src->limits;
 	limits.isolation = PYN_ISOLATION_FORK;
-	memset(&res, 0, sizeof(res));
+	res = (struct pyn_result)PYN_RESULT_INIT;
 	if (src->program) {
 		struct program_list pl = { src, NULL, NULL };
 		struct pyn_engine *e = pyn_engine_new(NULL, err);

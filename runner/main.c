@@ -631,7 +631,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		goto out;
 	}
-	memset(&eopts, 0, sizeof(eopts));
+	eopts = (struct pyn_engine_options)PYN_ENGINE_OPTIONS_INIT;
 	eopts.warn = warn;
 	eopts.warn_user = &console;
 	engine = pyn_engine_new(&eopts, &err);

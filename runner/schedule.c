@@ -318,7 +318,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		}
 		if (!running)
 			break;
-		memset(&res, 0, sizeof(res));
+		res = (struct pyn_result)PYN_RESULT_INIT;
 		got = pyn_engine_next(engine, s->watch_fd, &res, &user, err);
 		if (got < 0) {
 			if (got == PYN_EINTERRUPTED)

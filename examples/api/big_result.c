@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 	struct pyn_limits lim = PYN_LIMITS_INIT;
 	struct job job = { PYN_MiB(64), 0 };
 	struct pyn_error err;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	const unsigned char *p;
 	double t0, total, fill;
 	uint64_t off;

@@ -41,7 +41,7 @@ int main(void)
 	struct pyn_limits lim = PYN_LIMITS_INIT;
 	struct pyn_error err;
 	struct pyn_limited *lf;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	size_t i;
 
 	lim.memory_bytes = PYN_MiB(64);

@@ -63,7 +63,7 @@ int main(void)
 {
 	static char deep[1 << 22];
 	const char *inputs[] = { "[1,[2,3],4]", "\"never closed", deep };
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	size_t i;
 
 	memset(deep, '[', sizeof(deep) - 1);

@@ -9,7 +9,7 @@
  * bytes the function handed back (pyn_return() in <pyntest/test.h>).
  *
  *	struct pyn_limits lim = PYN_LIMITS_INIT;
- *	struct pyn_result res;
+ *	struct pyn_result res = PYN_RESULT_INIT;
  *	lim.wall_time_s = 2;
  *	lim.memory_bytes = PYN_MiB(64);
  *	if (pyn_call(parse, &input, &lim, &res, NULL) == 0) {
@@ -18,6 +18,18 @@
  *	}
  *
  * The runner itself uses the asynchronous form (struct pyn_engine).
+ *
+ * A public ABI that can grow: struct pyn_limits, struct pyn_result and
+ * struct pyn_engine_options start with `struct_size`, which their
+ * PYN_*_INIT macros set to the size the caller was built with.  The
+ * library reads and writes only what that size covers: a program built
+ * against an older header (a smaller struct) keeps working, its missing
+ * fields taking their defaults; one built against a newer header works
+ * with an older library as long as it leaves the fields this library does
+ * not know at zero (else PYN_EUNSUPPORTED).  New fields are only ever
+ * appended.  A struct_size of 0 (a struct not started from its INIT
+ * macro) is refused with PYN_EINVAL.  PYN_HAS(ptr, field) says whether a
+ * struct's size covers a field.
  */
 #ifndef PYNTEST_PYNTEST_H
 #define PYNTEST_PYNTEST_H
@@ -63,6 +75,9 @@ enum pyn_outcome {
 extern "C" {
 #endif
 
+/* True when the struct at `ptr` (with `struct_size` first) has `field`. */
+#define PYN_HAS(ptr, field) PYN_LIMITER_HAS(ptr, field)
+
 #define PYN_KiB(n) ((uint64_t)(n) << 10)
 #define PYN_MiB(n) ((uint64_t)(n) << 20)
 #define PYN_GiB(n) ((uint64_t)(n) << 30)
@@ -93,6 +108,7 @@ struct pyn_option {
 
 /* The limits of one call.  Start from PYN_LIMITS_INIT. */
 struct pyn_limits {
+	uint32_t struct_size;   /* sizeof(struct pyn_limits): PYN_LIMITS_INIT */
 	double wall_time_s;     /* <= 0: no wall-time limit */
 	double cpu_time_s;      /* <= 0: no CPU-time limit */
 	uint64_t memory_bytes;  /* 0: no memory limit */
@@ -103,8 +119,20 @@ struct pyn_limits {
 	const struct pyn_option *options; /* plug-in limiter options */
 	size_t n_options;
 };
-#define PYN_LIMITS_INIT                                                       \
-	{ 0, 0, 0, true, true, (size_t)1 << 20, PYN_ISOLATION_DEFAULT, NULL, 0 }
+
+/*
+ * The defaults, the manifest's too (SPEC §1): no time or memory limit,
+ * descendants killed, output captured and cut at 1 MiB, the default
+ * isolation.  One place: PYN_LIMITS_INIT, PYN_RESTRICTED and the runner's
+ * plan all start from these designated initialisers.
+ */
+#define PYN_OUTPUT_LIMIT_DEFAULT ((size_t)1 << 20)
+#define PYN_LIMITS_INIT_FIELDS                                                \
+	.struct_size = sizeof(struct pyn_limits),                             \
+	.terminate_child_processes = true, .capture_output = true,            \
+	.output_limit = PYN_OUTPUT_LIMIT_DEFAULT,                             \
+	.isolation = PYN_ISOLATION_DEFAULT
+#define PYN_LIMITS_INIT { PYN_LIMITS_INIT_FIELDS }
 
 /* One failed assertion, as reported by CUnit's CU_ASSERT* in the child. */
 struct pyn_failure {
@@ -115,8 +143,13 @@ struct pyn_failure {
 };
 #define PYN_RESULT_FAILURES_MAX 16
 
-/* Everything known about one finished call.  Release with pyn_result_release. */
+/*
+ * Everything known about one finished call.  Start from PYN_RESULT_INIT;
+ * the library fills what struct_size covers and sets struct_size to what
+ * it filled.  Release with pyn_result_release (the result may be reused).
+ */
 struct pyn_result {
+	uint32_t struct_size; /* sizeof(struct pyn_result): PYN_RESULT_INIT */
 	enum pyn_outcome outcome;
 	char message[1024];   /* "exceeded wall time limit 0.500 s (...)" */
 	char error_type[32];  /* JUnit type: "Signal", "WallTimeout", ... */
@@ -151,8 +184,9 @@ struct pyn_result {
 	/* pyn_return() or pyn_return_buffer() was called (size may be 0). */
 	bool returned;
 };
+#define PYN_RESULT_INIT { .struct_size = sizeof(struct pyn_result) }
 
-/* Free what a result owns and zero it; accepts NULL. */
+/* Free what a result owns and zero it, but its struct_size; accepts NULL. */
 PYN_API void pyn_result_release(struct pyn_result *res);
 
 /* What to run. */
@@ -265,7 +299,7 @@ PYN_API int pyn_bytes(const char *text, uint64_t *bytes,
 /*
  * Plug-in limiter options in a designated initialiser (C only; the array
  * lives as long as the enclosing block):
- *	struct pyn_limits lim = { .wall_time_s = 1,
+ *	struct pyn_limits lim = { PYN_LIMITS_INIT_FIELDS, .wall_time_s = 1,
  *		PYN_WITH_OPTIONS(PYN_OPTION("max_files", "count", "16"),
  *				 PYN_OPTION("no_network", NULL, NULL)) };
  * or, simpler, pyn_limited_option().  A NULL key configures the limiter
@@ -346,7 +380,8 @@ PYN_API void pyn_limited_free(struct pyn_limited *lf);
  * designated initialisers over PYN_LIMITS_INIT's defaults (C only):
  *	PYN_RESTRICTED(parse_limited, parse, .wall_time_s = PYN_MS(500),
  *		       .memory_bytes = PYN_MiB(64))
- * Returns what pyn_call() returns; release `res` after.
+ * `res` starts from PYN_RESULT_INIT, as for pyn_call().  Returns what
+ * pyn_call() returns; release `res` after.
  */
 #if defined(__GNUC__)
 #define PYN_OVERRIDE_INIT_BEGIN_                                              \
@@ -362,10 +397,7 @@ PYN_API void pyn_limited_free(struct pyn_limited *lf);
 	{                                                                     \
 		PYN_OVERRIDE_INIT_BEGIN_                                      \
 		const struct pyn_limits name##_limits_ = {                    \
-			.terminate_child_processes = true,                    \
-			.capture_output = true,                               \
-			.output_limit = (size_t)1 << 20,                      \
-			__VA_ARGS__                                           \
+			PYN_LIMITS_INIT_FIELDS, __VA_ARGS__                   \
 		};                                                            \
 		PYN_OVERRIDE_INIT_END_                                        \
 		return pyn_call(fn, arg, &name##_limits_, res, NULL);         \
@@ -375,13 +407,17 @@ PYN_API void pyn_limited_free(struct pyn_limited *lf);
 
 struct pyn_engine;
 
+/* Start from PYN_ENGINE_OPTIONS_INIT; NULL options are the defaults. */
 struct pyn_engine_options {
+	uint32_t struct_size; /* sizeof(struct pyn_engine_options) */
 	/* pyntest-worker executable for spawn/forkserver; NULL: find it. */
 	const char *worker_path;
 	/* Diagnostics pynisher would print as warnings, or NULL for stderr. */
 	void (*warn)(void *user, const char *message);
 	void *warn_user;
 };
+#define PYN_ENGINE_OPTIONS_INIT                                               \
+	{ .struct_size = sizeof(struct pyn_engine_options) }
 
 PYN_API struct pyn_engine *
 pyn_engine_new(const struct pyn_engine_options *options,

@@ -65,7 +65,7 @@ static int probe(const struct pyn_result *res, int *configured,
 
 static void run(const struct pyn_plan *plan, int *configured, size_t *n)
 {
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	struct pyn_error err = { 0 };
 
 	CU_ASSERT_EQUAL_FATAL(plan->n_tests, 1);

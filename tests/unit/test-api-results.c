@@ -81,7 +81,7 @@ static void test_sizes(void)
 	static const size_t sizes[] = { 0, 1, 4095, 4097, 1 << 20,
 					(size_t)64 << 20 };
 	struct pyn_limits lim = PYN_LIMITS_INIT;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	struct ask a;
 	size_t i;
 	int z;
@@ -116,7 +116,7 @@ static void test_sizes(void)
 /* The result is the caller's to write to (a private mapping). */
 static void test_writable(void)
 {
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	struct ask a = { 8192, 1 };
 
 	CU_ASSERT_EQUAL_FATAL(pyn_call(fn_give, &a, NULL, &res, NULL), 0);
@@ -130,7 +130,7 @@ static void test_writable(void)
 static void test_result_over_limit(void)
 {
 	struct pyn_limits lim = PYN_LIMITS_INIT;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	struct ask a = { (size_t)128 << 20, 1 };
 
 	lim.wall_time_s = 30;
@@ -143,7 +143,7 @@ static void test_result_over_limit(void)
 static void test_one_gib(void)
 {
 	struct pyn_limits lim = PYN_LIMITS_INIT;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	struct ask a = { (size_t)1 << 30, 1 };
 	double t0, t1;
 

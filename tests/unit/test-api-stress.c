@@ -128,7 +128,7 @@ struct worker {
 static void *worker_main(void *p)
 {
 	struct worker *w = p;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	int i, v;
 
 	for (i = 0; i < 20; i++) {
@@ -191,7 +191,7 @@ static void test_many_calls(void)
 {
 	struct pyn_limits lim = PYN_LIMITS_INIT;
 	struct pyn_limited *lf;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	unsigned fds;
 	long rss0, rss1;
 	int i, v, bad = 0;
@@ -258,7 +258,7 @@ static void fn_eat(void *arg)
 static void outer_wall(void *arg)
 {
 	struct pyn_limits in = PYN_LIMITS_INIT;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	int out[2];
 
 	(void)arg;
@@ -274,7 +274,7 @@ static void outer_wall(void *arg)
 static void outer_memory(void *arg)
 {
 	struct pyn_limits in = PYN_LIMITS_INIT;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	size_t n = (size_t)PYN_MiB(128);
 	int out;
 
@@ -294,7 +294,7 @@ static void outer_memory(void *arg)
 static void outer_killed(void *arg)
 {
 	struct pyn_limits in = PYN_LIMITS_INIT;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 
 	in.wall_time_s = 30;
 	pyn_call(fn_sleep, arg, &in, &res, NULL);
@@ -304,7 +304,7 @@ static void outer_killed(void *arg)
 static void test_nested(void)
 {
 	struct pyn_limits lim = PYN_LIMITS_INIT;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	pid_t *inner;
 	unsigned fds = count_fds();
 
@@ -380,7 +380,7 @@ static void fn_escape(void *arg)
 static void check_tree(void (*fn)(void *), int terminate)
 {
 	struct pyn_limits lim = PYN_LIMITS_INIT;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	pid_t *pid = mmap(NULL, sizeof(*pid), PROT_READ | PROT_WRITE,
 			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 

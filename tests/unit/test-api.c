@@ -252,7 +252,7 @@ static void test_reuse(void)
 	struct pyn_limits lim = PYN_LIMITS_INIT;
 	struct warnings w = { 0 };
 	struct pyn_limited *lf;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	int i, v;
 
 	lim.wall_time_s = 5;
@@ -275,7 +275,7 @@ static void test_reuse(void)
 static void test_fail(void)
 {
 	struct pyn_limited *lf = make(fn_fail, NULL, NULL);
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 
 	CU_ASSERT_EQUAL_FATAL(pyn_limited_call(lf, NULL, &res, NULL), 0);
 	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
@@ -306,7 +306,7 @@ static void test_wall(void)
 {
 	struct pyn_limits lim = PYN_LIMITS_INIT;
 	struct pyn_limited *lf;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 
 	lim.wall_time_s = PYN_MS(300);
 	lf = make(fn_sleep, &lim, NULL);
@@ -322,7 +322,7 @@ static void test_cpu(void)
 {
 	struct pyn_limits lim = PYN_LIMITS_INIT;
 	struct pyn_limited *lf;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 
 	lim.cpu_time_s = PYN_MS(300);
 	lim.wall_time_s = 10;
@@ -338,7 +338,7 @@ static void test_memory(void)
 {
 	struct pyn_limits lim = PYN_LIMITS_INIT;
 	struct pyn_limited *lf;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	size_t n;
 
 	lim.memory_bytes = PYN_MiB(64);
@@ -363,7 +363,7 @@ PYN_RESTRICTED(restricted_double, fn_double, .wall_time_s = 5,
 
 static void test_restricted(void)
 {
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	int v = 21;
 
 	CU_ASSERT_EQUAL_FATAL(restricted_sleep(NULL, &res), 0);
@@ -386,7 +386,7 @@ static void test_below_start(void)
 	char provider[32] = "";
 	struct warnings w = { 0 };
 	struct pyn_limited *lf;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	size_t n = (size_t)PYN_MiB(8);
 
 	pyn_supports("memory", provider, sizeof(provider), NULL, 0);
@@ -409,7 +409,7 @@ static void test_sigchld_warning(void)
 {
 	struct warnings w = { 0 };
 	struct pyn_limited *lf = make(fn_nothing, NULL, &w);
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 
 	signal(SIGCHLD, SIG_IGN);
 	CU_ASSERT_EQUAL(pyn_limited_call(lf, NULL, &res, NULL), 0);
@@ -439,7 +439,7 @@ static void test_symbol(void)
 	struct pyn_limits lim = PYN_LIMITS_INIT;
 	struct pyn_error err = { 0 };
 	struct pyn_limited *lf;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	size_t i;
 	int v = 1;
 
@@ -511,7 +511,7 @@ static void test_configured_token(void)
 {
 	struct pyn_error err = { 0 };
 	struct pyn_limited *lf;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	unsigned ta, tb, first;
 	size_t na, nb;
 	int ca, cb;
@@ -566,7 +566,7 @@ static void test_token_concurrent(void)
 	struct pyn_task task = { 0 };
 	struct pyn_error err = { 0 };
 	struct pyn_engine *e;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	unsigned tokens[6], t;
 	size_t n_opt, i, k;
 	int conf, round, got;
@@ -627,7 +627,7 @@ static void test_no_network_empty(void)
 	socklen_t len = sizeof(sa);
 	struct pyn_error err = { 0 };
 	struct pyn_limited *lf;
-	struct pyn_result res;
+	struct pyn_result res = PYN_RESULT_INIT;
 	char why[256];
 	int fd;
 

@@ -2,12 +2,13 @@
 /*
  * tests/unit/test-base.c - the tables of base/: outcomes (every one has a
  * name, a JUnit element and type, console words; names round-trip),
- * signals, error codes and did-you-mean.
+ * signals, error codes, did-you-mean and isolation modes.
  */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/isolation.h"
 #include "base/outcome.h"
 #include "base/signals.h"
 #include "base/suggest.h"
@@ -215,6 +216,33 @@ static void test_errors(void)
 			       "error: out of memory");
 }
 
+static void test_isolation(void)
+{
+	const char *name;
+	size_t i;
+
+	for (i = 0; pyn__isolation_nth(NULL, i); i++) {
+		name = pyn__isolation_nth(NULL, i);
+		CU_ASSERT_STRING_EQUAL(
+			pyn_isolation_name(
+				(enum pyn_isolation)pyn__isolation_parse(name)),
+			name);
+	}
+	CU_ASSERT_EQUAL(i, 3);
+	CU_ASSERT_EQUAL(pyn__isolation_parse("fork"), PYN_ISOLATION_FORK);
+	CU_ASSERT_EQUAL(pyn__isolation_parse("spawn"), PYN_ISOLATION_SPAWN);
+	CU_ASSERT_EQUAL(pyn__isolation_parse("forkserver"),
+			PYN_ISOLATION_FORKSERVER);
+	CU_ASSERT_EQUAL(pyn__isolation_parse("default"), -1);
+	CU_ASSERT_EQUAL(pyn__isolation_parse("Fork"), -1);
+	CU_ASSERT_EQUAL(pyn__isolation_parse(NULL), -1);
+	CU_ASSERT_STRING_EQUAL(pyn_isolation_name(PYN_ISOLATION_DEFAULT),
+			       "default");
+	CU_ASSERT_STRING_EQUAL(pyn_isolation_name((enum pyn_isolation)9),
+			       "unknown");
+	CU_ASSERT_EQUAL(PYN__LIBRARY_ISOLATION, PYN_ISOLATION_FORKSERVER);
+}
+
 static CU_TestInfo tests[] = {
 	{ "outcomes: every one has a full row", test_outcomes_complete },
 	{ "outcomes: JUnit element and type as SPEC §3", test_outcomes_spec },
@@ -222,6 +250,7 @@ static CU_TestInfo tests[] = {
 	{ "did-you-mean", test_suggest },
 	{ "signals: names, aliases, numbers", test_signals },
 	{ "error codes and messages", test_errors },
+	{ "isolation modes by name", test_isolation },
 	CU_TEST_INFO_NULL,
 };
 

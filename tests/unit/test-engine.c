@@ -27,7 +27,7 @@
 #include <pyntest/pyntest.h>
 #include <pyntest/test.h>
 
-static struct pyn_result res;
+static struct pyn_result res = PYN_RESULT_INIT;
 static struct pyn_error err;
 
 static double scale(void)
@@ -455,7 +455,7 @@ static void fn_hello(void *arg)
  */
 static void test_caller_buffer(void)
 {
-	struct pyn_result r;
+	struct pyn_result r = PYN_RESULT_INIT;
 	pid_t pid;
 	int st = 0;
 
@@ -928,7 +928,7 @@ static void test_engine_no_leaks(void)
 	struct pyn_limits lim = PYN_LIMITS_INIT;
 	struct pyn_engine *e;
 	struct pyn_task task;
-	struct pyn_result r;
+	struct pyn_result r = PYN_RESULT_INIT;
 	int before, i, k, bad = 0;
 	size_t m;
 
@@ -975,7 +975,7 @@ static void test_interrupt(void)
 	struct pyn_engine *e = pyn_engine_new(NULL, &err);
 	struct pyn_task task;
 	struct itimerspec its;
-	struct pyn_result r;
+	struct pyn_result r = PYN_RESULT_INIT;
 	void *user = NULL;
 	int tfd, i, rc, seen = 0;
 
@@ -993,7 +993,7 @@ static void test_interrupt(void)
 	memset(&its, 0, sizeof(its));
 	its.it_value.tv_nsec = 200 * 1000 * 1000;
 	timerfd_settime(tfd, 0, &its, NULL);
-	memset(&r, 0, sizeof(r));
+	r = (struct pyn_result)PYN_RESULT_INIT;
 	CU_ASSERT_EQUAL(pyn_engine_next(e, tfd, &r, &user, &err), 0);
 	close(tfd);
 
@@ -1023,7 +1023,7 @@ static void test_interrupt_after_end(void)
 	struct pyn_engine *e = pyn_engine_new(NULL, &err);
 	struct pyn_task done, sleeper;
 	struct timespec nap = { 0, 300 * 1000 * 1000 };
-	struct pyn_result r;
+	struct pyn_result r = PYN_RESULT_INIT;
 	void *user = NULL;
 	int i, rc;
 
@@ -1067,7 +1067,7 @@ static void test_interrupt_loading(void)
 	struct pyn_limits lim = PYN_LIMITS_INIT;
 	struct itimerval it;
 	struct pyn_task task;
-	struct pyn_result r;
+	struct pyn_result r = PYN_RESULT_INIT;
 	struct sigaction sa;
 	struct timespec t0, t1;
 
@@ -1118,7 +1118,7 @@ static void test_loading_does_not_block(void)
 	struct pyn_limits slow = PYN_LIMITS_INIT, quick = PYN_LIMITS_INIT;
 	struct pyn_engine *e = pyn_engine_new(NULL, &err);
 	struct pyn_task hang, nap;
-	struct pyn_result r;
+	struct pyn_result r = PYN_RESULT_INIT;
 	struct timespec t0;
 	void *user = NULL;
 
@@ -1155,7 +1155,7 @@ static void test_parallel_slots(void)
 {
 	struct pyn_engine *e = pyn_engine_new(NULL, &err);
 	struct pyn_task task;
-	struct pyn_result r;
+	struct pyn_result r = PYN_RESULT_INIT;
 	unsigned slots = 0;
 	int i;
 
@@ -1212,7 +1212,7 @@ static void test_reuse_isolation(void)
 					     "fx_late_writer",
 					     "fx_busy_writer" };
 	struct pyn_engine *e;
-	struct pyn_result r;
+	struct pyn_result r = PYN_RESULT_INIT;
 	size_t m, i;
 
 	for (m = 0; m < sizeof(iso_modes) / sizeof(iso_modes[0]); m++) {
@@ -1264,7 +1264,7 @@ static void test_server_killed(void)
 	struct pyn_limits lim = PYN_LIMITS_INIT;
 	struct pyn_engine *e = pyn_engine_new(NULL, &err);
 	struct pyn_task task;
-	struct pyn_result r;
+	struct pyn_result r = PYN_RESULT_INIT;
 	int i, n = 0, passed = 0;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
@@ -1321,7 +1321,7 @@ static void test_watch_left_behind(void)
 {
 	struct pyn_engine *e = pyn_engine_new(NULL, &err);
 	struct pyn_task task;
-	struct pyn_result r;
+	struct pyn_result r = PYN_RESULT_INIT;
 	int p[2], keep;
 	double t0;
 

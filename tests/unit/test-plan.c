@@ -1033,7 +1033,7 @@ static void test_expect_met(void)
 {
 	struct pyn_expect e = { PYN_EXPECT_OUTCOME, PYN_OUTCOME_MEMORY_LIMIT,
 				0 };
-	struct pyn_result r;
+	struct pyn_result r = PYN_RESULT_INIT;
 	char why[256], buf[64];
 
 	memset(&r, 0, sizeof(r));
