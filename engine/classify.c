@@ -259,18 +259,23 @@ static void decide(const struct pyn__classify_input *in,
 	}
 	if (in->memory_bytes && ev->alloc_failed && !ev->would_pass) {
 		fmt_bytes(a, sizeof(a), in->memory_bytes);
-		fmt_bytes(b, sizeof(b), ev->alloc_failed_size);
+		/* Size 0: seen through errno, not an allocator hook. */
+		if (ev->alloc_failed_size) {
+			snprintf(b, sizeof(b), "allocation of ");
+			fmt_bytes(b + strlen(b), sizeof(b) - strlen(b),
+				  ev->alloc_failed_size);
+		} else {
+			snprintf(b, sizeof(b), "an allocation");
+		}
 		if (in->peak_memory_bytes >= 0) {
 			fmt_bytes(name, sizeof(name),
 				  (uint64_t)in->peak_memory_bytes);
 			set(out, PYN_OUTCOME_MEMORY_LIMIT, NULL,
-			    "exceeded memory limit %s (allocation of %s "
-			    "failed, peak %s)",
-			    a, b, name);
+			    "exceeded memory limit %s (%s failed, peak %s)", a,
+			    b, name);
 		} else {
 			set(out, PYN_OUTCOME_MEMORY_LIMIT, NULL,
-			    "exceeded memory limit %s (allocation of %s failed)",
-			    a, b);
+			    "exceeded memory limit %s (%s failed)", a, b);
 		}
 		return;
 	}

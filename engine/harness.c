@@ -46,6 +46,7 @@
  */
 struct pyn__page *pyn__page __attribute__((section(".data")));
 int pyn__result_fd = -1;
+int pyn__alloc_hooked;
 static struct {
 	volatile sig_atomic_t armed;
 	sigjmp_buf jump;
@@ -128,12 +129,22 @@ void pyn__read_status(uint64_t *vm_peak, uint64_t *vm_hwm, uint64_t *vm_rss)
 /*
  * The fatal-signal recorder: under RLIMIT_AS the peak is gone once the
  * process is a zombie, so write it now, then die of the same signal.
+ * Where no allocator hook records failed allocations (a program that
+ * links the C API: malloc.c), errno ENOMEM at the crash is that record:
+ * a failed malloc sets it, and the NULL dereference or abort() that
+ * follows leaves it.  Its size is unknown (0).
  */
 static void on_fatal(int sig)
 {
+	int error = errno;
 	uint64_t peak, hwm;
 	struct pyn__page *page = pyn__page;
 
+	if (page && page->limited && !pyn__alloc_hooked && error == ENOMEM &&
+	    !page->alloc_failed) {
+		page->alloc_failed_size = 0;
+		page->alloc_failed = 1;
+	}
 	if (page) {
 		pyn__read_status(&peak, &hwm, NULL);
 		page->vm_peak_bytes = peak;

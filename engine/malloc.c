@@ -1,16 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * engine/malloc.c - the allocation-failure flag.
+ * engine/malloc.c - the allocation-failure flag (pyntest_alloc_hook).
  *
  * Under an RLIMIT_AS memory limit, a test that dies of its limit usually
  * dies of something else first: NULL dereferenced, abort() in a checked
  * allocator, std::bad_alloc.  These definitions interpose on glibc's
- * allocator (libpyntest comes before libc in the lookup order) and, when
- * an allocation fails inside a limited child, record it in the job page,
- * so classify() can say memory_limit (limiting.md §4c).
+ * allocator and, when an allocation fails inside a limited child, record
+ * it and its size in the job page, so classify() can say memory_limit
+ * (limiting.md §4c).
+ *
+ * Only pyntest's own processes carry them: the pyntest program (its
+ * fork-mode children), pyntest-worker (spawn and fork-server children)
+ * and the CUnit shim, each exporting them ahead of libc.  Never
+ * libpyntest: a program that links the C API keeps its own allocator,
+ * and its children's failed allocations are seen through errno at the
+ * crash instead (harness.c, on_fatal).
  *
  * Under a sanitizer its runtime owns the heap: this file then defines
- * nothing, and the flag is simply never set.
+ * nothing, and only errno tells.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -42,6 +49,12 @@ extern void *__libc_valloc(size_t size);
 extern void *__libc_pvalloc(size_t size);
 
 #define HOOK_API __attribute__((visibility("default")))
+
+/* This process records failed allocations itself (page.h). */
+__attribute__((constructor)) static void hooked(void)
+{
+	pyn__alloc_hooked = 1;
+}
 
 static void failed(size_t size)
 {

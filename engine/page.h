@@ -56,7 +56,7 @@ struct pyn__page {
 	volatile int32_t state;         /* enum pyn_child_state */
 	volatile int32_t limiter_index; /* registry index while APPLYING */
 	volatile int32_t alloc_failed;
-	volatile uint64_t alloc_failed_size;
+	volatile uint64_t alloc_failed_size; /* 0: unknown (errno ENOMEM) */
 	volatile uint64_t vm_peak_bytes;
 	volatile uint64_t vm_hwm_bytes;
 	volatile uint64_t rss_at_start_bytes;
@@ -124,6 +124,13 @@ struct pyn__page {
 
 /* The page of the running child, NULL in any other process. */
 extern struct pyn__page *pyn__page;
+/*
+ * 1 in pyntest's own processes, whose allocator hook (malloc.c, linked
+ * into the program, the worker and the CUnit shim; never libpyntest)
+ * records failed allocations in the page; 0 in a program that links the
+ * C API, where the fatal-signal recorder reads errno instead.
+ */
+extern int pyn__alloc_hooked;
 /* The result memfd of the running child, -1 when none. */
 extern int pyn__result_fd;
 

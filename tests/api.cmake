@@ -29,6 +29,26 @@ target_compile_definitions(test-api PRIVATE
 add_dependencies(test-api pyntest-worker pyn_api_fixture probe_a probe_b
   max_files no_network)
 
+# The ABI: exports, struct sizes (older and newer callers), INIT macros.
+pyn_add_unit_test(test-abi
+  SOURCES unit/test-abi.c
+  LIBS pyntest_config libpyntest ${CMAKE_DL_LIBS}
+  LABELS api)
+target_compile_definitions(test-abi PRIVATE
+  PYN_LIBPYNTEST="$<TARGET_FILE:libpyntest>")
+add_dependencies(test-abi pyntest-worker)
+
+# memory_limit under RLIMIT_AS without an allocator hook (77: no rlimit).
+pyn_add_unit_test(test-api-alloc
+  SOURCES unit/test-api-alloc.c
+  LIBS libpyntest ${CMAKE_DL_LIBS}
+  LABELS api
+  TIMEOUT 90)
+set_tests_properties(test-api-alloc PROPERTIES SKIP_RETURN_CODE 77)
+target_compile_definitions(test-api-alloc PRIVATE
+  API_FIXTURE="$<TARGET_FILE:pyn_api_fixture>")
+add_dependencies(test-api-alloc pyntest-worker pyn_api_fixture)
+
 pyn_add_unit_test(test-api-stress
   SOURCES unit/test-api-stress.c
   LIBS libpyntest Threads::Threads

@@ -32,4 +32,10 @@ if(TARGET pyntest_cli AND TARGET libpyntest)
   math(EXPR _pyn_t "600 * ${PYN_TEST_TIMEOUT_MULTIPLIER}")
   set_tests_properties(install.consumer PROPERTIES TIMEOUT ${_pyn_t}
     RUN_SERIAL TRUE SKIP_RETURN_CODE 77 LABELS "install;consumer")
+  # Its C API program links libpyntest: sanitized, the runtime comes too.
+  if(PYN_SANITIZE)
+    list(JOIN PYN_SANITIZE "," _pyn_capi_san)
+    set_property(TEST install.consumer APPEND PROPERTY ENVIRONMENT
+      "PYN_CAPI_CFLAGS=-fsanitize=${_pyn_capi_san}")
+  endif()
 endif()

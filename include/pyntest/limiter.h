@@ -174,7 +174,7 @@ struct pyn_limiter_evidence {
 	const char *killer;        /* name of the limiter whose deadline fired */
 	int child_state;           /* enum pyn_child_state, last written */
 	int alloc_failed;          /* 1: an allocation returned NULL */
-	uint64_t alloc_failed_size; /* the size of the first failed one */
+	uint64_t alloc_failed_size; /* its size, 0 when unknown */
 	uint64_t vm_peak_bytes;    /* reported by the child, 0: unknown */
 	uint64_t vm_hwm_bytes;     /* peak RSS reported by the child */
 	uint64_t rss_at_start_bytes; /* RSS of the child before the test */

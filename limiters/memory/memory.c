@@ -444,11 +444,19 @@ static int mem_classify(void *state, const struct pyn_limiter_evidence *ev,
 	}
 	if (ev->alloc_failed && !ev->would_pass) {
 		v->outcome = PYN_OUTCOME_MEMORY_LIMIT;
-		snprintf(
-			v->message, sizeof(v->message),
-			"exceeded memory limit %s (allocation of %s failed)",
-			lim,
-			lim_fmt_bytes(ev->alloc_failed_size, num, sizeof(num)));
+		/* A size of 0: the failure was seen, its size was not. */
+		if (ev->alloc_failed_size)
+			snprintf(v->message, sizeof(v->message),
+				 "exceeded memory limit %s (allocation of %s "
+				 "failed)",
+				 lim,
+				 lim_fmt_bytes(ev->alloc_failed_size, num,
+					       sizeof(num)));
+		else
+			snprintf(v->message, sizeof(v->message),
+				 "exceeded memory limit %s (an allocation "
+				 "failed)",
+				 lim);
 	}
 	return 0;
 }

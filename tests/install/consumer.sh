@@ -147,6 +147,61 @@ runner=$(pkg-config --variable=pyntest pyntest)
 check "pkg-config --variable=pyntest is the moved runner" \
 	test "$(realpath "$runner" 2>/dev/null)" = "$(realpath "$prefix/bin/pyntest")"
 
+# --- the C API against the installed headers and library -------------------
+# limiter.h first: either public header may come first.  The INIT macros
+# set the struct sizes and the defaults; the installed libpyntest.so
+# exports pyn_* only, and no allocator.
+cat >"$tmp/capi.c" <<'CAPI'
+#include <pyntest/limiter.h>
+#include <pyntest/pyntest.h>
+#include <pyntest/test.h>
+#include <stdio.h>
+#include <string.h>
+
+static void work(void *arg)
+{
+	(void)arg;
+	pyn_return("42", 3);
+}
+
+int main(void)
+{
+	struct pyn_limits lim = PYN_LIMITS_INIT;
+	struct pyn_result res = PYN_RESULT_INIT;
+	struct pyn_error err;
+
+	lim.wall_time_s = PYN_SECONDS(5);
+	if (pyn_call(work, NULL, &lim, &res, &err) != 0)
+		return printf("pyn_call: %s\n", err.message), 1;
+	printf("%s %s %u\n", pyn_outcome_name(res.outcome),
+	       res.data ? (char *)res.data : "-",
+	       res.struct_size == sizeof(res));
+	pyn_result_release(&res);
+	return lim.capture_output && lim.output_limit == PYN_OUTPUT_LIMIT_DEFAULT ?
+		       0 : 1;
+}
+CAPI
+# PYN_CAPI_CFLAGS: a sanitized libpyntest needs its runtime in the program.
+# shellcheck disable=SC2046,SC2086
+if ${CC:-cc} -std=c11 -Wall -Wextra -Werror ${PYN_CAPI_CFLAGS:-} \
+	-o "$tmp/capi" "$tmp/capi.c" \
+	$(pkg-config --cflags --libs pyntest) >"$tmp/capi.log" 2>&1; then
+	say "ok   the C API builds against the installed headers"
+	LD_LIBRARY_PATH="$prefix/$libdir" "$tmp/capi" >"$tmp/capi.out" 2>&1
+	check "the C API program runs: pass 42" has "$tmp/capi.out" "^pass 42 1$"
+	has "$tmp/capi.out" "^pass 42 1$" || sed 's/^/     | /' "$tmp/capi.out"
+else
+	sed 's/^/     | /' "$tmp/capi.log"
+	say "FAIL the C API builds against the installed headers"
+	fails=$((fails + 1))
+fi
+if command -v nm >/dev/null; then
+	nm -D --defined-only "$prefix/$libdir/libpyntest.so" |
+		awk '{print $NF}' >"$tmp/exports"
+	check "installed libpyntest.so exports only pyn_* ($(wc -l <"$tmp/exports") symbols)" \
+		bash -c "test -s '$tmp/exports' && ! grep -v '^pyn_' '$tmp/exports'"
+fi
+
 make -C "$tmp/consumer" check >"$tmp/make.log" 2>&1
 rc=$?
 sed 's/^/     | /' "$tmp/make.log"
