@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/outcome.h"
 #include "runner/cli.h"
 #include "engine/engine.h"
 
@@ -128,7 +129,7 @@ static int run_take(struct pyn__run *run, struct pyn_result *res)
 
 static bool unexpected(enum pyn_outcome v)
 {
-	return v != PYN_OUTCOME_PASS && v != PYN_OUTCOME_SKIPPED;
+	return pyn__outcome_is_failed(v);
 }
 
 /*

@@ -295,7 +295,7 @@ static void details(struct pyn__console *c, const struct pyn__report *r)
 		enum pyn_outcome v = pyn__entry_verdict(e);
 		char word[32];
 
-		if (v == PYN_OUTCOME_PASS || v == PYN_OUTCOME_SKIPPED)
+		if (!pyn__outcome_is_failed(v))
 			continue;
 		if (!header) {
 			fputs("\nNot passed:\n", c->out);

@@ -119,8 +119,9 @@ int pyn__attempt_decide(struct pyn__attempt *a, const struct pyn_expect *exp,
 	const char *msg = a->result.message ? a->result.message : "";
 
 	free(a->message);
+	/* Stopped or never started: no expectation was tried. */
 	if (is_default || got == PYN_OUTCOME_INTERRUPTED ||
-	    (got == PYN_OUTCOME_SKIPPED && !met))
+	    got == PYN_OUTCOME_NOT_RUN || (got == PYN_OUTCOME_SKIPPED && !met))
 		a->verdict = got;
 	else if (met)
 		a->verdict = PYN_OUTCOME_PASS;

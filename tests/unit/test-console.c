@@ -213,6 +213,22 @@ static void test_leak_line(void)
 	free(s);
 }
 
+/* not_run (SPEC §3): its own word and count, never a failure. */
+static void test_not_run(void)
+{
+	char *s;
+
+	build();
+	add("s.later", PYN_OUTCOME_NOT_RUN, 0, "the run was stopped");
+	s = render(PYN__CONSOLE_PLAIN, 0, false);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(s, "NOT-RUN [ 0.000s] s.later: the run was stopped\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, ", 1 not run in 2.345s\n"));
+	CU_ASSERT_PTR_NULL(strstr(s, "--- NOT-RUN"));
+	CU_ASSERT_STRING_EQUAL(last_line(s), "2 passed, 3 failed, 1 skipped\n");
+	free(s);
+}
+
 static CU_TestInfo console_tests[] = {
 	{ "plain mode prints a line per non-pass", test_plain_lines },
 	{ "-v and -q", test_verbose_and_quiet },
@@ -220,6 +236,7 @@ static CU_TestInfo console_tests[] = {
 	{ "colour choice", test_colour },
 	{ "tty progress line", test_tty_progress },
 	{ "a pass that left processes is a LEAK line", test_leak_line },
+	{ "not_run: counted apart, never failed", test_not_run },
 	CU_TEST_INFO_NULL,
 };
 

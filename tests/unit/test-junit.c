@@ -281,6 +281,35 @@ static void test_outcome_elements(void)
 	free(xml);
 }
 
+/* not_run (SPEC §3): <skipped message="not run: why">, never a failure. */
+static void test_not_run(void)
+{
+	char path[512];
+	char *xml;
+
+	build_all_outcomes();
+	add("io", "later", PYN_OUTCOME_NOT_RUN, "the run was stopped");
+	xml = write_report("not-run.xml", PYN__JUNIT_DEFAULT, path,
+			   sizeof(path));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+	CU_ASSERT_EQUAL(default_invalid(path), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml, "<skipped message=\"not run: the run was stopped\">not "
+		     "run: the run was stopped</skipped>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml, "<property name=\"pyntest.outcome\" value=\"not_run\"/>"));
+	/* One more test, one more skipped; failures and errors as before. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml, "<testsuites name=\"pyntest\" tests=\"12\" failures=\"1\" "
+		     "errors=\"7\" skipped=\"2\" time=\"1.500\">"));
+	free(xml);
+	xml = write_report("not-run-strict.xml", PYN__JUNIT_STRICT, path,
+			   sizeof(path));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+	CU_ASSERT_EQUAL(strict_invalid(path), 0);
+	free(xml);
+}
+
 static void test_counts_never_overlap(void)
 {
 	char path[512];
@@ -592,6 +621,7 @@ static CU_TestInfo junit_tests[] = {
 	  test_strict_flavour_validates },
 	{ "outcome elements", test_outcome_elements },
 	{ "counts never overlap", test_counts_never_overlap },
+	{ "not_run is <skipped message=\"not run: ...\">", test_not_run },
 	{ "forbidden bytes are replaced", test_escaping },
 	{ "names stay unique and visible", test_name_escaping },
 	{ "output is cut with a marker", test_output_cut },
