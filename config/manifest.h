@@ -22,12 +22,28 @@
 
 #include <pyntest/pyntest.h>
 
-#include "config/plan.h"
-
 /* Where a node was in the manifest, 1-based; 0: unknown. */
 struct pyn_loc {
 	unsigned line;
 	unsigned column;
+};
+
+/*
+ * What counts as success for a test (`expect:`): a description only.
+ * The plan carries it to each test; the runner judges results against
+ * it.
+ */
+enum pyn_expect_kind {
+	PYN_EXPECT_OUTCOME = 0, /* a given outcome (default: pass) */
+	PYN_EXPECT_TIMEOUT = 1, /* wall_timeout or cpu_timeout */
+	PYN_EXPECT_SIGNAL = 2, /* error by signal `value` */
+	PYN_EXPECT_EXIT_CODE = 3, /* exited with status `value` */
+};
+
+struct pyn_expect {
+	enum pyn_expect_kind kind;
+	enum pyn_outcome outcome; /* for PYN_EXPECT_OUTCOME */
+	int value; /* signal number or exit code */
 };
 
 enum pyn_setting_state {

@@ -7,6 +7,9 @@
  * shards are all resolved here.  `--list` and `--check` stop here.  Every
  * test carries its final limits, expectation and a task ready for the
  * engine.  The plan owns every string it points to.
+ *
+ * The plan stands on the manifest (config/manifest.h), never the other
+ * way round.
  */
 #ifndef PYN_CONFIG_PLAN_H
 #define PYN_CONFIG_PLAN_H
@@ -16,19 +19,7 @@
 
 #include <pyntest/pyntest.h>
 
-/* What counts as success for a test (`expect:`). */
-enum pyn_expect_kind {
-	PYN_EXPECT_OUTCOME = 0,   /* a given outcome (default: pass) */
-	PYN_EXPECT_TIMEOUT = 1,   /* wall_timeout or cpu_timeout */
-	PYN_EXPECT_SIGNAL = 2,    /* error by signal `value` */
-	PYN_EXPECT_EXIT_CODE = 3, /* exited with status `value` */
-};
-
-struct pyn_expect {
-	enum pyn_expect_kind kind;
-	enum pyn_outcome outcome; /* for PYN_EXPECT_OUTCOME */
-	int value;                /* signal number or exit code */
-};
+#include "config/manifest.h"
 
 /*
  * Does `res` meet `exp`?  When it does not, writes "expected X, got Y:
@@ -148,7 +139,6 @@ struct pyn_plan_options {
  * mistake (missing library, missing symbol, bad plug-in, ...) in `err`
  * with the manifest's FILE:LINE:COLUMN and returns PYN_EMANIFEST.
  */
-struct pyn_manifest;
 int pyn_plan_build(struct pyn_plan *plan, struct pyn_manifest *const *manifests,
 		   size_t n_manifests, const struct pyn_plan_options *options,
 		   struct pyn_error *err);
