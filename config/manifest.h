@@ -30,8 +30,8 @@ struct pyn_loc {
 
 /*
  * What counts as success for a test (`expect:`): a description only.
- * The plan carries it to each test; the runner judges results against
- * it.
+ * The plan carries it to each test; runner/verdict.h judges a result
+ * against it.
  */
 enum pyn_expect_kind {
 	PYN_EXPECT_OUTCOME = 0, /* a given outcome (default: pass) */

@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "base/isolation.h"
-#include "base/signals.h"
 #include "config/elf.h"
 #include "config/manifest.h"
 #include "config/util.h"
@@ -1188,80 +1187,4 @@ void pyn_plan_release(struct pyn_plan *plan)
 	free(plan->tests);
 	arena_free(plan->arena);
 	memset(plan, 0, sizeof(*plan));
-}
-
-/* ---- Expectations --------------------------------------------------- */
-
-const char *pyn_expect_describe(const struct pyn_expect *exp, char *buf,
-				size_t len)
-{
-	const char *sig;
-
-	switch (exp->kind) {
-	case PYN_EXPECT_TIMEOUT:
-		snprintf(buf, len, "timeout");
-		break;
-	case PYN_EXPECT_SIGNAL:
-		sig = pyn__signal_name(exp->value);
-		if (sig)
-			snprintf(buf, len, "signal %s", sig);
-		else
-			snprintf(buf, len, "signal %d", exp->value);
-		break;
-	case PYN_EXPECT_EXIT_CODE:
-		snprintf(buf, len, "exit code %d", exp->value);
-		break;
-	default:
-		snprintf(buf, len, "%s", pyn_outcome_name(exp->outcome));
-		break;
-	}
-	return buf;
-}
-
-bool pyn_expect_met(const struct pyn_expect *exp, const struct pyn_result *res,
-		    char *why, size_t why_len)
-{
-	char want[64], got[96];
-	const char *sig;
-	bool met;
-
-	switch (exp->kind) {
-	case PYN_EXPECT_TIMEOUT:
-		met = res->outcome == PYN_OUTCOME_WALL_TIMEOUT ||
-		      res->outcome == PYN_OUTCOME_CPU_TIMEOUT;
-		break;
-	case PYN_EXPECT_SIGNAL:
-		met = res->outcome == PYN_OUTCOME_ERROR &&
-		      res->term_signal == exp->value;
-		break;
-	case PYN_EXPECT_EXIT_CODE:
-		met = res->outcome == PYN_OUTCOME_FAIL &&
-		      res->exit_code == exp->value;
-		break;
-	default:
-		met = res->outcome == exp->outcome;
-		break;
-	}
-	if (met || !why || !why_len)
-		return met;
-	pyn_expect_describe(exp, want, sizeof(want));
-	/* Name the other side the way the expectation is phrased. */
-	sig = res->term_signal > 0 ? pyn__signal_name(res->term_signal) :
-				     NULL;
-	if (exp->kind == PYN_EXPECT_SIGNAL && res->term_signal > 0)
-		snprintf(got, sizeof(got), "%s (signal %s)",
-			 pyn_outcome_name(res->outcome),
-			 sig ? sig : "unknown");
-	else if (exp->kind == PYN_EXPECT_EXIT_CODE && res->exit_code > 0)
-		snprintf(got, sizeof(got), "%s (exit code %d)",
-			 pyn_outcome_name(res->outcome), res->exit_code);
-	else
-		snprintf(got, sizeof(got), "%s",
-			 pyn_outcome_name(res->outcome));
-	if (res->message[0])
-		snprintf(why, why_len, "expected %s, got %s: %s", want, got,
-			 res->message);
-	else
-		snprintf(why, why_len, "expected %s, got %s", want, got);
-	return false;
 }

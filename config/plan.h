@@ -9,7 +9,8 @@
  * engine.  The plan owns every string it points to.
  *
  * The plan stands on the manifest (config/manifest.h), never the other
- * way round.
+ * way round.  It describes each test's expectation; runner/verdict.h
+ * judges results against it.
  */
 #ifndef PYN_CONFIG_PLAN_H
 #define PYN_CONFIG_PLAN_H
@@ -20,16 +21,6 @@
 #include <pyntest/pyntest.h>
 
 #include "config/manifest.h"
-
-/*
- * Does `res` meet `exp`?  When it does not, writes "expected X, got Y:
- * MESSAGE" into `why`.
- */
-bool pyn_expect_met(const struct pyn_expect *exp, const struct pyn_result *res,
-		    char *why, size_t why_len);
-/* "pass", "timeout", "signal SIGSEGV", "exit code 3". */
-const char *pyn_expect_describe(const struct pyn_expect *exp, char *buf,
-				size_t len);
 
 struct pyn_plan_test {
 	char *id;         /* "suite.test", unique in the plan */

@@ -21,6 +21,7 @@
 
 #include "base/outcome.h"
 #include "runner/cli.h"
+#include "runner/verdict.h"
 #include "engine/engine.h"
 
 struct order_item {
@@ -187,8 +188,8 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		const struct pyn_plan_test *t = &plan->tests[i];
 
 		e->test = t;
-		pyn_expect_describe(&t->expect, e->expected,
-				    sizeof(e->expected));
+		pyn__expect_describe(&t->expect, e->expected,
+				     sizeof(e->expected));
 		if (t->skip) {
 			/* `skip:` in the manifest: reported, never run. */
 			struct pyn__attempt *a = new_attempt(e);
@@ -343,7 +344,8 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			ret = PYN_ENOMEM;
 			goto out;
 		}
-		met = pyn_expect_met(&e->test->expect, &res, why, sizeof(why));
+		met = pyn__expect_is_met(&e->test->expect, &res, why,
+					 sizeof(why));
 		if (run_take(&a->result, &res) ||
 		    pyn__attempt_decide(a, &e->test->expect, met, why)) {
 			ret = PYN_ENOMEM;

@@ -5,6 +5,8 @@ target_compile_definitions(test-junit PRIVATE
   PYN_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 pyn_add_unit_test(test-console SOURCES unit/test-console.c LIBS pyntest_report
   LABELS runner)
+pyn_add_unit_test(test-verdict SOURCES unit/test-verdict.c
+  LIBS pyntest_cli_parts LABELS runner)
 if(TARGET pyntest_cli_parts)
   pyn_add_unit_test(test-runner-cli SOURCES unit/test-runner-cli.c
     LIBS pyntest_cli_parts LABELS runner)

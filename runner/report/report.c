@@ -110,30 +110,6 @@ const char *pyn__format_bytes(uint64_t n, char *buf, size_t len)
 	return buf;
 }
 
-int pyn__attempt_decide(struct pyn__attempt *a, const struct pyn_expect *exp,
-			bool met, const char *why)
-{
-	enum pyn_outcome got = a->result.outcome;
-	bool is_default = exp->kind == PYN_EXPECT_OUTCOME &&
-			  exp->outcome == PYN_OUTCOME_PASS;
-	const char *msg = a->result.message ? a->result.message : "";
-
-	free(a->message);
-	/* Stopped or never started: no expectation was tried. */
-	if (is_default || got == PYN_OUTCOME_INTERRUPTED ||
-	    got == PYN_OUTCOME_NOT_RUN || (got == PYN_OUTCOME_SKIPPED && !met))
-		a->verdict = got;
-	else if (met)
-		a->verdict = PYN_OUTCOME_PASS;
-	else {
-		a->verdict = PYN_OUTCOME_FAIL;
-		if (why && why[0])
-			msg = why;
-	}
-	a->message = strdup(msg);
-	return a->message ? 0 : PYN_ENOMEM;
-}
-
 void pyn__run_release(struct pyn__run *run)
 {
 	if (!run)

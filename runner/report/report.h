@@ -59,13 +59,13 @@ void pyn__run_release(struct pyn__run *run);
 /* One run of a test: what it did and what it counted as. */
 struct pyn__attempt {
 	struct pyn__run result; /* owned by the attempt */
-	enum pyn_outcome verdict; /* after the expectation: pass when met */
+	enum pyn_outcome verdict; /* after the expectation (verdict.h) */
 	char *message; /* owned: the verdict's ("expected ..., got ...") */
 };
 
 struct pyn__report_entry {
 	const struct pyn_plan_test *test; /* borrowed from the plan */
-	char expected[64]; /* pyn_expect_describe() of the test */
+	char expected[64]; /* pyn__expect_describe() of the test */
 	/*
 	 * Attempts in order; 0 attempts: never started (interrupted before
 	 * it ran).  More than one: retried; the last decides.
@@ -113,15 +113,6 @@ size_t pyn__counts_failed(const struct pyn__counts *c);
 /* "1.0 MiB", "512 B": for output-cut markers and memory messages. */
 const char *pyn__format_bytes(uint64_t n, char *buf, size_t len);
 
-/*
- * Decide an attempt's verdict from its result and the test's expectation
- * outcome of `met` (from pyn_expect_met) and its message `why`:
- * a default expectation (pass) keeps the real outcome; a met non-default
- * one is a pass; an unmet one is a fail naming both, except that skipped
- * and interrupted stay what they are.  Returns 0 or PYN_ENOMEM.
- */
-int pyn__attempt_decide(struct pyn__attempt *a, const struct pyn_expect *exp,
-			bool met, const char *why);
 /* Free what an attempt owns; accepts NULL. */
 void pyn__attempt_release(struct pyn__attempt *a);
 

@@ -2,7 +2,8 @@
 /*
  * tests/unit/test-plan.c - manifests -> plan (config/plan.c): library and
  * plug-in paths, symbols from the ELF table, discovery, inheritance,
- * duplicates, filters, shards, imported suites, expectations.
+ * duplicates, filters, shards, imported suites (expectations are judged
+ * in runner/verdict.c: test-verdict.c).
  *
  * PYN_CONFIG_FIXTURE is the path of a small shared object built from
  * tests/suites/bad/fixture_lib.c; each test copies it into a fresh folder.
@@ -1029,73 +1030,6 @@ static void test_plugins(void)
 		"1:11: cannot use plug-in 'plugins/libnoentry': empty file, not an ELF file");
 }
 
-static void test_expect_met(void)
-{
-	struct pyn_expect e = { PYN_EXPECT_OUTCOME, PYN_OUTCOME_MEMORY_LIMIT,
-				0 };
-	struct pyn_result r = PYN_RESULT_INIT;
-	char why[256], buf[64];
-
-	memset(&r, 0, sizeof(r));
-	r.outcome = PYN_OUTCOME_PASS;
-	CU_ASSERT_FALSE(pyn_expect_met(&e, &r, why, sizeof(why)));
-	CU_ASSERT_STRING_EQUAL(why, "expected memory_limit, got pass");
-	r.outcome = PYN_OUTCOME_MEMORY_LIMIT;
-	CU_ASSERT_TRUE(pyn_expect_met(&e, &r, why, sizeof(why)));
-	CU_ASSERT_STRING_EQUAL(pyn_expect_describe(&e, buf, sizeof(buf)),
-			       "memory_limit");
-
-	e.kind = PYN_EXPECT_TIMEOUT;
-	CU_ASSERT_STRING_EQUAL(pyn_expect_describe(&e, buf, sizeof(buf)),
-			       "timeout");
-	r.outcome = PYN_OUTCOME_WALL_TIMEOUT;
-	CU_ASSERT_TRUE(pyn_expect_met(&e, &r, NULL, 0));
-	r.outcome = PYN_OUTCOME_CPU_TIMEOUT;
-	CU_ASSERT_TRUE(pyn_expect_met(&e, &r, NULL, 0));
-	r.outcome = PYN_OUTCOME_FAIL;
-	snprintf(r.message, sizeof(r.message), "CU_ASSERT(1 == 2) at t.c:3");
-	CU_ASSERT_FALSE(pyn_expect_met(&e, &r, why, sizeof(why)));
-	CU_ASSERT_STRING_EQUAL(
-		why, "expected timeout, got fail: CU_ASSERT(1 == 2) at t.c:3");
-	r.message[0] = '\0';
-
-	e.kind = PYN_EXPECT_SIGNAL;
-	e.value = 11;
-	CU_ASSERT_STRING_EQUAL(pyn_expect_describe(&e, buf, sizeof(buf)),
-			       "signal SIGSEGV");
-	r.outcome = PYN_OUTCOME_ERROR;
-	r.term_signal = 11;
-	CU_ASSERT_TRUE(pyn_expect_met(&e, &r, why, sizeof(why)));
-	r.term_signal = 6;
-	CU_ASSERT_FALSE(pyn_expect_met(&e, &r, why, sizeof(why)));
-	CU_ASSERT_STRING_EQUAL(
-		why, "expected signal SIGSEGV, got error (signal SIGABRT)");
-	/* A SIGSEGV that the memory limit explains is not a plain crash. */
-	r.outcome = PYN_OUTCOME_MEMORY_LIMIT;
-	r.term_signal = 11;
-	CU_ASSERT_FALSE(pyn_expect_met(&e, &r, why, sizeof(why)));
-	e.value = 77;
-	CU_ASSERT_STRING_EQUAL(pyn_expect_describe(&e, buf, sizeof(buf)),
-			       "signal 77");
-
-	e.kind = PYN_EXPECT_EXIT_CODE;
-	e.value = 3;
-	CU_ASSERT_STRING_EQUAL(pyn_expect_describe(&e, buf, sizeof(buf)),
-			       "exit code 3");
-	r.term_signal = 0;
-	r.outcome = PYN_OUTCOME_FAIL;
-	r.exit_code = 3;
-	CU_ASSERT_TRUE(pyn_expect_met(&e, &r, why, sizeof(why)));
-	r.exit_code = 2;
-	CU_ASSERT_FALSE(pyn_expect_met(&e, &r, why, sizeof(why)));
-	CU_ASSERT_STRING_EQUAL(why,
-			       "expected exit code 3, got fail (exit code 2)");
-	r.outcome = PYN_OUTCOME_PASS;
-	r.exit_code = 0;
-	CU_ASSERT_FALSE(pyn_expect_met(&e, &r, why, sizeof(why)));
-	CU_ASSERT_STRING_EQUAL(why, "expected exit code 3, got pass");
-}
-
 static CU_TestInfo tests[] = {
 	{ "limits inherit defaults -> suite -> test", test_basic },
 	{ "command-line defaults fill only gaps", test_command_line_defaults },
@@ -1113,7 +1047,6 @@ static CU_TestInfo tests[] = {
 	{ "limiter options: validated, merged", test_limiters },
 	{ "CUnit imports and programs", test_imported },
 	{ "plug-in paths", test_plugins },
-	{ "expectations", test_expect_met },
 	CU_TEST_INFO_NULL,
 };
 
