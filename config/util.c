@@ -8,6 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool pyn__str_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
 uint64_t pyn__fnv1a64(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ull;

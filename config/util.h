@@ -12,6 +12,9 @@
 /* FNV-1a, 64 bits: the shard hash (stable across runs and machines). */
 uint64_t pyn__fnv1a64(const char *s);
 
+/* Does `s` end with `suffix`? */
+bool pyn__str_ends_with(const char *s, const char *suffix);
+
 /*
  * A set of strings mapping each to a caller's index; the strings are
  * borrowed and must outlive the set.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/unit/test-plan.c - manifests -> plan (config/plan.c): library and
+ * tests/unit/test-plan.c - manifests -> plan (config/plan*.c): library and
  * plug-in paths, symbols from the ELF table, discovery, inheritance,
  * duplicates, filters, shards, imported suites (expectations are judged
  * in runner/verdict.c: test-verdict.c).

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config/plan_arena.c - the plan's memory and the build's errors.
+ *
+ * Every string of the plan lives in one arena freed by pyn_plan_release,
+ * so a plan of 100,000 tests costs a handful of allocations; strings many
+ * tests share are interned.  The first layer of the plan
+ * (config/plan_internal.h): it uses base/'s struct pyn_error and
+ * config/util.h only.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/plan_internal.h"
+
+struct pyn__plan_arena {
+	struct pyn__plan_arena *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+void *pyn__arena_alloc(struct pyn__plan_arena **arena, size_t size)
+{
+	struct pyn__plan_arena *a = *arena;
+	size_t align = _Alignof(max_align_t);
+	void *p;
+
+	size = (size + align - 1) / align * align;
+	if (!a || a->cap - a->used < size) {
+		size_t cap = size > 65536 ? size : 65536;
+
+		a = malloc(sizeof(*a) + cap);
+		if (!a)
+			return NULL;
+		a->next = *arena;
+		a->used = 0;
+		a->cap = cap;
+		*arena = a;
+	}
+	p = (char *)a->data + a->used;
+	a->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+static char *arena_strdup(struct pyn__plan_arena **arena, const char *s)
+{
+	size_t n;
+	char *p;
+
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	p = pyn__arena_alloc(arena, n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+void pyn__arena_free(struct pyn__plan_arena *a)
+{
+	while (a) {
+		struct pyn__plan_arena *next = a->next;
+
+		free(a);
+		a = next;
+	}
+}
+
+int pyn__build_nomem(struct pyn__build *b)
+{
+	return pyn_error_set(b->err, PYN_ENOMEM, NULL, 0, 0,
+			     "cannot build the plan: out of memory");
+}
+
+int pyn__build_fail_at(struct pyn__build *b, struct pyn_loc loc, int code,
+		       const char *fmt, ...)
+{
+	char msg[PYN_ERROR_MESSAGE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return pyn_error_set(b->err, code, b->m ? b->m->path : NULL, loc.line,
+			     loc.column, "%s", msg);
+}
+
+char *pyn__build_strdup(struct pyn__build *b, const char *s)
+{
+	return arena_strdup(&b->plan->arena, s);
+}
+
+/*
+ * One copy of a string many tests share (manifest path, suite name,
+ * setup, ...): with 100,000 tests, copies per test add up.
+ */
+char *pyn__build_intern(struct pyn__build *b, const char *s)
+{
+	size_t i;
+	char *copy;
+
+	if (!s)
+		return NULL;
+	/* The value is the string's own address. */
+	if (pyn__strset_get(&b->interned, s, &i))
+		return (char *)(uintptr_t)i;
+	copy = pyn__build_strdup(b, s);
+	if (!copy || pyn__strset_add(&b->interned, copy,
+				     (size_t)(uintptr_t)copy, NULL) < 0)
+		return NULL;
+	return copy;
+}
+
+/* Copy a string array into the arena. */
+const char *const *pyn__build_strdup_array(struct pyn__build *b,
+					   char *const *src, size_t n)
+{
+	char **out;
+	size_t i;
+
+	if (!n)
+		return NULL;
+	out = pyn__arena_alloc(&b->plan->arena, n * sizeof(*out));
+	if (!out)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		out[i] = pyn__build_strdup(b, src[i]);
+		if (!out[i])
+			return NULL;
+	}
+	return (const char *const *)out;
+}

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config/plan_expand.c - suites -> tests: the tests a suite lists, those
+ * `discover:` finds among the exported functions, and those of imported
+ * CUnit suites and programs; each gets its id "suite.test", its final
+ * settings (defaults -> suite -> test -> matching overrides) and a task
+ * ready for the engine.
+ *
+ * Uses finding (plan_search.c), symbols and imports (plan_resolve.c),
+ * the settings chain (plan_inherit.c) and the arena (plan_arena.c).
+ */
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/plan_internal.h"
+
+/*
+ * Add a test to the plan.  `test` is its manifest entry, or NULL for
+ * discovered and imported tests (which only overrides configure).
+ */
+static int add_test(struct pyn__build *b, const struct pyn__suite_ctx *sc,
+		    const char *suite, const char *name, const char *symbol,
+		    const struct pyn_manifest_test *test, struct pyn_loc loc,
+		    enum pyn_task_kind kind, const char *cunit_suite)
+{
+	const struct pyn_manifest_suite *s = sc->s;
+	const struct pyn_settings *chain_small[8];
+	const struct pyn_settings **chain = chain_small;
+	struct pyn_plan *plan = b->plan;
+	struct pyn_plan_test *t;
+	struct pyn__inherited r;
+	size_t n = 0, i, first, len;
+	char *id;
+	int rc;
+
+	len = strlen(suite) + strlen(name) + 2;
+	id = pyn__arena_alloc(&plan->arena, len);
+	if (!id)
+		return pyn__build_nomem(b);
+	snprintf(id, len, "%s.%s", suite, name);
+
+	if (3 + s->n_overrides > 8) {
+		chain = malloc((3 + s->n_overrides) * sizeof(*chain));
+		if (!chain)
+			return pyn__build_nomem(b);
+	}
+	chain[n++] = &b->m->defaults;
+	chain[n++] = &s->settings;
+	if (test)
+		chain[n++] = &test->settings;
+	for (i = 0; i < s->n_overrides; i++)
+		if (fnmatch(s->overrides[i].match, id, 0) == 0)
+			chain[n++] = &s->overrides[i].settings;
+	rc = pyn__plan_inherit(b, chain, n, &r);
+	if (chain != chain_small)
+		free(chain);
+	if (rc)
+		return rc;
+
+	if (plan->n_tests == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct pyn_plan_test *tests =
+			realloc(plan->tests, cap * sizeof(*tests));
+
+		if (!tests)
+			return pyn__build_nomem(b);
+		plan->tests = tests;
+		b->cap = cap;
+	}
+	rc = pyn__strset_add(&b->ids, id, plan->n_tests, &first);
+	if (rc < 0)
+		return pyn__build_nomem(b);
+	if (rc == 0) {
+		const struct pyn_plan_test *f = &plan->tests[first];
+
+		if (strcmp(f->manifest, b->m->path) == 0)
+			return pyn__build_fail_at(
+				b, loc, PYN_EMANIFEST,
+				"duplicate test id '%s' (first at line %u)", id,
+				f->line);
+		return pyn__build_fail_at(
+			b, loc, PYN_EMANIFEST,
+			"duplicate test id '%s' (first in %s:%u)", id,
+			f->manifest, f->line);
+	}
+	t = &plan->tests[plan->n_tests++];
+	memset(t, 0, sizeof(*t));
+	t->id = id;
+	t->suite = pyn__build_intern(b, suite);
+	t->name = pyn__build_strdup(b, name);
+	t->manifest = pyn__build_intern(b, b->m->path);
+	t->file = t->manifest;
+	t->line = loc.line;
+	t->column = loc.column;
+	t->limits = r.limits;
+	t->expect = r.expect;
+	t->retries = r.retries;
+	t->skip = r.skip;
+	t->skip_reason = pyn__build_intern(b, r.skip_reason);
+	t->task.kind = kind;
+	t->task.name = t->id;
+	t->task.library = sc->library;
+	t->task.symbol = pyn__build_strdup(b, symbol);
+	t->task.cwd = sc->cwd;
+	t->task.env = sc->env;
+	t->task.n_env = s->n_env;
+	if (kind == PYN_TASK_SYMBOL) {
+		t->task.setup = pyn__build_intern(b, s->setup);
+		t->task.teardown = pyn__build_intern(b, s->teardown);
+	} else {
+		t->task.cunit_info = pyn__build_intern(b, s->cunit);
+		t->task.cunit_register = sc->cunit_register;
+		t->task.n_cunit_register = s->n_cunit_register;
+		t->task.cunit_suite = pyn__build_intern(b, cunit_suite);
+		t->task.cunit_test = t->name;
+	}
+	if (sc->program) {
+		t->program = (char *)sc->program;
+		t->args = (char **)sc->args;
+		t->n_args = s->n_args;
+		t->task.program = sc->program;
+		t->task.args = sc->args;
+		t->task.n_args = s->n_args;
+	}
+	if (!t->suite || !t->name || !t->manifest ||
+	    (symbol && !t->task.symbol) || (s->setup && !t->task.setup) ||
+	    (s->teardown && !t->task.teardown) ||
+	    (r.skip_reason && !t->skip_reason))
+		return pyn__build_nomem(b);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* `discover: GLOB`: exported functions matching, by name. */
+static int discover(struct pyn__build *b, const struct pyn__suite_ctx *sc,
+		    const struct pyn_elf_symbols *syms)
+{
+	const struct pyn_manifest_suite *s = sc->s;
+	struct pyn__strset explicit_names = { 0 };
+	const char **names;
+	size_t n = 0, i;
+	int rc = 0;
+
+	names = calloc(syms->n_symbols + 1, sizeof(*names));
+	if (!names)
+		return pyn__build_nomem(b);
+	for (i = 0; i < s->n_tests; i++) {
+		if (pyn__strset_add(&explicit_names, s->tests[i].name, i,
+				    NULL) < 0 ||
+		    pyn__strset_add(&explicit_names, s->tests[i].function, i,
+				    NULL) < 0) {
+			rc = pyn__build_nomem(b);
+			goto out;
+		}
+	}
+	for (i = 0; i < syms->n_symbols; i++) {
+		const struct pyn_elf_symbol *sym = &syms->symbols[i];
+
+		if (!sym->is_function || fnmatch(s->discover, sym->name, 0))
+			continue;
+		if ((s->setup && !strcmp(sym->name, s->setup)) ||
+		    (s->teardown && !strcmp(sym->name, s->teardown)))
+			continue;
+		if (pyn__strset_get(&explicit_names, sym->name, NULL))
+			continue;
+		names[n++] = sym->name;
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		/* Versioned symbols can appear twice. */
+		if (i && !strcmp(names[i], names[i - 1]))
+			continue;
+		rc = add_test(b, sc, s->name, names[i], names[i], NULL,
+			      s->discover_loc, PYN_TASK_SYMBOL, NULL);
+		if (rc)
+			goto out;
+	}
+out:
+	pyn__strset_release(&explicit_names);
+	free(names);
+	return rc;
+}
+
+/* The tests of an imported suite, as the runner lists them. */
+static int import_suite(struct pyn__build *b, const struct pyn__suite_ctx *sc)
+{
+	const struct pyn_manifest_suite *s = sc->s;
+	struct pyn_plan_case *cases = NULL;
+	size_t n_cases = 0, i;
+	int rc;
+
+	rc = pyn__plan_import_list(b, sc, &cases, &n_cases);
+	if (rc)
+		return rc;
+	for (i = 0; i < n_cases; i++) {
+		if (!cases[i].suite || !cases[i].test) {
+			rc = pyn__build_fail_at(
+				b, pyn__suite_import_loc(s), PYN_EMANIFEST,
+				"cannot list the tests of suite '%s': a test without a name",
+				s->name);
+			goto out;
+		}
+		rc = add_test(b, sc, cases[i].suite, cases[i].test, NULL, NULL,
+			      pyn__suite_import_loc(s), PYN_TASK_CUNIT,
+			      cases[i].suite);
+		if (rc)
+			goto out;
+	}
+out:
+	for (i = 0; i < n_cases; i++) {
+		free(cases[i].suite);
+		free(cases[i].test);
+	}
+	free(cases);
+	return rc;
+}
+
+int pyn__plan_expand_suite(struct pyn__build *b,
+			   const struct pyn_manifest_suite *s)
+{
+	struct pyn_elf_symbols syms = { 0 };
+	struct pyn__suite_ctx sc = { .s = s };
+	char path[PATH_MAX];
+	size_t i, first;
+	int rc;
+
+	rc = pyn__strset_add(&b->suites, s->name, 0, &first);
+	if (rc < 0)
+		return pyn__build_nomem(b);
+	if (rc == 0)
+		return pyn__build_fail_at(
+			b, s->loc, PYN_EMANIFEST,
+			"duplicate suite name '%s' (also in an earlier manifest)",
+			s->name);
+
+	rc = pyn__plan_check_limiters(b, &s->settings);
+	for (i = 0; !rc && i < s->n_tests; i++)
+		rc = pyn__plan_check_limiters(b, &s->tests[i].settings);
+	for (i = 0; !rc && i < s->n_overrides; i++)
+		rc = pyn__plan_check_limiters(b, &s->overrides[i].settings);
+	if (rc)
+		return rc;
+
+	if ((s->n_env &&
+	     !(sc.env = pyn__build_strdup_array(b, s->env, s->n_env))) ||
+	    (s->n_args &&
+	     !(sc.args = pyn__build_strdup_array(b, s->args, s->n_args))) ||
+	    (s->n_cunit_register &&
+	     !(sc.cunit_register = pyn__build_strdup_array(
+		       b, s->cunit_register, s->n_cunit_register))))
+		return pyn__build_nomem(b);
+	if (s->cwd) {
+		rc = pyn__find_cwd(b, s, path);
+		if (rc)
+			return rc;
+		sc.cwd = pyn__build_strdup(b, path);
+		if (!sc.cwd)
+			return pyn__build_nomem(b);
+	}
+	if (s->program) {
+		rc = pyn__find_program(b, s, path, sizeof(path));
+		if (rc)
+			return rc;
+		sc.program = pyn__build_strdup(b, path);
+		if (!sc.program)
+			return pyn__build_nomem(b);
+		return import_suite(b, &sc);
+	}
+
+	rc = pyn__plan_open_object(b, "test library", s->library,
+				   "PYNTEST_LIBRARY_PATH", NULL, s->library_loc,
+				   path, sizeof(path), &syms);
+	if (rc)
+		return rc;
+	sc.library = pyn__build_strdup(b, path);
+	if (!sc.library) {
+		rc = pyn__build_nomem(b);
+		goto out;
+	}
+	rc = pyn__plan_check_suite_symbols(b, s, &syms);
+	for (i = 0; !rc && i < s->n_tests; i++) {
+		const struct pyn_manifest_test *t = &s->tests[i];
+
+		rc = pyn__plan_check_function(b, &syms, "test function",
+					      t->function, s->library,
+					      t->function_loc);
+		if (!rc)
+			rc = add_test(b, &sc, s->name, t->name, t->function, t,
+				      t->loc, PYN_TASK_SYMBOL, NULL);
+	}
+	if (!rc && s->discover)
+		rc = discover(b, &sc, &syms);
+	if (!rc && (s->cunit || s->n_cunit_register))
+		rc = import_suite(b, &sc);
+out:
+	pyn__elf_release(&syms);
+	return rc;
+}

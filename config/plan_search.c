@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config/plan_search.c - finding files on disk: test libraries and
+ * plug-ins on their search paths (the manifest's folder, then
+ * PYNTEST_LIBRARY_PATH or PYNTEST_PLUGIN_PATH, then pyntest's module
+ * folder for a bare plug-in name), libtool archives, test programs and
+ * working folders.
+ *
+ * Finds and names; never reads what it found (plan_resolve.c does).
+ * Uses the build's errors (plan_arena.c) and config/util.h.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config/plan_internal.h"
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool is_directory(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void append(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * `*is_dir` is set when no file was found but a candidate is a directory:
+ * "not found" would send the user looking for the wrong thing.
+ */
+bool pyn__find_file(const char *name, const char *base, const char *env_var,
+		    const char *last_dir, const char *const *exts, char *out,
+		    size_t out_len, char *tried, size_t tried_len, bool *is_dir)
+{
+	const char *env = env_var ? getenv(env_var) : NULL;
+	char dirs_buf[PATH_MAX * 2];
+	const char *dirs[64];
+	size_t n_dirs = 0, i, e;
+	char *save = NULL, *tok;
+
+	*is_dir = false;
+	snprintf(tried, tried_len, "%s", name);
+	if (exts[0]) {
+		append(tried, tried_len, "{");
+		for (e = 0; exts[e]; e++)
+			append(tried, tried_len, ",%s", exts[e]);
+		append(tried, tried_len, "}");
+	}
+	if (name[0] == '/') {
+		dirs[n_dirs++] = NULL;
+	} else {
+		append(tried, tried_len, " in the manifest's folder");
+		dirs[n_dirs++] = base;
+		if (env && *env && strlen(env) < sizeof(dirs_buf)) {
+			append(tried, tried_len, " and in %s", env_var);
+			strcpy(dirs_buf, env);
+			for (tok = strtok_r(dirs_buf, ":", &save);
+			     tok && n_dirs < 64;
+			     tok = strtok_r(NULL, ":", &save))
+				dirs[n_dirs++] = tok;
+		}
+		/* Only a bare name ("max_files") may be a shipped module. */
+		if (last_dir && *last_dir && !strchr(name, '/') &&
+		    n_dirs < 64) {
+			append(tried, tried_len,
+			       " and in pyntest's module folder");
+			dirs[n_dirs++] = last_dir;
+		}
+	}
+	for (i = 0; i < n_dirs; i++) {
+		char stem[PATH_MAX];
+
+		if (dirs[i] && strcmp(dirs[i], ".") != 0)
+			snprintf(stem, sizeof(stem), "%s/%s", dirs[i], name);
+		else
+			snprintf(stem, sizeof(stem), "%s", name);
+		if (is_file(stem) && realpath(stem, out) &&
+		    strlen(out) < out_len)
+			return true;
+		if (is_directory(stem))
+			*is_dir = true;
+		for (e = 0; exts[e]; e++) {
+			char cand[PATH_MAX + 8];
+
+			snprintf(cand, sizeof(cand), "%s%s", stem, exts[e]);
+			if (is_file(cand) && realpath(cand, out) &&
+			    strlen(out) < out_len)
+				return true;
+			if (is_directory(cand))
+				*is_dir = true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A libtool archive names its shared object in `dlname='libx.so.0'`; the
+ * object sits beside it or in .libs/.  Writes its path into `out`.
+ */
+static int libtool_object(const char *la, char *out, size_t out_len, char *why,
+			  size_t why_len)
+{
+	char line[1024], dlname[512] = "", dir[PATH_MAX], cand[PATH_MAX * 2];
+	const char *slash;
+	FILE *f = fopen(la, "re");
+
+	if (!f) {
+		snprintf(why, why_len, "%s", strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *q;
+
+		if (strncmp(line, "dlname='", 8) != 0)
+			continue;
+		q = strchr(line + 8, '\'');
+		if (q && (size_t)(q - (line + 8)) < sizeof(dlname)) {
+			memcpy(dlname, line + 8, (size_t)(q - (line + 8)));
+			dlname[q - (line + 8)] = '\0';
+		}
+		break;
+	}
+	fclose(f);
+	if (!dlname[0]) {
+		snprintf(why, why_len,
+			 "libtool archive names no shared object (dlname)");
+		return -1;
+	}
+	slash = strrchr(la, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - la) : 1,
+		 slash ? la : ".");
+	snprintf(cand, sizeof(cand), "%s/%s", dir, dlname);
+	if (!is_file(cand))
+		snprintf(cand, sizeof(cand), "%s/.libs/%s", dir, dlname);
+	if (!is_file(cand) || strlen(cand) >= out_len) {
+		snprintf(why, why_len,
+			 "libtool archive names '%s', which is not there",
+			 dlname);
+		return -1;
+	}
+	snprintf(out, out_len, "%s", cand);
+	return 0;
+}
+
+static const char *const lib_exts[] = { ".so", ".la", NULL };
+
+int pyn__find_object(struct pyn__build *b, const char *what, const char *name,
+		     const char *env_var, const char *last_dir,
+		     struct pyn_loc loc, char *path, size_t path_len,
+		     char *object, size_t object_len)
+{
+	char tried[PYN_ERROR_MESSAGE_MAX - 128];
+	char why[256];
+	bool is_dir;
+
+	if (!pyn__find_file(name, b->m->dir, env_var, last_dir, lib_exts, path,
+			    path_len, tried, sizeof(tried), &is_dir)) {
+		if (is_dir)
+			return pyn__build_fail_at(b, loc, PYN_ELOAD,
+						  "%s '%s' is a directory",
+						  what, name);
+		return pyn__build_fail_at(b, loc, PYN_ENOTFOUND,
+					  "cannot find %s '%s': tried %s", what,
+					  name, tried);
+	}
+	snprintf(object, object_len, "%s", path);
+	if (pyn__str_ends_with(path, ".la") &&
+	    libtool_object(path, object, object_len, why, sizeof(why)))
+		return pyn__build_fail_at(b, loc, PYN_ELOAD,
+					  "cannot use %s '%s': %s", what, name,
+					  why);
+	return 0;
+}
+
+int pyn__find_program(struct pyn__build *b, const struct pyn_manifest_suite *s,
+		      char *path, size_t path_len)
+{
+	static const char *const none[] = { NULL };
+	char tried[512];
+	bool is_dir;
+
+	if (!pyn__find_file(s->program, b->m->dir, NULL, NULL, none, path,
+			    path_len, tried, sizeof(tried), &is_dir)) {
+		if (is_dir)
+			return pyn__build_fail_at(
+				b, s->program_loc, PYN_ELOAD,
+				"test program '%s' is a directory", s->program);
+		return pyn__build_fail_at(
+			b, s->program_loc, PYN_ENOTFOUND,
+			"cannot find test program '%s': tried %s", s->program,
+			tried);
+	}
+	if (access(path, X_OK) < 0)
+		return pyn__build_fail_at(
+			b, s->program_loc, PYN_ELOAD,
+			"cannot use test program '%s': not executable",
+			s->program);
+	return 0;
+}
+
+int pyn__find_cwd(struct pyn__build *b, const struct pyn_manifest_suite *s,
+		  char *path)
+{
+	char joined[PATH_MAX * 2];
+	struct stat st;
+
+	if (s->cwd[0] == '/')
+		snprintf(joined, sizeof(joined), "%s", s->cwd);
+	else
+		snprintf(joined, sizeof(joined), "%s/%s", b->m->dir, s->cwd);
+	if (stat(joined, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    !realpath(joined, path))
+		return pyn__build_fail_at(
+			b, s->cwd_loc, PYN_ENOTFOUND,
+			"cannot use cwd '%s': no such directory", s->cwd);
+	return 0;
+}
