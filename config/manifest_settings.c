@@ -180,9 +180,29 @@ static int parse_expect(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 	}
 }
 
+/* "forkserver, spawn or fork": the modes base/isolation.h names. */
+static const char *isolation_names(char *buf, size_t len)
+{
+	const char *name, *sep = "";
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; used < len; i++) {
+		name = pyn__isolation_nth(NULL, i);
+		if (!name)
+			break;
+		if (i)
+			sep = pyn__isolation_nth(NULL, i + 1) ? ", " : " or ";
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", sep,
+					 name);
+	}
+	return buf;
+}
+
 static int parse_isolation(struct pyn__manifest_ctx *c,
 			   const struct pyn__node *n, struct pyn_setting *s)
 {
+	char names[128];
 	const char *hint;
 	int mode;
 
@@ -192,10 +212,9 @@ static int parse_isolation(struct pyn__manifest_ctx *c,
 		return 0;
 	}
 	if (n->kind != PYN__NODE_SCALAR)
-		return pyn__node_fail(
-			c, n,
-			"'isolation' must be forkserver, spawn or fork, not %s",
-			pyn__node_kind_name(n));
+		return pyn__node_fail(c, n, "'isolation' must be %s, not %s",
+				      isolation_names(names, sizeof(names)),
+				      pyn__node_kind_name(n));
 	mode = pyn__isolation_parse(n->value);
 	if (mode >= 0) {
 		s->state = PYN_SETTING_SET;
@@ -207,9 +226,8 @@ static int parse_isolation(struct pyn__manifest_ctx *c,
 		return pyn__node_fail(c, n,
 				      "bad isolation '%s'; did you mean '%s'?",
 				      n->value, hint);
-	return pyn__node_fail(
-		c, n, "bad isolation '%s'; use forkserver, spawn or fork",
-		n->value);
+	return pyn__node_fail(c, n, "bad isolation '%s'; use %s", n->value,
+			      isolation_names(names, sizeof(names)));
 }
 
 static void limiter_config_release(struct pyn_limiter_config *l)

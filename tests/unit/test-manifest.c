@@ -537,6 +537,9 @@ static void test_setting_errors(void)
 		"defaults: { isolation: forksever }\nsuites: []\n",
 		"1:24: error: bad isolation 'forksever'; did you mean 'forkserver'?");
 	EXPECT_ERROR(
+		"defaults: { isolation: [fork] }\nsuites: []\n",
+		"1:24: error: 'isolation' must be forkserver, spawn or fork, not a list");
+	EXPECT_ERROR(
 		"defaults: { terminate_child_processes: maybe }\nsuites: []\n",
 		"1:40: error: 'terminate_child_processes' must be true or false, not 'maybe'");
 	EXPECT_ERROR(
