@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * engine/server.c - fork servers, the runner's side.
+ * engine/server.c - fork servers, the runner's side: their processes
+ * and the protocol.
  *
  * One `pyntest-worker --server` per library, started for the first test
  * of that library under that test's limits in loading mode
@@ -14,7 +15,12 @@
  * error) is not retried: its tests run in spawn mode, where each one
  * loads the library itself under its own limits and so gets the same
  * outcome, "... while loading library 'x'".  Loading never blocks the
- * engine: the socket and a loading-deadline timerfd are in its epoll.
+ * engine: the socket and a loading-deadline timerfd are in its epoll,
+ * with a handler the engine gave (pyn__servers_new): the tests asked of
+ * a server are server_jobs.c's.
+ *
+ * May call: loop.c (its sources), spawn.c (the worker and its argv),
+ * cunit_exec.c, the registry (host/).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +40,7 @@
 #include <host/registry.h>
 
 #include "cunit_exec.h"
-#include "engine.h"
+#include "internal.h"
 #include "server.h"
 
 struct loading_lim {
@@ -69,20 +75,37 @@ struct pyn__server {
 	struct pyn__page *own;
 	uint32_t sent;
 	enum pyn__server_state state;
-	struct pyn__server_tag tag;
+	/* Its socket and loading timer in the engine's loop. */
+	struct pyn__ev tag;
+	void (*on_event)(struct pyn_engine *e, struct pyn__server *s);
 };
-
 
 struct pyn__servers {
 	struct pyn__server *list;
+	void (*on_event)(struct pyn_engine *e, struct pyn__server *s);
 };
 
 static void loading_teardown(struct loading_lim *ll, size_t n, pid_t pid,
 			     int kill_it);
 
-struct pyn__servers *pyn__servers_new(void)
+struct pyn__servers *pyn__servers_new(void (*on_event)(struct pyn_engine *e,
+						       struct pyn__server *s))
 {
-	return calloc(1, sizeof(struct pyn__servers));
+	struct pyn__servers *servers = calloc(1, sizeof(*servers));
+
+	if (servers)
+		servers->on_event = on_event;
+	return servers;
+}
+
+/* One of the server's fds is readable: the engine's handler decides. */
+static void on_server_fd(struct pyn_engine *e, struct pyn__ev *ev)
+{
+	struct pyn__server *s =
+		(struct pyn__server *)((char *)ev -
+				       offsetof(struct pyn__server, tag));
+
+	s->on_event(e, s);
 }
 
 /* `pid` has a tracer (/proc/PID/status, TracerPid). */
@@ -109,12 +132,12 @@ static void server_stop(struct pyn__server *s, struct pyn_engine *e)
 {
 	s->state = PYN__SERVER_FAILED;
 	if (s->timerfd >= 0) {
-		pyn__engine_unwatch(e, s->timerfd);
+		pyn__io_stop(e, s->timerfd);
 		close(s->timerfd);
 		s->timerfd = -1;
 	}
 	if (s->sock >= 0) {
-		pyn__engine_unwatch(e, s->sock);
+		pyn__io_stop(e, s->sock);
 		close(s->sock);
 		s->sock = -1;
 	}
@@ -280,7 +303,7 @@ static int arm_deadline(struct pyn__server *s, struct pyn_engine *e, double secs
 	if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
 		its.it_value.tv_nsec = 1;
 	timerfd_settime(s->timerfd, 0, &its, NULL);
-	return pyn__engine_watch(e, s->timerfd, &s->tag);
+	return pyn__io_start(e, s->timerfd, &s->tag);
 }
 
 static struct pyn__server *server_new(struct pyn__servers *servers,
@@ -302,8 +325,9 @@ static struct pyn__server *server_new(struct pyn__servers *servers,
 		return NULL;
 	s->sock = -1;
 	s->timerfd = -1;
-	s->tag.kind = PYN__EV_SERVER;
-	s->tag.server = s;
+	s->tag.fn = on_server_fd;
+	s->tag.phase = PYN__PHASE_SERVER;
+	s->on_event = servers->on_event;
 	s->library = strdup(key);
 	s->next = servers->list;
 	servers->list = s;
@@ -353,7 +377,7 @@ static struct pyn__server *server_new(struct pyn__servers *servers,
 	s->sock = sv[0];
 	sv[0] = -1;
 	s->state = PYN__SERVER_LOADING;
-	if (pyn__engine_watch(e, s->sock, &s->tag) != 0 ||
+	if (pyn__io_start(e, s->sock, &s->tag) != 0 ||
 	    arm_deadline(s, e, deadline) != 0)
 		server_stop(s, e);
 out:
@@ -477,7 +501,7 @@ enum pyn__server_state pyn__server_event(struct pyn__server *s,
 	/* The socket stays watched: replies (pids) come on it now. */
 	s->state = PYN__SERVER_READY;
 	if (s->timerfd >= 0) {
-		pyn__engine_unwatch(e, s->timerfd);
+		pyn__io_stop(e, s->timerfd);
 		close(s->timerfd);
 		s->timerfd = -1;
 	}

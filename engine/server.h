@@ -6,7 +6,7 @@
  * test process.
  *
  * Loading is asynchronous: the server's socket and its loading deadline
- * are watched by the engine's event loop (struct pyn__server_tag), and
+ * are watched by the engine's event loop (pyn__servers_new's handler), and
  * the tests waiting for it start when it is ready - or, when it died or
  * ran out of time while loading, are spawned instead: each then loads the
  * library itself under its own limits and meets what stopped the server.
@@ -31,14 +31,13 @@ enum pyn__server_state {
 	PYN__SERVER_FAILED = 2,
 };
 
-/* What the engine's epoll carries for a server's fd. */
-#define PYN__EV_SERVER 100
-struct pyn__server_tag {
-	int kind; /* PYN__EV_SERVER: same place as the engine's own tags */
-	struct pyn__server *server;
-};
-
-struct pyn__servers *pyn__servers_new(void);
+/*
+ * The servers of an engine.  `on_event` is called from the engine's loop
+ * when one of a server's fds is readable (pyn__server_state() and
+ * pyn__server_event() say what happened).
+ */
+struct pyn__servers *pyn__servers_new(void (*on_event)(struct pyn_engine *e,
+						       struct pyn__server *s));
 /* Stop every server; accepts NULL. */
 void pyn__servers_free(struct pyn__servers *servers, struct pyn_engine *e);
 
@@ -102,11 +101,7 @@ pid_t pyn__server_made(const struct pyn__server *s, uint32_t request);
 int pyn__server_reply(struct pyn__server *s, struct pyn_engine *e, pid_t *pid,
 		      int *placed, int wait);
 
-/* Engine services for servers. */
-int pyn__engine_watch(struct pyn_engine *e, int fd, void *tag);
-void pyn__engine_unwatch(struct pyn_engine *e, int fd);
+/* The worker the engine uses (spawn.c). */
 const char *pyn__engine_worker(struct pyn_engine *e);
-char **pyn__worker_argv(struct pyn_engine *e, const char *mode,
-			const char *const *extra, size_t n_extra);
 
 #endif /* PYN_ENGINE_SERVER_H */
