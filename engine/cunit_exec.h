@@ -18,6 +18,7 @@
 
 #include <pyntest/pyntest.h>
 
+#include "engine.h"
 #include "page.h"
 
 #define PYN__CUNIT_SHIM_NAME "libpyntest-cunit-shim.so"
@@ -26,8 +27,10 @@
 #define PYN__CUNIT_ENV_PLUGINS "PYNTEST_CUNIT_PLUGINS" /* ':'-separated */
 #define PYN__CUNIT_ENV_PROGRAM "PYNTEST_CUNIT_PROGRAM" /* for messages */
 #define PYN__CUNIT_ENV_ASAN "ASAN_OPTIONS" /* sanitizer builds only */
-/* The first bytes a listing writes: the program reached CUnit. */
-#define PYN__CUNIT_LIST_MAGIC "pyntest-cunit-list-1"
+/*
+ * PYN__CUNIT_LIST_MAGIC, pyn__cunit_command_free and pyn__cunit_exec
+ * are in engine.h: the runner uses them too.
+ */
 
 /*
  * The shim: $PYNTEST_CUNIT_SHIM, else beside `worker` (the libexec dir).
@@ -46,22 +49,10 @@ int pyn__cunit_command(const char *shim, const char *mode,
 		       size_t n_args, const char *const *env, size_t n_env,
 		       char ***argv, char ***envp);
 
-/* Free what pyn__cunit_command made; accepts NULLs. */
-void pyn__cunit_command_free(char **argv, char **envp);
-
 /* The same for the program task of `page`. */
 int pyn__cunit_page_command(const char *shim, const char *mode,
 			    const struct pyn__page *page, char ***argv,
 			    char ***envp);
-
-/*
- * In a child: enter the page's cwd and exec argv/envp.  On failure the
- * page gets the reason (SETUP_FAILED) and the child exits
- * PYN__EXIT_SETUP.  `page` may be NULL.
- */
-__attribute__((noreturn)) void pyn__cunit_exec(struct pyn__page *page,
-					       const char *cwd, char **argv,
-					       char **envp);
 
 /*
  * A program's test ended while the program itself was still starting

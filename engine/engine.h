@@ -1,33 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * engine/engine.h - internals shared by the engine and the worker.
+ * engine/engine.h - what the engine exports beyond <pyntest/pyntest.h>:
+ * to the runner (prestarting tests, listing a CUnit program's tests in a
+ * limited child) and to the child side.  The runner includes no other
+ * engine header; the engine's own structs are in internal.h.
  */
 #ifndef PYN_ENGINE_ENGINE_H
 #define PYN_ENGINE_ENGINE_H
 
 #include <stddef.h>
 
-#include "page.h"
-
-/* Create and map a job page (memfd, MAP_SHARED).  Returns 0 or PYN_E*. */
-int pyn__page_new(struct pyn__page **page, int *fd, struct pyn_error *err);
-/* Map an existing page fd (worker, fork server). */
-/*
- * In a child made without fork() (a fork server's raw clone): forget the
- * pid the engine remembered, so a nested pyn_call names its own cgroups.
- */
-void pyn__engine_forget_pid(void);
-
-/* A used page made as new, for the next test (a memset, no syscall). */
-void pyn__page_reset(struct pyn__page *page);
-struct pyn__page *pyn__page_map(int fd);
-void pyn__page_unmap(struct pyn__page *page);
-/* Copy a task's strings into the page.  Returns 0 or PYN_ENOMEM (too long). */
-int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
-		       struct pyn_error *err);
+struct pyn_engine;
+struct pyn_error;
+struct pyn_limits;
+struct pyn_task;
+struct pyn__page;
 
 /*
- * Prestarting (engine.c): make the process of the task that will start
+ * Prestarting (prestart.c): make the process of the task that will start
  * next while the running ones run; it waits at its page's gate.  `user`
  * names it, as in pyn_engine_submit.  pyn__engine_hold returns 0, 1 when
  * the task cannot be held (a CUnit program, a function: submit it when
@@ -52,43 +42,45 @@ int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
  * waiting for the runner.  Else no clone makes a pidfd nobody watches.
  */
 void pyn__engine_one_lane(struct pyn_engine *e, int yes);
-struct pyn_engine;
-struct pyn_task;
-struct pyn_limits;
-struct pyn_error;
 int pyn__engine_hold(struct pyn_engine *e, const struct pyn_task *task,
 		     const struct pyn_limits *limits, void *user, int autostart,
 		     struct pyn_error *err);
 int pyn__engine_go(struct pyn_engine *e, void *user);
 int pyn__engine_cancel(struct pyn_engine *e, void *user);
 
-/* Fork-server protocol: one request per test over a unix socket. */
-struct pyn__server_request {
-	uint32_t magic;   /* PYN__PAGE_MAGIC */
-	uint32_t n_fds;   /* page, result, [out, err], [cgroup], [events] */
-	int32_t has_out;
-	int32_t has_err;
-	/*
-	 * 1: the last fd is a cgroup v2 directory, `cgroup` its path: create
-	 * the test in it (CLONE_INTO_CGROUP) when the kernel lets us.
-	 */
-	int32_t has_cgroup;
-	/*
-	 * 1: the last fd is the cgroup.events of the test asked just
-	 * before this one, whose pidfd the server kept from its clone: the
-	 * child gets both, to start when that test is gone (page.h, `gate`).
-	 */
-	int32_t has_watch;
-	/*
-	 * 1: keep this test's pidfd (CLONE_PIDFD) for the next request to
-	 * watch (pyn__engine_one_lane).
-	 */
-	int32_t keep_pidfd;
-	char cgroup[4096];
-};
-struct pyn__server_reply {
-	int32_t pid; /* the test's pid (a child of the runner), or -errno */
-	int32_t placed; /* 1: created in the request's cgroup */
-};
+/*
+ * CUnit programs (cunit_exec.c, SPEC §2): a program lists its own tests
+ * when run with the pyntest shim in list mode; the listing it writes
+ * starts with this.
+ */
+#define PYN__CUNIT_LIST_MAGIC "pyntest-cunit-list-1"
+
+/*
+ * argv and envp (one block each; pyn__cunit_command_free) to list the
+ * tests of `program` with `args` under the shim found beside the
+ * pyntest-worker this process would use: this process's environment,
+ * then `env` ("NAME=VALUE", overriding).  Returns 0 or PYN_E*.
+ */
+int pyn__cunit_list_command(const char *program, const char *const *args,
+			    size_t n_args, const char *const *env, size_t n_env,
+			    char ***argv, char ***envp, struct pyn_error *err);
+
+/* Free what pyn__cunit_list_command (or _command) made; accepts NULLs. */
+void pyn__cunit_command_free(char **argv, char **envp);
+
+/*
+ * In a child: enter `cwd` and exec argv/envp.  On failure the page gets
+ * the reason (SETUP_FAILED) and the child exits PYN__EXIT_SETUP.  `page`
+ * may be NULL.
+ */
+__attribute__((noreturn)) void pyn__cunit_exec(struct pyn__page *page,
+					       const char *cwd, char **argv,
+					       char **envp);
+
+/*
+ * In a child made without fork() (a fork server's raw clone): forget the
+ * pid the engine remembered, so a nested pyn_call names its own cgroups.
+ */
+void pyn__engine_forget_pid(void);
 
 #endif /* PYN_ENGINE_ENGINE_H */

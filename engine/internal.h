@@ -49,7 +49,6 @@
 #include <pyntest/limiter.h>
 #include <pyntest/pyntest.h>
 
-#include "engine.h"
 #include "page.h"
 
 struct pyn_engine;

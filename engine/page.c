@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "page.h"
 
 /* page.h: what the child of a passing test writes is in the first page. */
 _Static_assert(

@@ -141,4 +141,16 @@ static inline const char *pyn__page_str(const struct pyn__page *page,
 	return off ? page->task.strings + off : NULL;
 }
 
+/* Pages (page.c). */
+/* Create and map a job page (memfd, MAP_SHARED).  Returns 0 or PYN_E*. */
+int pyn__page_new(struct pyn__page **page, int *fd, struct pyn_error *err);
+/* A used page made as new, for the next test (a memset, no syscall). */
+void pyn__page_reset(struct pyn__page *page);
+/* Map an existing page fd (worker, fork server). */
+struct pyn__page *pyn__page_map(int fd);
+void pyn__page_unmap(struct pyn__page *page);
+/* Copy a task's strings into the page.  Returns 0 or PYN_ENOMEM (too long). */
+int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
+		       struct pyn_error *err);
+
 #endif /* PYN_ENGINE_PAGE_H */

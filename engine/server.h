@@ -15,6 +15,7 @@
 #define PYN_ENGINE_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <pyntest/pyntest.h>
@@ -29,6 +30,35 @@ enum pyn__server_state {
 	PYN__SERVER_LOADING = 0,
 	PYN__SERVER_READY = 1,
 	PYN__SERVER_FAILED = 2,
+};
+
+/* Fork-server protocol: one request per test over a unix socket. */
+struct pyn__server_request {
+	uint32_t magic; /* PYN__PAGE_MAGIC */
+	uint32_t n_fds; /* page, result, [out, err], [cgroup], [events] */
+	int32_t has_out;
+	int32_t has_err;
+	/*
+	 * 1: the last fd is a cgroup v2 directory, `cgroup` its path: create
+	 * the test in it (CLONE_INTO_CGROUP) when the kernel lets us.
+	 */
+	int32_t has_cgroup;
+	/*
+	 * 1: the last fd is the cgroup.events of the test asked just
+	 * before this one, whose pidfd the server kept from its clone: the
+	 * child gets both, to start when that test is gone (page.h, `gate`).
+	 */
+	int32_t has_watch;
+	/*
+	 * 1: keep this test's pidfd (CLONE_PIDFD) for the next request to
+	 * watch (pyn__engine_one_lane).
+	 */
+	int32_t keep_pidfd;
+	char cgroup[4096];
+};
+struct pyn__server_reply {
+	int32_t pid; /* the test's pid (a child of the runner), or -errno */
+	int32_t placed; /* 1: created in the request's cgroup */
 };
 
 /*
@@ -100,8 +130,5 @@ pid_t pyn__server_made(const struct pyn__server *s, uint32_t request);
  */
 int pyn__server_reply(struct pyn__server *s, struct pyn_engine *e, pid_t *pid,
 		      int *placed, int wait);
-
-/* The worker the engine uses (spawn.c). */
-const char *pyn__engine_worker(struct pyn_engine *e);
 
 #endif /* PYN_ENGINE_SERVER_H */

@@ -305,3 +305,25 @@ out:
 		free(argv);
 	return rc;
 }
+
+int pyn__cunit_list_command(const char *program, const char *const *args,
+			    size_t n_args, const char *const *env, size_t n_env,
+			    char ***argv, char ***envp, struct pyn_error *err)
+{
+	char worker[PATH_MAX], shim[4096];
+	struct pyn_error rerr;
+
+	*argv = *envp = NULL;
+	if (pyn__registry_init(&rerr) != 0)
+		return pyn_error_set(err, rerr.code, NULL, 0, 0, "%s",
+				     rerr.message);
+	worker_path(worker, sizeof(worker), NULL);
+	if (pyn__cunit_shim_path(worker, shim, sizeof(shim)) != 0)
+		return pyn_error_set(err, PYN_ENOTFOUND, NULL, 0, 0, "%s",
+				     shim);
+	if (pyn__cunit_command(shim, "list", program, args, n_args, env, n_env,
+			       argv, envp) != 0)
+		return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
+				     "out of memory");
+	return 0;
+}

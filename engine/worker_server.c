@@ -29,6 +29,7 @@
 
 #include "engine.h"
 #include "harness.h"
+#include "server.h"
 #include "sys.h"
 #include "worker.h"
 

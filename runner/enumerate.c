@@ -31,8 +31,7 @@
 #include "base/signals.h"
 #include "host/loader.h"
 #include "runner/cli.h"
-#include "engine/cunit_exec.h"
-#include "engine/server.h"
+#include "engine/engine.h"
 
 /* The test that stands for a program that could not be listed. */
 #define PROGRAM_MAIN_TEST "(main)"
@@ -193,23 +192,12 @@ int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 	res = (struct pyn_result)PYN_RESULT_INIT;
 	if (src->program) {
 		struct program_list pl = { src, NULL, NULL };
-		struct pyn_engine *e = pyn_engine_new(NULL, err);
-		char shim[4096];
 
-		if (!e)
-			return err ? err->code : PYN_ESYSTEM;
-		if (pyn__cunit_shim_path(pyn__engine_worker(e), shim,
-					 sizeof(shim)) != 0) {
-			pyn_engine_free(e);
-			return pyn_error_set(err, PYN_ENOTFOUND, NULL, 0, 0,
-					     "%s", shim);
-		}
-		pyn_engine_free(e);
-		if (pyn__cunit_command(shim, "list", src->program, src->args,
-				       src->n_args, src->env, src->n_env,
-				       &pl.argv, &pl.envp) != 0)
-			return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
-					     "out of memory");
+		ret = pyn__cunit_list_command(src->program, src->args,
+					      src->n_args, src->env, src->n_env,
+					      &pl.argv, &pl.envp, err);
+		if (ret)
+			return ret;
 		ret = pyn_call(list_program, &pl, &limits, &res, err);
 		pyn__cunit_command_free(pl.argv, pl.envp);
 		if (ret)
