@@ -72,8 +72,9 @@ struct pyn__schedule {
 	unsigned jobs;
 	bool fail_fast;
 	/*
-	 * Make the next test's process while every lane is busy (engine.c,
-	 * "Prestarting"); PYNTEST_PRESTART=0 turns it off.
+	 * Make the next test's process while every lane is busy
+	 * (engine/README.md, "Prestarting"); PYNTEST_PRESTART=0 turns it
+	 * off.
 	 */
 	bool prestart;
 	int watch_fd; /* epoll set: signal_fd and a tick timer */

@@ -301,7 +301,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		}
 		/*
 		 * Every lane busy: make the next test's process now, so that
-		 * starting it is a wake-up, not a fork (engine.c).
+		 * starting it is a wake-up, not a fork (engine/prestart.c).
 		 */
 		if (!stop && !held && s->prestart && running >= s->jobs &&
 		    next < n_order && hold_tried != next) {

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """e2e: prestarting - with every -j lane busy, the next test's process is
-made ahead and waits at its gate (engine/engine.c, "Prestarting").
+made ahead and waits at its gate (engine/README.md, "Prestarting").
 
 In each isolation mode, at -j 1, with tests that log when their process
 was made and when they ran (tests/objects/prestart.c):
