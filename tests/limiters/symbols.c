@@ -35,7 +35,8 @@ static void ifunc_impl(void)
 {
 }
 
-static void (*ifunc_resolver(void))(void)
+/* used: clang does not count the ifunc attribute's reference. */
+__attribute__((used)) static void (*ifunc_resolver(void))(void)
 {
 	return ifunc_impl;
 }

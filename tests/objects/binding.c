@@ -114,7 +114,8 @@ static void impl_b(void)
 	say("ifunc b\n");
 }
 
-static void (*resolve_impl(void))(void)
+/* used: clang does not count the ifunc attribute's reference. */
+__attribute__((used)) static void (*resolve_impl(void))(void)
 {
 	const char *v = getenv("BD_IMPL");
 
