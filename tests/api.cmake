@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The public C API (pynisher for C), driven directly: tests/unit/test-api*.c
 # and their fixtures in tests/api/.
 
@@ -19,7 +20,8 @@ pyn_add_unit_test(test-api
   SOURCES unit/test-api.c
   LIBS libpyntest
   LABELS api
-  TIMEOUT 90)
+  TIMEOUT 90
+  PARTS no_network)
 target_compile_definitions(test-api PRIVATE
   API_FIXTURE="$<TARGET_FILE:pyn_api_fixture>"
   PROBE_A="$<TARGET_FILE:probe_a>"
@@ -63,20 +65,18 @@ pyn_add_unit_test(test-api-results
   TIMEOUT 120)
 
 # examples/api: each program runs and prints the outcome of every case.
-if(TARGET api_parse_untrusted)
-  add_test(NAME api-example-parse COMMAND api_parse_untrusted)
-  set_tests_properties(api-example-parse PROPERTIES LABELS "api;example"
-    TIMEOUT 30 PASS_REGULAR_EXPRESSION
-    "input 1 [^\n]*: pass, 4 numbers\ninput 2 [^\n]*: wall_timeout [^\n]*\ninput 3 [^\n]*: error \\(killed by signal SIGSEGV")
-  add_test(NAME api-example-memory COMMAND api_memory_heavy)
-  set_tests_properties(api-example-memory PROPERTIES LABELS "api;example"
-    TIMEOUT 60 PASS_REGULAR_EXPRESSION
-    "1000 nodes: pass [^\n]*\n100000 nodes: pass [^\n]*\n10000000 nodes: memory_limit ")
-  add_test(NAME api-example-result COMMAND api_big_result 256MB)
-  set_tests_properties(api-example-result PROPERTIES LABELS "api;example"
-    TIMEOUT 60 PASS_REGULAR_EXPRESSION
-    "got 268435456 bytes back: pass, content checked\ncall [0-9.]+ s")
-endif()
+add_test(NAME api-example-parse COMMAND api_parse_untrusted)
+set_tests_properties(api-example-parse PROPERTIES LABELS "api;example"
+  TIMEOUT 30 PASS_REGULAR_EXPRESSION
+  "input 1 [^\n]*: pass, 4 numbers\ninput 2 [^\n]*: wall_timeout [^\n]*\ninput 3 [^\n]*: error \\(killed by signal SIGSEGV")
+add_test(NAME api-example-memory COMMAND api_memory_heavy)
+set_tests_properties(api-example-memory PROPERTIES LABELS "api;example"
+  TIMEOUT 60 PASS_REGULAR_EXPRESSION
+  "1000 nodes: pass [^\n]*\n100000 nodes: pass [^\n]*\n10000000 nodes: memory_limit ")
+add_test(NAME api-example-result COMMAND api_big_result 256MB)
+set_tests_properties(api-example-result PROPERTIES LABELS "api;example"
+  TIMEOUT 60 PASS_REGULAR_EXPRESSION
+  "got 268435456 bytes back: pass, content checked\ncall [0-9.]+ s")
 
 pyn_add_unit_test(test-api-plan
   SOURCES unit/test-api-plan.c

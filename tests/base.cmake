@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # base: the tables (outcomes, signals, errors, did-you-mean) and the one
 # unit grammar, asked of the parser, a manifest and the C API alike.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The engine's tests: classify() on hand-built evidence, and the engine
 # driven through pyn_call / pyn_run / pyn_engine on in-process functions
 # and on the fixture libraries in tests/engine/.
@@ -28,7 +29,8 @@ set_target_properties(fx_limiter PROPERTIES PREFIX ""
 pyn_add_unit_test(test-engine
   SOURCES unit/test-engine.c $<TARGET_OBJECTS:pyntest_cunit_hook>
   LIBS libpyntest
-  TIMEOUT 90)
+  TIMEOUT 90
+  PARTS cpu_time memory library_memory library_cpu_time return_1g)
 # The hook must be what dlopened fixtures bind CU_ASSERT to.
 set_target_properties(test-engine PROPERTIES ENABLE_EXPORTS ON)
 target_compile_definitions(test-engine PRIVATE

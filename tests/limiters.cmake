@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Tests of the plug-in host (host/) and the limiters (limiters/).
 #
 # The unit tests link the host and the built-in limiters directly (with a
@@ -24,10 +25,11 @@ foreach(kind ${PYN_FIXTURE_KINDS})
   list(APPEND _pyn_fixture_targets fixture_${kind})
 endforeach()
 
+# pyn_add_limiter_unit_test(NAME [PARTS test...])
 function(pyn_add_limiter_unit_test name)
   pyn_add_unit_test(${name} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/${name}.c
-    ${PYN_LIMITER_TEST_SOURCES} LIBS pyn_ltdl Threads::Threads ${ARGN}
-    LABELS limiters)
+    ${PYN_LIMITER_TEST_SOURCES} LIBS pyn_ltdl Threads::Threads
+    LABELS limiters ${ARGN})
   target_compile_definitions(${name} PRIVATE
     PYN_FIXTURE_LIMITER_DIR="${PYN_FIXTURE_LIMITER_DIR}"
     PYN_MODULE_DIR="${PYN_BUILD_MODULE_DIR}")
@@ -37,7 +39,7 @@ function(pyn_add_limiter_unit_test name)
     target_compile_options(${name} PRIVATE -Wno-format-truncation)
   endif()
   # Each test is its own process: the registry is process-global.
-  set_tests_properties(${name} PROPERTIES RUN_SERIAL TRUE)
+  pyn_unit_test_properties(${name} RUN_SERIAL TRUE)
 endfunction()
 
 # Symbols of each kind, for pyn__module_function(): with a GNU hash table,
@@ -53,9 +55,12 @@ foreach(hash gnu sysv)
   list(APPEND _pyn_fixture_targets fixture_symbols_${hash})
 endforeach()
 
-pyn_add_limiter_unit_test(test-registry)
+pyn_add_limiter_unit_test(test-registry PARTS cgroup.run_dirs
+  cgroup.stale_run_dir cgroup.run_dir_at_exit cgroup.probe_no_run_dir)
 add_dependencies(test-registry ${_pyn_fixture_targets})
-pyn_add_limiter_unit_test(test-limiter-builtins)
+pyn_add_limiter_unit_test(test-limiter-builtins PARTS memory.cgroup1
+  memory.rlimit memory.cgroup2 memory.alloc_failed_but_passed
+  process_tree.cgroup2 process_tree.subreaper)
 
 # A plug-in built out of tree against only include/, then loaded by
 # test-registry (PYN_TEST_OOT_PLUGIN).
@@ -65,10 +70,10 @@ add_test(NAME limiters-out-of-tree-build
     sh -c "rm -rf '${_oot_build}' && ${CMAKE_COMMAND} -S '${CMAKE_CURRENT_SOURCE_DIR}/limiters/out_of_tree' -B '${_oot_build}' -DCMAKE_C_COMPILER='${CMAKE_C_COMPILER}' -DPYN_INCLUDE_DIR='${PROJECT_SOURCE_DIR}/include' >/dev/null && ${CMAKE_COMMAND} --build '${_oot_build}'")
 set_tests_properties(limiters-out-of-tree-build PROPERTIES
   FIXTURES_SETUP pyn_oot_limiter LABELS limiters TIMEOUT 120)
-set_tests_properties(test-registry PROPERTIES FIXTURES_REQUIRED pyn_oot_limiter
-  ENVIRONMENT "PYN_TEST_OOT_PLUGIN=${_oot_build}/oot_limiter.so;PYN_TEST_TIMEOUT_MULTIPLIER=${PYN_TEST_TIMEOUT_MULTIPLIER}")
+pyn_unit_test_properties(test-registry FIXTURES_REQUIRED pyn_oot_limiter
+  ENVIRONMENT "PYN_TEST_OOT_PLUGIN=${_oot_build}/oot_limiter.so")
 
-pyn_add_limiter_unit_test(test-limiter-examples)
+pyn_add_limiter_unit_test(test-limiter-examples PARTS max_procs no_network)
 add_dependencies(test-limiter-examples max_files max_procs no_network max_file_size)
 
 # The plug-ins through the real CLI: a fixture test library and a script
@@ -79,9 +84,13 @@ target_include_directories(pyn_lx_plugins PRIVATE ${PROJECT_SOURCE_DIR}/include)
 set_target_properties(pyn_lx_plugins PROPERTIES
   LIBRARY_OUTPUT_DIRECTORY ${PYN_FIXTURE_LIMITER_DIR}
   C_VISIBILITY_PRESET default)
-add_test(NAME limiters-e2e-plugins
-  COMMAND ${PYN_SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/limiters/e2e_plugins.py)
-set_tests_properties(limiters-e2e-plugins PROPERTIES
-  FIXTURES_REQUIRED pyn_oot_limiter LABELS "limiters;e2e" RUN_SERIAL TRUE
-  TIMEOUT 120 SKIP_RETURN_CODE 77
-  ENVIRONMENT "PYNTEST=${PROJECT_BINARY_DIR}/${CMAKE_INSTALL_BINDIR}/pyntest;PYN_SOURCE_DIR=${PROJECT_SOURCE_DIR};PYN_BINARY_DIR=${PROJECT_BINARY_DIR};PYN_MODULE_DIR=${PYN_BUILD_MODULE_DIR};PYN_FIXTURE_LIMITER_DIR=${PYN_FIXTURE_LIMITER_DIR};PYN_TEST_OOT_PLUGIN=${_oot_build}/oot_limiter.so;PYN_SANITIZE=${PYN_SANITIZE};PYTHONDONTWRITEBYTECODE=1")
+
+# One ctest test per part of the script (each may skip here).
+foreach(_p plugins no_network escape.cgroup2 escape.subreaper)
+  add_test(NAME limiters-e2e-plugins.${_p}
+    COMMAND ${PYN_SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/limiters/e2e_plugins.py ${_p})
+  set_tests_properties(limiters-e2e-plugins.${_p} PROPERTIES
+    FIXTURES_REQUIRED pyn_oot_limiter LABELS "limiters;e2e" RUN_SERIAL TRUE
+    TIMEOUT 120 SKIP_RETURN_CODE 77
+    ENVIRONMENT "PYNTEST=${PROJECT_BINARY_DIR}/${CMAKE_INSTALL_BINDIR}/pyntest;PYN_SOURCE_DIR=${PROJECT_SOURCE_DIR};PYN_BINARY_DIR=${PROJECT_BINARY_DIR};PYN_MODULE_DIR=${PYN_BUILD_MODULE_DIR};PYN_FIXTURE_LIMITER_DIR=${PYN_FIXTURE_LIMITER_DIR};PYN_TEST_OOT_PLUGIN=${_oot_build}/oot_limiter.so;PYN_SANITIZE=${PYN_SANITIZE};PYTHONDONTWRITEBYTECODE=1")
+endforeach()

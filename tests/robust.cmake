@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/robust.cmake - robustness under hostile tests, interrupts and bad
 # input (issue 4): fixture libraries in tests/robust, scripts run by
 # Debian's python3 with the e2e helpers (tests/e2e/pyn_e2e.py).
@@ -12,18 +13,15 @@ set(_pyn_rb_env
   "PYN_FIXTURE_DIR=${PYN_ROBUST_DIR}"
   "PYN_SANITIZE=${PYN_SANITIZE}"
   "PYTHONDONTWRITEBYTECODE=1")
-if(DEFINED PYN_BUILD_MODULE_DIR)
-  list(APPEND _pyn_rb_env "PYNTEST_PLUGIN_PATH=${PYN_BUILD_MODULE_DIR}")
-endif()
+list(APPEND _pyn_rb_env "PYNTEST_PLUGIN_PATH=${PYN_BUILD_MODULE_DIR}")
 
 foreach(_rb processes signals output bad_libraries)
-  math(EXPR _t "180 * ${PYN_TEST_TIMEOUT_MULTIPLIER}")
   add_test(NAME robust.${_rb}
     COMMAND ${PYN_SYSTEM_PYTHON} ${PROJECT_SOURCE_DIR}/tests/robust/${_rb}.py
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests/robust)
   set_tests_properties(robust.${_rb} PROPERTIES
     ENVIRONMENT "${_pyn_rb_env}"
-    TIMEOUT ${_t}
+    TIMEOUT 180
     SKIP_RETURN_CODE 77
     RUN_SERIAL TRUE
     LABELS "e2e;robust")

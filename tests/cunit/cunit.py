@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "e2e"))
-from pyn_e2e import (check, done, log, read_report, run, show, workdir)  # noqa
+from pyn_e2e import (check, done, read_report, run, show, workdir)  # noqa
 
 CU = os.path.abspath(os.environ.get("PYN_CUNIT_DIR") or os.path.join(
     os.environ.get("PYN_BINARY_DIR", "build"), "tests", "cunit"))

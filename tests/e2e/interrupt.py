@@ -13,7 +13,8 @@ import subprocess
 import time
 
 from pyn_e2e import (PYNTEST, check, done, env, kill_all, log, processes_with_lib,
-                     read_report, require_pyntest, suite, wait_gone, workdir)
+                     read_report, require_pyntest, scaled, suite, wait_gone,
+                     workdir)
 
 require_pyntest()
 tmp = workdir()
@@ -42,10 +43,10 @@ def start(report):
 def wait_for_sleeper(p, seconds=20.0):
     """Wait until the quick test is over (it creates MARK as it returns)
     and a sleeping test runs."""
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + scaled(seconds)
     while time.monotonic() < deadline and p.poll() is None:
         if os.path.exists(MARK):
-            time.sleep(0.5)  # the runner reaps quick and starts sleep_1
+            time.sleep(scaled(0.5))  # the runner reaps quick, starts sleep_1
             return bool(processes_with_lib(LIB))
         time.sleep(0.02)
     return False
@@ -59,11 +60,11 @@ for sig in (signal.SIGINT, signal.SIGTERM):
     before = set(processes_with_lib(LIB)) - set(stray)
     p.send_signal(sig)
     try:
-        out, err = p.communicate(timeout=10)
+        out, err = p.communicate(timeout=scaled(10))
     except subprocess.TimeoutExpired:
         p.kill()
         out, err = p.communicate()
-        check(False, "%s: pyntest ended within 10 s" % name)
+        check(False, "%s: pyntest ended within %.0f s" % (name, scaled(10)))
     check(p.returncode == 2, "%s: exit 2 (got %s)" % (name, p.returncode))
     left = wait_gone(list(before), 2.0)
     check(not left, "%s: no test process left (left: %s)" % (name, left))
@@ -91,11 +92,11 @@ before = set(processes_with_lib(LIB)) - set(stray)
 p.send_signal(signal.SIGINT)
 p.send_signal(signal.SIGINT)
 try:
-    p.communicate(timeout=10)
+    p.communicate(timeout=scaled(10))
 except subprocess.TimeoutExpired:
     p.kill()
     p.communicate()
-    check(False, "SIGINT twice: pyntest ended within 10 s")
+    check(False, "SIGINT twice: pyntest ended within %.0f s" % scaled(10))
 check(p.returncode in (2, -signal.SIGINT, 130),
       "SIGINT twice: interrupted exit (got %s)" % p.returncode)
 left = wait_gone(list(before), 2.0)

@@ -4,15 +4,12 @@ not: every test is an error whose message gives the dynamic loader's
 reason (the missing library's name), not libltdl's "file not found".
 """
 import os
-import shutil
 import subprocess
 
-from pyn_e2e import check, done, read_report, require_pyntest, run, skip, workdir
+from pyn_e2e import check, done, need_tool, read_report, require_pyntest, run, workdir
 
 require_pyntest()
-cc = shutil.which("cc") or shutil.which("gcc")
-if not cc:
-    skip("no C compiler to build the fixture")
+cc = need_tool("gcc", "gcc")
 tmp = workdir()
 with open(os.path.join(tmp, "dep.c"), "w") as f:
     f.write("int pyn_dep_value(void) { return 1; }\n")

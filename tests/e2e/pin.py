@@ -14,7 +14,7 @@ import subprocess
 import time
 
 from pyn_e2e import (PYNTEST, check, done, env, log, processes_with_lib,
-                     skip, workdir)
+                     scaled, skip, workdir)
 
 tmp = workdir()
 LIB = "libpyn_fx_limits"
@@ -65,7 +65,7 @@ def watch(tag, extra=None, pre=()):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env(**(extra or {})))
     server, tests = None, {}
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + scaled(10)
     while proc.poll() is None and time.monotonic() < deadline:
         # The server and its clones (the tests' processes) have its
         # command line; the server is the oldest of them.
@@ -82,7 +82,7 @@ def watch(tag, extra=None, pre=()):
         # CPUs each had when last seen.
         tests.update((pid, c) for _, pid, c in seen[1:])
         time.sleep(0.05)
-    out, err = proc.communicate(timeout=60)
+    out, err = proc.communicate(timeout=scaled(60))
     tests = sorted(tests.items())
     log("%s: exit %d, server on %s, tests on %s" %
         (tag, proc.returncode, server, [t[1] for t in tests]))

@@ -36,7 +36,7 @@ import subprocess
 import time
 
 from pyn_e2e import (PYNTEST, check, done, env, log, processes_with_lib,
-                     read_report, run, show, wait_gone, workdir)
+                     read_report, run, scaled, show, wait_gone, workdir)
 
 tmp = workdir()
 LIB = "libpyn_fx_prestart"
@@ -219,7 +219,7 @@ for mode in MODES:
     # Into nap2 (each runs 200 ms), nap3 made and waiting.
     time.sleep(0.3)
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=60)
+    out, err = p.communicate(timeout=scaled(60))
     log("$ %s  (SIGINT at 0.3 s, exit %d)" % (" ".join(argv), p.returncode))
     check(p.returncode == 2, "%s: exit 2 (%d)" % (tag, p.returncode))
     ctors, runs = read_log(log_path)
@@ -310,7 +310,7 @@ for mode in MODES:
                          env=env(**extra))
     stopped_at = logged_at = None
     t0 = time.monotonic()
-    while time.monotonic() - t0 < 60 and p.poll() is None:
+    while time.monotonic() - t0 < scaled(60) and p.poll() is None:
         if stopped_at is None and proc_state(p.pid) == "T":
             stopped_at = time.monotonic()
         if stopped_at is not None:
@@ -322,7 +322,7 @@ for mode in MODES:
                 break
         time.sleep(0.01)
     os.kill(p.pid, signal.SIGCONT)
-    out, err = p.communicate(timeout=60)
+    out, err = p.communicate(timeout=scaled(60))
     log("$ %s  (exit %d)" % (" ".join(argv), p.returncode))
     check(stopped_at is not None, "%s: the runner was stopped" % tag)
     if not check(p.returncode == 0, "%s: all pass (exit %d)"
@@ -332,9 +332,11 @@ for mode in MODES:
         _, cases = read_report(rep)
         got = dict((n, (c.outcome, round(c.time, 3)))
                    for n, c in cases.items())
-        check(len(cases) == 3 and all(c.outcome == "pass" and c.time < 0.5
+        check(len(cases) == 3 and all(c.outcome == "pass" and
+                                      c.time < 0.2 + scaled(0.3)
                                       for c in cases.values()),
-              "%s: all passed, each timed < 0.5 s (%s)" % (tag, got))
+              "%s: all passed, each timed < %.1f s (%s)"
+              % (tag, 0.2 + scaled(0.3), got))
     states = read_log(log_path)[0].get("runner", [])
     want = ["T"] if mode == "forkserver" else ["R"]
     # Spawn and fork: the runner resumed before the test ran (R or S).
@@ -365,7 +367,7 @@ for mode in MODES:
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          env=env(**extra))
     try:
-        out, err = p.communicate(timeout=60)
+        out, err = p.communicate(timeout=scaled(60))
     except subprocess.TimeoutExpired:
         p.kill()
         out, err = p.communicate()

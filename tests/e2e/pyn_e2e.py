@@ -6,7 +6,14 @@ manifests of tests/suites with the fixture libraries of tests/objects on
 PYNTEST_LIBRARY_PATH, and checks exit code, console output and report.
 Run by Debian's /usr/bin/python3 (junitparser is a Debian package).
 
-A script skips by printing why and exiting 77 (ctest SKIP_RETURN_CODE).
+A script skips by printing why and exiting 77 (ctest SKIP_RETURN_CODE):
+skip(why).  A part that may have to skip where the rest can run is a part
+of its own (part(), tests/e2e.cmake PARTS), so that a skip never hides
+what the rest checked.  A tool a Debian package of .ci/deps provides is
+never a reason to skip: need_tool() fails without it.
+
+Time thresholds are scaled(seconds): PYN_TEST_TIMEOUT_MULTIPLIER (set by
+ctest) times the figure.
 """
 import os
 import re
@@ -27,6 +34,10 @@ PYNTEST = os.environ.get("PYNTEST", os.path.join(BIN, "bin", "pyntest"))
 FIXTURES = os.environ.get("PYN_FIXTURE_DIR", os.path.join(BIN, "tests", "objects"))
 SUITES = os.path.join(SRC, "tests", "suites")
 SANITIZED = bool(os.environ.get("PYN_SANITIZE", ""))
+try:
+    MULTIPLIER = max(float(os.environ.get("PYN_TEST_TIMEOUT_MULTIPLIER", "1")), 1.0)
+except ValueError:
+    MULTIPLIER = 1.0
 XSD = os.path.join(SRC, "runner", "report", "schema", "pyntest-junit.xsd")
 STRICT_XSD = os.path.join(SRC, "runner", "report", "schema", "pyntest-junit-strict.xsd")
 
@@ -43,6 +54,47 @@ def skip(why):
     for d in _dirs:
         shutil.rmtree(d, ignore_errors=True)
     sys.exit(SKIP)
+
+
+def scaled(seconds):
+    """A time threshold of SECONDS times PYN_TEST_TIMEOUT_MULTIPLIER: slack
+    for a loaded machine or a sanitized build, never the limit under test
+    itself."""
+    return seconds * MULTIPLIER
+
+
+def part(names):
+    """The part of the script to run: its one argument, one of NAMES
+    (tests/e2e.cmake registers each as e2e.SCRIPT.PART)."""
+    if len(sys.argv) != 2 or sys.argv[1] not in names:
+        log("usage: %s PART, PART one of: %s"
+            % (os.path.basename(sys.argv[0]), " ".join(names)))
+        sys.exit(2)
+    log("part: " + sys.argv[1])
+    return sys.argv[1]
+
+
+def need_tool(name, package):
+    """The path of the program NAME, which .ci/deps installs (Debian's
+    PACKAGE): without it the test fails, it never skips."""
+    path = shutil.which(name)
+    if not path:
+        log("FAIL %s is not installed: apt-get install %s (.ci/deps "
+            "PYN_TEST_DEPS lists it)" % (name, package))
+        sys.exit(1)
+    return path
+
+
+def strace_or_skip():
+    """strace's path; skips (77) when it cannot trace here (ptrace
+    refused: a container's seccomp or Yama policy)."""
+    path = need_tool("strace", "strace")
+    p = subprocess.run([path, "-f", "-qq", "-o", os.devnull, "true"],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if p.returncode != 0:
+        skip("strace cannot trace here (exit %d): %s"
+             % (p.returncode, p.stderr.strip()[-300:]))
+    return path
 
 
 def check(cond, what):
@@ -76,21 +128,26 @@ def require_pyntest():
 
 
 # The duration cache orders tests by earlier runs: keep each script's runs
-# apart from the user's cache and from other scripts.
-CACHE = tempfile.mkdtemp(prefix="pyn-e2e-cache-")
-_dirs.append(CACHE)
+# apart from the user's cache and from other scripts.  Made at first use.
+_cache = []
+
+
+def cache_dir():
+    if not _cache:
+        _cache.append(workdir("pyn-e2e-cache-"))
+    return _cache[0]
 
 
 # Every process this script's runs start carries it in its environment:
 # the fixtures' processes of scripts ctest runs beside this one do not.
-MARK = "PYN_E2E_MARK=%d.%s" % (os.getpid(), os.path.basename(CACHE))
+MARK = "PYN_E2E_MARK=%d.%d" % (os.getpid(), time.time_ns())
 
 
 def env(**extra):
     e = dict(os.environ)
     k, v = MARK.split("=", 1)
     e[k] = v
-    e["PYNTEST_CACHE_DIR"] = CACHE
+    e["PYNTEST_CACHE_DIR"] = cache_dir()
     old = e.get("PYNTEST_LIBRARY_PATH")
     e["PYNTEST_LIBRARY_PATH"] = FIXTURES + (":" + old if old else "")
     e.pop("XML_OUTPUT_FILE", None)
@@ -123,7 +180,8 @@ def workdir(prefix="pyn-e2e-"):
 
 
 def run(args, report=None, timeout=300, extra_env=None, cwd=None):
-    """Run pyntest ARGS (with -o REPORT when given); return a Run."""
+    """Run pyntest ARGS (with -o REPORT when given); return a Run.  The
+    TIMEOUT (seconds) is scaled()."""
     require_pyntest()
     argv = [PYNTEST]
     if report:
@@ -131,7 +189,8 @@ def run(args, report=None, timeout=300, extra_env=None, cwd=None):
     argv += args
     t0 = time.monotonic()
     proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
-                          timeout=timeout, env=env(**(extra_env or {})), cwd=cwd)
+                          timeout=scaled(timeout), env=env(**(extra_env or {})),
+                          cwd=cwd)
     secs = time.monotonic() - t0
     out = proc.stdout.decode("utf-8", "replace")
     err = proc.stderr.decode("utf-8", "replace")
@@ -251,39 +310,57 @@ def fixture_line(source, marker):
 
 # ---- Memory providers ---------------------------------------------------
 
+MEMORY_PROVIDERS = ("rlimit", "cgroup1", "cgroup2")
+
+
 def cgroup1_memory():
-    return os.path.isfile("/sys/fs/cgroup/memory/memory.limit_in_bytes") or \
-        os.path.isdir("/sys/fs/cgroup/memory")
+    """A writable cgroup v1 memory controller."""
+    d = "/sys/fs/cgroup/memory"
+    return os.path.isfile(os.path.join(d, "memory.limit_in_bytes")) and \
+        os.access(d, os.W_OK)
 
 
 def cgroup2_memory():
+    """A writable cgroup v2 hierarchy with the memory controller."""
     for root in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
         try:
             with open(os.path.join(root, "cgroup.controllers")) as f:
-                if "memory" in f.read().split():
+                if "memory" in f.read().split() and os.access(root, os.W_OK):
                     return True
         except OSError:
             pass
     return False
 
 
-def memory_providers():
-    """The memory providers this machine and build can test; each one it
-    cannot is logged as a SKIP line with the reason."""
-    providers = []
-    if SANITIZED:
-        log("SKIP rlimit: ASan cannot run under RLIMIT_AS (sanitized build)")
-    else:
-        providers.append("rlimit")
-    if cgroup1_memory():
-        providers.append("cgroup1")
-    else:
-        log("SKIP cgroup1: no cgroup v1 memory controller mounted")
-    if cgroup2_memory():
-        providers.append("cgroup2")
-    else:
-        log("SKIP cgroup2: no cgroup v2 memory controller here")
-    return providers
+def limiter_support(limiter, provider):
+    """What `pyntest --limiters` says of LIMITER with PROVIDER forced:
+    (True, "") or (False, why)."""
+    require_pyntest()
+    p = subprocess.run([PYNTEST, "--provider", "%s=%s" % (limiter, provider),
+                        "--limiters"], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, env=env())
+    for line in p.stdout.splitlines():
+        f = line.split(None, 3)
+        if len(f) == 4 and f[0] == limiter:
+            return f[3] == "yes", "" if f[3] == "yes" else f[3]
+    return False, "pyntest --limiters does not list %s (exit %d): %s" \
+        % (limiter, p.returncode, (p.stdout + p.stderr)[-300:])
+
+
+def memory_provider_or_skip(prov):
+    """Skip (77) unless this machine and build can test memory provider
+    PROV.  A cgroup provider runs when either this script or pyntest
+    itself finds it usable, so that a wrong probe fails the test instead
+    of skipping it."""
+    if prov == "rlimit":
+        if SANITIZED:
+            skip("rlimit: ASan cannot run under RLIMIT_AS (sanitized build)")
+        return
+    have = cgroup1_memory() if prov == "cgroup1" else cgroup2_memory()
+    ok, why = limiter_support("memory", prov)
+    if not have and not ok:
+        skip("%s: no writable cgroup %s memory controller here; pyntest "
+             "says: %s" % (prov, "v1" if prov == "cgroup1" else "v2", why))
 
 
 # ---- Processes --------------------------------------------------------
@@ -324,7 +401,8 @@ def pid_alive(pid):
 
 
 def wait_gone(pids, seconds=3.0):
-    deadline = time.monotonic() + seconds
+    """The PIDS still alive after SECONDS (scaled)."""
+    deadline = time.monotonic() + scaled(seconds)
     left = [p for p in pids if pid_alive(p)]
     while left and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -338,9 +416,6 @@ def kill_all(pids):
             os.kill(p, signal.SIGKILL)
         except OSError:
             pass
-
-
-NUM = r"[0-9]+\.[0-9]{3}"
 
 
 def matches(pattern, text):

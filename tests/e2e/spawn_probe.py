@@ -1,35 +1,38 @@
 # SPDX-License-Identifier: MIT
 """e2e: a spawned worker (and a fork server) takes the runner's probe
-results instead of probing the limiters again.
+results instead of probing the limiters again.  Each numbered check is a
+part of its own (tests/e2e.cmake):
 
-1. The provider the runner chose is the one a test gets in spawn and
-   forkserver mode, forced by `--provider memory=P` or PYNTEST_PROVIDERS:
-   the memory fixtures are memory_limit with that provider's evidence
-   (rlimit: the failed allocation; cgroups: the cgroup's peak near the
-   limit), and 32 MiB under 64 MiB passes.
-2. Only the runner probes: under strace (skipped when strace is missing
-   or cannot trace), no process but the runner makes a probe cgroup or a
-   cgroup run directory of its own; and the runner makes each worker with
-   posix_spawn (a clone with CLONE_VFORK), not a fork of itself.
-3. A plug-in limiter still is loaded and applied in the spawned worker,
-   with its provider forced on the command line.
+memory.PROVIDER (rlimit, cgroup1, cgroup2): the provider the runner chose
+   is the one a test gets in spawn and forkserver mode, forced by
+   `--provider memory=P` or PYNTEST_PROVIDERS: the memory fixtures are
+   memory_limit with that provider's evidence (rlimit: the failed
+   allocation; cgroups: the cgroup's peak near the limit), and 32 MiB
+   under 64 MiB passes.  Skips when this machine or build cannot have P.
+only_runner_probes: under strace, no process but the runner makes a
+   probe cgroup or a cgroup run directory of its own; and the runner makes
+   each worker with posix_spawn (a clone with CLONE_VFORK), not a fork of
+   itself.  Skips only when strace cannot trace here.
+plugin: a plug-in limiter still is loaded and applied in the spawned
+   worker, with its provider forced on the command line.
 """
 import os
 import re
-import shutil
 import subprocess
 
-from pyn_e2e import (PYNTEST, check, done, env, log, memory_providers,
-                     read_report, run, show, suite, workdir)
+from pyn_e2e import (MEMORY_PROVIDERS, PYNTEST, check, done, env,
+                     memory_provider_or_skip, part, read_report, run, show,
+                     strace_or_skip, suite, workdir)
 
+which = part(["memory." + p for p in MEMORY_PROVIDERS] +
+             ["only_runner_probes", "plugin"])
 tmp = workdir()
 
 
-# ---- 1. the runner's provider in the worker ---------------------------
+# ---- memory.PROVIDER: the runner's provider in the worker ---------------
 
-providers = memory_providers()
-
-for prov in providers:
+def memory(prov):
+    memory_provider_or_skip(prov)
     for mode in ("spawn", "forkserver"):
         for how in ("cli", "env"):
             tag = "%s/%s/%s" % (prov, mode, how)
@@ -68,12 +71,11 @@ for prov in providers:
                 check(c.outcome == "pass", "%s: 32 MiB under 64 MiB passes (got %s: %s)"
                       % (tag, c.outcome, c.message))
 
-# ---- 2. only the runner probes -----------------------------------------
 
-strace = shutil.which("strace")
-if not strace:
-    log("SKIP only-the-runner-probes: strace is not installed")
-else:
+# ---- only_runner_probes -------------------------------------------------
+
+def only_runner_probes():
+    strace = strace_or_skip()
     trace = os.path.join(tmp, "strace.txt")
     rep = os.path.join(tmp, "traced.xml")
     manifest = os.path.join(tmp, "three.yaml")
@@ -97,13 +99,10 @@ suites:
                                             + "detect_leaks=0"))
     lines = open(trace).read().splitlines() if os.path.exists(trace) else []
     traced = bool(lines) and "execve(" in lines[0] and "= 0" in lines[0]
-    if traced:
-        check(p.returncode == 0, "traced run: 3 tests pass (exit %d)\n%s"
-              % (p.returncode, p.stderr.decode("utf-8", "replace")[-1000:]))
-    if not traced:
-        log("SKIP only-the-runner-probes: strace cannot trace here (exit %d): %s"
-            % (p.returncode, p.stderr.decode("utf-8", "replace")[-500:]))
-    else:
+    check(p.returncode == 0, "traced run: 3 tests pass (exit %d)\n%s"
+          % (p.returncode, p.stderr.decode("utf-8", "replace")[-1000:]))
+    if check(traced, "strace traced the runner from its execve (%s)"
+             % (lines[:1] or "no trace")):
         runner = lines[0].split()[0]
         workers = set()
         made = []  # (pid, path) of every mkdir
@@ -139,13 +138,13 @@ suites:
         check(any("probe-" in path for pid, path in made if pid == runner) or
               not made, "the runner itself probed (%d mkdirs)" % len(made))
 
-# ---- 3. plug-ins are still loaded, probed and applied in the worker ----
 
-mod_dir = os.environ.get("PYN_MODULE_DIR", "")
-lx_dir = os.environ.get("PYN_FIXTURE_LIMITER_DIR", "")
-if not (os.path.isdir(mod_dir) and os.path.isdir(lx_dir)):
-    log("SKIP plug-in in spawn mode: PYN_MODULE_DIR/PYN_FIXTURE_LIMITER_DIR not set")
-else:
+# ---- plugin: plug-ins are still loaded, probed and applied in the worker
+
+def plugin():
+    # Set by tests/e2e.cmake.
+    mod_dir = os.environ["PYN_MODULE_DIR"]
+    lx_dir = os.environ["PYN_FIXTURE_LIMITER_DIR"]
     manifest = os.path.join(tmp, "plugin.yaml")
     with open(manifest, "w") as f:
         f.write("""version: 1
@@ -179,4 +178,12 @@ suites:
         check(c is not None and c.outcome == "fail",
               "plug-in/%s: 32 files under max_files 16 fail (%s)"
               % (mode, c and (c.outcome, c.message)))
+
+
+if which.startswith("memory."):
+    memory(which[len("memory."):])
+elif which == "only_runner_probes":
+    only_runner_probes()
+else:
+    plugin()
 done()

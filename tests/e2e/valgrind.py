@@ -9,17 +9,15 @@ engine then watches its children through SIGCHLD, so the example suite
 must still give every real outcome under valgrind.
 """
 import os
-import shutil
 import subprocess
 
 from pyn_e2e import (BIN, PYNTEST, SANITIZED, SRC, SUITES, check, done, env, log,
-                     read_report, require_pyntest, skip, workdir)
+                     need_tool, read_report, require_pyntest, scaled, skip,
+                     workdir)
 
 if SANITIZED:
     skip("valgrind cannot run an ASan build")
-vg = shutil.which("valgrind")
-if not vg:
-    skip("valgrind is not installed (apt-get install valgrind)")
+vg = need_tool("valgrind", "valgrind")
 require_pyntest()
 tmp = workdir()
 
@@ -37,7 +35,7 @@ VG = [vg, "-q", "--error-exitcode=99", "--leak-check=full", "--trace-children=no
 def vg_run(what, args, codes):
     argv = VG + [PYNTEST] + args
     log("$ " + " ".join(argv))
-    p = subprocess.run(argv, capture_output=True, text=True, env=env(), timeout=300,
+    p = subprocess.run(argv, capture_output=True, text=True, env=env(), timeout=scaled(300),
                        stdin=subprocess.DEVNULL)
     errs = [ln for ln in p.stderr.splitlines() if ln.startswith("==")]
     check(p.returncode != 99 and not errs,

@@ -1,12 +1,13 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/fuzz/run.sh SOURCE_DIR WORK_DIR SECONDS [SHARED_OBJECT...]
 #
 # Build the config fuzzers with clang (-fsanitize=fuzzer,address,undefined)
 # and run each for SECONDS from the seed corpus in tests/fuzz/corpus/
 # (the project's manifests are added to the manifest corpus, the shared
-# objects given and a few system ones to the ELF corpus).  Fails on any crash, leak or
-# sanitizer report; exits 77 (ctest: skipped) when clang or libFuzzer is
-# missing, saying why.
+# objects given and a few system ones to the ELF corpus).  Fails on any
+# crash, leak or sanitizer report, and when clang or libFuzzer is missing
+# (.ci/deps installs clang and libclang-rt-14-dev).
 set -u
 src=${1:?source dir}
 work=${2:?work dir}
@@ -16,16 +17,16 @@ objects=("$@")
 
 cc=$(command -v clang || command -v clang-14 || true)
 if [ -z "$cc" ]; then
-	echo "skip: clang not found (apt-get install clang libclang-rt-14-dev)"
-	exit 77
+	echo "FAIL: clang not found (apt-get install clang libclang-rt-14-dev)"
+	exit 1
 fi
 mkdir -p "$work"
 probe="$work/probe.c"
 printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' >"$probe"
 if ! "$cc" -fsanitize=fuzzer "$probe" -o "$work/probe" 2>"$work/probe.log"; then
-	echo "skip: $cc cannot link libFuzzer (install libclang-rt-14-dev):"
+	echo "FAIL: $cc cannot link libFuzzer (apt-get install libclang-rt-14-dev):"
 	cat "$work/probe.log"
-	exit 77
+	exit 1
 fi
 
 cflags=(-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined

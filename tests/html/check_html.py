@@ -11,8 +11,8 @@ with its outcome's class, test output as text (never markup), a working
 filter (#filter=fail, #q=limits), and a screenshot that is a real PNG.
 
 Environment (tests/html.cmake): PYNTEST, PYNTEST_LIBRARY_PATH, PYN_HTML_OUT
-(a folder for the page, the report and the screenshots).  Exits 77 with
-the reason when Chromium is missing.
+(a folder for the page, the report and the screenshots).  Chromium is
+in .ci/deps: without it the test fails.
 """
 import html.parser
 import json
@@ -26,7 +26,10 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# PYN_CHROMIUM: another browser binary (or a missing one, to see the skip).
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "e2e"))
+from pyn_e2e import scaled  # noqa: E402
+
+# PYN_CHROMIUM: another browser binary.
 CHROMIUM = os.environ.get("PYN_CHROMIUM", "/usr/bin/chromium")
 KINDS = ["pass", "fail", "error", "wall_timeout", "cpu_timeout",
          "memory_limit", "skipped", "interrupted", "flaky"]
@@ -54,7 +57,7 @@ def run_pyntest(out_dir):
            os.path.join(HERE, "html.yaml")]
     print("$ " + " ".join(cmd), flush=True)
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=90)
+                       timeout=scaled(90))
     sys.stdout.write(p.stdout.decode("utf-8", "replace"))
     sys.stdout.write(p.stderr.decode("utf-8", "replace"))
     check(p.returncode == 1, "pyntest exits 1 (some tests failed), got %d"
@@ -73,7 +76,7 @@ def unwritable(out_dir):
                         "-k", "basic.fx_pass", "--html", bad, "-o", xml,
                         os.path.join(HERE, "html.yaml")],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=60)
+                       timeout=scaled(60))
     err = p.stderr.decode("utf-8", "replace")
     check(p.returncode == 4, "unwritable --html: exit 4, got %d"
           % p.returncode)
@@ -153,7 +156,7 @@ def chromium(args, user_dir):
            "--disable-background-networking", "--disable-component-update",
            "--disable-sync", "--user-data-dir=" + user_dir] + args
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=60)
+                       timeout=scaled(60))
     if p.returncode != 0:
         sys.stdout.write(p.stderr.decode("utf-8", "replace")[-2000:])
     check(p.returncode == 0, "chromium %s exits 0" % args[0])
@@ -235,27 +238,23 @@ def main():
     print("     %d tests ran, on lanes %s" % (len(ran), sorted(lanes)))
     spans = [(a["slot"], a["start"], a["wall"]) for t in data["tests"]
              for a in t["attempts"] if a["ran"]]
-    if any(start > 0 for _, start, _ in spans):
-        check(lanes == {0, 1}, "-j 2: the tests ran on lanes 0 and 1")
-        overlap = []
-        for lane in lanes:
-            mine_ = sorted((s_, w) for l, s_, w in spans if l == lane)
-            for (s0, w0), (s1, _) in zip(mine_, mine_[1:]):
-                if s1 < s0 + w0 - 0.02:
-                    overlap.append((lane, s0, w0, s1))
-        check(not overlap, "no two tests overlap on one lane %s" % overlap)
-        check(max(s_ + w for _, s_, w in spans) <= data["duration"] + 0.05,
-              "every bar ends within the run's duration")
-    else:
-        # runner/schedule.c's run_take() does not copy pyn_result's
-        # start_s and slot into the report yet (not this area's file).
-        print("note: the report has no start times or lanes: the timeline "
-              "checks of lanes and overlaps did not run")
+    check(any(start > 0 for _, start, _ in spans),
+          "the report has the tests' start times")
+    check(lanes == {0, 1}, "-j 2: the tests ran on lanes 0 and 1")
+    overlap = []
+    for lane in lanes:
+        mine_ = sorted((s_, w) for l, s_, w in spans if l == lane)
+        for (s0, w0), (s1, _) in zip(mine_, mine_[1:]):
+            if s1 < s0 + w0 - 0.02:
+                overlap.append((lane, s0, w0, s1))
+    check(not overlap, "no two tests overlap on one lane %s" % overlap)
+    check(max(s_ + w for _, s_, w in spans) <= data["duration"] + 0.05,
+          "every bar ends within the run's duration")
 
-    if not os.path.exists(CHROMIUM):
-        print("skip: %s is missing (apt-get install chromium); the checks "
-              "above ran" % CHROMIUM)
-        return 1 if failed else 77
+    if not check(os.path.exists(CHROMIUM),
+                 "%s is installed (apt-get install chromium; .ci/deps "
+                 "installs it)" % CHROMIUM):
+        return 1
 
     user_dir = tempfile.mkdtemp(prefix="pyn-html-chromium-")
     try:

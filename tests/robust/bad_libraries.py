@@ -10,11 +10,10 @@ constructor that crashes gives `error`, one that calls exit(3) gives
 and the rest of the run completes.
 """
 import os
-import shutil
 import struct
 
 from rb import manifest
-from pyn_e2e import FIXTURES, XSD, check, done, log, read_report, run, show, validate, workdir
+from pyn_e2e import FIXTURES, XSD, check, done, read_report, run, show, validate, workdir
 
 tmp = workdir()
 REAL = os.path.join(FIXTURES, "libpyn_rb_fx.so")

@@ -22,7 +22,7 @@ import time
 
 from rb import manifest, read_pids
 from pyn_e2e import (PYNTEST, XSD, check, done, env, kill_all, log, pid_alive, read_report,
-                     run, validate, wait_gone, workdir)
+                     run, scaled, validate, wait_gone, workdir)
 
 tmp = workdir()
 
@@ -37,7 +37,7 @@ def start(report, pidfile):
 
 
 def wait_pids(p, pidfile, n=8, seconds=20.0):
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + scaled(seconds)
     while time.monotonic() < deadline and p.poll() is None:
         pids = read_pids(pidfile)
         if len(pids) >= n:
@@ -58,7 +58,7 @@ for label, gap in (("SIGINT, SIGINT 20 ms later", 0.02), ("SIGINT twice at once"
         time.sleep(gap)
     p.send_signal(signal.SIGINT)
     try:
-        p.communicate(timeout=10)
+        p.communicate(timeout=scaled(10))
     except subprocess.TimeoutExpired:
         p.kill()
         p.communicate()

@@ -313,7 +313,7 @@ static void test_wall(void)
 	CU_ASSERT_EQUAL_FATAL(pyn_limited_call(lf, NULL, &res, NULL), 0);
 	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_WALL_TIMEOUT);
 	/* pynisher: 6 s for a 1 s limit. */
-	CU_ASSERT(res.wall_time_s >= 0.29 && res.wall_time_s < 1.0);
+	CU_ASSERT(res.wall_time_s >= 0.29 && res.wall_time_s < 0.3 + PYN_T(0.7));
 	pyn_result_release(&res);
 	pyn_limited_free(lf);
 }
@@ -329,7 +329,7 @@ static void test_cpu(void)
 	lf = make(fn_spin, &lim, NULL);
 	CU_ASSERT_EQUAL_FATAL(pyn_limited_call(lf, NULL, &res, NULL), 0);
 	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_CPU_TIMEOUT);
-	CU_ASSERT(res.cpu_time_s >= 0.25 && res.cpu_time_s < 1.5);
+	CU_ASSERT(res.cpu_time_s >= 0.25 && res.cpu_time_s < 0.3 + PYN_T(1.2));
 	pyn_result_release(&res);
 	pyn_limited_free(lf);
 }
@@ -395,7 +395,7 @@ static void test_below_start(void)
 	lf = make(fn_eat, &lim, &w);
 	CU_ASSERT_EQUAL_FATAL(pyn_limited_call(lf, &n, &res, NULL), 0);
 	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_MEMORY_LIMIT);
-	CU_ASSERT(res.wall_time_s < 5);
+	CU_ASSERT(res.wall_time_s < PYN_T(5));
 	if (strcmp(provider, "rlimit") != 0) {
 		CU_ASSERT_PTR_NOT_NULL(
 			strstr(w.all, "memory limit 1024 B is below this "
@@ -633,7 +633,7 @@ static void test_no_network_empty(void)
 
 	CU_ASSERT_EQUAL_FATAL(pyn_plugin_load(NO_NETWORK, &err), 0);
 	if (!pyn_supports("no_network", NULL, 0, why, sizeof(why))) {
-		printf("skipped: no_network: %s ", why);
+		pyn_unit_skip("no_network: %s", why);
 		return;
 	}
 	fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -675,7 +675,8 @@ static CU_TestInfo tests[] = {
 	{ "symbols in spawn, forkserver and fork", test_symbol },
 	{ "NAME: {} configures; a call's token is reused", test_configured_token },
 	{ "running tests never share a token", test_token_concurrent },
-	{ "no_network with no options bites", test_no_network_empty },
+	/* A part (tests/api.cmake): it may skip here. */
+	{ "no_network", test_no_network_empty },
 	CU_TEST_INFO_NULL,
 };
 

@@ -30,13 +30,6 @@
 static struct pyn_result res = PYN_RESULT_INIT;
 static struct pyn_error err;
 
-static double scale(void)
-{
-	const char *m = getenv("PYN_TEST_TIMEOUT_MULTIPLIER");
-
-	return m && atof(m) > 0 ? atof(m) : 1;
-}
-
 static int call(void (*fn)(void *), void *arg, const struct pyn_limits *lim)
 {
 	int rc;
@@ -214,7 +207,7 @@ static void test_pass(void)
 	CU_ASSERT_EQUAL(res.exit_code, 0);
 	CU_ASSERT_EQUAL(res.term_signal, 0);
 	CU_ASSERT_STRING_EQUAL(res.message, "");
-	CU_ASSERT(res.wall_time_s > 0 && res.wall_time_s < 5);
+	CU_ASSERT(res.wall_time_s > 0 && res.wall_time_s < PYN_T(5));
 	CU_ASSERT(res.peak_memory_bytes >= 0);
 	CU_ASSERT_FALSE(pyn_is_limited());
 	call(fn_limited, NULL, NULL);
@@ -290,7 +283,7 @@ static void test_wall(void)
 	CU_ASSERT_STRING_EQUAL(res.error_type, "WallTimeout");
 	CU_ASSERT(starts_with(res.message, "exceeded wall time limit 0.500 s"));
 	CU_ASSERT(res.wall_time_s >= 0.5);
-	CU_ASSERT(res.wall_time_s < 0.5 + 0.4 * scale());
+	CU_ASSERT(res.wall_time_s < 0.5 + PYN_T(0.4));
 	if (res.outcome != PYN_OUTCOME_WALL_TIMEOUT)
 		show();
 }
@@ -311,7 +304,7 @@ static void test_cpu(void)
 	char why[256];
 
 	if (!pyn_supports("cpu_time", NULL, 0, why, sizeof(why))) {
-		printf("\n  skipped: cpu_time limiter not available: %s\n", why);
+		pyn_unit_skip("cpu_time limiter not available: %s", why);
 		return;
 	}
 	lim.cpu_time_s = 0.5;
@@ -320,7 +313,7 @@ static void test_cpu(void)
 		return;
 	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_CPU_TIMEOUT);
 	CU_ASSERT_STRING_EQUAL(res.error_type, "CpuTimeout");
-	CU_ASSERT(res.cpu_time_s >= 0.4 && res.cpu_time_s < 2);
+	CU_ASSERT(res.cpu_time_s >= 0.4 && res.cpu_time_s < 0.5 + PYN_T(1.5));
 	if (res.outcome != PYN_OUTCOME_CPU_TIMEOUT)
 		show();
 }
@@ -365,17 +358,14 @@ static void test_return(void)
 	CU_ASSERT_PTR_NULL(pyn_return_buffer(10));
 }
 
-/* 1 GiB back through the result memfd: only with PYNTEST_BENCH=1. */
+/* 1 GiB back through the result memfd (a part of its own: it takes
+ * seconds, which ctest can spend beside other tests). */
 static void test_return_1g(void)
 {
 	size_t n = (size_t)1 << 30;
 	const unsigned char *p;
 	struct timespec t0, t1;
 
-	if (!getenv("PYNTEST_BENCH")) {
-		printf("\n  skipped: set PYNTEST_BENCH=1 to return 1 GiB\n");
-		return;
-	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (call(fn_return, &n, NULL))
 		return;
@@ -406,7 +396,9 @@ static void test_free_running(void)
 	CU_ASSERT_EQUAL(pyn_engine_submit(e, &task, NULL, NULL, &err), 0);
 	pyn_engine_free(e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	CU_ASSERT(t1.tv_sec - t0.tv_sec < 3);
+	CU_ASSERT((double)(t1.tv_sec - t0.tv_sec) +
+			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9 <
+		  PYN_T(3));
 	CU_ASSERT_EQUAL(waitpid(-1, NULL, WNOHANG), -1);
 }
 
@@ -550,7 +542,7 @@ static void test_memory(void)
 	size_t i;
 
 	if (!pyn_supports("memory", NULL, 0, why, sizeof(why))) {
-		printf("\n  skipped: memory limiter not available: %s\n", why);
+		pyn_unit_skip("memory limiter not available: %s", why);
 		return;
 	}
 	lim.memory_bytes = PYN_MiB(64);
@@ -665,7 +657,7 @@ static void test_library(void)
 		lim.wall_time_s = 0.5;
 		run_sym(FIXTURE_LIB, "fx_sleep", modes[m], &lim);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_WALL_TIMEOUT);
-		CU_ASSERT(res.wall_time_s < 0.5 + 0.4 * scale());
+		CU_ASSERT(res.wall_time_s < 0.5 + PYN_T(0.4));
 	}
 }
 
@@ -795,7 +787,7 @@ static void test_library_limits(void)
 	size_t m, i;
 
 	if (!pyn_supports("memory", NULL, 0, why, sizeof(why))) {
-		printf("\n  skipped: memory limiter not available: %s\n", why);
+		pyn_unit_skip("memory limiter not available: %s", why);
 		return;
 	}
 	for (m = 0; m < 3; m++) {
@@ -830,7 +822,7 @@ static void test_library_cpu(void)
 	size_t m;
 
 	if (!pyn_supports("cpu_time", NULL, 0, why, sizeof(why))) {
-		printf("\n  skipped: cpu_time limiter not available: %s\n", why);
+		pyn_unit_skip("cpu_time limiter not available: %s", why);
 		return;
 	}
 	for (m = 0; m < 3; m++) {
@@ -1003,7 +995,7 @@ static void test_interrupt(void)
 		CU_ASSERT_EQUAL(rc, 1);
 		CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_INTERRUPTED);
 		CU_ASSERT_STRING_EQUAL(r.error_type, "Interrupted");
-		CU_ASSERT(r.wall_time_s < 5);
+		CU_ASSERT(r.wall_time_s < PYN_T(5));
 		seen |= (int)(long)user;
 		pyn_result_release(&r);
 	}
@@ -1090,10 +1082,12 @@ static void test_interrupt_loading(void)
 	CU_ASSERT_EQUAL(pyn_engine_next(alarm_engine, -1, &r, NULL, &err), 1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_INTERRUPTED);
-	CU_ASSERT(t1.tv_sec - t0.tv_sec < 2);
+	CU_ASSERT((double)(t1.tv_sec - t0.tv_sec) +
+			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9 <
+		  PYN_T(2));
 	/* The time it waited for its library, and where it was. */
-	CU_ASSERT(r.wall_time_s >= 0.25 && r.wall_time_s < 2);
-	CU_ASSERT(strncmp(r.message, "interrupted after 0.", 20) == 0);
+	CU_ASSERT(r.wall_time_s >= 0.25 && r.wall_time_s < PYN_T(2));
+	CU_ASSERT(strncmp(r.message, "interrupted after ", 18) == 0);
 	CU_ASSERT(strstr(r.message, " s while loading library '") != NULL);
 	if (!strstr(r.message, "while loading library"))
 		fprintf(stderr, "\n  got: '%s'\n", r.message);
@@ -1135,12 +1129,12 @@ static void test_loading_does_not_block(void)
 	quick.wall_time_s = 0.5;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CU_ASSERT_EQUAL(pyn_engine_submit(e, &hang, &slow, (void *)1, &err), 0);
-	CU_ASSERT(since(&t0) < 0.3);
+	CU_ASSERT(since(&t0) < PYN_T(0.3));
 	CU_ASSERT_EQUAL(pyn_engine_submit(e, &nap, &quick, (void *)2, &err), 0);
 	CU_ASSERT_EQUAL(pyn_engine_next(e, -1, &r, &user, &err), 1);
 	CU_ASSERT_PTR_EQUAL(user, (void *)2);
 	CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_WALL_TIMEOUT);
-	CU_ASSERT(r.wall_time_s < 0.5 + 0.4 * scale());
+	CU_ASSERT(r.wall_time_s < 0.5 + PYN_T(0.4));
 	pyn_result_release(&r);
 	CU_ASSERT_EQUAL(pyn_engine_next(e, -1, &r, &user, &err), 1);
 	CU_ASSERT_PTR_EQUAL(user, (void *)1);
@@ -1339,7 +1333,11 @@ static void test_watch_left_behind(void)
 	t0 = cpu_s();
 	CU_ASSERT_EQUAL(pyn_engine_next(e, -1, &r, NULL, &err), 1);
 	CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_PASS);
-	/* Waiting half a second costs next to no CPU; spinning, all of it. */
+	/*
+	 * Waiting half a second costs next to no CPU; spinning, all of it.
+	 * CPU, not wall time: a loaded machine does not add to it, so the
+	 * threshold is not scaled (scaled, it would pass a spin).
+	 */
 	CU_ASSERT(cpu_s() - t0 < 0.2);
 	pyn_result_release(&r);
 	pyn_engine_free(e);
@@ -1460,7 +1458,7 @@ static void test_without_pidfd(void)
 		if (syscall(SYS_pidfd_open, getpid(), 0) >= 0 || errno != ENOSYS)
 			_exit(101);
 		fds = count_fds();
-		lim.wall_time_s = 0.3 * scale();
+		lim.wall_time_s = PYN_T(0.3);
 		for (i = 0; i < 20; i++) {
 			bad += pyn_call(fn_pass, NULL, &lim, &res, &err) != 0 ||
 			       expect(PYN_OUTCOME_PASS, "pass");
@@ -1494,16 +1492,18 @@ static void test_without_pidfd(void)
 }
 
 static CU_TestInfo tests[] = {
+	/* Parts (tests/engine.cmake): cpu_time, memory, library_memory
+	 * and library_cpu_time may skip here; return_1g is long. */
 	{ "pass", test_pass },
 	{ "assertion failure", test_assert_fail },
 	{ "fatal assertion", test_fatal },
 	{ "exit 3", test_exit3 },
 	{ "signals", test_signals },
 	{ "wall timeout", test_wall },
-	{ "cpu timeout", test_cpu },
+	{ "cpu_time", test_cpu },
 	{ "skip and fail", test_skip_fail },
 	{ "return", test_return },
-	{ "return 1 GiB (bench)", test_return_1g },
+	{ "return_1g", test_return_1g },
 	{ "free while running", test_free_running },
 	{ "output", test_output },
 	{ "caller's stdio buffer", test_caller_buffer },
@@ -1516,8 +1516,8 @@ static CU_TestInfo tests[] = {
 	{ "a test runs on its runner's CPUs", test_affinity },
 	{ "constructors", test_constructors },
 	{ "missing library", test_missing_library },
-	{ "library under limits", test_library_limits },
-	{ "library under a CPU limit", test_library_cpu },
+	{ "library_memory", test_library_limits },
+	{ "library_cpu_time", test_library_cpu },
 	{ "CUnit task", test_cunit_task },
 	{ "CUnit registration", test_cunit_register },
 	{ "engine without leaks", test_engine_no_leaks },

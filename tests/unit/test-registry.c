@@ -78,8 +78,8 @@ static void test_cgroup_parent(void)
 	printf("\n    unified: %s\n    memory: %s", u ? u : "(none)",
 	       m ? m : pyn__registry_cgroup_why("memory"));
 	if (!u || !m) {
-		printf(" (skipped: no writable cgroups here: %s)",
-		       pyn__registry_cgroup_why(u ? "memory" : "unified"));
+		pyn_unit_skip("no writable cgroups here: %s",
+			      pyn__registry_cgroup_why(u ? "memory" : "unified"));
 		return;
 	}
 	CU_ASSERT_PTR_EQUAL(h->cgroup_parent("unified"), u);
@@ -98,7 +98,8 @@ static void test_stale_cgroup_removed(void)
 	pid_t dead;
 
 	if (!u) {
-		printf(" (skipped: no cgroup v2 hierarchy)");
+		pyn_unit_skip("no writable cgroup v2 hierarchy: %s",
+			      pyn__registry_cgroup_why("unified"));
 		return;
 	}
 	/* A pid that surely is dead: a reaped child's. */
@@ -375,7 +376,8 @@ static void test_probe_leaves_no_run_dir(void)
 {
 	if (access("/sys/fs/cgroup/unified/cgroup.procs", W_OK) != 0 ||
 	    !pyn__registry_host()->cgroup_parent("unified")) {
-		printf(" (skipped: needs the writable hybrid v2 mount)");
+		pyn_unit_skip("needs the writable hybrid v2 mount "
+			      "(/sys/fs/cgroup/unified)");
 		return;
 	}
 	CU_ASSERT_EQUAL(in_child("probe_only", NULL), 0);
@@ -390,7 +392,7 @@ static void test_run_dir_removed_at_exit(void)
 
 	CU_ASSERT_FATAL(fd >= 0);
 	if (!pyn__registry_host()->cgroup_parent("unified")) {
-		printf(" (skipped: %s)", pyn__registry_cgroup_why("unified"));
+		pyn_unit_skip("%s", pyn__registry_cgroup_why("unified"));
 		close(fd);
 		unlink(out);
 		return;
@@ -611,11 +613,11 @@ static void test_resolve(void)
 static CU_TestInfo tests[] = {
 	{ "built-ins registered in order and probed", test_builtins_in_order },
 	{ "host table", test_host_table },
-	{ "cgroup run directories", test_cgroup_parent },
-	{ "stale run directory of a dead runner removed",
-	  test_stale_cgroup_removed },
-	{ "run directory removed at exit", test_run_dir_removed_at_exit },
-	{ "probing leaves no run directory", test_probe_leaves_no_run_dir },
+	/* Parts (tests/limiters.cmake): each may skip here. */
+	{ "cgroup.run_dirs", test_cgroup_parent },
+	{ "cgroup.stale_run_dir", test_stale_cgroup_removed },
+	{ "cgroup.run_dir_at_exit", test_run_dir_removed_at_exit },
+	{ "cgroup.probe_no_run_dir", test_probe_leaves_no_run_dir },
 	{ "newer ABI refused", test_newer_abi_refused },
 	{ "struct too small refused", test_too_small_refused },
 	{ "missing entry point refused", test_missing_entry_refused },

@@ -94,7 +94,8 @@ static void manifest(const char *name, const char *tests)
 }
 
 /* Run a shell command in the work dir; stdout to out.txt, stderr err.txt. */
-static int vsh(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static int vsh(const char *fmt,
+							va_list ap)
 {
 	char line[1536], cmd[2048];
 	int st;
@@ -106,7 +107,7 @@ static int vsh(const char *fmt, va_list ap)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static int sh(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int sh(const char *fmt, ...)
 {
 	va_list ap;
 	int ret;
@@ -118,7 +119,7 @@ static int sh(const char *fmt, ...)
 }
 
 /* Run pyntest ARGS (a shell string) in the work dir. */
-static int run(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int run(const char *fmt, ...)
 {
 	char args[1024];
 	va_list ap;
@@ -315,8 +316,8 @@ static void test_tty(void)
 {
 	char *out;
 
-	if (system("command -v script >/dev/null 2>&1"))
-		return;
+	/* script(1) is util-linux's (Debian's bsdutils, essential). */
+	CU_ASSERT_EQUAL_FATAL(system("command -v script >/dev/null 2>&1"), 0);
 	manifest("tty.yaml", "rx_pass, rx_fail");
 	CU_ASSERT_EQUAL(
 		sh("script -qec \"'%s' -j 1 tty.yaml\" /dev/null", PYN_PYNTEST),
@@ -342,7 +343,9 @@ static void test_tty(void)
 static void test_interrupt(void)
 {
 	char report[512], *xml;
-	struct timespec ts = { 0, 700000000 };
+	double wait = PYN_T(0.7);
+	struct timespec ts = { (time_t)wait,
+			       (long)((wait - (double)(time_t)wait) * 1e9) };
 	int st;
 	pid_t pid;
 
@@ -373,6 +376,15 @@ static void test_interrupt(void)
 	free(xml);
 }
 
+/* The part junit10: the reports above against junit-10 too. */
+static void test_junit10(void)
+{
+	if (!junit10_part())
+		return;
+	test_retries_and_flaky();
+	test_interrupt();
+}
+
 static CU_TestInfo e2e_tests[] = {
 	{ "retries report flaky and reruns", test_retries_and_flaky },
 	{ "fail-fast interrupts the rest", test_fail_fast },
@@ -381,6 +393,8 @@ static CU_TestInfo e2e_tests[] = {
 	{ "SIGINT writes the report and exits 2", test_interrupt },
 	{ "Bazel's report and premature-exit files", test_bazel_files },
 	{ "terminal progress line, CI plain lines", test_tty },
+	/* A part (tests/runner.cmake): it skips without ../shared. */
+	{ "junit10", test_junit10 },
 	CU_TEST_INFO_NULL,
 };
 
