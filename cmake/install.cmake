@@ -1,7 +1,9 @@
+# SPDX-License-Identifier: MIT
 # Installation, the CMake package (find_package(pyntest)), pkg-config and
 # the build-tree aliases for add_subdirectory() users.  Included at the end
-# of the root CMakeLists.txt, so every target exists by now; each is still
-# guarded with if(TARGET) so a half-built tree configures.
+# of the root CMakeLists.txt, so every target exists by now: a target or a
+# file renamed without this file is a configure error, never a silently
+# smaller install.
 #
 # Installed layout (GNUInstallDirs; the build tree uses the same one):
 #   bin/pyntest                         the runner            pyntest::pyntest
@@ -25,15 +27,9 @@ option(PYN_INSTALL "Generate pyntest's install rules" ${PROJECT_IS_TOP_LEVEL})
 
 # --- Build-tree names, the same as the installed package's --------------
 
-if(TARGET pyntest_cli AND NOT TARGET pyntest::pyntest)
-  add_executable(pyntest::pyntest ALIAS pyntest_cli)
-endif()
-if(TARGET libpyntest AND NOT TARGET pyntest::libpyntest)
-  add_library(pyntest::libpyntest ALIAS libpyntest)
-endif()
-if(TARGET pyntest_runtime AND NOT TARGET pyntest::runtime)
-  add_library(pyntest::runtime ALIAS pyntest_runtime)
-endif()
+add_executable(pyntest::pyntest ALIAS pyntest_cli)
+add_library(pyntest::libpyntest ALIAS libpyntest)
+add_library(pyntest::runtime ALIAS pyntest_runtime)
 
 # pyntest_discover_tests() and pyntest_add_manifest() for add_subdirectory()
 # users (CMake functions are global once defined).
@@ -80,26 +76,18 @@ function(pyn_collect_modules dir out)
 endfunction()
 pyn_collect_modules("${PROJECT_SOURCE_DIR}" PYN_LIMITER_MODULES)
 
-if(TARGET pyntest_cli)
-  pyn_origin_rpath(pyntest_cli "${CMAKE_INSTALL_BINDIR}")
-  set_target_properties(pyntest_cli PROPERTIES EXPORT_NAME pyntest)
-endif()
-if(TARGET pyntest-worker)
-  # The worker links the engine and libltdl in and needs nothing of lib/:
-  # no RUNPATH, so the loader of every spawned test goes straight to the
-  # system's libc instead of failing in lib/ first.
-  set_target_properties(pyntest-worker PROPERTIES
-    INSTALL_RPATH "" BUILD_WITH_INSTALL_RPATH TRUE)
-endif()
+pyn_origin_rpath(pyntest_cli "${CMAKE_INSTALL_BINDIR}")
+set_target_properties(pyntest_cli PROPERTIES EXPORT_NAME pyntest)
+# The worker links the engine and libltdl in and needs nothing of lib/:
+# no RUNPATH, so the loader of every spawned test goes straight to the
+# system's libc instead of failing in lib/ first.
+set_target_properties(pyntest-worker PROPERTIES
+  INSTALL_RPATH "" BUILD_WITH_INSTALL_RPATH TRUE)
 foreach(_m IN LISTS PYN_LIMITER_MODULES)
   pyn_origin_rpath(${_m} "${PYN_MODULE_SUBDIR}")
 endforeach()
-if(TARGET libpyntest)
-  set_target_properties(libpyntest PROPERTIES EXPORT_NAME libpyntest)
-endif()
-if(TARGET pyntest_runtime)
-  set_target_properties(pyntest_runtime PROPERTIES EXPORT_NAME runtime)
-endif()
+set_target_properties(libpyntest PROPERTIES EXPORT_NAME libpyntest)
+set_target_properties(pyntest_runtime PROPERTIES EXPORT_NAME runtime)
 
 # --- pkg-config -----------------------------------------------------------
 
@@ -122,34 +110,18 @@ write_basic_package_version_file(
 # --- install rules --------------------------------------------------------
 
 if(PYN_INSTALL)
-  set(_exported "")
-  if(TARGET pyntest_cli)
-    list(APPEND _exported pyntest_cli)
-  endif()
-  if(TARGET libpyntest)
-    list(APPEND _exported libpyntest)
-    if(TARGET pyntest_runtime)
-      list(APPEND _exported pyntest_runtime)
-    endif()
-  endif()
-  if(_exported)
-    install(TARGETS ${_exported} EXPORT pyntestTargets
-      RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}"
-      LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
-        NAMELINK_COMPONENT Development
-      ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
-    install(EXPORT pyntestTargets NAMESPACE pyntest::
-      DESTINATION "${PYN_INSTALL_CMAKEDIR}")
-  endif()
+  install(TARGETS pyntest_cli libpyntest pyntest_runtime EXPORT pyntestTargets
+    RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}"
+    LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+      NAMELINK_COMPONENT Development
+    ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
+  install(EXPORT pyntestTargets NAMESPACE pyntest::
+    DESTINATION "${PYN_INSTALL_CMAKEDIR}")
   # The static library is installed for pkg-config --static users but not
   # exported: its link interface (ltdl, threads) would pull the project's
   # internal helper targets into the package.
-  if(TARGET libpyntest_static)
-    install(TARGETS libpyntest_static ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
-  endif()
-  if(TARGET pyntest-worker)
-    install(TARGETS pyntest-worker RUNTIME DESTINATION "${PYN_LIBEXEC_SUBDIR}")
-  endif()
+  install(TARGETS libpyntest_static ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
+  install(TARGETS pyntest-worker RUNTIME DESTINATION "${PYN_LIBEXEC_SUBDIR}")
   if(PYN_LIMITER_MODULES)
     install(TARGETS ${PYN_LIMITER_MODULES} LIBRARY DESTINATION "${PYN_MODULE_SUBDIR}")
   endif()
@@ -167,11 +139,11 @@ if(PYN_INSTALL)
     DESTINATION "${PYN_INSTALL_PKGCONFIGDIR}")
 
   install(FILES "${PROJECT_SOURCE_DIR}/config/schema/pyntest-manifest.schema.json"
-    DESTINATION "${PYN_INSTALL_DATADIR}" OPTIONAL)
+    DESTINATION "${PYN_INSTALL_DATADIR}")
   install(FILES "${PROJECT_SOURCE_DIR}/docs/pyntest.1"
-    DESTINATION "${CMAKE_INSTALL_MANDIR}/man1" OPTIONAL)
+    DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
   install(FILES "${PROJECT_SOURCE_DIR}/README.md"
-    DESTINATION "${CMAKE_INSTALL_DOCDIR}" OPTIONAL)
+    DESTINATION "${CMAKE_INSTALL_DOCDIR}")
   # Docs are picked up when configured; re-run cmake after adding one.
   file(GLOB _pyn_docs "${PROJECT_SOURCE_DIR}/docs/*.md")
   if(_pyn_docs)
@@ -182,7 +154,7 @@ endif()
 # --- tests of all the above ------------------------------------------------
 
 # Not under add_subdirectory(): they install pyntest, which a parent
-# project has switched off.
-if(BUILD_TESTING AND PYN_INSTALL)
-  include("${PROJECT_SOURCE_DIR}/tests/install.cmake" OPTIONAL)
+# project has switched off.  They use what tests/CMakeLists.txt defines.
+if(BUILD_TESTING AND PYN_BUILD_TESTS AND PYN_INSTALL)
+  include("${PROJECT_SOURCE_DIR}/tests/install.cmake")
 endif()
