@@ -34,7 +34,6 @@ struct pyn_plan_test {
 	char *manifest;   /* the manifest that declared it */
 	char *file;       /* source of the test entry (manifest) */
 	unsigned line;    /* its line, 0: unknown */
-	/* Added by config: */
 	unsigned column;  /* its column, 0: unknown */
 	bool skip;        /* `skip:` set: report skipped, do not run */
 	char *skip_reason; /* NULL: none given */
@@ -55,7 +54,7 @@ struct pyn_plan {
 	char **suites;
 	char **plugins;   /* resolved plug-in paths, in load order */
 	size_t n_plugins;
-	/* Added by config: where every string above lives (private). */
+	/* Where every string above lives (private). */
 	struct pyn__plan_arena *arena;
 };
 
@@ -95,8 +94,9 @@ struct pyn_plan_options {
 	double cpu_time_s;      /* --cpu-time */
 	uint64_t memory_bytes;  /* --memory */
 	int retries;            /* --retries, -1: none given */
-	/* Added by config (all may be NULL; zero-initialise the struct): */
 	/*
+	 * The callbacks below may each be NULL (zero-initialise the struct).
+	 *
 	 * Check one limiter option from the manifest.  Called once per
 	 * limiter named under `limiters:` with opt == NULL (to check the
 	 * name: fail for an unknown limiter, naming it), then once for each
