@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # example.sh - install what is missing, build pyntest, run the example suite.
 #
 #   bash example.sh

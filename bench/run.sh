@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/run.sh - how fast pyntest is, next to Check, Criterion and the
 # machine's own floors, and whether it meets issue 5's targets.
 #

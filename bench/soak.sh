@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/soak.sh - the soak (issue 4 §7): SOAK_TESTS (20,000) tests of mixed
 # outcomes in one pyntest run, then a PASS/FAIL line per check:
 #   fds      no fd growth in the runner (/proc/PID/fd, early vs late samples;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # PyntestAddTests.cmake - register pyntest manifests with CTest.
 #
 # Included by pyntestConfig.cmake (find_package(pyntest)) and, in pyntest's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # PyntestDiscoverTests.cmake - the test-time half of pyntest_discover_tests().
 #
 # ctest reads the include file that pyntest_discover_tests() generated; it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* calc.c - the code under test. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* calc.h - the code under test: a tiny calculator library. */
 #ifndef CALC_H
 #define CALC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_calc.c - tests for calc.c, one exported void fn(void) each, with
  * CUnit assertions.  pyntest runs each in its own limited child process;

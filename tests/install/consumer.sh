@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # consumer.sh BUILD_DIR SOURCE_DIR CMAKE
 #
 # Install the build into a temporary prefix, move the prefix (a relocated
