@@ -21,7 +21,7 @@
 #include "unit.h"
 
 #define PYN_DEFAULT_XSD PYN_SOURCE_DIR "/runner/report/schema/pyntest-junit.xsd"
-#define PYN_STRICT_XSD \
+#define PYN_STRICT_XSD                                                         \
 	PYN_SOURCE_DIR "/runner/report/schema/pyntest-junit-strict.xsd"
 
 /* Set by junit10_part(): check the third-party schema too. */

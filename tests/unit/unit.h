@@ -64,7 +64,7 @@ static inline double pyn_unit_multiplier(void)
 	return v > 0 ? v : 1;
 }
 
-#define PYN_T(s) ((double)(s) * pyn_unit_multiplier())
+#define PYN_T(s) ((double)(s)*pyn_unit_multiplier())
 
 /* Activate the tests ARGV names (or all but them, after -x); 0 if each
  * name matched a test. */
@@ -95,39 +95,39 @@ static inline int pyn_unit_select(int argc, char **argv)
 
 			for (i = first; i < argc; i++)
 				named |= strcmp(t->pName, argv[i]) == 0;
-			CU_set_test_active(t, named != except ? CU_TRUE
-							      : CU_FALSE);
+			CU_set_test_active(t, named != except ? CU_TRUE :
+								CU_FALSE);
 		}
 	}
 	CU_set_fail_on_inactive(CU_FALSE);
 	return bad;
 }
 
-#define PYN_UNIT_MAIN(suites)                                                 \
-	int main(int argc, char **argv)                                       \
-	{                                                                     \
-		unsigned failed;                                              \
-		if (CU_initialize_registry() != CUE_SUCCESS)                  \
-			return 2;                                             \
-		if (CU_register_suites(suites) != CUE_SUCCESS) {              \
-			fprintf(stderr, "%s\n", CU_get_error_msg());          \
-			CU_cleanup_registry();                                \
-			return 2;                                             \
-		}                                                             \
-		if (pyn_unit_select(argc, argv) != 0) {                       \
-			CU_cleanup_registry();                                \
-			return 1;                                             \
-		}                                                             \
-		CU_basic_set_mode(CU_BRM_VERBOSE);                            \
-		CU_basic_run_tests();                                         \
-		failed = CU_get_number_of_failure_records();                  \
-		if (CU_get_number_of_tests_run() == 0)                        \
-			failed = 1;                                           \
-		CU_cleanup_registry();                                        \
-		if (!failed && pyn_unit_skips)                                \
-			printf("\n%u test(s) skipped: see SKIP above\n",      \
-			       pyn_unit_skips);                               \
-		return failed ? 1 : pyn_unit_skips ? 77 : 0;                  \
+#define PYN_UNIT_MAIN(suites)                                                  \
+	int main(int argc, char **argv)                                        \
+	{                                                                      \
+		unsigned failed;                                               \
+		if (CU_initialize_registry() != CUE_SUCCESS)                   \
+			return 2;                                              \
+		if (CU_register_suites(suites) != CUE_SUCCESS) {               \
+			fprintf(stderr, "%s\n", CU_get_error_msg());           \
+			CU_cleanup_registry();                                 \
+			return 2;                                              \
+		}                                                              \
+		if (pyn_unit_select(argc, argv) != 0) {                        \
+			CU_cleanup_registry();                                 \
+			return 1;                                              \
+		}                                                              \
+		CU_basic_set_mode(CU_BRM_VERBOSE);                             \
+		CU_basic_run_tests();                                          \
+		failed = CU_get_number_of_failure_records();                   \
+		if (CU_get_number_of_tests_run() == 0)                         \
+			failed = 1;                                            \
+		CU_cleanup_registry();                                         \
+		if (!failed && pyn_unit_skips)                                 \
+			printf("\n%u test(s) skipped: see SKIP above\n",       \
+			       pyn_unit_skips);                                \
+		return failed ? 1 : pyn_unit_skips ? 77 : 0;                   \
 	}
 
 #endif /* PYN_TESTS_UNIT_H */
