@@ -30,7 +30,8 @@ pyn_add_unit_test(test-engine
   SOURCES unit/test-engine.c $<TARGET_OBJECTS:pyntest_cunit_hook>
   LIBS libpyntest
   TIMEOUT 90
-  PARTS cpu_time memory library_memory library_cpu_time return_1g)
+  PARTS cpu_time memory library_memory library_cpu_time return_1g
+    without_pidfd)
 # The hook must be what dlopened fixtures bind CU_ASSERT to.
 set_target_properties(test-engine PROPERTIES ENABLE_EXPORTS ON)
 target_compile_definitions(test-engine PRIVATE
