@@ -25,7 +25,7 @@ pyn_install_deps test || exit 1
 
 build() # DIR CMAKE-ARGS...
 {
-	local dir=$1
+	local dir=$1 t0=$SECONDS
 	shift
 	echo "== configure and build $dir"
 	mkdir -p "$dir"
@@ -33,6 +33,7 @@ build() # DIR CMAKE-ARGS...
 		{ cat "$dir/configure.log"; return 1; }
 	cmake --build "$dir" -j2 >"$dir/build.log" 2>&1 ||
 		{ tail -n 60 "$dir/build.log"; return 1; }
+	echo "   built in $((SECONDS - t0)) s"
 }
 
 # skipped DIR CTEST-OUTPUT: each test ctest skipped, with its SKIP line.
@@ -53,13 +54,14 @@ skipped()
 # then the skips and their reasons.
 run_ctest()
 {
-	local dir=$1 rc
+	local dir=$1 rc t0=$SECONDS
 	shift
 	echo "== ctest $dir $*"
 	ctest --test-dir "$dir" -j2 --output-on-failure --timeout 600 "$@" |
 		tee "$dir/ctest.log"
 	rc=${PIPESTATUS[0]}
 	skipped "$dir" "$dir/ctest.log"
+	echo "   ctest $dir: $((SECONDS - t0)) s"
 	return "$rc"
 }
 
@@ -90,9 +92,9 @@ else
 fi
 
 if [ ${#failed[@]} -eq 0 ]; then
-	echo "== so far: format check, build-asan and build-clang passed"
+	echo "== so far ($SECONDS s): format check, build-asan and build-clang passed"
 else
-	echo "== so far: FAILED: ${failed[*]} (see above)"
+	echo "== so far ($SECONDS s): FAILED: ${failed[*]} (see above)"
 fi
 
 # Last: build/, whose ctest summary ends the output.
