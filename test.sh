@@ -44,7 +44,9 @@ skipped()
 		while IFS= read -r t; do
 			why=$(awk -v t="$t" '
 				$2 == "Testing:" { on = ($3 == t); next }
-				on && /SKIP: / { sub(/^.*SKIP: /, ""); print; exit }
+				on && (i = index(toupper($0), "SKIP: ")) {
+					print substr($0, i + 6); exit
+				}
 			' "$dir/Testing/Temporary/LastTest.log")
 			echo "  skipped $t: ${why:-(it printed no SKIP: line)}"
 		done

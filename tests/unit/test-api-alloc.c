@@ -162,14 +162,14 @@ int main(void)
 	unsigned failed;
 
 #ifdef SANITIZED
-	printf("skip: a sanitizer cannot run under RLIMIT_AS\n");
+	printf("SKIP: a sanitizer cannot run under RLIMIT_AS\n");
 	return 77;
 #endif
 	setenv("PYNTEST_PROVIDERS", "memory=rlimit", 1);
 	if (!pyn_supports("memory", provider, sizeof(provider), why,
 			  sizeof(why)) ||
 	    strcmp(provider, "rlimit") != 0) {
-		printf("skip: the rlimit memory provider is not usable here "
+		printf("SKIP: the rlimit memory provider is not usable here "
 		       "(%s%s)\n",
 		       provider, why);
 		return 77;
