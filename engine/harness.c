@@ -286,6 +286,12 @@ void pyn__child_preset(void)
 	preset.rss = child_rss();
 	preset_clock();
 	preset.on = 1;
+	/*
+	 * The fork server creates its children in their cgroups (clone3
+	 * with CLONE_INTO_CGROUP): it tells the host how a limiter's
+	 * apply() learns so, before the first clone.
+	 */
+	pyn__registry_set_placed_in(pyn__child_placed_in);
 }
 
 /* dup2() as a raw call: dup3 is on every architecture, dup2 is not. */

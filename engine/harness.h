@@ -26,7 +26,8 @@ void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
 /*
  * In a fork server, once, before serving: set up the signals, /dev/null
  * and the RSS at start for every child, which then skip those steps in
- * pyn__child_prepare().
+ * pyn__child_prepare(); and make pyn__child_placed_in() the host's
+ * placed_in(), since this process creates its children in cgroups.
  */
 void pyn__child_preset(void);
 

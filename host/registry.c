@@ -100,12 +100,10 @@ static void host_log(const char *limiter, const char *message)
 static const char *host_cgroup_parent(const char *hierarchy);
 
 /*
- * The child harness knows where the host created the test: harness.c's
- * definition wins; this one serves programs built without the engine
- * (the limiters' unit tests), whose processes are never placed.
+ * placed_in() until the engine says how to tell: a process that creates
+ * no test in a cgroup itself (fork and spawn modes) placed nothing.
  */
-__attribute__((weak)) int pyn__child_placed_in(const char *dir);
-__attribute__((weak)) int pyn__child_placed_in(const char *dir)
+PYN__CHILD_TEXT static int placed_nowhere(const char *dir)
 {
 	(void)dir;
 	return 0;
@@ -118,7 +116,7 @@ static struct pyn_host host = {
 	.log = host_log,
 	.cgroup_parent = host_cgroup_parent,
 	.cgroup_prefix = prefix,
-	.placed_in = pyn__child_placed_in,
+	.placed_in = placed_nowhere,
 };
 
 /* ---- small file helpers ---------------------------------------------- */
@@ -989,4 +987,9 @@ const struct pyn__limiter_slot *pyn__registry_find(const char *name,
 const struct pyn_host *pyn__registry_host(void)
 {
 	return &host;
+}
+
+void pyn__registry_set_placed_in(int (*placed_in)(const char *dir))
+{
+	host.placed_in = placed_in ? placed_in : placed_nowhere;
 }

@@ -88,6 +88,14 @@ const struct pyn__limiter_slot *pyn__registry_find(const char *name,
 const struct pyn_host *pyn__registry_host(void);
 
 /*
+ * The host table's placed_in() (limiter.h): how a limiter's apply() is
+ * told that the process it runs in was created in a cgroup.  Set by the
+ * engine where it creates processes in cgroups (the fork server), before
+ * any such process exists; NULL puts back the default, which says 0.
+ */
+void pyn__registry_set_placed_in(int (*placed_in)(const char *dir));
+
+/*
  * Why host->cgroup_parent(hierarchy) returned NULL (or could not delegate
  * controllers), "" when it did not fail or was never asked.  Added for
  * `pyntest --limiters` and the limiters' tests.

@@ -789,7 +789,9 @@ static void test_write_retries_eintr(void)
 /*
  * A process the host created in its cgroup (CLONE_INTO_CGROUP) joins
  * nothing: the host's placed_in() knows the directory, given as itself or
- * as its cgroup.procs (what a limiter keeps), and nothing else.
+ * as its cgroup.procs (what a limiter keeps), and nothing else.  Until
+ * the engine tells the host how to know (as its fork server does), the
+ * host placed nothing.
  */
 static void test_placed_in(void)
 {
@@ -797,6 +799,12 @@ static void test_placed_in(void)
 	const struct pyn_host *host = pyn__registry_host();
 
 	CU_ASSERT_FATAL(PYN_LIMITER_HAS(host, placed_in) && host->placed_in);
+	pyn__child_placed(T7);
+	CU_ASSERT_FALSE(host->placed_in(T7));
+	CU_ASSERT_FALSE(lim_placed(host, T7 "/cgroup.procs"));
+	pyn__child_placed(NULL);
+	pyn__registry_set_placed_in(pyn__child_placed_in);
+	CU_ASSERT_FATAL(host->placed_in == pyn__child_placed_in);
 	CU_ASSERT_FALSE(lim_placed(host, T7 "/cgroup.procs"));
 	pyn__child_placed(T7);
 	CU_ASSERT_TRUE(host->placed_in(T7));
@@ -810,6 +818,10 @@ static void test_placed_in(void)
 	CU_ASSERT_FALSE(host->placed_in(NULL));
 	pyn__child_placed(NULL);
 	CU_ASSERT_FALSE(lim_placed(host, T7 "/cgroup.procs"));
+	pyn__registry_set_placed_in(NULL);
+	pyn__child_placed(T7);
+	CU_ASSERT_FALSE(host->placed_in(T7));
+	pyn__child_placed(NULL);
 #undef T7
 }
 
