@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * host/registry.h - the limiters known to this process.
+ * host/registry.h - the limiters known to this process, and the host
+ * table handed to them: what the engine and the runner use of the host.
  *
  * Process-global and ordered: the built-in limiters first (wall_time,
  * cpu_time, memory, process_tree), then plug-ins in the order they were
  * loaded.  A worker or fork server loads the same plug-ins in the same
  * order, so an index names the same limiter in every process of a run.
  */
-#ifndef PYN_PLUGINS_REGISTRY_H
-#define PYN_PLUGINS_REGISTRY_H
+#ifndef PYN_HOST_REGISTRY_H
+#define PYN_HOST_REGISTRY_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,11 +31,11 @@
 
 struct pyn__limiter_slot {
 	const struct pyn_limiter *limiter;
-	char path[512];     /* "" for built-ins */
+	char path[512]; /* "" for built-ins */
 	bool builtin;
-	bool supported;     /* probe() said yes */
-	char provider[32];  /* probe()'s provider ("cgroup1", "rlimit") */
-	char why[256];      /* probe()'s reason when unsupported */
+	bool supported; /* probe() said yes */
+	char provider[32]; /* probe()'s provider ("cgroup1", "rlimit") */
+	char why[256]; /* probe()'s reason when unsupported */
 };
 
 /*
@@ -84,7 +85,8 @@ const struct pyn__limiter_slot *pyn__registry_get(size_t index);
 /* The slot for `name`, or NULL; *index (may be NULL) gets its index. */
 const struct pyn__limiter_slot *pyn__registry_find(const char *name,
 						   size_t *index);
-/* The host table handed to limiters. */
+
+/* The host table handed to limiters (table.c). */
 const struct pyn_host *pyn__registry_host(void);
 
 /*
@@ -95,11 +97,4 @@ const struct pyn_host *pyn__registry_host(void);
  */
 void pyn__registry_set_placed_in(int (*placed_in)(const char *dir));
 
-/*
- * Why host->cgroup_parent(hierarchy) returned NULL (or could not delegate
- * controllers), "" when it did not fail or was never asked.  Added for
- * `pyntest --limiters` and the limiters' tests.
- */
-const char *pyn__registry_cgroup_why(const char *hierarchy);
-
-#endif /* PYN_PLUGINS_REGISTRY_H */
+#endif /* PYN_HOST_REGISTRY_H */

@@ -5,8 +5,7 @@
 # pyn_error_set shim), so they do not depend on the engine being built.
 
 set(PYN_LIMITER_TEST_SOURCES
-  ${PROJECT_SOURCE_DIR}/host/loader.c
-  ${PROJECT_SOURCE_DIR}/host/registry.c
+  ${PYN_HOST_SOURCES}
   ${PROJECT_SOURCE_DIR}/engine/placed.c
   ${PYN_BUILTIN_LIMITER_SOURCES}
   ${CMAKE_CURRENT_SOURCE_DIR}/limiters/error_shim.c)

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "host/cgroup.h"
 #include "host/loader.h"
 #include "host/registry.h"
 #include "unit.h"
@@ -63,7 +64,7 @@ static void test_host_table(void)
 	CU_ASSERT_PTR_NULL(h->cgroup_parent("../etc"));
 	CU_ASSERT_PTR_NULL(h->cgroup_parent("no_such_controller"));
 	CU_ASSERT_STRING_NOT_EQUAL(
-		pyn__registry_cgroup_why("no_such_controller"), "");
+		pyn__cgroup_why("no_such_controller"), "");
 }
 
 /* A run directory named after the runner, created once and reused. */
@@ -76,10 +77,10 @@ static void test_cgroup_parent(void)
 
 	snprintf(suffix, sizeof(suffix), "/pyntest-%ld", (long)getpid());
 	printf("\n    unified: %s\n    memory: %s", u ? u : "(none)",
-	       m ? m : pyn__registry_cgroup_why("memory"));
+	       m ? m : pyn__cgroup_why("memory"));
 	if (!u || !m) {
 		pyn_unit_skip("no writable cgroups here: %s",
-			      pyn__registry_cgroup_why(u ? "memory" : "unified"));
+			      pyn__cgroup_why(u ? "memory" : "unified"));
 		return;
 	}
 	CU_ASSERT_PTR_EQUAL(h->cgroup_parent("unified"), u);
@@ -392,7 +393,7 @@ static void test_run_dir_removed_at_exit(void)
 
 	CU_ASSERT_FATAL(fd >= 0);
 	if (!pyn__registry_host()->cgroup_parent("unified")) {
-		pyn_unit_skip("%s", pyn__registry_cgroup_why("unified"));
+		pyn_unit_skip("%s", pyn__cgroup_why("unified"));
 		close(fd);
 		unlink(out);
 		return;
