@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * engine/call.c - the synchronous API: one engine, one task.
+ * engine/call.c - the synchronous API: one engine, one task (pyn_call,
+ * pyn_run), and loading a plug-in for later calls.
+ *
+ * May use: the engine (pyntest.h), checks.c (the diagnostics before a
+ * call), abi.h, the host (registry, loader), libc.  Used by limited.c.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -11,7 +15,8 @@
 #include <pyntest/pyntest.h>
 
 #include "abi.h"
-#include "limited.h"
+#include "call.h"
+#include "checks.h"
 
 static void silent(void *user, const char *message)
 {
@@ -74,37 +79,6 @@ int pyn_call(void (*fn)(void *arg), void *arg, const struct pyn_limits *limits,
 	/* One-shot: no thread warning here, it would come on every call. */
 	pyn__diagnose(&lim, 1, 0, pyn__stderr_warn, NULL);
 	return pyn_run(&task, &lim, res, err);
-}
-
-int pyn_supports(const char *limit, char *provider, size_t provider_len,
-		 char *why, size_t why_len)
-{
-	const struct pyn__limiter_slot *slot;
-
-	if (provider && provider_len)
-		provider[0] = '\0';
-	if (why && why_len)
-		why[0] = '\0';
-	if (pyn__registry_init(NULL) != 0) {
-		if (why)
-			snprintf(why, why_len, "the limiters could not start");
-		return 0;
-	}
-	slot = limit ? pyn__registry_find(limit, NULL) : NULL;
-	if (!slot) {
-		if (why)
-			snprintf(why, why_len, "no limiter named '%s'",
-				 limit ? limit : "");
-		return 0;
-	}
-	if (provider)
-		snprintf(provider, provider_len, "%s", slot->provider);
-	if (!slot->supported) {
-		if (why)
-			snprintf(why, why_len, "%s", slot->why);
-		return 0;
-	}
-	return 1;
 }
 
 int pyn_plugin_load(const char *path, struct pyn_error *err)

@@ -1,18 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * engine/limited.h - shared by call.c and limited.c, and the limits
- * checks the runner makes of a manifest's limits (one check for both).
+ * engine/checks.h - the checks and diagnostics before a call (checks.c),
+ * for call.c, limited.c and the runner's check of a manifest's limits
+ * (one check for both).
  */
-#ifndef PYN_ENGINE_LIMITED_H
-#define PYN_ENGINE_LIMITED_H
+#ifndef PYN_ENGINE_CHECKS_H
+#define PYN_ENGINE_CHECKS_H
 
 #include <pyntest/pyntest.h>
-
-/* pyn_run() with the engine's diagnostics going to `warn` (NULL: none). */
-int pyn__run_warn(const struct pyn_task *task, const struct pyn_limits *limits,
-		  struct pyn_result *res,
-		  void (*warn)(void *user, const char *message), void *user,
-		  struct pyn_error *err);
 
 /*
  * The diagnostics before a call (pynisher's warnings): SIGCHLD ignored,
@@ -45,4 +40,4 @@ unsigned pyn__limits_unsupported(const struct pyn_limits *l,
 					      const char *why),
 				 void *user);
 
-#endif /* PYN_ENGINE_LIMITED_H */
+#endif /* PYN_ENGINE_CHECKS_H */
