@@ -6,6 +6,11 @@
  * manifest's limits too, and the diagnostics before a call (pynisher's
  * `warnings`).
  *
+ * A limit of struct pyn_limits is enforced by whichever supported
+ * limiter's ABI says it enforces that field (host/registry.h,
+ * pyn__registry_enforcer()), whatever its name; a plug-in's options by
+ * the limiter they name.
+ *
  * May use: the host's registry, base/ (did-you-mean), abi.h, libc.  Used
  * by call.c, limited.c and the runner.
  */
@@ -28,6 +33,7 @@ int pyn_supports(const char *limit, char *provider, size_t provider_len,
 		 char *why, size_t why_len)
 {
 	const struct pyn__limiter_slot *slot;
+	unsigned what;
 
 	if (provider && provider_len)
 		provider[0] = '\0';
@@ -38,9 +44,21 @@ int pyn_supports(const char *limit, char *provider, size_t provider_len,
 			snprintf(why, why_len, "the limiters could not start");
 		return 0;
 	}
-	slot = limit ? pyn__registry_find(limit, NULL) : NULL;
+	what = pyn__registry_limit(limit);
+	slot = what  ? pyn__registry_enforcer(what) :
+	       limit ? pyn__registry_find(limit, NULL) :
+		       NULL;
+	/* No limiter takes the wall time: the engine's own timer does. */
+	if (what == PYN_ENFORCES_WALL_TIME && !(slot && slot->supported)) {
+		if (provider)
+			snprintf(provider, provider_len, "engine");
+		return 1;
+	}
 	if (!slot) {
-		if (why)
+		if (why && what)
+			snprintf(why, why_len, "no limiter here enforces '%s'",
+				 limit);
+		else if (why)
 			snprintf(why, why_len, "no limiter named '%s'",
 				 limit ? limit : "");
 		return 0;
@@ -134,38 +152,66 @@ static int check_option(const struct pyn_option *o, struct pyn_error *err)
 }
 
 /*
- * The limits set that nothing here enforces: calls `each` with the limit's
- * name and the reason.  Returns how many.
+ * The limits set in `l` that nothing here enforces: calls `each` with the
+ * name of the limiter that would (the limit's when none would) and the
+ * reason.  Returns how many.  The wall time is not among them: the
+ * engine enforces it itself when no limiter does.
  */
 unsigned pyn__limits_unsupported(const struct pyn_limits *l,
 				 void (*each)(void *user, const char *limit,
 					      const char *why),
 				 void *user)
 {
-	const char *names[3 + 32];
-	char why[256];
+	const struct pyn__limiter_slot *slot, *taken[2] = { NULL, NULL };
+	unsigned wanted[2], bad = 0;
 	size_t n = 0, i, k;
-	unsigned bad = 0;
+	char why[256];
 
+	if (pyn__registry_init(NULL) != 0)
+		snprintf(why, sizeof(why), "the limiters could not start");
 	if (l->cpu_time_s > 0)
-		names[n++] = "cpu_time";
+		wanted[n++] = PYN_ENFORCES_CPU_TIME;
 	if (l->memory_bytes > 0)
-		names[n++] = "memory";
-	for (i = 0; i < l->n_options && n < sizeof(names) / sizeof(names[0]);
-	     i++) {
-		for (k = 0; k < n; k++)
-			if (l->options[i].limiter &&
-			    strcmp(names[k], l->options[i].limiter) == 0)
-				break;
-		if (k == n && l->options[i].limiter)
-			names[n++] = l->options[i].limiter;
-	}
+		wanted[n++] = PYN_ENFORCES_MEMORY;
 	for (i = 0; i < n; i++) {
-		if (pyn_supports(names[i], NULL, 0, why, sizeof(why)))
+		slot = taken[i] = pyn__registry_enforcer(wanted[i]);
+		if (slot && slot->supported)
 			continue;
 		bad++;
+		if (slot)
+			snprintf(why, sizeof(why), "%s", slot->why);
+		else if (pyn__registry_count())
+			snprintf(why, sizeof(why),
+				 "no limiter here enforces it");
 		if (each)
-			each(user, names[i], why);
+			each(user,
+			     slot ? slot->limiter->name :
+				    pyn__registry_limit_name(wanted[i]),
+			     why);
+	}
+	/* Once per limiter: a limit's enforcer, or named by an earlier option. */
+	for (i = 0; i < l->n_options; i++) {
+		const char *name = l->options[i].limiter;
+
+		if (!name)
+			continue;
+		slot = pyn__registry_find(name, NULL);
+		if (slot && (slot == taken[0] || slot == taken[1]))
+			continue;
+		for (k = 0; k < i; k++)
+			if (l->options[k].limiter &&
+			    strcmp(l->options[k].limiter, name) == 0)
+				break;
+		if (k < i || (slot && slot->supported))
+			continue;
+		bad++;
+		if (slot)
+			snprintf(why, sizeof(why), "%s", slot->why);
+		else if (pyn__registry_count())
+			snprintf(why, sizeof(why), "no limiter named '%s'",
+				 name);
+		if (each)
+			each(user, name, why);
 	}
 	return bad;
 }
@@ -287,7 +333,7 @@ void pyn__diagnose(const struct pyn_limits *l, int forked, int threads,
 		   void (*warn)(void *user, const char *message), void *user)
 {
 	struct warn_ctx w = { warn, user };
-	char provider[32] = "";
+	const struct pyn__limiter_slot *slot;
 	struct sigaction sa;
 	uint64_t rss, n_threads;
 
@@ -308,9 +354,9 @@ void pyn__diagnose(const struct pyn_limits *l, int forked, int threads,
 	 * the limit is added to what is mapped at the fork; under a cgroup
 	 * every page the child writes is copied and charged to it.
 	 */
-	if (forked && l->memory_bytes > 0 &&
-	    pyn_supports("memory", provider, sizeof(provider), NULL, 0) &&
-	    strcmp(provider, "rlimit") != 0) {
+	slot = pyn__registry_enforcer(PYN_ENFORCES_MEMORY);
+	if (forked && l->memory_bytes > 0 && slot && slot->supported &&
+	    strcmp(slot->provider, "rlimit") != 0) {
 		rss = status_kib("VmRSS") * 1024;
 		if (rss && l->memory_bytes < rss)
 			warn_to(warn, user,

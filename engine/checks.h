@@ -32,8 +32,10 @@ int pyn__limiter_option_check(const char *limiter,
 			      struct pyn_error *err);
 
 /*
- * The limits `l` sets that no supported limiter here enforces: calls
- * `each` (may be NULL) with the limiter's name and why.  Returns how many.
+ * The limits `l` sets that no supported limiter here enforces (limiter.h,
+ * `enforces`; options by the limiter they name): calls `each` (may be
+ * NULL) with the limiter's name (the limit's when no limiter would
+ * enforce it) and why.  Returns how many.
  */
 unsigned pyn__limits_unsupported(const struct pyn_limits *l,
 				 void (*each)(void *user, const char *limit,

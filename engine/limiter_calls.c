@@ -56,9 +56,9 @@ void pyn__limiters_pick_deadline(struct pyn__job *job)
 			job->deadline_killer = l->slot->limiter->name;
 		}
 	}
-	/* No wall_time limiter took the limit: enforce it ourselves. */
+	/* No limiter enforces the wall time (limiter.h): do it ourselves. */
 	if (job->limits.wall_time_s > 0 &&
-	    !pyn__registry_find("wall_time", NULL)) {
+	    !pyn__registry_enforced(PYN_ENFORCES_WALL_TIME)) {
 		if (!job->deadline_s ||
 		    job->limits.wall_time_s < job->deadline_s) {
 			job->deadline_s = job->limits.wall_time_s;

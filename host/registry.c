@@ -6,7 +6,9 @@
  * The built-in limiters are linked in and registered through the same
  * entry point and checks as plug-ins.  Every limiter is probed once, when
  * it is registered (probe.c); the result (provider or reason) never
- * changes in this process.
+ * changes in this process.  The engine finds a limiter by what it
+ * enforces (pyn__registry_enforcer(), from the limiter's ABI), by index
+ * in a test's process, and by name only where a user named it.
  *
  * May use: probe.c, table.c, cgroup.c, loader.c (libltdl), libc and
  * pyn_error_set() (base/).  Never the engine.
@@ -126,6 +128,8 @@ static struct pyn__limiter_slot *add_slot(const struct pyn_limiter *l,
 	slot->limiter = l;
 	slot->builtin = path == NULL;
 	snprintf(slot->path, sizeof(slot->path), "%s", path ? path : "");
+	/* Built before the field existed: it enforces nothing. */
+	slot->enforces = PYN_LIMITER_HAS(l, enforces) ? l->enforces : 0;
 	if (known) {
 		slot->supported = known->supported;
 		snprintf(slot->provider, sizeof(slot->provider), "%.*s",
@@ -322,5 +326,59 @@ const struct pyn__limiter_slot *pyn__registry_find(const char *name,
 			return &slots[i];
 		}
 	}
+	return NULL;
+}
+
+const struct pyn__limiter_slot *pyn__registry_enforcer(unsigned what)
+{
+	const struct pyn__limiter_slot *unsupported = NULL;
+	size_t i, n = pyn__registry_count();
+
+	for (i = 0; what && i < n; i++) {
+		if ((slots[i].enforces & what) != what)
+			continue;
+		if (slots[i].supported)
+			return &slots[i];
+		if (!unsupported)
+			unsupported = &slots[i];
+	}
+	return unsupported;
+}
+
+bool pyn__registry_enforced(unsigned what)
+{
+	const struct pyn__limiter_slot *slot = pyn__registry_enforcer(what);
+
+	return slot && slot->supported;
+}
+
+/* The limits of the C API and the manifest, by the field each sets. */
+static const struct {
+	unsigned what;
+	const char *name;
+} limits[] = {
+	{ PYN_ENFORCES_WALL_TIME, "wall_time" },
+	{ PYN_ENFORCES_CPU_TIME, "cpu_time" },
+	{ PYN_ENFORCES_MEMORY, "memory" },
+	{ PYN_ENFORCES_PROCESS_TREE, "process_tree" },
+};
+
+unsigned pyn__registry_limit(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof(limits) / sizeof(limits[0]); i++)
+		if (strcmp(limits[i].name, name) == 0)
+			return limits[i].what;
+	return 0;
+}
+
+const char *pyn__registry_limit_name(unsigned what)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+		if (limits[i].what == what)
+			return limits[i].name;
 	return NULL;
 }

@@ -36,6 +36,7 @@ struct pyn__limiter_slot {
 	bool supported; /* probe() said yes */
 	char provider[32]; /* probe()'s provider ("cgroup1", "rlimit") */
 	char why[256]; /* probe()'s reason when unsupported */
+	unsigned enforces; /* PYN_ENFORCES_* bits; 0 for an older limiter */
 };
 
 /*
@@ -85,6 +86,24 @@ const struct pyn__limiter_slot *pyn__registry_get(size_t index);
 /* The slot for `name`, or NULL; *index (may be NULL) gets its index. */
 const struct pyn__limiter_slot *pyn__registry_find(const char *name,
 						   size_t *index);
+
+/*
+ * The limiter that enforces `what` (PYN_ENFORCES_* bits, limiter.h;
+ * all of them): the first supported one in registry order, else the
+ * first one that would but is not supported here (its `why` says why),
+ * else NULL.  A limiter built before `enforces` existed enforces nothing.
+ */
+const struct pyn__limiter_slot *pyn__registry_enforcer(unsigned what);
+/* A supported limiter enforces `what`. */
+bool pyn__registry_enforced(unsigned what);
+
+/*
+ * The limits of the C API and the manifest by name ("wall_time",
+ * "cpu_time", "memory", "process_tree") and the PYN_ENFORCES_* bit of
+ * the request field each sets: 0 or NULL for anything else.
+ */
+unsigned pyn__registry_limit(const char *name);
+const char *pyn__registry_limit_name(unsigned what);
 
 /* The host table handed to limiters (table.c). */
 const struct pyn_host *pyn__registry_host(void);

@@ -13,7 +13,7 @@ set(PYN_FIXTURE_LIMITER_DIR ${CMAKE_CURRENT_BINARY_DIR}/limiters)
 
 # Fixture plug-ins: one MODULE per kind, from tests/limiters/fixture.c.
 set(PYN_FIXTURE_KINDS old_struct too_small newer_abi no_entry duplicate
-  null_hooks failing_apply crashing_apply init_fails)
+  null_hooks failing_apply crashing_apply init_fails before_enforces)
 set(_pyn_fixture_targets)
 foreach(kind ${PYN_FIXTURE_KINDS})
   add_library(fixture_${kind} MODULE ${CMAKE_CURRENT_SOURCE_DIR}/limiters/fixture.c)
@@ -93,3 +93,17 @@ foreach(_p plugins no_network escape.cgroup2 escape.subreaper)
     TIMEOUT 120 SKIP_RETURN_CODE 77
     ENVIRONMENT "PYNTEST=${PROJECT_BINARY_DIR}/${CMAKE_INSTALL_BINDIR}/pyntest;PYN_SOURCE_DIR=${PROJECT_SOURCE_DIR};PYN_BINARY_DIR=${PROJECT_BINARY_DIR};PYN_MODULE_DIR=${PYN_BUILD_MODULE_DIR};PYN_FIXTURE_LIMITER_DIR=${PYN_FIXTURE_LIMITER_DIR};PYN_TEST_OOT_PLUGIN=${_oot_build}/oot_limiter.so;PYN_SANITIZE=${PYN_SANITIZE};PYTHONDONTWRITEBYTECODE=1")
 endforeach()
+
+# The engine learns who enforces the wall time from the limiters' ABI
+# (`enforces`): fx_wall enforces it under its own name, and
+# fixture_before_enforces (0.1.0's struct) loads and enforces nothing.
+add_library(fx_wall MODULE ${CMAKE_CURRENT_SOURCE_DIR}/limiters/fx_wall.c)
+target_include_directories(fx_wall PRIVATE ${PROJECT_SOURCE_DIR}/include)
+set_target_properties(fx_wall PROPERTIES PREFIX ""
+  LIBRARY_OUTPUT_DIRECTORY ${PYN_FIXTURE_LIMITER_DIR})
+pyn_add_unit_test(test-enforces SOURCES unit/test-enforces.c
+  LIBS libpyntest LABELS limiters)
+target_compile_definitions(test-enforces PRIVATE
+  FX_WALL="$<TARGET_FILE:fx_wall>"
+  FIXTURE_BEFORE_ENFORCES="$<TARGET_FILE:fixture_before_enforces>")
+add_dependencies(test-enforces fx_wall fixture_before_enforces)

@@ -70,6 +70,18 @@ enum pyn_limiter_provides {
 	PYN_PROVIDES_OTHER = 1u << 4,
 };
 
+/*
+ * Added after 0.1.0: the fields of struct pyn_limiter_request a limiter
+ * enforces (pyn_limiter.enforces).  Unlike `provides`, which describes a
+ * limiter to people, these are a promise the host relies on.
+ */
+enum pyn_limiter_enforces {
+	PYN_ENFORCES_WALL_TIME = 1u << 0, /* wall_time_s, through deadline_s */
+	PYN_ENFORCES_CPU_TIME = 1u << 1,  /* cpu_time_s */
+	PYN_ENFORCES_MEMORY = 1u << 2,    /* memory_bytes */
+	PYN_ENFORCES_PROCESS_TREE = 1u << 3, /* terminate_child_processes */
+};
+
 /* Why the host killed a test (pyn_limiter_evidence.killed_by). */
 enum pyn_kill_reason {
 	PYN_KILL_NONE = 0,     /* the test ended by itself */
@@ -274,6 +286,18 @@ struct pyn_limiter {
 	 * time, checked at a time they cannot have been reached before.
 	 */
 	double (*deadline)(void *state, double elapsed_s);
+
+	/*
+	 * Added after 0.1.0 (read with PYN_LIMITER_HAS; a limiter built
+	 * before it enforces nothing): PYN_ENFORCES_* bits, the request
+	 * fields whose limits this limiter enforces for every test that sets
+	 * them while it is supported.  The host trusts it: it sets no wall
+	 * deadline of its own while a limiter enforces PYN_ENFORCES_WALL_TIME,
+	 * and calls a CPU or memory limit enforceable here only when a
+	 * supported limiter enforces it.  The built-in limiters set one bit
+	 * each; a limiter under another name may take one over.
+	 */
+	unsigned enforces;
 };
 
 /*

@@ -256,6 +256,7 @@ static const struct pyn_limiter cpu_time_limiter = {
 	.classify = cpu_classify,
 	.teardown = cpu_teardown,
 	.providers = cpu_providers,
+	.enforces = PYN_ENFORCES_CPU_TIME,
 };
 
 PYN_LIMITER_ENTRY(cpu_time)

@@ -487,6 +487,7 @@ static const struct pyn_limiter memory_limiter = {
 	.classify = mem_classify,
 	.teardown = mem_teardown,
 	.providers = mem_providers,
+	.enforces = PYN_ENFORCES_MEMORY,
 };
 
 PYN_LIMITER_ENTRY(memory)

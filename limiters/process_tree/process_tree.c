@@ -833,6 +833,7 @@ static const struct pyn_limiter process_tree_limiter = {
 	.teardown = tree_teardown,
 	.providers = tree_providers,
 	.deadline = tree_deadline,
+	.enforces = PYN_ENFORCES_PROCESS_TREE,
 };
 
 PYN_LIMITER_ENTRY(process_tree)

@@ -87,6 +87,7 @@ static const struct pyn_limiter wall_time_limiter = {
 	.classify = wall_classify,
 	.teardown = wall_teardown,
 	.providers = wall_providers,
+	.enforces = PYN_ENFORCES_WALL_TIME,
 };
 
 PYN_LIMITER_ENTRY(wall_time)

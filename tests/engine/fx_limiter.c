@@ -117,6 +117,7 @@ static const struct pyn_limiter fx_limiter = {
 	NULL,
 	NULL,
 	NULL,
+	0,
 };
 
 PYN_LIMITER_ENTRY(fx_limiter)

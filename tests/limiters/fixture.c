@@ -11,6 +11,9 @@
  *   failing_apply  apply() returns -1 with a message
  *   crashing_apply apply() dies of SIGSEGV in the child
  *   init_fails     the entry point returns NULL with a message
+ *   before_enforces built against 0.1.0's struct (no `enforces`), calls
+ *                  itself a wall-time limiter (`provides`) and asks for
+ *                  no deadline: loads, enforces nothing
  */
 #include <signal.h>
 #include <stddef.h>
@@ -28,6 +31,7 @@
 #define KIND_failing_apply 7
 #define KIND_crashing_apply 8
 #define KIND_init_fails 9
+#define KIND_before_enforces 10
 #define KIND_(k) KIND_##k
 #define KIND(k) KIND_(k)
 
@@ -74,7 +78,13 @@ static int fx_apply(const void *data, size_t size, char *msg, size_t msg_len)
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-static const struct pyn_limiter_v0 fixture = {
+#if KIND(FIXTURE_KIND) == KIND_before_enforces
+#define FIXTURE_STRUCT pyn_limiter_0_1_0
+#else
+#define FIXTURE_STRUCT pyn_limiter_v0
+#endif
+
+static const struct FIXTURE_STRUCT fixture = {
 #if KIND(FIXTURE_KIND) == KIND_newer_abi
 	.abi_version = PYN_LIMITER_ABI_VERSION + 1,
 #else
@@ -83,7 +93,7 @@ static const struct pyn_limiter_v0 fixture = {
 #if KIND(FIXTURE_KIND) == KIND_too_small
 	.struct_size = offsetof(struct pyn_limiter_v0, teardown),
 #else
-	.struct_size = sizeof(struct pyn_limiter_v0),
+	.struct_size = sizeof(struct FIXTURE_STRUCT),
 #endif
 #if KIND(FIXTURE_KIND) == KIND_duplicate
 	.name = "memory",
@@ -92,7 +102,11 @@ static const struct pyn_limiter_v0 fixture = {
 #endif
 	.version = "0.9",
 	.summary = "a fixture plug-in",
+#if KIND(FIXTURE_KIND) == KIND_before_enforces
+	.provides = PYN_PROVIDES_WALL_TIME,
+#else
 	.provides = PYN_PROVIDES_OTHER,
+#endif
 #if KIND(FIXTURE_KIND) == KIND_failing_apply ||                                \
 	KIND(FIXTURE_KIND) == KIND_crashing_apply
 	.keys = fx_keys,

@@ -5,6 +5,7 @@
  * its exact message.
  */
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +221,61 @@ static void test_old_struct_loads(void)
 						 &err),
 			0);
 	CU_ASSERT_EQUAL(pyn__registry_count(), n + 1);
+}
+
+/*
+ * What a limiter enforces comes from its ABI (`enforces`), never its name
+ * or its `provides`: the built-ins one field each, a plug-in built before
+ * the field (release 0.1.0's struct) nothing, though it loads and calls
+ * itself a wall-time limiter.
+ */
+static void test_enforcers(void)
+{
+	static const struct {
+		unsigned what;
+		const char *name;
+	} builtin[] = {
+		{ PYN_ENFORCES_WALL_TIME, "wall_time" },
+		{ PYN_ENFORCES_CPU_TIME, "cpu_time" },
+		{ PYN_ENFORCES_MEMORY, "memory" },
+		{ PYN_ENFORCES_PROCESS_TREE, "process_tree" },
+	};
+	const struct pyn__limiter_slot *s;
+	struct pyn_error err;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(pyn__registry_init(&err), 0);
+	for (i = 0; i < 4; i++) {
+		s = pyn__registry_enforcer(builtin[i].what);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		CU_ASSERT_STRING_EQUAL(s->limiter->name, builtin[i].name);
+		CU_ASSERT_EQUAL(s->enforces, builtin[i].what);
+		CU_ASSERT_EQUAL(pyn__registry_limit(builtin[i].name),
+				builtin[i].what);
+		CU_ASSERT_STRING_EQUAL(
+			pyn__registry_limit_name(builtin[i].what),
+			builtin[i].name);
+	}
+	CU_ASSERT_PTR_NULL(pyn__registry_enforcer(0));
+	CU_ASSERT_PTR_NULL(pyn__registry_enforcer(PYN_ENFORCES_WALL_TIME |
+						  PYN_ENFORCES_MEMORY));
+	CU_ASSERT_EQUAL(pyn__registry_limit("max_files"), 0);
+	CU_ASSERT_PTR_NULL(pyn__registry_limit_name(0));
+
+	CU_ASSERT_EQUAL_FATAL(
+		pyn__registry_add_plugin(FIX("before_enforces"), &err), 0);
+	s = pyn__registry_find("fixture_before_enforces", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT(s->supported);
+	CU_ASSERT_EQUAL(s->limiter->struct_size,
+			offsetof(struct pyn_limiter, enforces));
+	CU_ASSERT(PYN_LIMITER_HAS(s->limiter, deadline));
+	CU_ASSERT(!PYN_LIMITER_HAS(s->limiter, enforces));
+	CU_ASSERT(s->limiter->provides & PYN_PROVIDES_WALL_TIME);
+	CU_ASSERT_EQUAL(s->enforces, 0);
+	s = pyn__registry_enforcer(PYN_ENFORCES_WALL_TIME);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_STRING_EQUAL(s->limiter->name, "wall_time");
 }
 
 static void test_null_hooks_load(void)
@@ -626,6 +682,8 @@ static CU_TestInfo tests[] = {
 	{ "failing entry point refused", test_init_failure_refused },
 	{ "missing file refused", test_missing_file_refused },
 	{ "older struct size loads", test_old_struct_loads },
+	{ "enforcers from the ABI; 0.1.0's struct enforces nothing",
+	  test_enforcers },
 	{ "NULL hooks load", test_null_hooks_load },
 	{ "failing and crashing apply", test_failing_and_crashing_apply },
 	{ "out-of-tree plug-in loads", test_out_of_tree_plugin },
