@@ -1,39 +1,42 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * engine/harness.c - the child side of a test, and <pyntest/test.h>.
+ * engine/harness.c - the child side of a test, up to the test: making the
+ * process a test child (output, signals, the fatal-signal recorder, the
+ * RSS at start), what a fork server does once for all its children, each
+ * limiter's apply(), the gate, and loading the test's library.
  *
- * Everything up to the test function is async-signal-safe: the child may
- * have been forked from a multi-threaded caller.  Nothing is decided here:
- * the child only writes what happened into the page and exits.
+ * Async-signal-safe throughout: the child may have been forked from a
+ * multi-threaded caller.  Nothing is decided here: the child only writes
+ * what happened into the page and exits.  What runs after the gate is
+ * kept small and in one run of code (engine/README.md, "What the child
+ * does after the gate").
+ *
+ * May use: the page (page.h), the host (limiters by index, the loader,
+ * the host table's placed_in), placed.c, inline system calls (sys.h) and
+ * libc; never the engine's loop or jobs.  Its siblings: harness_run.c
+ * (setup, test, teardown, the end), harness_symbols.c (finding the
+ * test's functions), harness_api.c (<pyntest/test.h>).
  */
 #include <dlfcn.h>
 #include <errno.h>
-#include <elf.h>
 #include <fcntl.h>
-#include <link.h>
 #include <poll.h>
 #include <linux/futex.h>
-#include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <CUnit/CUnit.h>
-
 #include <host/loader.h>
 #include <host/registry.h>
-#include <pyntest/test.h>
 
-#include "engine.h"
 #include "harness.h"
+#include "harness_int.h"
 #include "sys.h"
 
 /*
@@ -47,31 +50,16 @@
 struct pyn__page *pyn__page __attribute__((section(".data")));
 int pyn__result_fd = -1;
 int pyn__alloc_hooked;
-static struct {
-	volatile sig_atomic_t armed;
-	sigjmp_buf jump;
-} step_out __attribute__((section(".data")));
+struct pyn__child_step pyn__child_step __attribute__((section(".data")));
 
 static char alt_stack[64 * 1024];
-
-/* strlcpy without the libc dependency, for signal-safe paths. */
-static void copy(char *dst, size_t len, const char *src)
-{
-	size_t i = 0;
-
-	if (!len)
-		return;
-	for (; src && src[i] && i + 1 < len; i++)
-		dst[i] = src[i];
-	dst[i] = '\0';
-}
 
 static void append(char *dst, size_t len, const char *src)
 {
 	size_t n = strlen(dst);
 
 	if (n < len)
-		copy(dst + n, len - n, src);
+		pyn__child_copy(dst + n, len - n, src);
 }
 
 static uint64_t status_field(const char *buf, const char *key)
@@ -155,11 +143,11 @@ static void on_fatal(int sig)
 	raise(sig);
 }
 
-static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
-				     SIGILL, SIGXCPU, SIGXFSZ, SIGSYS };
+static const int fatal_signals[] = { SIGSEGV, SIGBUS,  SIGABRT, SIGFPE,
+				     SIGILL,  SIGXCPU, SIGXFSZ, SIGSYS };
 
 /* Is a limiter that limits memory active for this test? */
-PYN__CHILD_TEXT static bool limits_memory(const struct pyn__page *page)
+PYN__CHILD_TEXT bool pyn__child_limits_memory(const struct pyn__page *page)
 {
 	const struct pyn__limiter_slot *slot;
 	uint32_t i;
@@ -310,7 +298,6 @@ PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
 
 	pyn__page = page;
 	pyn__result_fd = result_fd;
-	pyn__engine_forget_pid();
 	/*
 	 * Through pyn__sys(), not each call's libc wrapper: every wrapper is
 	 * code the child faults in (64 KiB of it at a time) and its exit
@@ -350,7 +337,7 @@ PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
 	 * Forked from a server that measured it once, the RSS at start is
 	 * known, unless a memory limit wants it to the page.
 	 */
-	if (preset.on && !limits_memory(page)) {
+	if (preset.on && !pyn__child_limits_memory(page)) {
 		page->rss_at_start_bytes = preset.rss;
 		return;
 	}
@@ -358,11 +345,8 @@ PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
 	page->rss_at_start_bytes = rss;
 }
 
-static __attribute__((noreturn)) void setup_failed(struct pyn__page *page,
-						   const char *a,
-						   const char *b,
-						   const char *c,
-						   const char *d)
+void pyn__child_setup_failed(struct pyn__page *page, const char *a,
+			     const char *b, const char *c, const char *d)
 {
 	page->setup_message[0] = '\0';
 	append(page->setup_message, sizeof(page->setup_message), a);
@@ -373,49 +357,6 @@ static __attribute__((noreturn)) void setup_failed(struct pyn__page *page,
 	_exit(PYN__EXIT_SETUP);
 }
 
-#ifdef __GLIBC__
-/*
- * glibc's list of open streams (exported since 2.2.5, its type there a
- * FILE with a vtable after it); weak: where it is gone, fflush() it is.
- */
-extern FILE *_IO_list_all __attribute__((weak));
-#endif
-
-/*
- * fflush(NULL) when a stream holds output: in most tests none does, and
- * the call is two 64 KiB runs of libc's code and a page of its data for a
- * test's process to fault in.  The same test as glibc's own flush of all
- * (narrow streams with bytes between write_base and write_ptr; any wide
- * one is flushed), read without its lock: the process is ending.
- */
-PYN__CHILD_TEXT static void flush_streams(void)
-{
-#ifdef __GLIBC__
-	const FILE *fp;
-	int n = 0;
-
-	if (&_IO_list_all) {
-		for (fp = _IO_list_all; fp; fp = fp->_chain)
-			if (++n > 1024 || fp->_mode > 0 ||
-			    fp->_IO_write_ptr > fp->_IO_write_base)
-				break;
-		if (!fp)
-			return;
-	}
-#endif
-	fflush(NULL);
-}
-
-/*
- * _exit() as the system call: the wrapper is one more 64 KiB of libc for
- * a test's process to fault in on its way out.
- */
-PYN__CHILD_TEXT static __attribute__((noreturn)) void child_exit(int code)
-{
-	pyn__sys(SYS_exit_group, code);
-	_exit(code);
-}
-
 /*
  * CLOCK_MONOTONIC in ns, for the page (started_ns, ended_ns).  Before the
  * test (`before`): a system call, not the vDSO, whose code a test's
@@ -424,7 +365,7 @@ PYN__CHILD_TEXT static __attribute__((noreturn)) void child_exit(int code)
  * put itself under a seccomp filter that kills at any system call it did
  * not allow.
  */
-PYN__CHILD_TEXT static uint64_t mono_ns(bool before)
+PYN__CHILD_TEXT uint64_t pyn__child_mono_ns(bool before)
 {
 	struct timespec ts;
 	long rc = -1;
@@ -460,7 +401,7 @@ PYN__CHILD_TEXT static void gate_watch(struct pyn__page *page, int pidfd,
 		n = pyn__sys(SYS_pread64, events, buf, sizeof(buf), 0);
 		if (n < 11 || memcmp(buf, "populated 0", 11) != 0)
 			return;
-		page->started_ns = mono_ns(true);
+		page->started_ns = pyn__child_mono_ns(true);
 		__atomic_compare_exchange_n(&page->gate, &want, 0, 0,
 					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 		return;
@@ -496,16 +437,18 @@ PYN__CHILD_TEXT void pyn__child_apply(struct pyn__page *page)
 		page->state = PYN_CHILD_APPLYING;
 		slot = pyn__registry_get((size_t)pl->index);
 		if (!slot || !slot->limiter)
-			setup_failed(page, "limiter #", "?",
-				     " is not registered in this process", "");
+			pyn__child_setup_failed(
+				page, "limiter #", "?",
+				" is not registered in this process", "");
 		if (!slot->limiter->apply)
 			continue;
 		msg[0] = '\0';
 		if (slot->limiter->apply(pl->data, pl->size, msg,
 					 sizeof(msg)) != 0)
-			setup_failed(page, "limiter '", slot->limiter->name,
-				     "' failed in apply: ",
-				     msg[0] ? msg : "unknown reason");
+			pyn__child_setup_failed(
+				page, "limiter '", slot->limiter->name,
+				"' failed in apply: ",
+				msg[0] ? msg : "unknown reason");
 	}
 	page->limiter_index = -1;
 }
@@ -524,542 +467,13 @@ struct pyn__module *pyn__child_load(struct pyn__page *page, bool bind_now)
 	page->presolved_n = 0;
 	memset(&err, 0, sizeof(err));
 	if (!lib)
-		setup_failed(page, "no library to load", "", "", "");
+		pyn__child_setup_failed(page, "no library to load", "", "", "");
 	if (bind_now)
 		pyn__module_bind_now(lib);
 	if (pyn__module_open(&module, lib, &err) != 0)
-		setup_failed(page, err.message[0] ? err.message : "cannot load '",
-			     err.message[0] ? "" : lib,
-			     err.message[0] ? "" : "'", "");
+		pyn__child_setup_failed(
+			page, err.message[0] ? err.message : "cannot load '",
+			err.message[0] ? "" : lib, err.message[0] ? "" : "'",
+			"");
 	return module;
-}
-
-PYN__CHILD_TEXT static int failed(const struct pyn__page *page)
-{
-	return page->n_failures || page->fail_called;
-}
-
-/* "setup 'su_assert' failed: 0 failed at su.c:6" into setup_message. */
-static void setup_failure_message(struct pyn__page *page)
-{
-	const struct pyn_failure *f = &page->failures[0];
-	char *m = page->setup_message;
-	size_t len = sizeof(page->setup_message);
-
-	if (page->n_failures)
-		snprintf(m, len, "%s failed: %s failed at %s:%u",
-			 page->setup_step, f->condition, f->file, f->line);
-	else if (page->fail_message[0])
-		snprintf(m, len, "%s failed: %s", page->setup_step,
-			 page->fail_message);
-	else
-		snprintf(m, len, "%s failed with code %d", page->setup_step,
-			 (int)page->fail_code);
-}
-
-/* One step (setup, test, teardown): returns 0, or -1 when it jumped out. */
-PYN__CHILD_TEXT static int step(void (*fn)(void *), void *arg)
-{
-	if (sigsetjmp(step_out.jump, 0) == 0) {
-		step_out.armed = 1;
-		fn(arg);
-		step_out.armed = 0;
-		return 0;
-	}
-	step_out.armed = 0;
-	return -1;
-}
-
-struct void_fn {
-	void (*fn)(void);
-};
-
-PYN__CHILD_TEXT static void call_void(void *p)
-{
-	((struct void_fn *)p)->fn();
-}
-
-struct init_fn {
-	int (*fn)(void);
-	const char *what;
-	const char *suite;
-	int rc; /* what fn returned */
-};
-
-/* A suite's cleanup: its failure fails the test (CUnit counts it). */
-static void call_init(void *p)
-{
-	struct init_fn *f = p;
-
-	f->rc = f->fn();
-	if (f->rc != 0)
-		pyn_fail(1, "%s of CUnit suite '%s' failed (returned %d)",
-			 f->what, f->suite, f->rc);
-}
-
-/* A suite's init: its failure means its tests never ran (SetupError). */
-static void call_suite_init(void *p)
-{
-	struct init_fn *f = p;
-
-	f->rc = f->fn();
-}
-
-/* `p` is the address of the ordinary function `name` itself. */
-static int plain_function(void *p, const char *name)
-{
-	const ElfW(Sym) *sym = NULL;
-	Dl_info info;
-
-	return dladdr1(p, &info, (void **)&sym, RTLD_DL_SYMENT) && sym &&
-	       info.dli_sname && strcmp(info.dli_sname, name) == 0 &&
-	       info.dli_saddr == p &&
-	       ELF64_ST_TYPE(sym->st_info) == STT_FUNC;
-}
-
-void *pyn__child_presolve(struct pyn__module *module, const char *name)
-{
-	void *p;
-
-	if (!name || !name[0])
-		return NULL;
-	/*
-	 * The library's own function, from its symbol table: no dynamic
-	 * linker's lock, a write of the server's that each clone would make
-	 * it copy again.  Else dlsym's answer, unless not found (the child
-	 * looks again and says so), or an IFUNC (or an alias): its resolver
-	 * runs where it is looked up, and must see the suite's env: of the
-	 * child.
-	 */
-	p = pyn__module_function(module, name);
-	if (p)
-		return p;
-	p = pyn__module_symbol(module, name);
-	return p && plain_function(p, name) ? p : NULL;
-}
-
-PYN__CHILD_TEXT static void *
-need_symbol(struct pyn__page *page, struct pyn__module *module, uint32_t off)
-{
-	const char *name = pyn__page_str(page, off);
-	void *p;
-
-	if (!name || !name[0])
-		return NULL;
-	for (unsigned i = 0; i < page->presolved_n && i < PYN__PRESOLVED_MAX;
-	     i++)
-		if (page->presolved_off[i] == off)
-			return page->presolved_p[i];
-	p = pyn__module_symbol(module, name);
-	if (!p)
-		setup_failed(page, "symbol '", name, "' not found in '",
-			     pyn__page_str(page, page->task.library));
-	return p;
-}
-
-/* The parts of one CUnit test, wherever it was registered. */
-struct cunit_pick {
-	const char *suite;
-	int (*init)(void);
-	int (*clean)(void);
-	void (*setup)(void);
-	void (*teardown)(void);
-	void (*test)(void);
-};
-
-/* Find a CUnit test in a CU_SuiteInfo[] array. */
-static int pick_info(CU_SuiteInfo *s, const char *sn, const char *tn,
-		     struct cunit_pick *pick)
-{
-	CU_TestInfo *t;
-
-	for (; s && s->pName; s++) {
-		if (!sn || strcmp(s->pName, sn) != 0)
-			continue;
-		for (t = s->pTests; t && t->pName; t++) {
-			if (tn && strcmp(t->pName, tn) == 0) {
-				pick->suite = s->pName;
-				pick->init = s->pInitFunc;
-				pick->clean = s->pCleanupFunc;
-				pick->setup = s->pSetUpFunc;
-				pick->teardown = s->pTearDownFunc;
-				pick->test = t->pTestFunc;
-				return 0;
-			}
-		}
-	}
-	return -1;
-}
-
-/* Find test `tn` of suite `sn` in a CUnit registry (may be NULL). */
-static int pick_in_registry(CU_pTestRegistry reg, const char *sn,
-			    const char *tn, struct cunit_pick *pick)
-{
-	CU_pSuite s;
-	CU_pTest t;
-
-	for (s = reg ? reg->pSuite : NULL; s; s = s->pNext) {
-		if (!sn || !s->pName || strcmp(s->pName, sn) != 0)
-			continue;
-		for (t = s->pTest; t; t = t->pNext) {
-			if (tn && t->pName && strcmp(t->pName, tn) == 0) {
-				pick->suite = s->pName;
-				pick->init = s->pInitializeFunc;
-				pick->clean = s->pCleanupFunc;
-				pick->setup = s->pSetUpFunc;
-				pick->teardown = s->pTearDownFunc;
-				pick->test = t->pTestFunc;
-				return 0;
-			}
-		}
-	}
-	return -1;
-}
-
-/*
- * Find a CUnit test that registration functions add to CUnit's registry.
- * libcunit is the test library's (loaded with global symbols), never
- * pyntest's: its entry points are looked up, not linked.
- */
-static int pick_registered(struct pyn__page *page, struct pyn__module *module,
-			   const char *sn, const char *tn,
-			   struct cunit_pick *pick)
-{
-	CU_ErrorCode (*init_registry)(void);
-	CU_pTestRegistry (*get_registry)(void);
-	CU_pTestRegistry (*new_registry)(void);
-	CU_BOOL (*running)(void);
-	CU_pTestRegistry (*set_registry)(CU_pTestRegistry);
-	uint32_t i;
-	void (*fn)(void);
-
-	*(void **)&init_registry = dlsym(RTLD_DEFAULT, "CU_initialize_registry");
-	*(void **)&get_registry = dlsym(RTLD_DEFAULT, "CU_get_registry");
-	if (!init_registry || !get_registry)
-		setup_failed(page, "cunit_register needs libcunit in '",
-			     pyn__page_str(page, page->task.library), "'", "");
-	*(void **)&new_registry = dlsym(RTLD_DEFAULT, "CU_create_new_registry");
-	*(void **)&set_registry = dlsym(RTLD_DEFAULT, "CU_set_registry");
-	*(void **)&running = dlsym(RTLD_DEFAULT, "CU_is_test_running");
-	/* CUnit asserts (aborts) on registration during a run. */
-	if (running && running())
-		setup_failed(page, "cannot register CUnit tests in a child ",
-			     "forked during a CUnit run; use spawn or ",
-			     "forkserver isolation", "");
-	/*
-	 * Forked from a process whose CUnit registry is in use: register
-	 * into a fresh one, leaving the caller's copy alone.
-	 */
-	if (get_registry() && new_registry && set_registry)
-		set_registry(new_registry());
-	if (!get_registry() && init_registry() != CUE_SUCCESS)
-		setup_failed(page, "cannot initialize the CUnit registry", "",
-			     "", "");
-	for (i = 0; i < page->task.n_register; i++) {
-		fn = (void (*)(void))need_symbol(page, module, page->task.reg[i]);
-		if (fn)
-			fn();
-	}
-	return pick_in_registry(get_registry(), sn, tn, pick);
-}
-
-/*
- * Find a test of a CUnit program (`program:`) in the registry its main()
- * built: this process is that program, the test a child of it.
- */
-static int pick_live(struct pyn__page *page, const char *sn, const char *tn,
-		     struct cunit_pick *pick)
-{
-	CU_pTestRegistry (*get_registry)(void);
-
-	*(void **)&get_registry = dlsym(RTLD_DEFAULT, "CU_get_registry");
-	if (!get_registry)
-		setup_failed(page, "program '",
-			     pyn__page_str(page, page->task.program),
-			     "' does not use CUnit", "");
-	return pick_in_registry(get_registry(), sn, tn, pick);
-}
-
-static void find_cunit(struct pyn__page *page, struct pyn__module *module,
-		       struct cunit_pick *pick)
-{
-	const char *sn = pyn__page_str(page, page->task.cunit_suite);
-	const char *tn = pyn__page_str(page, page->task.cunit_test);
-	int rc = -1;
-
-	if (page->task.program)
-		rc = pick_live(page, sn, tn, pick);
-	else if (page->task.cunit_info)
-		rc = pick_info(need_symbol(page, module, page->task.cunit_info),
-			       sn, tn, pick);
-	else if (page->task.n_register)
-		rc = pick_registered(page, module, sn, tn, pick);
-	else
-		setup_failed(page, "a CUnit task needs a CU_SuiteInfo symbol ",
-			     "or registration functions", "", "");
-	if (rc != 0)
-		setup_failed(page, "CUnit test '", tn ? tn : "",
-			     "' not found in suite ", sn ? sn : "");
-}
-
-PYN__CHILD_TEXT static void apply_env(struct pyn__page *page)
-{
-	const char *cwd = pyn__page_str(page, page->task.cwd);
-	uint32_t i;
-	char *eq, *kv;
-
-	for (i = 0; i < page->task.n_env; i++) {
-		kv = page->task.strings + page->task.env[i];
-		eq = strchr(kv, '=');
-		if (!eq)
-			continue;
-		*eq = '\0';
-		setenv(kv, eq + 1, 1);
-		*eq = '=';
-	}
-	if (cwd && cwd[0] && chdir(cwd) != 0)
-		setup_failed(page, "cannot change directory to '", cwd, "': ",
-			     strerror(errno));
-}
-
-PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
-				    struct pyn__module *module,
-				    void (*fn)(void *), void *arg)
-{
-	struct void_fn setup = { NULL }, teardown = { NULL }, test = { NULL };
-	struct void_fn cu_setup = { NULL }, cu_teardown = { NULL };
-	struct init_fn sinit = { NULL, "initialization", NULL, 0 };
-	struct init_fn sclean = { NULL, "cleanup", NULL, 0 };
-	char rc_text[16];
-	struct cunit_pick pick;
-	uint64_t hwm, peak;
-	int ok = 1;
-
-	/*
-	 * A program's main() started in the suite's cwd and environment,
-	 * and its tests start from the state main() left: never undo it.
-	 */
-	if (!page->task.program)
-		apply_env(page);
-	if (page->task.kind != PYN_TASK_FUNCTION) {
-		setup.fn = (void (*)(void))need_symbol(page, module,
-						       page->task.setup);
-		teardown.fn = (void (*)(void))need_symbol(page, module,
-							  page->task.teardown);
-		if (page->task.kind == PYN_TASK_CUNIT) {
-			find_cunit(page, module, &pick);
-			sinit.fn = pick.init;
-			sinit.suite = pick.suite;
-			sclean.fn = pick.clean;
-			sclean.suite = pick.suite;
-			cu_setup.fn = pick.setup;
-			cu_teardown.fn = pick.teardown;
-			test.fn = pick.test;
-		} else {
-			test.fn = (void (*)(void))need_symbol(page, module,
-							      page->task.symbol);
-			if (!test.fn)
-				setup_failed(page, "no test function given",
-					     "", "", "");
-		}
-	}
-
-	page->state = PYN_CHILD_SETUP;
-	if (sinit.fn) {
-		snprintf(page->setup_step, sizeof(page->setup_step),
-			 "initialization of CUnit suite '%s'",
-			 sinit.suite ? sinit.suite : "?");
-		ok = step(call_suite_init, &sinit) == 0 && !page->fail_called;
-		if (ok && sinit.rc != 0) {
-			fflush(NULL);
-			snprintf(rc_text, sizeof(rc_text), "%d", sinit.rc);
-			setup_failed(page, "initialization of CUnit suite '",
-				     sinit.suite ? sinit.suite : "?",
-				     "' failed: its init function returned ",
-				     rc_text);
-		}
-	}
-	if (ok && cu_setup.fn) {
-		snprintf(page->setup_step, sizeof(page->setup_step),
-			 "setup of CUnit suite '%s'",
-			 pick.suite ? pick.suite : "?");
-		ok = step(call_void, &cu_setup) == 0 && !failed(page);
-	}
-	if (ok && setup.fn) {
-		snprintf(page->setup_step, sizeof(page->setup_step),
-			 "setup '%s'", pyn__page_str(page, page->task.setup));
-		ok = step(call_void, &setup) == 0 && !failed(page);
-	}
-	/* A failed setup is an error of the setup, not a failed test. */
-	if (!ok && failed(page))
-		setup_failure_message(page);
-	if (ok && !page->skipped) {
-		page->state = PYN_CHILD_RUNNING;
-		if (fn)
-			step(fn, arg);
-		else
-			step(call_void, &test);
-	}
-	page->state = PYN_CHILD_TEARDOWN;
-	if (teardown.fn)
-		step(call_void, &teardown);
-	if (cu_teardown.fn)
-		step(call_void, &cu_teardown);
-	if (sclean.fn)
-		step(call_init, &sclean);
-
-	flush_streams();
-	/*
-	 * The runner has the peak RSS from wait4 (ru_maxrss); VmPeak (the
-	 * address space) matters only to a memory limit.
-	 */
-	if (limits_memory(page)) {
-		pyn__read_status(&peak, &hwm, NULL);
-		page->vm_peak_bytes = peak;
-		page->vm_hwm_bytes = hwm;
-	}
-	page->ended_ns = mono_ns(false);
-	if (page->setup_message[0]) {
-		page->state = PYN_CHILD_SETUP_FAILED;
-		child_exit(PYN__EXIT_SETUP);
-	}
-	if (page->skipped) {
-		page->state = PYN_CHILD_SKIPPED;
-		child_exit(0);
-	}
-	if (page->n_failures || page->fail_called) {
-		page->state = PYN_CHILD_FAILED;
-		child_exit(1);
-	}
-	page->state = PYN_CHILD_RETURNED;
-	child_exit(0);
-}
-PYN__CHILD_TEXT int pyn__child_assert(int value, unsigned line,
-				      const char *cond, const char *file,
-				      const char *function, int fatal)
-{
-	struct pyn__page *page = pyn__page;
-	struct pyn_failure *f;
-	uint32_t n;
-
-	if (!page || page->loading)
-		return -1;
-	if (value)
-		return 0;
-	n = page->n_failures;
-	if (n < PYN_RESULT_FAILURES_MAX) {
-		f = &page->failures[n];
-		copy(f->file, sizeof(f->file), file ? file : "");
-		f->line = line;
-		copy(f->condition, sizeof(f->condition), cond ? cond : "");
-		copy(f->function, sizeof(f->function), function ? function : "");
-	}
-	page->n_failures = n + 1;
-	if (fatal && step_out.armed)
-		siglongjmp(step_out.jump, 1);
-	if (fatal) {
-		fflush(NULL);
-		page->state = PYN_CHILD_FAILED;
-		_exit(1);
-	}
-	return 0;
-}
-
-/* ---- <pyntest/test.h> ------------------------------------------------ */
-
-void pyn_skip(const char *reason)
-{
-	struct pyn__page *page = pyn__page;
-
-	if (!page) {
-		printf("skipped: %s\n", reason ? reason : "");
-		fflush(stdout);
-		exit(77);
-	}
-	copy(page->skip_reason, sizeof(page->skip_reason),
-	     reason ? reason : "");
-	page->skipped = 1;
-	if (step_out.armed)
-		siglongjmp(step_out.jump, 1);
-	fflush(NULL);
-	page->state = PYN_CHILD_SKIPPED;
-	_exit(0);
-}
-
-void pyn_fail(int code, const char *fmt, ...)
-{
-	struct pyn__page *page = pyn__page;
-	char msg[1024] = "";
-	va_list ap;
-
-	if (fmt) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-	}
-	if (!page) {
-		fprintf(stderr, "failed (%d): %s\n", code, msg);
-		exit(1);
-	}
-	copy(page->fail_message, sizeof(page->fail_message), msg);
-	page->fail_code = code;
-	page->fail_called = 1;
-	if (step_out.armed)
-		siglongjmp(step_out.jump, 1);
-	fflush(NULL);
-	page->state = PYN_CHILD_FAILED;
-	_exit(1);
-}
-
-/* Size the result memfd and map it; NULL when size is 0 or it fails. */
-static void *map_result(size_t size, int *rc)
-{
-	void *p;
-
-	*rc = PYN_EINVAL;
-	if (!pyn__page || pyn__result_fd < 0)
-		return NULL;
-	if (ftruncate(pyn__result_fd, (off_t)size) != 0) {
-		*rc = PYN_ENOMEM;
-		return NULL;
-	}
-	*rc = 0;
-	pyn__page->return_size = size;
-	pyn__page->returned = 1;
-	if (!size)
-		return NULL;
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, pyn__result_fd,
-		 0);
-	if (p == MAP_FAILED) {
-		pyn__page->returned = 0;
-		*rc = PYN_ENOMEM;
-		return NULL;
-	}
-	return p;
-}
-
-int pyn_return(const void *data, size_t size)
-{
-	int rc;
-	void *p = map_result(size, &rc);
-
-	if (rc)
-		return rc;
-	if (p) {
-		memcpy(p, data, size);
-		munmap(p, size);
-	}
-	return 0;
-}
-
-void *pyn_return_buffer(size_t size)
-{
-	int rc;
-
-	return map_result(size, &rc);
-}
-
-bool pyn_is_limited(void)
-{
-	return pyn__page != NULL;
 }

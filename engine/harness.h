@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * engine/harness.h - the child side of a test: from fork (or exec,
- * or the fork server's clone) to _exit.
+ * or the fork server's clone) to _exit.  What the engine, the worker and
+ * the fork server call; harness.c, harness_run.c, harness_symbols.c and
+ * harness_api.c hold it, and call only down (page, host, sys.h).
  */
 #ifndef PYN_ENGINE_HARNESS_H
 #define PYN_ENGINE_HARNESS_H
@@ -18,7 +20,9 @@ struct pyn__module;
  * parent-death signal (exits PYN__EXIT_ORPHAN when `parent` is already
  * gone), stdin from /dev/null, stdout/stderr to `out_fd`/`err_fd` (when
  * >= 0), default signal mask and handlers, the fatal-signal recorder, the
- * RSS at start.  Async-signal-safe.
+ * RSS at start.  Async-signal-safe.  A process made by a raw clone
+ * (no fork handlers) must have pyn__engine_forget_pid() called before:
+ * the fork server does it once, before its first clone.
  */
 void pyn__child_prepare(struct pyn__page *page, int result_fd, int out_fd,
 			int err_fd, pid_t parent, bool own_group);
