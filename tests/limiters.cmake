@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: MIT
 # Tests of the plug-in host (host/) and the limiters (limiters/).
 #
-# The unit tests link the host and the built-in limiters directly (with a
-# pyn_error_set shim), so they do not depend on the engine being built.
+# The unit tests link the host and the built-in limiters directly, with
+# base/ below them (pyn_error_set) and without the engine (but placed.c,
+# whose placed_in the tests hand to the host as the engine would).
 
 set(PYN_LIMITER_TEST_SOURCES
   ${PYN_HOST_SOURCES}
   ${PROJECT_SOURCE_DIR}/engine/placed.c
-  ${PYN_BUILTIN_LIMITER_SOURCES}
-  ${CMAKE_CURRENT_SOURCE_DIR}/limiters/error_shim.c)
+  ${PYN_BUILTIN_LIMITER_SOURCES})
 set(PYN_FIXTURE_LIMITER_DIR ${CMAKE_CURRENT_BINARY_DIR}/limiters)
 
 # Fixture plug-ins: one MODULE per kind, from tests/limiters/fixture.c.
@@ -27,7 +27,7 @@ endforeach()
 # pyn_add_limiter_unit_test(NAME [PARTS test...])
 function(pyn_add_limiter_unit_test name)
   pyn_add_unit_test(${name} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/${name}.c
-    ${PYN_LIMITER_TEST_SOURCES} LIBS pyn_ltdl Threads::Threads
+    ${PYN_LIMITER_TEST_SOURCES} LIBS pyntest_base pyn_ltdl Threads::Threads
     LABELS limiters ${ARGN})
   target_compile_definitions(${name} PRIVATE
     PYN_FIXTURE_LIMITER_DIR="${PYN_FIXTURE_LIMITER_DIR}"
