@@ -49,7 +49,12 @@ struct cgroup_dir {
  */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cgroup_dir cgroup_dirs[8];
-static size_t n_cgroup_dirs;
+/*
+ * In .data, not .bss: every worker reads it (pyn__cgroup_release_idle),
+ * and a .bss page of its own would be one more page fault per spawned
+ * test; .data is written at start (relocations) anyway.
+ */
+static size_t n_cgroup_dirs __attribute__((section(".data")));
 static pid_t owner_pid;
 static bool cleanup_registered;
 
@@ -354,6 +359,12 @@ void pyn__cgroup_release_idle(void)
 {
 	size_t i;
 
+	/*
+	 * A worker that made none (most: each spawned test is one) takes no
+	 * lock: writing it is one more page for a new process to fault in.
+	 */
+	if (!__atomic_load_n(&n_cgroup_dirs, __ATOMIC_ACQUIRE))
+		return;
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < n_cgroup_dirs; i++)
 		if (cgroup_dirs[i].created && rmdir(cgroup_dirs[i].path) == 0)
@@ -426,7 +437,9 @@ const char *pyn__cgroup_parent(const char *hierarchy)
 			cd = &cgroup_dirs[i];
 	if (!cd &&
 	    n_cgroup_dirs < sizeof(cgroup_dirs) / sizeof(cgroup_dirs[0])) {
-		cd = &cgroup_dirs[n_cgroup_dirs++];
+		cd = &cgroup_dirs[n_cgroup_dirs];
+		__atomic_store_n(&n_cgroup_dirs, n_cgroup_dirs + 1,
+				 __ATOMIC_RELEASE);
 		snprintf(cd->hierarchy, sizeof(cd->hierarchy), "%s", hierarchy);
 		if (owner_pid == 0)
 			owner_pid = getpid();
