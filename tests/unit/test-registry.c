@@ -101,7 +101,7 @@ static void test_stale_cgroup_removed(void)
 
 	if (!u) {
 		pyn_unit_skip("no writable cgroup v2 hierarchy: %s",
-			      pyn__registry_cgroup_why("unified"));
+			      pyn__cgroup_why("unified"));
 		return;
 	}
 	/* A pid that surely is dead: a reaped child's. */
