@@ -83,4 +83,30 @@ __attribute__((noreturn)) void pyn__cunit_exec(struct pyn__page *page,
  */
 void pyn__engine_forget_pid(void);
 
+/* ---- Checks shared with the runner (checks.c) --------------------- */
+
+struct pyn_limiter_option;
+
+/*
+ * Check an option of a plug-in limiter: the limiter is registered, has
+ * the key (both with did-you-mean), and its validate() accepts the value
+ * (that error at the option's file, line and column).  `opt` NULL or its
+ * key NULL: the limiter is configured with no option.  Errors are
+ * `code`: PYN_EINVAL for the C API, PYN_EMANIFEST for a manifest.
+ */
+int pyn__limiter_option_check(const char *limiter,
+			      const struct pyn_limiter_option *opt, int code,
+			      struct pyn_error *err);
+
+/*
+ * The limits `l` sets that no supported limiter here enforces (limiter.h,
+ * `enforces`; options by the limiter they name): calls `each` (may be
+ * NULL) with the limiter's name (the limit's when no limiter would
+ * enforce it) and why.  Returns how many.
+ */
+unsigned pyn__limits_unsupported(const struct pyn_limits *l,
+				 void (*each)(void *user, const char *limit,
+					      const char *why),
+				 void *user);
+
 #endif /* PYN_ENGINE_ENGINE_H */

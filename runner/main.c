@@ -28,7 +28,7 @@
 #include "config/manifest.h"
 #include "host/loader.h"
 #include "host/registry.h"
-#include "engine/checks.h"
+#include "engine/engine.h"
 #include "runner/cli.h"
 #include "runner/report/html.h"
 
