@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #if UINTPTR_MAX > 0xffffffffu
 #define HOST_CLASS ELFCLASS64
 #define Ehdr Elf64_Ehdr
@@ -174,7 +173,7 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 	syms->strings = malloc(strsize + 1);
 	if (!syms->symbols || !syms->strings)
 		return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
-					 "out of memory");
+				     "out of memory");
 	memcpy(syms->strings, str, strsize);
 	syms->strings[strsize] = '\0';
 	for (i = 1; i < count; i++) {
@@ -211,7 +210,7 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 		if (pyn__strset_add(&syms->index, syms->symbols[i].name,
 				    (size_t)i, NULL) < 0)
 			return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
-						 "out of memory");
+					     "out of memory");
 	return 0;
 }
 

@@ -23,19 +23,19 @@
 #include "config/manifest.h"
 
 struct pyn_plan_test {
-	char *id;         /* "suite.test", unique in the plan */
-	char *suite;      /* JUnit testsuite name (and classname) */
-	char *name;       /* JUnit testcase name */
-	size_t order;     /* position in manifest order, from 0 */
-	struct pyn_task task;     /* ready for pyn_engine_submit */
+	char *id; /* "suite.test", unique in the plan */
+	char *suite; /* JUnit testsuite name (and classname) */
+	char *name; /* JUnit testcase name */
+	size_t order; /* position in manifest order, from 0 */
+	struct pyn_task task; /* ready for pyn_engine_submit */
 	struct pyn_limits limits; /* final limits */
 	struct pyn_expect expect;
 	unsigned retries; /* reruns allowed for an unexpected outcome */
-	char *manifest;   /* the manifest that declared it */
-	char *file;       /* source of the test entry (manifest) */
-	unsigned line;    /* its line, 0: unknown */
-	unsigned column;  /* its column, 0: unknown */
-	bool skip;        /* `skip:` set: report skipped, do not run */
+	char *manifest; /* the manifest that declared it */
+	char *file; /* source of the test entry (manifest) */
+	unsigned line; /* its line, 0: unknown */
+	unsigned column; /* its column, 0: unknown */
+	bool skip; /* `skip:` set: report skipped, do not run */
 	char *skip_reason; /* NULL: none given */
 	/*
 	 * `program:` suites (SPEC §2): the resolved absolute path of the
@@ -50,9 +50,9 @@ struct pyn_plan_test {
 struct pyn_plan {
 	struct pyn_plan_test *tests;
 	size_t n_tests;
-	size_t n_suites;  /* distinct suite names, in order of first test */
+	size_t n_suites; /* distinct suite names, in order of first test */
 	char **suites;
-	char **plugins;   /* resolved plug-in paths, in load order */
+	char **plugins; /* resolved plug-in paths, in load order */
 	size_t n_plugins;
 	/* Where every string above lives (private). */
 	struct pyn__plan_arena *arena;
@@ -69,16 +69,16 @@ struct pyn_plan_case {
 
 /* An imported suite (`cunit:`, `cunit_register:` or `program:`). */
 struct pyn_plan_source {
-	const char *suite;       /* the manifest's suite name */
-	const char *library;     /* resolved absolute path, or NULL */
-	const char *cunit_info;  /* `cunit:` CU_SuiteInfo[] symbol, or NULL */
+	const char *suite; /* the manifest's suite name */
+	const char *library; /* resolved absolute path, or NULL */
+	const char *cunit_info; /* `cunit:` CU_SuiteInfo[] symbol, or NULL */
 	const char *const *cunit_register; /* `cunit_register:` functions */
 	size_t n_cunit_register;
-	const char *program;     /* resolved absolute path, or NULL */
+	const char *program; /* resolved absolute path, or NULL */
 	const char *const *args; /* program arguments */
 	size_t n_args;
-	const char *cwd;         /* resolved absolute path, or NULL */
-	const char *const *env;  /* "NAME=VALUE" */
+	const char *cwd; /* resolved absolute path, or NULL */
+	const char *const *env; /* "NAME=VALUE" */
 	size_t n_env;
 	const struct pyn_limits *limits; /* the suite's own limits */
 };
@@ -87,13 +87,13 @@ struct pyn_plan_source {
 struct pyn_plan_options {
 	const char *const *filters; /* -k globs on ids; "!" excludes */
 	size_t n_filters;
-	unsigned shard_index;   /* --shard I/N: 0-based index here */
-	unsigned shard_count;   /* 0: no sharding */
+	unsigned shard_index; /* --shard I/N: 0-based index here */
+	unsigned shard_count; /* 0: no sharding */
 	enum pyn_isolation isolation; /* --isolation, DEFAULT: manifest's */
-	double wall_time_s;     /* --wall-time, 0: none given */
-	double cpu_time_s;      /* --cpu-time */
-	uint64_t memory_bytes;  /* --memory */
-	int retries;            /* --retries, -1: none given */
+	double wall_time_s; /* --wall-time, 0: none given */
+	double cpu_time_s; /* --cpu-time */
+	uint64_t memory_bytes; /* --memory */
+	int retries; /* --retries, -1: none given */
 	/*
 	 * The callbacks below may each be NULL (zero-initialise the struct).
 	 *

@@ -38,9 +38,10 @@ static void fmt_bytes(char *buf, size_t len, uint64_t n)
 }
 
 /* `type` NULL: the outcome's own (base/outcome.h). */
-__attribute__((format(printf, 4, 5))) static void
-set(struct pyn__verdict *out, enum pyn_outcome outcome, const char *type,
-    const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void set(struct pyn__verdict *out,
+						      enum pyn_outcome outcome,
+						      const char *type,
+						      const char *fmt, ...)
 {
 	va_list ap;
 
@@ -63,8 +64,8 @@ static const struct pyn__claim *find_claim(const struct pyn__classify_input *in,
 	return NULL;
 }
 
-static const struct pyn__claim *
-claim_of(const struct pyn__classify_input *in, const char *limiter)
+static const struct pyn__claim *claim_of(const struct pyn__classify_input *in,
+					 const char *limiter)
 {
 	size_t i;
 
@@ -86,8 +87,7 @@ static const char *type_of(int outcome)
 static void from_claim(struct pyn__verdict *out, const struct pyn__claim *c,
 		       const char *fallback_msg)
 {
-	set(out, (enum pyn_outcome)c->outcome,
-	    type_of(c->outcome), "%s",
+	set(out, (enum pyn_outcome)c->outcome, type_of(c->outcome), "%s",
 	    c->message && c->message[0] ? c->message : fallback_msg);
 }
 
@@ -149,9 +149,8 @@ static void by_status(const struct pyn__classify_input *in,
 			    "%s failed at %s:%u (and %u more)", f->condition,
 			    f->file, f->line, in->n_failures - 1);
 		else
-			set(out, PYN_OUTCOME_FAIL, NULL,
-			    "%s failed at %s:%u", f->condition, f->file,
-			    f->line);
+			set(out, PYN_OUTCOME_FAIL, NULL, "%s failed at %s:%u",
+			    f->condition, f->file, f->line);
 		return;
 	}
 	if (in->fail_called) {
@@ -159,13 +158,13 @@ static void by_status(const struct pyn__classify_input *in,
 			set(out, PYN_OUTCOME_FAIL, NULL, "%s",
 			    in->fail_message);
 		else
-			set(out, PYN_OUTCOME_FAIL, NULL,
-			    "failed with code %d", in->fail_code);
+			set(out, PYN_OUTCOME_FAIL, NULL, "failed with code %d",
+			    in->fail_code);
 		return;
 	}
 	if (WIFEXITED(st) && WEXITSTATUS(st) != 0) {
-		set(out, PYN_OUTCOME_FAIL, NULL,
-		    "exited with status %d", WEXITSTATUS(st));
+		set(out, PYN_OUTCOME_FAIL, NULL, "exited with status %d",
+		    WEXITSTATUS(st));
 		return;
 	}
 	if (WIFEXITED(st) && (ev->child_state == PYN_CHILD_LOADING ||

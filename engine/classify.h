@@ -14,7 +14,7 @@
 /* One active limiter's classify() answer. */
 struct pyn__claim {
 	const char *limiter; /* its name */
-	int outcome;         /* PYN_OUTCOME_* or PYN_OUTCOME_UNDECIDED */
+	int outcome; /* PYN_OUTCOME_* or PYN_OUTCOME_UNDECIDED */
 	const char *message; /* "" when it gave none */
 };
 

@@ -63,10 +63,11 @@ int pyn__cunit_shim_path(const char *worker, char *out, size_t len)
 		if (access(out, R_OK) == 0)
 			return 0;
 	}
-	snprintf(out, len, "cannot find the CUnit shim %s (beside %s; or set "
-			   "PYNTEST_CUNIT_SHIM)",
-		 PYN__CUNIT_SHIM_NAME, worker && worker[0] ? worker :
-							     "pyntest-worker");
+	snprintf(out, len,
+		 "cannot find the CUnit shim %s (beside %s; or set "
+		 "PYNTEST_CUNIT_SHIM)",
+		 PYN__CUNIT_SHIM_NAME,
+		 worker && worker[0] ? worker : "pyntest-worker");
 	return -1;
 }
 
@@ -84,10 +85,10 @@ static int ours(const char *kv)
 	       strncmp(kv, "LD_PRELOAD=", 11) == 0;
 }
 
-int pyn__cunit_command(const char *shim, const char *mode,
-		       const char *program, const char *const *args,
-		       size_t n_args, const char *const *env, size_t n_env,
-		       char ***argv_out, char ***envp_out)
+int pyn__cunit_command(const char *shim, const char *mode, const char *program,
+		       const char *const *args, size_t n_args,
+		       const char *const *env, size_t n_env, char ***argv_out,
+		       char ***envp_out)
 {
 	const char *preload = getenv("LD_PRELOAD");
 	size_t n_environ = 0, n_plugins = 0, plen = 0, i, k, j;
@@ -124,8 +125,7 @@ int pyn__cunit_command(const char *shim, const char *mode,
 	for (i = 0; i < n_args; i++)
 		argv[i + 1] = (char *)args[i];
 	if (asprintf(&lines[0], "LD_PRELOAD=%s%s%s%s%s", asan ? asan : "",
-		     asan ? ":" : "", shim,
-		     preload && preload[0] ? ":" : "",
+		     asan ? ":" : "", shim, preload && preload[0] ? ":" : "",
 		     preload ? preload : "") < 0)
 		lines[0] = NULL;
 	if (asprintf(&lines[1], "%s=%s", PYN__CUNIT_ENV_MODE, mode) < 0)
@@ -134,14 +134,15 @@ int pyn__cunit_command(const char *shim, const char *mode,
 		lines[2] = NULL;
 	if (asprintf(&lines[3], "%s=%s", PYN__CUNIT_ENV_PROGRAM, program) < 0)
 		lines[3] = NULL;
-	if (preload && asprintf(&lines[4], "%s=%s", PYN__CUNIT_ENV_PRELOAD,
-				preload) < 0)
+	if (preload &&
+	    asprintf(&lines[4], "%s=%s", PYN__CUNIT_ENV_PRELOAD, preload) < 0)
 		lines[4] = NULL;
 	/* The program is not instrumented: its crashes are its own. */
-	if (asan && asprintf(&lines[5], "%s=verify_asan_link_order=0:"
-					"detect_leaks=0:handle_segv=0:"
-					"handle_sigbus=0:handle_abort=0:"
-					"handle_sigfpe=0:handle_sigill=0",
+	if (asan && asprintf(&lines[5],
+			     "%s=verify_asan_link_order=0:"
+			     "detect_leaks=0:handle_segv=0:"
+			     "handle_sigbus=0:handle_abort=0:"
+			     "handle_sigfpe=0:handle_sigill=0",
 			     PYN__CUNIT_ENV_ASAN) < 0)
 		lines[5] = NULL;
 	if (!lines[0] || !lines[1] || !lines[2] || !lines[3] ||
@@ -261,6 +262,7 @@ void pyn__cunit_loading_note(char *message, size_t len, const char *program,
 		return;
 	}
 	snprintf(old, sizeof(old), "%s", message);
-	snprintf(message, len, "%s in program '%s' before it ran any CUnit test",
-		 old, program);
+	snprintf(message, len,
+		 "%s in program '%s' before it ran any CUnit test", old,
+		 program);
 }

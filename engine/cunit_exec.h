@@ -44,10 +44,10 @@ int pyn__cunit_shim_path(const char *worker, char *out, size_t len);
  * environment, then `env` ("NAME=VALUE", overriding), LD_PRELOAD with the
  * shim first, and the mode.  Plug-ins are the registry's, in order.
  */
-int pyn__cunit_command(const char *shim, const char *mode,
-		       const char *program, const char *const *args,
-		       size_t n_args, const char *const *env, size_t n_env,
-		       char ***argv, char ***envp);
+int pyn__cunit_command(const char *shim, const char *mode, const char *program,
+		       const char *const *args, size_t n_args,
+		       const char *const *env, size_t n_env, char ***argv,
+		       char ***envp);
 
 /* The same for the program task of `page`. */
 int pyn__cunit_page_command(const char *shim, const char *mode,

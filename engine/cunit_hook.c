@@ -28,10 +28,8 @@ typedef CU_BOOL (*assert_fn)(CU_BOOL, unsigned int, const char *, const char *,
 
 __attribute__((visibility("default"))) CU_BOOL
 CU_assertImplementation(CU_BOOL bValue, unsigned int uiLine,
-					  const char *strCondition,
-					  const char *strFile,
-					  const char *strFunction,
-					  CU_BOOL bFatal)
+			const char *strCondition, const char *strFile,
+			const char *strFunction, CU_BOOL bFatal)
 {
 	static assert_fn next;
 

@@ -46,10 +46,10 @@
 enum shim_mode { MODE_NONE = 0, MODE_LIST, MODE_SERVER, MODE_RUN };
 
 static enum shim_mode mode;
-static struct pyn__page *page;  /* loading page (server), job page (run) */
-static int chan = -1;           /* list fd, server socket, or result fd */
+static struct pyn__page *page; /* loading page (server), job page (run) */
+static int chan = -1; /* list fd, server socket, or result fd */
 static pid_t runner;
-static int entered;             /* main() reached a CUnit run call */
+static int entered; /* main() reached a CUnit run call */
 static char program[1024];
 static struct rlimit saved_rlimits[RLIM_NLIMITS];
 

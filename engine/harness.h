@@ -58,8 +58,7 @@ void pyn__child_apply(struct pyn__page *page);
  * the parent took the gate back first (page.h).  Both are closed.
  * Async-signal-safe.
  */
-void pyn__child_gate(struct pyn__page *page, int watch_pidfd,
-		     int watch_events);
+void pyn__child_gate(struct pyn__page *page, int watch_pidfd, int watch_events);
 
 /*
  * In a fork server, before cloning a test's child: the address of the
@@ -82,9 +81,9 @@ struct pyn__module *pyn__child_load(struct pyn__page *page, bool bind_now);
  * Run the page's task (FUNCTION: fn(arg); SYMBOL/CUNIT: from `module`)
  * with its setup and teardown, record the end state and _exit.
  */
-__attribute__((noreturn)) void
-pyn__child_run(struct pyn__page *page, struct pyn__module *module,
-	       void (*fn)(void *), void *arg);
+__attribute__((noreturn)) void pyn__child_run(struct pyn__page *page,
+					      struct pyn__module *module,
+					      void (*fn)(void *), void *arg);
 
 /* Read VmPeak, VmHWM, VmRSS of this process (bytes; 0 when unknown). */
 void pyn__read_status(uint64_t *vm_peak, uint64_t *vm_hwm, uint64_t *vm_rss);

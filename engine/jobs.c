@@ -35,8 +35,9 @@ unsigned pyn__bit_take(uint64_t *bits)
 static bool page_keep(struct pyn_engine *e, struct pyn__job *job)
 {
 	if (!job->page || job->page_fd < 0 || job->result_fd < 0 ||
-	    e->n_pool >= PYN__PAGE_POOL || !job->limits.terminate_child_processes ||
-	    job->page->returned || job->page->return_size)
+	    e->n_pool >= PYN__PAGE_POOL ||
+	    !job->limits.terminate_child_processes || job->page->returned ||
+	    job->page->return_size)
 		return false;
 	e->pool[e->n_pool].page = job->page;
 	e->pool[e->n_pool].page_fd = job->page_fd;

@@ -51,8 +51,7 @@ static char *dup_or_null(const char *s, int *bad)
 }
 
 static int add_option(struct pyn_limited *lf, const char *limiter,
-		      const char *key, const char *value,
-		      struct pyn_error *err)
+		      const char *key, const char *value, struct pyn_error *err)
 {
 	struct pyn_option *o, *grown;
 	int bad = 0;
@@ -195,8 +194,8 @@ void pyn_limited_on_warning(struct pyn_limited *lf,
 	lf->warn_user = user;
 }
 
-int pyn_limited_call(struct pyn_limited *lf, void *arg,
-		     struct pyn_result *res, struct pyn_error *err)
+int pyn_limited_call(struct pyn_limited *lf, void *arg, struct pyn_result *res,
+		     struct pyn_error *err)
 {
 	struct pyn_task task;
 	int forked;
@@ -213,10 +212,10 @@ int pyn_limited_call(struct pyn_limited *lf, void *arg,
 	forked = lf->task.kind == PYN_TASK_FUNCTION ||
 		 lf->limits.isolation == PYN_ISOLATION_FORK;
 	/* The thread warning once per object: it is about the caller. */
-	pyn__diagnose(&lf->limits, forked,
-		      !__atomic_exchange_n(&lf->warned_threads, 1,
-					   __ATOMIC_RELAXED),
-		      lf->warn, lf->warn_user);
+	pyn__diagnose(
+		&lf->limits, forked,
+		!__atomic_exchange_n(&lf->warned_threads, 1, __ATOMIC_RELAXED),
+		lf->warn, lf->warn_user);
 	task = lf->task;
 	task.arg = arg;
 	return pyn__run_warn(&task, &lf->limits, res, lf->warn, lf->warn_user,

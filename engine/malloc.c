@@ -27,7 +27,7 @@
 #include "page.h"
 
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) ||    \
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) ||     \
 	__has_feature(thread_sanitizer)
 #define PYN_NO_MALLOC_HOOK 1
 #endif

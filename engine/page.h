@@ -25,7 +25,7 @@
 #define PYN__PRESOLVED_MAX 3
 
 /* Exit codes of the harness, for when the page says nothing more. */
-#define PYN__EXIT_SETUP 120  /* apply, load or symbol failure */
+#define PYN__EXIT_SETUP 120 /* apply, load or symbol failure */
 #define PYN__EXIT_ORPHAN 121 /* the parent died before the test started */
 
 /* One active limiter: its registry index and the bytes for apply(). */
@@ -33,7 +33,8 @@ struct pyn__page_limiter {
 	int32_t index;
 	uint32_t size;
 	/* Aligned: apply() casts it to its own struct. */
-	unsigned char data[PYN_LIMITER_CHILD_DATA_MAX] __attribute__((aligned(16)));
+	unsigned char data[PYN_LIMITER_CHILD_DATA_MAX]
+		__attribute__((aligned(16)));
 };
 
 /* The task, as offsets into `strings` (0: none; offset 0 is ""). */
@@ -53,7 +54,7 @@ struct pyn__page {
 	uint32_t magic;
 	uint32_t size;
 	/* Written by the child. */
-	volatile int32_t state;         /* enum pyn_child_state */
+	volatile int32_t state; /* enum pyn_child_state */
 	volatile int32_t limiter_index; /* registry index while APPLYING */
 	volatile int32_t alloc_failed;
 	volatile uint64_t alloc_failed_size; /* 0: unknown (errno ENOMEM) */
@@ -68,7 +69,7 @@ struct pyn__page {
 	 * Up to failures: what the child of a passing test touches, in the
 	 * first 4 KiB (each further page written is one more page fault).
 	 */
-	volatile int32_t returned;      /* pyn_return*() was called */
+	volatile int32_t returned; /* pyn_return*() was called */
 	/*
 	 * A fork server's child's pid, written by the child first thing, for
 	 * when the server dies before it could tell the runner (engine.c,
@@ -81,8 +82,8 @@ struct pyn__page {
 	volatile uint32_t served;
 	volatile uint64_t return_size;
 	/* Written by the parent before the child starts. */
-	int32_t limited;  /* 1: a test child (the malloc hook records) */
-	int32_t loading;  /* 1: a fork server loading its library */
+	int32_t limited; /* 1: a test child (the malloc hook records) */
+	int32_t loading; /* 1: a fork server loading its library */
 	/*
 	 * 1: made ahead of its start (engine.c, "Prestarting"): the child
 	 * waits on this futex word after its limits are applied and before

@@ -208,10 +208,13 @@ static double loading_setup(struct pyn__page *page,
 		memset(&req, 0, sizeof(req));
 		req.struct_size = sizeof(req);
 		req.test_id = "(fork server)";
-		req.wall_time_s = limits->wall_time_s > 0 ? limits->wall_time_s : 0;
-		req.cpu_time_s = limits->cpu_time_s > 0 ? limits->cpu_time_s : 0;
+		req.wall_time_s =
+			limits->wall_time_s > 0 ? limits->wall_time_s : 0;
+		req.cpu_time_s =
+			limits->cpu_time_s > 0 ? limits->cpu_time_s : 0;
 		req.memory_bytes = limits->memory_bytes;
-		req.terminate_child_processes = limits->terminate_child_processes;
+		req.terminate_child_processes =
+			limits->terminate_child_processes;
 		req.child_data = pl->data;
 		req.child_data_size = sizeof(pl->data);
 		req.loading = 1;
@@ -222,7 +225,8 @@ static double loading_setup(struct pyn__page *page,
 							msg, sizeof(msg)) == 0;
 		if (ll[*n_ll].active) {
 			pl->index = (int32_t)i;
-			pl->size = (uint32_t)(req.child_data_size > sizeof(pl->data) ?
+			pl->size = (uint32_t)(req.child_data_size >
+							      sizeof(pl->data) ?
 						      sizeof(pl->data) :
 						      req.child_data_size);
 			page->n_limiters++;
@@ -247,14 +251,13 @@ static void loading_teardown(struct loading_lim *ll, size_t n, pid_t pid,
 		if (kill_it && ll[i].active && ll[i].slot->limiter->kill)
 			ll[i].slot->limiter->kill(ll[i].state, pid);
 		if (ll[i].slot->limiter->teardown)
-			ll[i].slot->limiter->teardown(ll[i].active ? ll[i].state :
-								     NULL);
+			ll[i].slot->limiter->teardown(
+				ll[i].active ? ll[i].state : NULL);
 	}
 }
 
-static __attribute__((noreturn)) void server_child(char **argv, char **envp,
-						   const char *cwd,
-						   int page_fd, int sock)
+static __attribute__((noreturn)) void
+server_child(char **argv, char **envp, const char *cwd, int page_fd, int sock)
 {
 	int pfd, sfd, devnull;
 
@@ -288,7 +291,8 @@ static __attribute__((noreturn)) void server_child(char **argv, char **envp,
 	_exit(127);
 }
 
-static int arm_deadline(struct pyn__server *s, struct pyn_engine *e, double secs)
+static int arm_deadline(struct pyn__server *s, struct pyn_engine *e,
+			double secs)
 {
 	struct itimerspec its;
 
@@ -307,9 +311,9 @@ static int arm_deadline(struct pyn__server *s, struct pyn_engine *e, double secs
 }
 
 static struct pyn__server *server_new(struct pyn__servers *servers,
-				 struct pyn_engine *e, const char *key,
-				 const struct pyn__page *job,
-				 const struct pyn_limits *limits)
+				      struct pyn_engine *e, const char *key,
+				      const struct pyn__page *job,
+				      const struct pyn_limits *limits)
 {
 	const char *library = pyn__page_str(job, job->task.library);
 	const char *program = pyn__page_str(job, job->task.program);
@@ -536,8 +540,7 @@ int pyn__server_send_test(struct pyn__server *s, struct pyn_engine *e,
 		fds[nfds++] = err_fd;
 		req.has_out = req.has_err = 1;
 	}
-	if (cgroup_fd >= 0 && cgroup &&
-	    strlen(cgroup) < sizeof(req.cgroup)) {
+	if (cgroup_fd >= 0 && cgroup && strlen(cgroup) < sizeof(req.cgroup)) {
 		fds[nfds++] = cgroup_fd;
 		req.has_cgroup = 1;
 		strcpy(req.cgroup, cgroup);

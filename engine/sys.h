@@ -61,8 +61,8 @@ static inline long pyn__sys6(long n, long a, long b, long c, long d, long e,
 }
 #endif
 
-#define PYN__SYS_PICK(n, a, b, c, d, e, f, ...)                              \
-	pyn__sys6((long)(n), (long)(a), (long)(b), (long)(c), (long)(d),     \
+#define PYN__SYS_PICK(n, a, b, c, d, e, f, ...)                                \
+	pyn__sys6((long)(n), (long)(a), (long)(b), (long)(c), (long)(d),       \
 		  (long)(e), (long)(f))
 #define pyn__sys(...) PYN__SYS_PICK(__VA_ARGS__, 0, 0, 0, 0, 0, 0, 0)
 

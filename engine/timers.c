@@ -58,7 +58,8 @@ void pyn__timer_set(struct pyn_engine *e, struct pyn__job *job)
 {
 	if (job->deadline_s <= 0) {
 		if (job->launching && !job->held)
-			pyn__patience_arm(e, job->t_start + PYN__SERVER_PATIENCE_S);
+			pyn__patience_arm(e, job->t_start +
+						     PYN__SERVER_PATIENCE_S);
 		return;
 	}
 	if (job->timerfd < 0) {

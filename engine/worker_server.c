@@ -96,8 +96,8 @@ static int recv_request(int sock, struct pyn__server_request *req,
 	if (f->n < 2 || f->n > 6)
 		return -1;
 	memcpy(f->all, CMSG_DATA(cm), (size_t)f->n * sizeof(int));
-	if (f->n != 2 + 2 * !!req->has_out + !!req->has_cgroup +
-			    !!req->has_watch)
+	if (f->n !=
+	    2 + 2 * !!req->has_out + !!req->has_cgroup + !!req->has_watch)
 		return -1;
 	n = 2 + 2 * !!req->has_out;
 	f->cgroup = req->has_cgroup ? f->all[n++] : -1;
@@ -325,7 +325,8 @@ void pyn__server_restore_rlimits(const struct rlimit saved[RLIM_NLIMITS])
 			continue;
 		now.rlim_cur = saved[i].rlim_cur;
 		if (now.rlim_max != RLIM_INFINITY &&
-		    (now.rlim_cur == RLIM_INFINITY || now.rlim_cur > now.rlim_max))
+		    (now.rlim_cur == RLIM_INFINITY ||
+		     now.rlim_cur > now.rlim_max))
 			now.rlim_cur = now.rlim_max;
 		setrlimit(i, &now);
 	}

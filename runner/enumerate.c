@@ -91,7 +91,8 @@ static void list_program(void *arg)
 			 "any CUnit test",
 			 prog, WEXITSTATUS(status));
 	if (WEXITSTATUS(status) != 0)
-		pyn_fail(1, "program '%s': listing its tests failed (status %d)",
+		pyn_fail(1,
+			 "program '%s': listing its tests failed (status %d)",
 			 prog, WEXITSTATUS(status));
 	if (pyn_return(p + magic, (size_t)st.st_size - magic))
 		pyn_fail(1, "cannot hand the test list back");

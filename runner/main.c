@@ -107,22 +107,20 @@ static int check_report_path(const char *what, const char *path,
 				     "%s: path too long", what);
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: '%s' is a directory",
-				     what, path);
+				     "%s: '%s' is a directory", what, path);
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: '%s' is not a regular file",
-				     what, path);
+				     "%s: '%s' is not a regular file", what,
+				     path);
 	snprintf(copy, sizeof(copy), "%s", path);
 	dir = dirname(copy);
 	if (stat(dir, &st) < 0)
 		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: folder '%s' does not exist",
-				     what, dir);
+				     "%s: folder '%s' does not exist", what,
+				     dir);
 	if (!S_ISDIR(st.st_mode))
 		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: '%s' is not a folder",
-				     what, dir);
+				     "%s: '%s' is not a folder", what, dir);
 	if (access(dir, W_OK | X_OK) < 0)
 		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
 				     "%s: cannot write in folder '%s': %s",
@@ -472,12 +470,11 @@ int main(int argc, char **argv)
 
 		if ((cli.junit_path &&
 		     check_report_path(cli.junit_path == env ?
-						"XML_OUTPUT_FILE" :
-						"option '-o/--junit-xml'",
+					       "XML_OUTPUT_FILE" :
+					       "option '-o/--junit-xml'",
 				       cli.junit_path, &err)) ||
-		    (cli.html_path &&
-		     check_report_path("option '--html'", cli.html_path,
-				       &err))) {
+		    (cli.html_path && check_report_path("option '--html'",
+							cli.html_path, &err))) {
 			fprintf(stderr,
 				"pyntest: error: %s\n"
 				"Try 'pyntest --help' for more information.\n",

@@ -244,9 +244,9 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 
 			if (held == i + 1) {
 				held = 0;
-				if (pyn__engine_go(engine,
-						   (void *)(uintptr_t)(i + 1)) ==
-				    0) {
+				if (pyn__engine_go(
+					    engine,
+					    (void *)(uintptr_t)(i + 1)) == 0) {
 					running++;
 					if (s->console)
 						pyn__console_started(s->console,

@@ -34,7 +34,8 @@ static const char *parse_list(const char *s, int *count)
 static const char *parse_value(const char *s, int *count)
 {
 	if (*s == '[')
-		return parse_list(s, count); /* no depth limit: stack overflow */
+		return parse_list(s,
+				  count); /* no depth limit: stack overflow */
 	if (*s == '"') {
 		/* Bug: an unterminated string never advances past the end. */
 		for (s++; *s != '"';)

@@ -54,7 +54,7 @@ void test_huge_table(void)
 /* The manifest expects this one to crash with SIGSEGV. */
 void test_null_table(void)
 {
-	long *volatile t = NULL;	/* volatile: no compile-time NULL */
+	long *volatile t = NULL; /* volatile: no compile-time NULL */
 
 	CU_ASSERT_EQUAL(t[3], 9);
 }

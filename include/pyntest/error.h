@@ -27,22 +27,22 @@ extern "C" {
  * Error codes: name, number, static message.  Codes are never renumbered;
  * retired codes stay reserved.
  */
-#define PYN_ERROR_MAP(X)                                                      \
-	X(OK, 0, "success")                                                   \
-	X(NOMEM, 1, "out of memory")                                          \
-	X(INVAL, 2, "invalid argument")                                       \
-	X(IO, 3, "input/output error")                                        \
-	X(SYNTAX, 4, "manifest syntax error")                                 \
-	X(MANIFEST, 5, "invalid manifest")                                    \
-	X(NOTFOUND, 6, "not found")                                           \
-	X(LOAD, 7, "cannot load shared object")                               \
-	X(SYMBOL, 8, "symbol not found")                                      \
-	X(ABI, 9, "incompatible plug-in ABI")                                 \
-	X(UNSUPPORTED, 10, "not supported on this system")                    \
-	X(SYSTEM, 11, "system call failed")                                   \
-	X(INTERRUPTED, 12, "interrupted")                                     \
-	X(BUSY, 13, "resource busy")                                          \
-	X(LIMITER, 14, "limiter failed")                                      \
+#define PYN_ERROR_MAP(X)                                                       \
+	X(OK, 0, "success")                                                    \
+	X(NOMEM, 1, "out of memory")                                           \
+	X(INVAL, 2, "invalid argument")                                        \
+	X(IO, 3, "input/output error")                                         \
+	X(SYNTAX, 4, "manifest syntax error")                                  \
+	X(MANIFEST, 5, "invalid manifest")                                     \
+	X(NOTFOUND, 6, "not found")                                            \
+	X(LOAD, 7, "cannot load shared object")                                \
+	X(SYMBOL, 8, "symbol not found")                                       \
+	X(ABI, 9, "incompatible plug-in ABI")                                  \
+	X(UNSUPPORTED, 10, "not supported on this system")                     \
+	X(SYSTEM, 11, "system call failed")                                    \
+	X(INTERRUPTED, 12, "interrupted")                                      \
+	X(BUSY, 13, "resource busy")                                           \
+	X(LIMITER, 14, "limiter failed")                                       \
 	X(USAGE, 15, "usage error")
 
 enum pyn_error_code {
@@ -60,11 +60,11 @@ enum pyn_error_code {
  * (line and column are 1-based; 0 means unknown).
  */
 struct pyn_error {
-	int code;                          /* a negative PYN_E* value */
+	int code; /* a negative PYN_E* value */
 	char message[PYN_ERROR_MESSAGE_MAX]; /* what failed, then why */
-	char file[PYN_ERROR_FILE_MAX];     /* "" when not about a file */
-	unsigned line;                     /* 1-based, 0 when unknown */
-	unsigned column;                   /* 1-based, 0 when unknown */
+	char file[PYN_ERROR_FILE_MAX]; /* "" when not about a file */
+	unsigned line; /* 1-based, 0 when unknown */
+	unsigned column; /* 1-based, 0 when unknown */
 };
 
 /* The static text of an error code ("out of memory"); never NULL. */

@@ -57,8 +57,8 @@ extern "C" {
 #define PYN_LIMITER_MESSAGE_MAX 512
 
 /* True when a struct of size `size` has the field `field` of type T. */
-#define PYN_LIMITER_HAS(ptr, field)                                           \
-	((ptr)->struct_size >=                                                \
+#define PYN_LIMITER_HAS(ptr, field)                                            \
+	((ptr)->struct_size >=                                                 \
 	 offsetof(__typeof__(*(ptr)), field) + sizeof((ptr)->field))
 
 /* What a limiter limits; a limiter may provide several. */
@@ -77,29 +77,29 @@ enum pyn_limiter_provides {
  */
 enum pyn_limiter_enforces {
 	PYN_ENFORCES_WALL_TIME = 1u << 0, /* wall_time_s, through deadline_s */
-	PYN_ENFORCES_CPU_TIME = 1u << 1,  /* cpu_time_s */
-	PYN_ENFORCES_MEMORY = 1u << 2,    /* memory_bytes */
+	PYN_ENFORCES_CPU_TIME = 1u << 1, /* cpu_time_s */
+	PYN_ENFORCES_MEMORY = 1u << 2, /* memory_bytes */
 	PYN_ENFORCES_PROCESS_TREE = 1u << 3, /* terminate_child_processes */
 };
 
 /* Why the host killed a test (pyn_limiter_evidence.killed_by). */
 enum pyn_kill_reason {
-	PYN_KILL_NONE = 0,     /* the test ended by itself */
+	PYN_KILL_NONE = 0, /* the test ended by itself */
 	PYN_KILL_DEADLINE = 1, /* a limiter's deadline fired: see killer */
 	PYN_KILL_INTERRUPT = 2, /* the run was interrupted */
 };
 
 /* Where the test's process was when it ended (written by the child). */
 enum pyn_child_state {
-	PYN_CHILD_NONE = 0,     /* never reached the harness */
+	PYN_CHILD_NONE = 0, /* never reached the harness */
 	PYN_CHILD_APPLYING = 1, /* inside a limiter's apply() */
-	PYN_CHILD_LOADING = 2,  /* loading the test library */
-	PYN_CHILD_SETUP = 3,    /* in the setup function */
-	PYN_CHILD_RUNNING = 4,  /* in the test function */
+	PYN_CHILD_LOADING = 2, /* loading the test library */
+	PYN_CHILD_SETUP = 3, /* in the setup function */
+	PYN_CHILD_RUNNING = 4, /* in the test function */
 	PYN_CHILD_TEARDOWN = 5, /* in the teardown function */
 	PYN_CHILD_RETURNED = 6, /* returned normally */
-	PYN_CHILD_SKIPPED = 7,  /* called pyn_skip() */
-	PYN_CHILD_FAILED = 8,   /* failed assertion or pyn_fail() */
+	PYN_CHILD_SKIPPED = 7, /* called pyn_skip() */
+	PYN_CHILD_FAILED = 8, /* failed assertion or pyn_fail() */
 	PYN_CHILD_SETUP_FAILED = 9, /* apply, load or setup failed */
 };
 
@@ -107,7 +107,7 @@ enum pyn_child_state {
 struct pyn_host {
 	uint32_t abi_version; /* PYN_LIMITER_ABI_VERSION of the host */
 	uint32_t struct_size; /* sizeof(struct pyn_host) of the host */
-	const char *version;  /* pyntest's version string */
+	const char *version; /* pyntest's version string */
 	/* Print a diagnostic ("warning: max_procs: ...") on the runner's stderr. */
 	void (*log)(const char *limiter, const char *message);
 	/*
@@ -136,27 +136,27 @@ struct pyn_host {
 
 /* One option of a limiter, from the manifest, with its location. */
 struct pyn_limiter_option {
-	const char *key;   /* "count" in `limiters: {max_files: {count: 16}}` */
+	const char *key; /* "count" in `limiters: {max_files: {count: 16}}` */
 	const char *value; /* the scalar as written: "16" */
-	const char *file;  /* manifest path, or NULL */
-	unsigned line;     /* 1-based, 0 when unknown */
-	unsigned column;   /* 1-based, 0 when unknown */
+	const char *file; /* manifest path, or NULL */
+	unsigned line; /* 1-based, 0 when unknown */
+	unsigned column; /* 1-based, 0 when unknown */
 };
 
 /* What one test asks for, handed to setup(). */
 struct pyn_limiter_request {
-	uint32_t struct_size;   /* sizeof(struct pyn_limiter_request) */
-	const char *test_id;    /* "suite.test" */
-	double wall_time_s;     /* 0: no wall-time limit */
-	double cpu_time_s;      /* 0: no CPU-time limit */
-	uint64_t memory_bytes;  /* 0: no memory limit */
+	uint32_t struct_size; /* sizeof(struct pyn_limiter_request) */
+	const char *test_id; /* "suite.test" */
+	double wall_time_s; /* 0: no wall-time limit */
+	double cpu_time_s; /* 0: no CPU-time limit */
+	uint64_t memory_bytes; /* 0: no memory limit */
 	int terminate_child_processes; /* 1: kill every descendant at the end */
 	const struct pyn_limiter_option *options; /* this limiter's options */
-	size_t n_options;       /* 0 when the test names none */
-	int configured;         /* 1 when the test's `limiters:` names us */
-	void *child_data;       /* out: bytes for apply() in the child */
+	size_t n_options; /* 0 when the test names none */
+	int configured; /* 1 when the test's `limiters:` names us */
+	void *child_data; /* out: bytes for apply() in the child */
 	size_t child_data_size; /* in: capacity; out: bytes used */
-	double deadline_s;      /* out: kill after this many seconds, 0: none */
+	double deadline_s; /* out: kill after this many seconds, 0: none */
 	/*
 	 * 1: the process is a fork server about to load a test library,
 	 * not a test.  Apply only limits the host can undo after loading:
@@ -166,7 +166,7 @@ struct pyn_limiter_request {
 	 * 0: a test.
 	 */
 	int loading;
-	unsigned token;         /* the same for every limiter of the test
+	unsigned token; /* the same for every limiter of the test
 				 * (cgroup2 limiters share a cgroup named by
 				 * it); unique among the tests running in this
 				 * process, and given again to a later test
@@ -177,28 +177,28 @@ struct pyn_limiter_request {
 
 /* What the host saw of a test, handed to classify(). */
 struct pyn_limiter_evidence {
-	uint32_t struct_size;      /* sizeof(struct pyn_limiter_evidence) */
-	int wait_status;           /* of the test's process, as from wait4 */
+	uint32_t struct_size; /* sizeof(struct pyn_limiter_evidence) */
+	int wait_status; /* of the test's process, as from wait4 */
 	const struct rusage *rusage; /* of the test's process */
-	double wall_time_s;        /* start of the child to its reaping */
-	double cpu_time_s;         /* user + system of the test's process */
-	int killed_by;             /* enum pyn_kill_reason */
-	const char *killer;        /* name of the limiter whose deadline fired */
-	int child_state;           /* enum pyn_child_state, last written */
-	int alloc_failed;          /* 1: an allocation returned NULL */
+	double wall_time_s; /* start of the child to its reaping */
+	double cpu_time_s; /* user + system of the test's process */
+	int killed_by; /* enum pyn_kill_reason */
+	const char *killer; /* name of the limiter whose deadline fired */
+	int child_state; /* enum pyn_child_state, last written */
+	int alloc_failed; /* 1: an allocation returned NULL */
 	uint64_t alloc_failed_size; /* its size, 0 when unknown */
-	uint64_t vm_peak_bytes;    /* reported by the child, 0: unknown */
-	uint64_t vm_hwm_bytes;     /* peak RSS reported by the child */
+	uint64_t vm_peak_bytes; /* reported by the child, 0: unknown */
+	uint64_t vm_hwm_bytes; /* peak RSS reported by the child */
 	uint64_t rss_at_start_bytes; /* RSS of the child before the test */
-	int would_pass;            /* 1: the test's own verdict is a pass */
+	int would_pass; /* 1: the test's own verdict is a pass */
 };
 
 /* What classify() says: an outcome claim, a message, measurements. */
 struct pyn_limiter_verdict {
 	uint32_t struct_size; /* sizeof(struct pyn_limiter_verdict) */
-	int outcome;          /* out: PYN_OUTCOME_* or PYN_OUTCOME_UNDECIDED */
+	int outcome; /* out: PYN_OUTCOME_* or PYN_OUTCOME_UNDECIDED */
 	char message[PYN_LIMITER_MESSAGE_MAX]; /* out: "exceeded ... (...)" */
-	double cpu_time_s;    /* out: CPU of the whole tree, < 0: not measured */
+	double cpu_time_s; /* out: CPU of the whole tree, < 0: not measured */
 	int64_t peak_memory_bytes; /* out: peak of the test, < 0: not measured */
 	unsigned leftover_processes; /* out: processes killed after the test */
 	/* Host callback: add the report property "pyntest.NAME" = value. */
@@ -209,12 +209,12 @@ struct pyn_limiter_verdict {
 
 /* A limiter.  Field order is fixed; new fields go at the end. */
 struct pyn_limiter {
-	uint32_t abi_version;  /* PYN_LIMITER_ABI_VERSION at build time */
-	uint32_t struct_size;  /* sizeof(struct pyn_limiter) at build time */
-	const char *name;      /* unique; the key under `limiters:` */
-	const char *version;   /* the limiter's own version */
-	const char *summary;   /* one line for `pyntest --limiters` */
-	unsigned provides;     /* enum pyn_limiter_provides bits */
+	uint32_t abi_version; /* PYN_LIMITER_ABI_VERSION at build time */
+	uint32_t struct_size; /* sizeof(struct pyn_limiter) at build time */
+	const char *name; /* unique; the key under `limiters:` */
+	const char *version; /* the limiter's own version */
+	const char *summary; /* one line for `pyntest --limiters` */
+	unsigned provides; /* enum pyn_limiter_provides bits */
 	const char *const *keys; /* NULL-terminated option keys it accepts */
 
 	/*
@@ -316,27 +316,27 @@ typedef const struct pyn_limiter *(*pyn_limiter_init_fn)(
 #ifdef PYN_LIMITER_BUILTIN
 #define PYN_LIMITER_PLAIN_ENTRY_(name)
 #else
-#define PYN_LIMITER_PLAIN_ENTRY_(name)                                        \
-	PYN_API const struct pyn_limiter *pyn_limiter_init(                   \
-		const struct pyn_host *host, char *msg, size_t msg_len);      \
-	PYN_API const struct pyn_limiter *pyn_limiter_init(                   \
-		const struct pyn_host *host, char *msg, size_t msg_len)       \
-	{                                                                     \
-		return name##_pyn_entry_(host, msg, msg_len);                 \
+#define PYN_LIMITER_PLAIN_ENTRY_(name)                                         \
+	PYN_API const struct pyn_limiter *pyn_limiter_init(                    \
+		const struct pyn_host *host, char *msg, size_t msg_len);       \
+	PYN_API const struct pyn_limiter *pyn_limiter_init(                    \
+		const struct pyn_host *host, char *msg, size_t msg_len)        \
+	{                                                                      \
+		return name##_pyn_entry_(host, msg, msg_len);                  \
 	}
 #endif
-#define PYN_LIMITER_ENTRY(name)                                               \
-	static const struct pyn_limiter *name##_pyn_entry_(                   \
-		const struct pyn_host *host, char *msg, size_t msg_len);      \
-	PYN_API const struct pyn_limiter *name##_LTX_pyn_limiter_init(        \
-		const struct pyn_host *host, char *msg, size_t msg_len);      \
-	PYN_API const struct pyn_limiter *name##_LTX_pyn_limiter_init(        \
-		const struct pyn_host *host, char *msg, size_t msg_len)       \
-	{                                                                     \
-		return name##_pyn_entry_(host, msg, msg_len);                 \
-	}                                                                     \
-	PYN_LIMITER_PLAIN_ENTRY_(name)                                        \
-	static const struct pyn_limiter *name##_pyn_entry_(                   \
+#define PYN_LIMITER_ENTRY(name)                                                \
+	static const struct pyn_limiter *name##_pyn_entry_(                    \
+		const struct pyn_host *host, char *msg, size_t msg_len);       \
+	PYN_API const struct pyn_limiter *name##_LTX_pyn_limiter_init(         \
+		const struct pyn_host *host, char *msg, size_t msg_len);       \
+	PYN_API const struct pyn_limiter *name##_LTX_pyn_limiter_init(         \
+		const struct pyn_host *host, char *msg, size_t msg_len)        \
+	{                                                                      \
+		return name##_pyn_entry_(host, msg, msg_len);                  \
+	}                                                                      \
+	PYN_LIMITER_PLAIN_ENTRY_(name)                                         \
+	static const struct pyn_limiter *name##_pyn_entry_(                    \
 		const struct pyn_host *host, char *msg, size_t msg_len)
 
 #ifdef __cplusplus

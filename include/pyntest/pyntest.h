@@ -48,15 +48,15 @@
  * claims one of them, or PYN_OUTCOME_UNDECIDED to leave the verdict to
  * others.
  */
-#define PYN_OUTCOME_MAP(X)                                                    \
-	X(PASS, 0, "pass")                                                    \
-	X(FAIL, 1, "fail")                                                    \
-	X(ERROR, 2, "error")                                                  \
-	X(WALL_TIMEOUT, 3, "wall_timeout")                                    \
-	X(CPU_TIMEOUT, 4, "cpu_timeout")                                      \
-	X(MEMORY_LIMIT, 5, "memory_limit")                                    \
-	X(SKIPPED, 6, "skipped")                                              \
-	X(INTERRUPTED, 7, "interrupted")                                      \
+#define PYN_OUTCOME_MAP(X)                                                     \
+	X(PASS, 0, "pass")                                                     \
+	X(FAIL, 1, "fail")                                                     \
+	X(ERROR, 2, "error")                                                   \
+	X(WALL_TIMEOUT, 3, "wall_timeout")                                     \
+	X(CPU_TIMEOUT, 4, "cpu_timeout")                                       \
+	X(MEMORY_LIMIT, 5, "memory_limit")                                     \
+	X(SKIPPED, 6, "skipped")                                               \
+	X(INTERRUPTED, 7, "interrupted")                                       \
 	X(NOT_RUN, 8, "not_run") /* never started: the run stopped first */
 
 enum pyn_outcome {
@@ -108,13 +108,13 @@ struct pyn_option {
 
 /* The limits of one call.  Start from PYN_LIMITS_INIT. */
 struct pyn_limits {
-	uint32_t struct_size;   /* sizeof(struct pyn_limits): PYN_LIMITS_INIT */
-	double wall_time_s;     /* <= 0: no wall-time limit */
-	double cpu_time_s;      /* <= 0: no CPU-time limit */
-	uint64_t memory_bytes;  /* 0: no memory limit */
+	uint32_t struct_size; /* sizeof(struct pyn_limits): PYN_LIMITS_INIT */
+	double wall_time_s; /* <= 0: no wall-time limit */
+	double cpu_time_s; /* <= 0: no CPU-time limit */
+	uint64_t memory_bytes; /* 0: no memory limit */
 	bool terminate_child_processes; /* kill descendants at the end */
-	bool capture_output;    /* capture stdout/stderr into the result */
-	size_t output_limit;    /* bytes kept of stdout and stderr together */
+	bool capture_output; /* capture stdout/stderr into the result */
+	size_t output_limit; /* bytes kept of stdout and stderr together */
 	enum pyn_isolation isolation;
 	const struct pyn_option *options; /* plug-in limiter options */
 	size_t n_options;
@@ -127,12 +127,15 @@ struct pyn_limits {
  * plan all start from these designated initialisers.
  */
 #define PYN_OUTPUT_LIMIT_DEFAULT ((size_t)1 << 20)
-#define PYN_LIMITS_INIT_FIELDS                                                \
-	.struct_size = sizeof(struct pyn_limits),                             \
-	.terminate_child_processes = true, .capture_output = true,            \
-	.output_limit = PYN_OUTPUT_LIMIT_DEFAULT,                             \
+#define PYN_LIMITS_INIT_FIELDS                                                 \
+	.struct_size = sizeof(struct pyn_limits),                              \
+	.terminate_child_processes = true, .capture_output = true,             \
+	.output_limit = PYN_OUTPUT_LIMIT_DEFAULT,                              \
 	.isolation = PYN_ISOLATION_DEFAULT
-#define PYN_LIMITS_INIT { PYN_LIMITS_INIT_FIELDS }
+#define PYN_LIMITS_INIT                                                        \
+	{                                                                      \
+		PYN_LIMITS_INIT_FIELDS                                         \
+	}
 
 /* One failed assertion, as reported by CUnit's CU_ASSERT* in the child. */
 struct pyn_failure {
@@ -151,18 +154,18 @@ struct pyn_failure {
 struct pyn_result {
 	uint32_t struct_size; /* sizeof(struct pyn_result): PYN_RESULT_INIT */
 	enum pyn_outcome outcome;
-	char message[1024];   /* "exceeded wall time limit 0.500 s (...)" */
-	char error_type[32];  /* JUnit type: "Signal", "WallTimeout", ... */
-	double wall_time_s;   /* fork to reap */
-	double cpu_time_s;    /* the test's CPU (the tree's where measured) */
+	char message[1024]; /* "exceeded wall time limit 0.500 s (...)" */
+	char error_type[32]; /* JUnit type: "Signal", "WallTimeout", ... */
+	double wall_time_s; /* fork to reap */
+	double cpu_time_s; /* the test's CPU (the tree's where measured) */
 	int64_t peak_memory_bytes; /* peak of the test itself, -1: unknown */
-	double start_s;       /* start, seconds since the engine was made */
-	unsigned slot;        /* which of the -j lanes ran it, from 0 */
-	int exit_code;        /* exit status, -1 when killed by a signal */
-	int term_signal;      /* the signal that ended it, 0 when it exited */
-	int fail_code;        /* code given to pyn_fail(), 0 otherwise */
+	double start_s; /* start, seconds since the engine was made */
+	unsigned slot; /* which of the -j lanes ran it, from 0 */
+	int exit_code; /* exit status, -1 when killed by a signal */
+	int term_signal; /* the signal that ended it, 0 when it exited */
+	int fail_code; /* code given to pyn_fail(), 0 otherwise */
 	unsigned leftover_processes; /* descendants killed after it ended */
-	unsigned n_failures;  /* failed assertions (may exceed the array) */
+	unsigned n_failures; /* failed assertions (may exceed the array) */
 	struct pyn_failure failures[PYN_RESULT_FAILURES_MAX];
 	char skip_reason[256];
 	/* Bytes handed back by pyn_return(): owned by the result. */
@@ -184,7 +187,10 @@ struct pyn_result {
 	/* pyn_return() or pyn_return_buffer() was called (size may be 0). */
 	bool returned;
 };
-#define PYN_RESULT_INIT { .struct_size = sizeof(struct pyn_result) }
+#define PYN_RESULT_INIT                                                        \
+	{                                                                      \
+		.struct_size = sizeof(struct pyn_result)                       \
+	}
 
 /* Free what a result owns and zero it, but its struct_size; accepts NULL. */
 PYN_API void pyn_result_release(struct pyn_result *res);
@@ -192,30 +198,30 @@ PYN_API void pyn_result_release(struct pyn_result *res);
 /* What to run. */
 enum pyn_task_kind {
 	PYN_TASK_FUNCTION = 0, /* fn(arg) in a child forked from this process */
-	PYN_TASK_SYMBOL = 1,   /* `symbol` of shared object `library` */
-	PYN_TASK_CUNIT = 2,    /* a CUnit test, by suite and test name */
+	PYN_TASK_SYMBOL = 1, /* `symbol` of shared object `library` */
+	PYN_TASK_CUNIT = 2, /* a CUnit test, by suite and test name */
 };
 
 struct pyn_task {
 	enum pyn_task_kind kind;
-	const char *name;     /* for messages: "suite.test" */
+	const char *name; /* for messages: "suite.test" */
 	/* PYN_TASK_FUNCTION */
 	void (*fn)(void *arg);
 	void *arg;
 	/* PYN_TASK_SYMBOL and PYN_TASK_CUNIT */
-	const char *library;  /* path of the shared object (lt_dlopenext) */
-	const char *symbol;   /* void (*)(void) */
-	const char *setup;    /* optional void (*)(void), before the test */
+	const char *library; /* path of the shared object (lt_dlopenext) */
+	const char *symbol; /* void (*)(void) */
+	const char *setup; /* optional void (*)(void), before the test */
 	const char *teardown; /* optional void (*)(void), after the test */
 	/* PYN_TASK_CUNIT: where the registry comes from, and which test. */
-	const char *cunit_info;      /* a CU_SuiteInfo[] symbol, or NULL */
+	const char *cunit_info; /* a CU_SuiteInfo[] symbol, or NULL */
 	const char *const *cunit_register; /* registration functions */
 	size_t n_cunit_register;
-	const char *cunit_suite;     /* registered suite name */
-	const char *cunit_test;      /* registered test name */
+	const char *cunit_suite; /* registered suite name */
+	const char *cunit_test; /* registered test name */
 	/* Environment of the child. */
-	const char *cwd;             /* NULL: inherited */
-	const char *const *env;      /* "NAME=VALUE" to add, or NULL */
+	const char *cwd; /* NULL: inherited */
+	const char *const *env; /* "NAME=VALUE" to add, or NULL */
 	size_t n_env;
 	/*
 	 * PYN_TASK_CUNIT of a CUnit test program (`program:`, SPEC §2):
@@ -247,8 +253,8 @@ PYN_API int pyn_run(const struct pyn_task *task,
  * plug-in limiter's name) enforceable here?  Returns 1, or 0 with the
  * reason in `why`; `provider` (may be NULL) gets the provider's name.
  */
-PYN_API int pyn_supports(const char *limit, char *provider,
-			 size_t provider_len, char *why, size_t why_len);
+PYN_API int pyn_supports(const char *limit, char *provider, size_t provider_len,
+			 char *why, size_t why_len);
 
 /* Load a plug-in limiter module for every later call; see limiter.h. */
 PYN_API int pyn_plugin_load(const char *path, struct pyn_error *err);
@@ -278,8 +284,8 @@ PYN_API int pyn_plugin_load(const char *path, struct pyn_error *err);
 /* Durations in seconds for struct pyn_limits: PYN_MS(500) is 0.5. */
 #define PYN_MS(n) ((double)(n) / 1000.0)
 #define PYN_SECONDS(n) ((double)(n))
-#define PYN_MINUTES(n) ((double)(n) * 60.0)
-#define PYN_HOURS(n) ((double)(n) * 3600.0)
+#define PYN_MINUTES(n) ((double)(n)*60.0)
+#define PYN_HOURS(n) ((double)(n)*3600.0)
 
 /*
  * "500ms", "2", "30 s", "1.5m", "1h" -> seconds; units ms s m h, no unit
@@ -293,8 +299,7 @@ PYN_API int pyn_seconds(const char *text, double *seconds,
  * G/GB/GiB, T/TB/TiB, all powers of 1024 (as pynisher).  Returns 0 or
  * PYN_EINVAL.
  */
-PYN_API int pyn_bytes(const char *text, uint64_t *bytes,
-		      struct pyn_error *err);
+PYN_API int pyn_bytes(const char *text, uint64_t *bytes, struct pyn_error *err);
 
 /*
  * Plug-in limiter options in a designated initialiser (C only; the array
@@ -305,11 +310,16 @@ PYN_API int pyn_bytes(const char *text, uint64_t *bytes,
  * or, simpler, pyn_limited_option().  A NULL key configures the limiter
  * with no option (`limiters: {no_network: {}}`).
  */
-#define PYN_OPTION(limiter, key, value)                                       \
-	{ (limiter), { (key), (value), NULL, 0, 0 } }
-#define PYN_WITH_OPTIONS(...)                                                 \
-	.options = (const struct pyn_option[]){ __VA_ARGS__ },                \
-	.n_options = sizeof((const struct pyn_option[]){ __VA_ARGS__ }) /     \
+#define PYN_OPTION(limiter, key, value)                                        \
+	{                                                                      \
+		(limiter),                                                     \
+		{                                                              \
+			(key), (value), NULL, 0, 0                             \
+		}                                                              \
+	}
+#define PYN_WITH_OPTIONS(...)                                                  \
+	.options = (const struct pyn_option[]){ __VA_ARGS__ },                 \
+	.n_options = sizeof((const struct pyn_option[]){ __VA_ARGS__ }) /      \
 		     sizeof(struct pyn_option)
 
 /*
@@ -384,23 +394,23 @@ PYN_API void pyn_limited_free(struct pyn_limited *lf);
  * pyn_call() returns; release `res` after.
  */
 #if defined(__GNUC__)
-#define PYN_OVERRIDE_INIT_BEGIN_                                              \
-	_Pragma("GCC diagnostic push")                                        \
-	_Pragma("GCC diagnostic ignored \"-Woverride-init\"")
+#define PYN_OVERRIDE_INIT_BEGIN_                                               \
+	_Pragma("GCC diagnostic push")                                         \
+		_Pragma("GCC diagnostic ignored \"-Woverride-init\"")
 #define PYN_OVERRIDE_INIT_END_ _Pragma("GCC diagnostic pop")
 #else
 #define PYN_OVERRIDE_INIT_BEGIN_
 #define PYN_OVERRIDE_INIT_END_
 #endif
-#define PYN_RESTRICTED(name, fn, ...)                                         \
-	int name(void *arg, struct pyn_result *res)                           \
-	{                                                                     \
-		PYN_OVERRIDE_INIT_BEGIN_                                      \
-		const struct pyn_limits name##_limits_ = {                    \
-			PYN_LIMITS_INIT_FIELDS, __VA_ARGS__                   \
-		};                                                            \
-		PYN_OVERRIDE_INIT_END_                                        \
-		return pyn_call(fn, arg, &name##_limits_, res, NULL);         \
+#define PYN_RESTRICTED(name, fn, ...)                                          \
+	int name(void *arg, struct pyn_result *res)                            \
+	{                                                                      \
+		PYN_OVERRIDE_INIT_BEGIN_                                       \
+		const struct pyn_limits name##_limits_ = {                     \
+			PYN_LIMITS_INIT_FIELDS, __VA_ARGS__                    \
+		};                                                             \
+		PYN_OVERRIDE_INIT_END_                                         \
+		return pyn_call(fn, arg, &name##_limits_, res, NULL);          \
 	}
 
 /* ---- The asynchronous engine (what the runner uses) ------------------ */
@@ -416,12 +426,13 @@ struct pyn_engine_options {
 	void (*warn)(void *user, const char *message);
 	void *warn_user;
 };
-#define PYN_ENGINE_OPTIONS_INIT                                               \
-	{ .struct_size = sizeof(struct pyn_engine_options) }
+#define PYN_ENGINE_OPTIONS_INIT                                                \
+	{                                                                      \
+		.struct_size = sizeof(struct pyn_engine_options)               \
+	}
 
 PYN_API struct pyn_engine *
-pyn_engine_new(const struct pyn_engine_options *options,
-	       struct pyn_error *err);
+pyn_engine_new(const struct pyn_engine_options *options, struct pyn_error *err);
 
 /*
  * Start a task now.  `user` comes back with its result.  The task's

@@ -95,8 +95,7 @@ static int arm_prof(double limit_s, char *msg, size_t msg_len)
 	if (itv.it_value.tv_sec == 0 && itv.it_value.tv_usec == 0)
 		itv.it_value.tv_usec = 1;
 	if (setitimer(ITIMER_PROF, &itv, NULL) < 0) {
-		lim_errmsg(msg, msg_len, "cannot arm ITIMER_PROF", NULL,
-			   errno);
+		lim_errmsg(msg, msg_len, "cannot arm ITIMER_PROF", NULL, errno);
 		return -1;
 	}
 	return 0;

@@ -254,7 +254,6 @@ static bool cgroup_populated(const char *events)
 	return lim_key_value(buf, "populated") > 0;
 }
 
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -705,8 +704,7 @@ static void tree_started(void *state, pid_t pid)
 		 */
 		for (i = 0; i < s->n_before; i++)
 			if (proc_stat(s->before[i], &c) != 0 ||
-			    c.start < s->start_ticks ||
-			    c.pgid == s->before[i])
+			    c.start < s->start_ticks || c.pgid == s->before[i])
 				s->before[k++] = s->before[i];
 		s->n_before = k;
 	}

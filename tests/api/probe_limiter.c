@@ -24,8 +24,7 @@ struct probe_state {
 static const char *const keys[] = { "note", NULL };
 
 static int probe(const struct pyn_host *host, const char *forced,
-		 char *provider, size_t provider_len, char *why,
-		 size_t why_len)
+		 char *provider, size_t provider_len, char *why, size_t why_len)
 {
 	(void)host;
 	(void)forced;

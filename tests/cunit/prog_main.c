@@ -37,7 +37,8 @@ static void log_test(const char *name)
 static void test_pass(void)
 {
 	log_test("pass");
-	CU_ASSERT_EQUAL(strlen(config), 7); /* SIGSEGV when main() did not set it */
+	CU_ASSERT_EQUAL(strlen(config),
+			7); /* SIGSEGV when main() did not set it */
 	CU_ASSERT_EQUAL(counter++, 0);
 }
 
@@ -77,12 +78,8 @@ static void test_exit(void)
 }
 
 static CU_TestInfo main_tests[] = {
-	{ "pass", test_pass },
-	{ "fail", test_fail },
-	{ "fatal", test_fatal },
-	{ "crash", test_crash },
-	{ "exit", test_exit },
-	CU_TEST_INFO_NULL,
+	{ "pass", test_pass },	 { "fail", test_fail }, { "fatal", test_fatal },
+	{ "crash", test_crash }, { "exit", test_exit }, CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo slow_tests[] = {

@@ -20,8 +20,7 @@ struct fx_data {
 static const char *const keys[] = { "mode", NULL };
 
 static int probe(const struct pyn_host *host, const char *forced,
-		 char *provider, size_t provider_len, char *why,
-		 size_t why_len)
+		 char *provider, size_t provider_len, char *why, size_t why_len)
 {
 	(void)host;
 	(void)forced;

@@ -46,7 +46,7 @@ static const char *binding(void)
 	struct link_map *lm = NULL;
 	size_t size = 0, i;
 	Dl_info self, to;
-	const ElfW(Dyn) *d;
+	const ElfW(Dyn) * d;
 
 	if (!dladdr1((void *)binding, &self, (void **)&lm, RTLD_DL_LINKMAP) ||
 	    !lm)
@@ -62,7 +62,8 @@ static const char *binding(void)
 			strs = (const char *)d->d_un.d_ptr;
 	}
 	for (i = 0; rel && syms && strs && i < size / sizeof(*rel); i++) {
-		const char *name = strs + syms[ELF64_R_SYM(rel[i].r_info)].st_name;
+		const char *name =
+			strs + syms[ELF64_R_SYM(rel[i].r_info)].st_name;
 		void **slot = (void **)(lm->l_addr + rel[i].r_offset);
 
 		if (strcmp(name, "getppid") != 0)

@@ -142,7 +142,8 @@ void fx_threads_forever(void)
 	for (int i = 0; i < 4; i++) {
 		pthread_t t;
 
-		CU_ASSERT_FATAL(pthread_create(&t, NULL, sleep_forever, NULL) == 0);
+		CU_ASSERT_FATAL(pthread_create(&t, NULL, sleep_forever, NULL) ==
+				0);
 		pthread_detach(t);
 	}
 }

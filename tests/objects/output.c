@@ -51,8 +51,9 @@ void fx_out_large(void)
  */
 void fx_out_binary(void)
 {
-	static const char bad[] = "nul:\0\0 ff:\xff\xfe c3-28:\xc3\x28 esc:\x1b[31m"
-				  " bell:\x07 surrogate:\xed\xa0\x80 end\n";
+	static const char bad[] =
+		"nul:\0\0 ff:\xff\xfe c3-28:\xc3\x28 esc:\x1b[31m"
+		" bell:\x07 surrogate:\xed\xa0\x80 end\n";
 	unsigned char all[256];
 
 	for (int i = 0; i < 256; i++)

@@ -75,8 +75,7 @@ __attribute__((constructor)) static void loaded(void)
 {
 	char line[128];
 
-	snprintf(line, sizeof(line), "ctor %d %.6f\n", (int)getpid(),
-		 boot_s());
+	snprintf(line, sizeof(line), "ctor %d %.6f\n", (int)getpid(), boot_s());
 	say(line);
 }
 
@@ -90,14 +89,14 @@ static void ran(const char *name, double begin)
 }
 
 /* Each runs 200 ms. */
-#define NAP(n)                                  \
-	FX void ps_nap##n(void);                \
-	void ps_nap##n(void)                    \
-	{                                       \
-		double begin = boot_s();        \
-                                                \
-		usleep(200 * 1000);             \
-		ran("nap" #n, begin);           \
+#define NAP(n)                                                                 \
+	FX void ps_nap##n(void);                                               \
+	void ps_nap##n(void)                                                   \
+	{                                                                      \
+		double begin = boot_s();                                       \
+                                                                               \
+		usleep(200 * 1000);                                            \
+		ran("nap" #n, begin);                                          \
 	}
 NAP(1)
 NAP(2)

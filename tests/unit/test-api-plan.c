@@ -114,8 +114,8 @@ static void test_empty_map(void)
 	pyn_plan_release(&plan);
 
 	/* `null` below drops it again. */
-	CU_ASSERT_EQUAL_FATAL(build(&plan, "{ probe_a: {} }", "{ probe_a: null }"),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		build(&plan, "{ probe_a: {} }", "{ probe_a: null }"), 0);
 	CU_ASSERT_EQUAL(plan.tests[0].limits.n_options, 0);
 	run(&plan, &configured, &n);
 	CU_ASSERT_EQUAL(configured, 0);

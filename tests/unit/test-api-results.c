@@ -78,8 +78,8 @@ static double now(void)
 
 static void test_sizes(void)
 {
-	static const size_t sizes[] = { 0, 1, 4095, 4097, 1 << 20,
-					(size_t)64 << 20 };
+	static const size_t sizes[] = { 0,    1,       4095,
+					4097, 1 << 20, (size_t)64 << 20 };
 	struct pyn_limits lim = PYN_LIMITS_INIT;
 	struct pyn_result res = PYN_RESULT_INIT;
 	struct ask a;
@@ -95,7 +95,8 @@ static void test_sizes(void)
 				pyn_call(fn_give, &a, &lim, &res, NULL), 0);
 			CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
 			if (!same(&res, a.size))
-				fprintf(stderr, "\nsize %zu zero_copy %d: got %zu\n",
+				fprintf(stderr,
+					"\nsize %zu zero_copy %d: got %zu\n",
 					a.size, z, res.size);
 			CU_ASSERT(same(&res, a.size));
 			CU_ASSERT(res.returned);

@@ -134,8 +134,8 @@ static void *worker_main(void *p)
 	for (i = 0; i < 20; i++) {
 		v = w->base + i;
 		if (pyn_limited_call(w->lf, &v, &res, NULL) == 0 &&
-		    res.outcome == PYN_OUTCOME_PASS && res.size == sizeof(int) &&
-		    *(int *)res.data == 2 * v)
+		    res.outcome == PYN_OUTCOME_PASS &&
+		    res.size == sizeof(int) && *(int *)res.data == 2 * v)
 			w->ok++;
 		else
 			w->bad++;

@@ -226,16 +226,14 @@ static void test_supports(void)
 		if (ok)
 			CU_ASSERT(provider[0] != '\0');
 	}
-	CU_ASSERT_EQUAL(pyn_supports("teleport", NULL, 0, why, sizeof(why)),
-			0);
+	CU_ASSERT_EQUAL(pyn_supports("teleport", NULL, 0, why, sizeof(why)), 0);
 	CU_ASSERT_STRING_EQUAL(why, "no limiter named 'teleport'");
 }
 
 /* ---- outcomes through pyn_limited -------------------------------------- */
 
-static struct pyn_limited *make(void (*fn)(void *),
-				const struct pyn_limits *lim,
-				struct warnings *w)
+static struct pyn_limited *
+make(void (*fn)(void *), const struct pyn_limits *lim, struct warnings *w)
 {
 	struct pyn_error err = { 0 };
 	struct pyn_limited *lf = pyn_limited_new(fn, lim, &err);
@@ -313,7 +311,8 @@ static void test_wall(void)
 	CU_ASSERT_EQUAL_FATAL(pyn_limited_call(lf, NULL, &res, NULL), 0);
 	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_WALL_TIMEOUT);
 	/* pynisher: 6 s for a 1 s limit. */
-	CU_ASSERT(res.wall_time_s >= 0.29 && res.wall_time_s < 0.3 + PYN_T(0.7));
+	CU_ASSERT(res.wall_time_s >= 0.29 &&
+		  res.wall_time_s < 0.3 + PYN_T(0.7));
 	pyn_result_release(&res);
 	pyn_limited_free(lf);
 }
@@ -460,8 +459,8 @@ static void test_symbol(void)
 		pyn_result_release(&res);
 		/* Fork of a library test needs the CUnit hook: it says so. */
 		if (modes[i] == PYN_ISOLATION_FORK)
-			CU_ASSERT_PTR_NOT_NULL(
-				strstr(w.all, "does not export the CUnit hook"));
+			CU_ASSERT_PTR_NOT_NULL(strstr(
+				w.all, "does not export the CUnit hook"));
 		/* An argument pointer cannot cross exec. */
 		CU_ASSERT_EQUAL(pyn_limited_call(lf, &v, &res, &err),
 				PYN_EINVAL);
@@ -528,12 +527,10 @@ static void test_configured_token(void)
 			PYN_EINVAL);
 	CU_ASSERT_EQUAL_FATAL(pyn_limited_call(lf, NULL, &res, NULL), 0);
 	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
-	CU_ASSERT_EQUAL_FATAL(probe_prop(&res, "pyntest.probe_a", &ca, &na,
-					 &ta),
-			      0);
-	CU_ASSERT_EQUAL_FATAL(probe_prop(&res, "pyntest.probe_b", &cb, &nb,
-					 &tb),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		probe_prop(&res, "pyntest.probe_a", &ca, &na, &ta), 0);
+	CU_ASSERT_EQUAL_FATAL(
+		probe_prop(&res, "pyntest.probe_b", &cb, &nb, &tb), 0);
 	CU_ASSERT_EQUAL(ca, 1);
 	CU_ASSERT_EQUAL(na, 0);
 	CU_ASSERT_EQUAL(cb, 0);
@@ -544,9 +541,8 @@ static void test_configured_token(void)
 	CU_ASSERT_EQUAL_FATAL(
 		pyn_limited_option(lf, "probe_b", "note", "x", &err), 0);
 	CU_ASSERT_EQUAL_FATAL(pyn_limited_call(lf, NULL, &res, NULL), 0);
-	CU_ASSERT_EQUAL_FATAL(probe_prop(&res, "pyntest.probe_b", &cb, &nb,
-					 &tb),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		probe_prop(&res, "pyntest.probe_b", &cb, &nb, &tb), 0);
 	CU_ASSERT_EQUAL(cb, 1);
 	CU_ASSERT_EQUAL(nb, 1);
 	/*
@@ -585,7 +581,8 @@ static void test_token_concurrent(void)
 		/* Three at once, all running until their deadline. */
 		for (i = 0; i < 3; i++)
 			CU_ASSERT_EQUAL_FATAL(
-				pyn_engine_submit(e, &task, &lim, NULL, &err), 0);
+				pyn_engine_submit(e, &task, &lim, NULL, &err),
+				0);
 		for (got = 0; got < 3; got++) {
 			CU_ASSERT_EQUAL_FATAL(
 				pyn_engine_next(e, -1, &res, &user, &err), 1);
@@ -673,7 +670,8 @@ static CU_TestInfo tests[] = {
 	{ "SIGCHLD ignored warns, on_warning NULL silences",
 	  test_sigchld_warning },
 	{ "symbols in spawn, forkserver and fork", test_symbol },
-	{ "NAME: {} configures; a call's token is reused", test_configured_token },
+	{ "NAME: {} configures; a call's token is reused",
+	  test_configured_token },
 	{ "running tests never share a token", test_token_concurrent },
 	/* A part (tests/api.cmake): it may skip here. */
 	{ "no_network", test_no_network_empty },

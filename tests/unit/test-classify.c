@@ -66,14 +66,14 @@ static void run(void)
 	pyn__classify(&in, &v);
 }
 
-#define EXPECT(outcome_, type_, msg_)                                         \
-	do {                                                                  \
-		run();                                                        \
-		CU_ASSERT_EQUAL(v.outcome, outcome_);                         \
-		CU_ASSERT_STRING_EQUAL(v.error_type, type_);                  \
-		CU_ASSERT_STRING_EQUAL(v.message, msg_);                      \
-		if (strcmp(v.message, msg_) != 0)                             \
-			fprintf(stderr, "\n  got: '%s'\n", v.message);        \
+#define EXPECT(outcome_, type_, msg_)                                          \
+	do {                                                                   \
+		run();                                                         \
+		CU_ASSERT_EQUAL(v.outcome, outcome_);                          \
+		CU_ASSERT_STRING_EQUAL(v.error_type, type_);                   \
+		CU_ASSERT_STRING_EQUAL(v.message, msg_);                       \
+		if (strcmp(v.message, msg_) != 0)                              \
+			fprintf(stderr, "\n  got: '%s'\n", v.message);         \
 	} while (0)
 
 static void test_pass(void)
@@ -142,7 +142,8 @@ static void test_signal(void)
 	EXPECT(PYN_OUTCOME_ERROR, "Signal",
 	       "killed by signal SIGSEGV (Segmentation fault)");
 	signaled(SIGABRT);
-	EXPECT(PYN_OUTCOME_ERROR, "Signal", "killed by signal SIGABRT (Aborted)");
+	EXPECT(PYN_OUTCOME_ERROR, "Signal",
+	       "killed by signal SIGABRT (Aborted)");
 	/* A crash in setup is the setup's error, naming the step. */
 	ev.child_state = PYN_CHILD_SETUP;
 	EXPECT(PYN_OUTCOME_ERROR, "SetupError",
@@ -365,7 +366,8 @@ static void test_memory_generic(void)
 	ev.child_state = PYN_CHILD_RUNNING;
 	signaled(SIGABRT);
 	ev.alloc_failed = 1;
-	EXPECT(PYN_OUTCOME_ERROR, "Signal", "killed by signal SIGABRT (Aborted)");
+	EXPECT(PYN_OUTCOME_ERROR, "Signal",
+	       "killed by signal SIGABRT (Aborted)");
 	/* A failed assertion after a failed allocation is memory_limit too. */
 	reset();
 	ev.child_state = PYN_CHILD_FAILED;
@@ -457,7 +459,8 @@ static void test_other_claims(void)
 	EXPECT(PYN_OUTCOME_ERROR, "LimiterError", "opened more than 16 files");
 	/* A claim without a message still says who. */
 	claims[1].message = "";
-	EXPECT(PYN_OUTCOME_ERROR, "LimiterError", "limiter claimed the outcome");
+	EXPECT(PYN_OUTCOME_ERROR, "LimiterError",
+	       "limiter claimed the outcome");
 	/* Only undecided claims: the status decides. */
 	reset();
 	ev.child_state = PYN_CHILD_RUNNING;
@@ -469,17 +472,17 @@ static void test_other_claims(void)
 
 static void test_would_pass(void)
 {
-	CU_ASSERT_TRUE(pyn__would_pass(W_EXITCODE(0, 0), PYN_CHILD_RETURNED, 0,
-				       0));
-	CU_ASSERT_TRUE(pyn__would_pass(W_EXITCODE(0, 0), PYN_CHILD_RUNNING, 0,
-				       0));
-	CU_ASSERT_FALSE(pyn__would_pass(W_EXITCODE(1, 0), PYN_CHILD_RUNNING, 0,
-					0));
+	CU_ASSERT_TRUE(
+		pyn__would_pass(W_EXITCODE(0, 0), PYN_CHILD_RETURNED, 0, 0));
+	CU_ASSERT_TRUE(
+		pyn__would_pass(W_EXITCODE(0, 0), PYN_CHILD_RUNNING, 0, 0));
+	CU_ASSERT_FALSE(
+		pyn__would_pass(W_EXITCODE(1, 0), PYN_CHILD_RUNNING, 0, 0));
 	CU_ASSERT_FALSE(pyn__would_pass(SIGSEGV, PYN_CHILD_RUNNING, 0, 0));
-	CU_ASSERT_FALSE(pyn__would_pass(W_EXITCODE(0, 0), PYN_CHILD_RETURNED, 1,
-					0));
-	CU_ASSERT_FALSE(pyn__would_pass(W_EXITCODE(0, 0), PYN_CHILD_RETURNED, 0,
-					1));
+	CU_ASSERT_FALSE(
+		pyn__would_pass(W_EXITCODE(0, 0), PYN_CHILD_RETURNED, 1, 0));
+	CU_ASSERT_FALSE(
+		pyn__would_pass(W_EXITCODE(0, 0), PYN_CHILD_RETURNED, 0, 1));
 	CU_ASSERT_FALSE(pyn__would_pass(W_EXITCODE(0, 0),
 					PYN_CHILD_SETUP_FAILED, 0, 0));
 }
@@ -502,10 +505,10 @@ static void test_names(void)
 	int i;
 
 	for (i = 0; i < PYN_OUTCOME_COUNT; i++) {
-		CU_ASSERT_EQUAL(pyn_outcome_parse(
-					pyn_outcome_name((enum pyn_outcome)i),
-					&o),
-				0);
+		CU_ASSERT_EQUAL(
+			pyn_outcome_parse(pyn_outcome_name((enum pyn_outcome)i),
+					  &o),
+			0);
 		CU_ASSERT_EQUAL(o, i);
 	}
 	CU_ASSERT_STRING_EQUAL(pyn_outcome_name(PYN_OUTCOME_MEMORY_LIMIT),

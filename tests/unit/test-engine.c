@@ -588,7 +588,8 @@ static void test_library(void)
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_FAIL);
 		CU_ASSERT_EQUAL(res.n_failures, 2);
 		CU_ASSERT_EQUAL(res.failures[0].line, 50);
-		CU_ASSERT_PTR_NOT_NULL(strstr(res.failures[0].file, "fixture.c"));
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(res.failures[0].file, "fixture.c"));
 		CU_ASSERT(starts_with(res.message,
 				      "CU_ASSERT_EQUAL(a,b) failed at "));
 		CU_ASSERT_PTR_NOT_NULL(
@@ -652,7 +653,8 @@ static void test_library(void)
 		run_sym(FIXTURE_LIB, "fx_nope", modes[m], NULL);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_ERROR);
 		CU_ASSERT_STRING_EQUAL(res.error_type, "SetupError");
-		CU_ASSERT(starts_with(res.message, "symbol 'fx_nope' not found"));
+		CU_ASSERT(
+			starts_with(res.message, "symbol 'fx_nope' not found"));
 
 		lim.wall_time_s = 0.5;
 		run_sym(FIXTURE_LIB, "fx_sleep", modes[m], &lim);
@@ -771,8 +773,8 @@ static void test_constructors(void)
 		lim.wall_time_s = 0.5;
 		run_sym(CTOR_HANG_LIB, "fx_never", modes[m], &lim);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_WALL_TIMEOUT);
-		CU_ASSERT_PTR_NOT_NULL(strstr(res.message,
-					      "while loading library '"));
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(res.message, "while loading library '"));
 		if (!strstr(res.message, "while loading library"))
 			show();
 	}
@@ -808,8 +810,8 @@ static void test_library_limits(void)
 		/* A constructor that eats its memory, in every mode. */
 		run_sym(CTOR_EAT_LIB, "fx_never", modes[m], &lim);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_MEMORY_LIMIT);
-		CU_ASSERT_PTR_NOT_NULL(strstr(res.message,
-					      "while loading library '"));
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(res.message, "while loading library '"));
 		if (res.outcome != PYN_OUTCOME_MEMORY_LIMIT)
 			show();
 	}
@@ -840,8 +842,8 @@ static void test_library_cpu(void)
 		lim.wall_time_s = 10;
 		run_sym(CTOR_SPIN_LIB, "fx_never", modes[m], &lim);
 		CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_CPU_TIMEOUT);
-		CU_ASSERT_PTR_NOT_NULL(strstr(res.message,
-					      "while loading library '"));
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(res.message, "while loading library '"));
 		if (!strstr(res.message, "while loading library"))
 			show();
 	}
@@ -938,7 +940,8 @@ static void test_engine_no_leaks(void)
 				bad |= pyn_engine_submit(e, &task, &lim, NULL,
 							 &err) != 0;
 			for (k = 0; k < 2; k++) {
-				bad |= pyn_engine_next(e, -1, &r, NULL, &err) != 1;
+				bad |= pyn_engine_next(e, -1, &r, NULL, &err) !=
+				       1;
 				bad |= r.outcome != (i % 2 ? PYN_OUTCOME_PASS :
 							     PYN_OUTCOME_ERROR);
 				pyn_result_release(&r);
@@ -1077,8 +1080,8 @@ static void test_interrupt_loading(void)
 	lim.isolation = PYN_ISOLATION_FORKSERVER;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	setitimer(ITIMER_REAL, &it, NULL);
-	CU_ASSERT_EQUAL(pyn_engine_submit(alarm_engine, &task, &lim, NULL, &err),
-			0);
+	CU_ASSERT_EQUAL(
+		pyn_engine_submit(alarm_engine, &task, &lim, NULL, &err), 0);
 	CU_ASSERT_EQUAL(pyn_engine_next(alarm_engine, -1, &r, NULL, &err), 1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	CU_ASSERT_EQUAL(r.outcome, PYN_OUTCOME_INTERRUPTED);
@@ -1183,8 +1186,7 @@ static void next_alone(struct pyn_engine *e, const char *sym,
 	task.library = FIXTURE_LIB;
 	task.symbol = sym;
 	lim.isolation = iso;
-	CU_ASSERT_EQUAL_FATAL(pyn_engine_submit(e, &task, &lim, NULL, &err),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(pyn_engine_submit(e, &task, &lim, NULL, &err), 0);
 	CU_ASSERT_EQUAL_FATAL(pyn_engine_next(e, -1, r, NULL, &err), 1);
 	CU_ASSERT_EQUAL(r->slot, 0);
 }
@@ -1201,10 +1203,10 @@ static void test_reuse_isolation(void)
 		PYN_ISOLATION_FORKSERVER, PYN_ISOLATION_SPAWN,
 		PYN_ISOLATION_FORK
 	};
-	static const char *const dirty[] = { "fx_print", "fx_assert_fail",
-					     "fx_fail", "fx_skip",
-					     "fx_late_writer",
-					     "fx_busy_writer" };
+	static const char *const dirty[] = {
+		"fx_print", "fx_assert_fail", "fx_fail",
+		"fx_skip",  "fx_late_writer", "fx_busy_writer"
+	};
 	struct pyn_engine *e;
 	struct pyn_result r = PYN_RESULT_INIT;
 	size_t m, i;
@@ -1220,7 +1222,8 @@ static void test_reuse_isolation(void)
 				CU_ASSERT(r.out &&
 					  strncmp(r.out, "LEAK\n", 5) == 0);
 			if (strcmp(dirty[i], "fx_late_writer") == 0) {
-				CU_ASSERT(r.out && strcmp(r.out, "early\n") == 0);
+				CU_ASSERT(r.out &&
+					  strcmp(r.out, "early\n") == 0);
 				CU_ASSERT_EQUAL(r.leftover_processes, 1);
 			}
 			pyn_result_release(&r);
@@ -1271,8 +1274,8 @@ static void test_server_killed(void)
 		CU_ASSERT_EQUAL_FATAL(
 			pyn_engine_submit(e, &task, &lim, NULL, &err), 0);
 		/* Four in flight at a time. */
-		while (pyn_engine_pending(e) >= 4 || (i == 11 &&
-						      pyn_engine_pending(e))) {
+		while (pyn_engine_pending(e) >= 4 ||
+		       (i == 11 && pyn_engine_pending(e))) {
 			CU_ASSERT_EQUAL_FATAL(
 				pyn_engine_next(e, -1, &r, NULL, &err), 1);
 			n++;
@@ -1455,7 +1458,8 @@ static void test_without_pidfd(void)
 	if (pid == 0) {
 		if (pyn_test_no_pidfd_open() != 0)
 			_exit(100);
-		if (syscall(SYS_pidfd_open, getpid(), 0) >= 0 || errno != ENOSYS)
+		if (syscall(SYS_pidfd_open, getpid(), 0) >= 0 ||
+		    errno != ENOSYS)
 			_exit(101);
 		fds = count_fds();
 		/*
@@ -1469,20 +1473,24 @@ static void test_without_pidfd(void)
 		for (i = 0; i < 20; i++) {
 			bad += pyn_call(fn_pass, NULL, &lim, &res, &err) != 0 ||
 			       expect(PYN_OUTCOME_PASS, "pass");
-			bad += pyn_call(fn_exit3, NULL, &lim, &res, &err) != 0 ||
+			bad += pyn_call(fn_exit3, NULL, &lim, &res, &err) !=
+				       0 ||
 			       expect(PYN_OUTCOME_FAIL, "exit 3");
-			bad += pyn_call(fn_abort, NULL, &lim, &res, &err) != 0 ||
+			bad += pyn_call(fn_abort, NULL, &lim, &res, &err) !=
+				       0 ||
 			       expect(PYN_OUTCOME_ERROR, "abort");
 		}
 		bad += pyn_call(fn_sleep, NULL, &nap, &res, &err) != 0 ||
 		       expect(PYN_OUTCOME_WALL_TIMEOUT, "sleep");
 		for (m = 0; m < 3; m++) {
-			bad += run_sym(FIXTURE_LIB, "fx_pass", modes[m], NULL) ||
+			bad += run_sym(FIXTURE_LIB, "fx_pass", modes[m],
+				       NULL) ||
 			       expect(PYN_OUTCOME_PASS, "library fx_pass");
 		}
 		pyn_result_release(&res);
 		if (count_fds() != fds) {
-			fprintf(stderr, "\n  without pidfd_open: %d fds, then %d\n",
+			fprintf(stderr,
+				"\n  without pidfd_open: %d fds, then %d\n",
 				fds, count_fds());
 			bad++;
 		}
@@ -1493,8 +1501,9 @@ static void test_without_pidfd(void)
 	CU_ASSERT(WIFEXITED(st));
 	if (WIFEXITED(st) && WEXITSTATUS(st) >= 100)
 		pyn_unit_skip("cannot make pidfd_open fail here (seccomp: %s)",
-			      WEXITSTATUS(st) == 100 ? "refused"
-						     : "pidfd_open still works");
+			      WEXITSTATUS(st) == 100 ?
+				      "refused" :
+				      "pidfd_open still works");
 	else
 		CU_ASSERT_EQUAL(WEXITSTATUS(st), 0);
 }

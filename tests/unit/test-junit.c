@@ -17,7 +17,6 @@
 
 #include "runner/report/report.h"
 
-
 static char dir[256];
 
 static int suite_init(void)
@@ -421,8 +420,7 @@ static void test_name_escaping(void)
 	reset();
 	for (size_t i = 0; i < n; i++)
 		add("arith", cases[i].name, PYN_OUTCOME_PASS, "");
-	xml = write_report("names.xml", PYN__JUNIT_DEFAULT, path,
-			   sizeof(path));
+	xml = write_report("names.xml", PYN__JUNIT_DEFAULT, path, sizeof(path));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
 	CU_ASSERT_EQUAL(default_invalid(path), 0);
 	for (size_t i = 0; i < n; i++) {

@@ -715,8 +715,9 @@ static void test_tree_cgroup2(void)
 	r.v.cpu_time_s = -1;
 	l->classify(r.state, &r.ev, &r.v);
 	CU_ASSERT_EQUAL(r.v.outcome, PYN_OUTCOME_CPU_TIMEOUT);
-	CU_ASSERT(strstr(r.v.message, "exceeded CPU time limit 0.200 s (used ") ==
-		  r.v.message);
+	CU_ASSERT(
+		strstr(r.v.message, "exceeded CPU time limit 0.200 s (used ") ==
+		r.v.message);
 	CU_ASSERT(strstr(r.v.message, "with its child processes") != NULL);
 	CU_ASSERT(r.v.cpu_time_s >= 0.2 && r.v.cpu_time_s < 0.2 + PYN_T(0.8));
 	printf("\n    cgroup2: %s", r.v.message);

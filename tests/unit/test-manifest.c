@@ -521,15 +521,13 @@ static void test_setting_errors(void)
 	EXPECT_ERROR(
 		"defaults: { output_limit: 0 }\nsuites: []\n",
 		"1:27: error: output limit '0' must be positive (use null for no limit)");
-	EXPECT_ERROR(
-		"defaults: { output_limit: 9999999999GB }\nsuites: []\n",
-		"1:27: error: output limit '9999999999GB' is too large");
+	EXPECT_ERROR("defaults: { output_limit: 9999999999GB }\nsuites: []\n",
+		     "1:27: error: output limit '9999999999GB' is too large");
 	EXPECT_ERROR(
 		"defaults: { wall_time: 99999y }\nsuites: []\n",
 		"1:24: error: bad time unit 'y' in '99999y'; use ms, s, m or h");
-	EXPECT_ERROR(
-		"defaults: { wall_time: 1e12 }\nsuites: []\n",
-		"1:24: error: wall time limit '1e12' is too large");
+	EXPECT_ERROR("defaults: { wall_time: 1e12 }\nsuites: []\n",
+		     "1:24: error: wall time limit '1e12' is too large");
 	EXPECT_ERROR(
 		"defaults: { isolation: thread }\nsuites: []\n",
 		"1:24: error: bad isolation 'thread'; use forkserver, spawn or fork");
@@ -587,16 +585,22 @@ static void test_item_errors(void)
 	EXPECT_ERROR(SUITE_HEAD "    tests: ['']\n",
 		     "4:13: error: test name must not be empty");
 	/* Control characters: shown escaped, at the name. */
-	EXPECT_ERROR(SUITE_HEAD "    tests: [\"a\\nb\"]\n",
-		     "4:13: error: test name 'a\\nb' contains a control character (U+000A)");
-	EXPECT_ERROR(SUITE_HEAD "    tests:\n      - {name: \"x\\u0001y\", function: f}\n",
-		     "5:16: error: test name 'x\\x01y' contains a control character (U+0001)");
-	EXPECT_ERROR(SUITE_HEAD "    tests: [\"tab\\there\"]\n",
-		     "4:13: error: test name 'tab\\there' contains a control character (U+0009)");
-	EXPECT_ERROR(SUITE_HEAD "    tests: [\"del\\x7f\"]\n",
-		     "4:13: error: test name 'del\\x7f' contains a control character (U+007F)");
-	EXPECT_ERROR("suites:\n  - name: \"s\\r\"\n    library: l\n    tests: [a]\n",
-		     "2:11: error: suite name 's\\r' contains a control character (U+000D)");
+	EXPECT_ERROR(
+		SUITE_HEAD "    tests: [\"a\\nb\"]\n",
+		"4:13: error: test name 'a\\nb' contains a control character (U+000A)");
+	EXPECT_ERROR(
+		SUITE_HEAD
+		"    tests:\n      - {name: \"x\\u0001y\", function: f}\n",
+		"5:16: error: test name 'x\\x01y' contains a control character (U+0001)");
+	EXPECT_ERROR(
+		SUITE_HEAD "    tests: [\"tab\\there\"]\n",
+		"4:13: error: test name 'tab\\there' contains a control character (U+0009)");
+	EXPECT_ERROR(
+		SUITE_HEAD "    tests: [\"del\\x7f\"]\n",
+		"4:13: error: test name 'del\\x7f' contains a control character (U+007F)");
+	EXPECT_ERROR(
+		"suites:\n  - name: \"s\\r\"\n    library: l\n    tests: [a]\n",
+		"2:11: error: suite name 's\\r' contains a control character (U+000D)");
 	/* Other non-ASCII is fine. */
 	pyn_manifest_free(load(SUITE_HEAD "    tests: [\"caf\\u00e9\"]\n"));
 }

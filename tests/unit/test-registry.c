@@ -64,8 +64,7 @@ static void test_host_table(void)
 	CU_ASSERT_STRING_EQUAL(h->cgroup_prefix, want);
 	CU_ASSERT_PTR_NULL(h->cgroup_parent("../etc"));
 	CU_ASSERT_PTR_NULL(h->cgroup_parent("no_such_controller"));
-	CU_ASSERT_STRING_NOT_EQUAL(
-		pyn__cgroup_why("no_such_controller"), "");
+	CU_ASSERT_STRING_NOT_EQUAL(pyn__cgroup_why("no_such_controller"), "");
 }
 
 /* A run directory named after the runner, created once and reused. */

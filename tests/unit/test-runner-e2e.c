@@ -20,7 +20,6 @@
 #include "schema.h"
 #include "unit.h"
 
-
 static char dir[256];
 
 static int suite_init(void)
@@ -95,7 +94,7 @@ static void manifest(const char *name, const char *tests)
 
 /* Run a shell command in the work dir; stdout to out.txt, stderr err.txt. */
 __attribute__((format(printf, 1, 0))) static int vsh(const char *fmt,
-							va_list ap)
+						     va_list ap)
 {
 	char line[1536], cmd[2048];
 	int st;
