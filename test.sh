@@ -11,10 +11,9 @@
 # ctest run is followed by the tests it skipped, with the reason each
 # printed; the last thing printed is ctest's summary of build/.
 
-# The format check (tests/format.sh) over every tracked .c/.h file.  Off
-# until the tree is clang-format clean: the lead turns it on (1) in the
-# commit after the formatting commit.
-PYN_FORMAT_CHECK=${PYN_FORMAT_CHECK:-0}
+# The format check (tests/format.sh) over every tracked .c/.h file; on by
+# default (PYN_FORMAT_CHECK=0 turns it off, e.g. while iterating).
+PYN_FORMAT_CHECK=${PYN_FORMAT_CHECK:-1}
 
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")" || exit 1
