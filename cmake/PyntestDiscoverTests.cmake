@@ -78,7 +78,9 @@ function(pyntest_discover_tests_impl)
     string(APPEND _content "add_test(${_n} ${_exe})\n")
     list(APPEND _names "${_name}")
   else()
-    execute_process(COMMAND "${arg_PYNTEST}" --list -v "${arg_MANIFEST}"
+    # --shard 1/1: every test, whatever CI fan-out variables (GitLab's
+    # CI_NODE_*, ...) the build runs under; ctest is what is sharded.
+    execute_process(COMMAND "${arg_PYNTEST}" --list -v --shard 1/1 "${arg_MANIFEST}"
       WORKING_DIRECTORY "${arg_WORKING_DIRECTORY}"
       TIMEOUT ${arg_DISCOVERY_TIMEOUT}
       RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
@@ -129,7 +131,7 @@ function(pyntest_discover_tests_impl)
         _pyntest_bracket(_k "${_glob}")
         _pyntest_bracket(_l "pyntest;${_suite}")
         string(APPEND _content
-          "add_test(${_n} ${_exe} --color never -k ${_k}${_extra} ${_man})\n"
+          "add_test(${_n} ${_exe} --color never --shard 1/1 -k ${_k}${_extra} ${_man})\n"
           "set_tests_properties(${_n} PROPERTIES WORKING_DIRECTORY ${_wd}"
           " LABELS ${_l} TIMEOUT ${_timeout}"
           " SKIP_RETURN_CODE 5"

@@ -83,12 +83,32 @@ struct pyn_plan_source {
 	const struct pyn_limits *limits; /* the suite's own limits */
 };
 
+/*
+ * How --shard I/N splits the selected tests (plan_partition.c): by a hash
+ * of each id (a test stays in its shard whatever else changes), by count
+ * (round robin in plan order: sizes differ by at most one), or by time
+ * (greedy longest first on known durations: the shards' total times as
+ * even as the durations allow).
+ */
+enum pyn_shard_by {
+	PYN_SHARD_BY_HASH = 0,
+	PYN_SHARD_BY_COUNT,
+	PYN_SHARD_BY_TIME,
+};
+
 /* Options from the command line that shape the plan. */
 struct pyn_plan_options {
 	const char *const *filters; /* -k globs on ids; "!" excludes */
 	size_t n_filters;
 	unsigned shard_index; /* --shard I/N: 0-based index here */
 	unsigned shard_count; /* 0: no sharding */
+	enum pyn_shard_by shard_by;
+	/*
+	 * PYN_SHARD_BY_TIME: how long test `id` took before, in seconds, or
+	 * < 0 when unknown.  Must answer the same on every machine of a
+	 * sharded run.  NULL: every duration unknown (time = count).
+	 */
+	double (*duration)(void *user, const char *id);
 	enum pyn_isolation isolation; /* --isolation, DEFAULT: manifest's */
 	double wall_time_s; /* --wall-time, 0: none given */
 	double cpu_time_s; /* --cpu-time */
@@ -117,7 +137,7 @@ struct pyn_plan_options {
 	int (*enumerate)(void *user, const struct pyn_plan_source *source,
 			 struct pyn_plan_case **cases, size_t *n_cases,
 			 struct pyn_error *err);
-	void *user; /* handed to both callbacks */
+	void *user; /* handed to the callbacks */
 	/*
 	 * pyntest's own module folder: searched for plug-ins last, after
 	 * the manifest's folder and PYNTEST_PLUGIN_PATH (NULL: not at all).

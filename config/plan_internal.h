@@ -74,6 +74,15 @@ char *pyn__build_intern(struct pyn__build *b, const char *s);
 const char *const *pyn__build_strdup_array(struct pyn__build *b,
 					   char *const *src, size_t n);
 
+/* ---- plan_partition.c ----------------------------------------------- */
+
+/*
+ * Keep, of the tests selected so far (plan->tests, in plan order), those
+ * of shard opt->shard_index of opt->shard_count, by opt->shard_by; the
+ * order of those kept is unchanged.  Returns 0, or PYN_ENOMEM.
+ */
+int pyn__plan_partition(struct pyn__build *b);
+
 /* ---- plan_search.c --------------------------------------------------- */
 
 /*

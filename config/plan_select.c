@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * config/plan_select.c - which tests of the plan run: -k filters (globs
- * on ids, "!" excludes) and --shard I/N (a stable hash of the id), then
- * the plan's order and its list of suites.
+ * on ids, "!" excludes), then --shard I/N (plan_partition.c), then the
+ * plan's order and its list of suites.
  *
- * Uses the arena (plan_arena.c) and config/util.h (the shard hash, the
- * string set).
+ * Uses the arena (plan_arena.c) and config/util.h (the string set).
  */
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -31,12 +30,7 @@ static bool selected(const struct pyn_plan_options *o, const char *id)
 		if (fnmatch(f, id, 0) == 0)
 			matched = true;
 	}
-	if (positive && !matched)
-		return false;
-	if (o->shard_count > 1 &&
-	    pyn__fnv1a64(id) % o->shard_count != o->shard_index)
-		return false;
-	return true;
+	return !positive || matched;
 }
 
 int pyn__plan_select(struct pyn__build *b)
@@ -50,6 +44,9 @@ int pyn__plan_select(struct pyn__build *b)
 		if (selected(b->opt, plan->tests[i].id))
 			plan->tests[w++] = plan->tests[i];
 	plan->n_tests = w;
+	if (pyn__plan_partition(b))
+		return pyn__build_nomem(b);
+	w = plan->n_tests;
 	suites = pyn__arena_alloc(&plan->arena, (w + 1) * sizeof(*suites));
 	if (!suites)
 		return pyn__build_nomem(b);

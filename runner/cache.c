@@ -20,15 +20,10 @@
 
 #include "runner/cli.h"
 
-struct cached {
-	char *id;
-	double seconds;
-};
-
-static int by_id(const void *pa, const void *pb)
+int pyn__timing_by_id(const void *pa, const void *pb)
 {
-	return strcmp(((const struct cached *)pa)->id,
-		      ((const struct cached *)pb)->id);
+	return strcmp(((const struct pyn__timing *)pa)->id,
+		      ((const struct pyn__timing *)pb)->id);
 }
 
 char *pyn__cache_path(const char *const *manifests, size_t n)
@@ -73,10 +68,9 @@ char *pyn__cache_path(const char *const *manifests, size_t n)
 	return path;
 }
 
-/* Lines of "SECONDS ID"; sorted by id.  *n gets the count. */
-static struct cached *cache_read(const char *path, size_t *n)
+struct pyn__timing *pyn__cache_read(const char *path, size_t *n)
 {
-	struct cached *c = NULL;
+	struct pyn__timing *c = NULL;
 	size_t cap = 0;
 	char *line = NULL;
 	size_t len = 0;
@@ -97,7 +91,7 @@ static struct cached *cache_read(const char *path, size_t *n)
 		if (!*id)
 			continue;
 		if (*n == cap) {
-			struct cached *p;
+			struct pyn__timing *p;
 
 			cap = cap ? 2 * cap : 64;
 			p = realloc(c, cap * sizeof(*p));
@@ -113,11 +107,11 @@ static struct cached *cache_read(const char *path, size_t *n)
 	free(line);
 	fclose(f);
 	if (*n)
-		qsort(c, *n, sizeof(*c), by_id);
+		qsort(c, *n, sizeof(*c), pyn__timing_by_id);
 	return c;
 }
 
-static void cache_free(struct cached *c, size_t n)
+void pyn__timings_free(struct pyn__timing *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(c[i].id);
@@ -126,29 +120,30 @@ static void cache_free(struct cached *c, size_t n)
 
 double *pyn__cache_load(const char *path, const struct pyn_plan *plan)
 {
-	struct cached *c;
+	struct pyn__timing *c;
 	double *d;
 	size_t n;
 
 	if (!path)
 		return NULL;
-	c = cache_read(path, &n);
+	c = pyn__cache_read(path, &n);
 	if (!c)
 		return NULL;
 	d = malloc((plan->n_tests ? plan->n_tests : 1) * sizeof(*d));
 	for (size_t i = 0; d && i < plan->n_tests; i++) {
-		struct cached key = { .id = plan->tests[i].id };
-		struct cached *hit = bsearch(&key, c, n, sizeof(*c), by_id);
+		struct pyn__timing key = { .id = plan->tests[i].id };
+		struct pyn__timing *hit =
+			bsearch(&key, c, n, sizeof(*c), pyn__timing_by_id);
 
 		d[i] = hit ? hit->seconds : -1;
 	}
-	cache_free(c, n);
+	pyn__timings_free(c, n);
 	return d;
 }
 
 void pyn__cache_save(const char *path, const struct pyn__report *report)
 {
-	struct cached *old;
+	struct pyn__timing *old;
 	char *tmp = NULL;
 	size_t n_old;
 	FILE *f;
@@ -156,7 +151,7 @@ void pyn__cache_save(const char *path, const struct pyn__report *report)
 
 	if (!path)
 		return;
-	old = cache_read(path, &n_old);
+	old = pyn__cache_read(path, &n_old);
 	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
 		goto out;
 	fd = mkstemp(tmp);
@@ -171,9 +166,10 @@ void pyn__cache_save(const char *path, const struct pyn__report *report)
 	for (size_t i = 0; i < report->n_entries; i++) {
 		const struct pyn__report_entry *e = &report->entries[i];
 		const struct pyn__attempt *a = pyn__entry_primary(e);
-		struct cached key = { .id = e->test->id }, *hit;
+		struct pyn__timing key = { .id = e->test->id }, *hit;
 
-		hit = old ? bsearch(&key, old, n_old, sizeof(*old), by_id) :
+		hit = old ? bsearch(&key, old, n_old, sizeof(*old),
+				    pyn__timing_by_id) :
 			    NULL;
 		if (a && a->result.outcome != PYN_OUTCOME_INTERRUPTED &&
 		    a->result.wall_time_s > 0) {
@@ -195,5 +191,5 @@ void pyn__cache_save(const char *path, const struct pyn__report *report)
 out_free:
 	free(tmp);
 out:
-	cache_free(old, n_old);
+	pyn__timings_free(old, n_old);
 }

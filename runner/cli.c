@@ -15,6 +15,7 @@
 #include "base/suggest.h"
 #include "base/units.h"
 #include "runner/cli.h"
+#include "runner/partition.h"
 
 static int usage_error(struct pyn_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -49,8 +50,13 @@ void pyn__cli_usage(FILE *out)
 	      "      --list             print test ids, one a line, and exit\n"
 	      "      --check            validate the manifests and exit\n"
 	      "      --shard I/N        run the I-th (1..N) of N deterministic shards;\n"
-	      "                         default from TEST_SHARD_INDEX/TEST_TOTAL_SHARDS\n"
-	      "                         or GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS (0-based)\n"
+	      "                         default from the CI system's variables (Bazel,\n"
+	      "                         GoogleTest, GitLab, CircleCI, Buildkite)\n"
+	      "      --shard-by KIND    hash (default) | count | time: how tests are split\n"
+	      "      --shard-durations FILE  split by time with the durations of FILE (a\n"
+	      "                         JUnit report or pyntest's duration cache)\n"
+	      "      --shard-total N    N shards, the index from JOB_COMPLETION_INDEX\n"
+	      "                         (a Kubernetes Indexed Job)\n"
 	      "Running:\n"
 	      "  -j, --jobs N           tests in parallel (default: online CPUs)\n"
 	      "  -x, --fail-fast        stop after the first unexpected outcome\n"
@@ -98,6 +104,9 @@ enum {
 	OPT_VERSION,
 	OPT_HTML,
 	OPT_BEST_EFFORT,
+	OPT_SHARD_BY,
+	OPT_SHARD_DURATIONS,
+	OPT_SHARD_TOTAL,
 };
 
 static const struct option long_options[] = {
@@ -112,6 +121,9 @@ static const struct option long_options[] = {
 	{ "fail-fast", no_argument, NULL, 'x' },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "shard-by", required_argument, NULL, OPT_SHARD_BY },
+	{ "shard-durations", required_argument, NULL, OPT_SHARD_DURATIONS },
+	{ "shard-total", required_argument, NULL, OPT_SHARD_TOTAL },
 	{ "isolation", required_argument, NULL, OPT_ISOLATION },
 	{ "wall-time", required_argument, NULL, OPT_WALL },
 	{ "cpu-time", required_argument, NULL, OPT_CPU },
@@ -190,40 +202,7 @@ static int parse_shard(struct pyn__cli *cli, const char *arg,
 			arg);
 	cli->shard_index = (unsigned)(i - 1);
 	cli->shard_count = (unsigned)n;
-	return 0;
-}
-
-/*
- * Bazel's TEST_TOTAL_SHARDS/TEST_SHARD_INDEX, then GoogleTest's pair, both
- * 0-based; --shard wins over both.
- */
-static int shard_from_env(struct pyn__cli *cli, struct pyn_error *err)
-{
-	static const char *const pairs[][2] = {
-		{ "TEST_TOTAL_SHARDS", "TEST_SHARD_INDEX" },
-		{ "GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX" },
-	};
-
-	for (size_t k = 0; k < 2; k++) {
-		const char *total = getenv(pairs[k][0]);
-		const char *index = getenv(pairs[k][1]);
-		unsigned long n, i;
-
-		if (!total || !*total)
-			continue;
-		if (!parse_uint(total, 1, 1000000, &n) || !index ||
-		    !parse_uint(index, 0, n - 1, &i))
-			return usage_error(
-				err,
-				"environment %s=%s and %s=%s are not a shard "
-				"(0 <= index < total)",
-				pairs[k][0], total, pairs[k][1],
-				index ? index : "");
-		cli->shard_index = (unsigned)i;
-		cli->shard_count = (unsigned)n;
-		cli->shard_from_env = true;
-		return 0;
-	}
+	snprintf(cli->shard_source, sizeof(cli->shard_source), "--shard");
 	return 0;
 }
 
@@ -387,6 +366,31 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			if (ret)
 				return ret;
 			break;
+		case OPT_SHARD_BY:
+			if (!strcmp(optarg, "hash"))
+				cli->shard_by = PYN_SHARD_BY_HASH;
+			else if (!strcmp(optarg, "count"))
+				cli->shard_by = PYN_SHARD_BY_COUNT;
+			else if (!strcmp(optarg, "time"))
+				cli->shard_by = PYN_SHARD_BY_TIME;
+			else
+				return usage_error(
+					err,
+					"option '--shard-by' takes hash, count or time, not '%s'",
+					optarg);
+			break;
+		case OPT_SHARD_DURATIONS:
+			cli->shard_durations = optarg;
+			cli->shard_by = PYN_SHARD_BY_TIME;
+			break;
+		case OPT_SHARD_TOTAL:
+			if (!parse_uint(optarg, 1, 1000000, &v))
+				return usage_error(
+					err,
+					"option '--shard-total' needs a whole number from 1 to 1000000, not '%s'",
+					optarg);
+			cli->shard_total = (unsigned)v;
+			break;
 		case OPT_ISOLATION:
 			ret = pyn__isolation_parse(optarg);
 			if (ret >= 0)
@@ -484,7 +488,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 	if (cli->help || cli->version)
 		return 0;
 	if (!cli->shard_count) {
-		ret = shard_from_env(cli, err);
+		ret = pyn__partition_from_env(cli, err);
 		if (ret)
 			return ret;
 	}

@@ -46,6 +46,10 @@ struct pyn__cli {
 	unsigned shard_index; /* 0-based */
 	unsigned shard_count; /* 0: no sharding */
 	bool shard_from_env; /* TEST_* / GTEST_*: touch the status file */
+	enum pyn_shard_by shard_by; /* --shard-by */
+	const char *shard_durations; /* --shard-durations FILE, or NULL */
+	unsigned shard_total; /* --shard-total (Kubernetes), 0: none */
+	char shard_source[160]; /* "--shard", "GitLab: CI_NODE_INDEX=2, ..." */
 	enum pyn_isolation isolation;
 	double wall_time_s, cpu_time_s;
 	uint64_t memory_bytes;
@@ -114,5 +118,20 @@ char *pyn__cache_path(const char *const *manifests, size_t n);
 double *pyn__cache_load(const char *path, const struct pyn_plan *plan);
 /* Merge this run's durations into the file (best effort, atomic). */
 void pyn__cache_save(const char *path, const struct pyn__report *report);
+
+/* A test's duration, as the cache and partition.c keep them. */
+struct pyn__timing {
+	char *id;
+	double seconds;
+};
+
+/* Order of struct pyn__timing by id, for qsort and bsearch. */
+int pyn__timing_by_id(const void *pa, const void *pb);
+/*
+ * The durations of a cache file's "SECONDS ID" lines, sorted by id; *n
+ * gets the count.  NULL (and *n 0) when it cannot be read.
+ */
+struct pyn__timing *pyn__cache_read(const char *path, size_t *n);
+void pyn__timings_free(struct pyn__timing *t, size_t n);
 
 #endif /* PYN_RUNNER_CLI_H */

@@ -30,6 +30,7 @@
 #include "host/registry.h"
 #include "engine/engine.h"
 #include "runner/cli.h"
+#include "runner/partition.h"
 #include "runner/report/html.h"
 
 static struct pyn_engine *volatile signal_engine;
@@ -396,6 +397,47 @@ fail:
 	return -1;
 }
 
+/*
+ * The durations a split by time weighs tests with: --shard-durations, else
+ * this machine's duration cache (then every shard must see the same file:
+ * said by say_shard).  No durations at all is not an error: the split is
+ * then by count.
+ */
+static int load_shard_durations(const struct pyn__cli *cli,
+				struct pyn__durations *d, struct pyn_error *err)
+{
+	char *path;
+
+	if (cli->shard_durations)
+		return pyn__durations_load(d, cli->shard_durations, err);
+	path = pyn__cache_path(cli->manifests, cli->n_manifests);
+	if (path && pyn__durations_load(d, path, err))
+		memset(d, 0, sizeof(*d));
+	if (path && d->n)
+		snprintf(d->source, sizeof(d->source),
+			 "this machine's cache %s: every shard must see the "
+			 "same durations (--shard-durations)",
+			 path);
+	free(path);
+	return 0;
+}
+
+/* One line on stderr: which shard, from where, split how, how many. */
+static void say_shard(const struct pyn__cli *cli,
+		      const struct pyn__durations *d, size_t n_tests)
+{
+	static const char *const by[] = { "hash", "count", "time" };
+
+	fprintf(stderr, "pyntest: shard %u/%u (%s), split by %s",
+		cli->shard_index + 1, cli->shard_count,
+		cli->shard_source[0] ? cli->shard_source : "--shard",
+		by[cli->shard_by]);
+	if (cli->shard_by == PYN_SHARD_BY_TIME)
+		fprintf(stderr, " with durations from %s",
+			d->n ? d->source : "nowhere (none known: as by count)");
+	fprintf(stderr, ": %zu test%s\n", n_tests, n_tests == 1 ? "" : "s");
+}
+
 static int exit_code(const struct pyn__report *r, bool interrupted)
 {
 	struct pyn__counts c;
@@ -424,6 +466,7 @@ int main(int argc, char **argv)
 	struct pyn_error err;
 	const char *premature = getenv("TEST_PREMATURE_EXIT_FILE");
 	char *cache = NULL, shard[32];
+	struct pyn__durations sdur = { 0 };
 	double *durations = NULL, t0;
 	bool interrupted = false, tty, plan_built = false;
 	bool report_failed = false;
@@ -534,11 +577,20 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	if (cli.shard_count > 1 && cli.shard_by == PYN_SHARD_BY_TIME &&
+	    load_shard_durations(&cli, &sdur, &err)) {
+		print_error(&err);
+		status = PYN__EXIT_USAGE;
+		goto out;
+	}
 	memset(&popts, 0, sizeof(popts));
 	popts.filters = cli.filters;
 	popts.n_filters = cli.n_filters;
 	popts.shard_index = cli.shard_index;
 	popts.shard_count = cli.shard_count;
+	popts.shard_by = cli.shard_by;
+	popts.duration = pyn__durations_get;
+	popts.user = &sdur;
 	popts.isolation = cli.isolation;
 	popts.wall_time_s = cli.wall_time_s;
 	popts.cpu_time_s = cli.cpu_time_s;
@@ -572,6 +624,8 @@ int main(int argc, char **argv)
 		touch(getenv("TEST_SHARD_STATUS_FILE"));
 		touch(getenv("GTEST_SHARD_STATUS_FILE"));
 	}
+	if (cli.shard_count > 1 && cli.verbosity >= 0)
+		say_shard(&cli, &sdur, plan.n_tests);
 	if (cli.list) {
 		/*
 		 * -v adds each test's limits (tab-separated: wall and CPU
@@ -697,6 +751,7 @@ out:
 	free(manifests);
 	free(durations);
 	free(cache);
+	pyn__durations_release(&sdur);
 	if (watch >= 0)
 		close(watch);
 	if (timer >= 0)

@@ -143,6 +143,14 @@ def cache_dir():
 MARK = "PYN_E2E_MARK=%d.%d" % (os.getpid(), time.time_ns())
 
 
+PARTITION_VARS = (
+    "TEST_TOTAL_SHARDS", "TEST_SHARD_INDEX", "TEST_SHARD_STATUS_FILE",
+    "GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE",
+    "CI_NODE_TOTAL", "CI_NODE_INDEX", "CIRCLE_NODE_TOTAL",
+    "CIRCLE_NODE_INDEX", "BUILDKITE_PARALLEL_JOB_COUNT",
+    "BUILDKITE_PARALLEL_JOB", "JOB_COMPLETION_INDEX")
+
+
 def env(**extra):
     e = dict(os.environ)
     k, v = MARK.split("=", 1)
@@ -151,6 +159,10 @@ def env(**extra):
     old = e.get("PYNTEST_LIBRARY_PATH")
     e["PYNTEST_LIBRARY_PATH"] = FIXTURES + (":" + old if old else "")
     e.pop("XML_OUTPUT_FILE", None)
+    # The CI system's fan-out variables would shard every run of a script
+    # (a script that wants them passes them in `extra`).
+    for k in PARTITION_VARS:
+        e.pop(k, None)
     e["NO_COLOR"] = "1"
     for k, v in extra.items():
         if v is None:

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner/partition.c - a sharded run's shard from the CI system it runs
+ * on, and the durations a split by time weighs tests with.
+ *
+ * Each CI system that fans a job out names the copy's index and the
+ * number of copies in variables of its own; this file knows them, so a
+ * user writes `pyntest suite.yaml` in the job and nothing else.  The
+ * order below is the precedence (docs/sharding.md): the test protocols
+ * first (Bazel and GoogleTest set theirs inside a CI job that may itself
+ * be fanned out), then the CI systems.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/cli.h"
+#include "runner/partition.h"
+
+struct env_source {
+	const char *system;
+	const char *total; /* NULL: the total comes from --shard-total */
+	const char *index;
+	unsigned base; /* the first index: 0 or 1 */
+	bool status_file; /* Bazel/GoogleTest: touch *_SHARD_STATUS_FILE */
+};
+
+static const struct env_source sources[] = {
+	{ "Bazel", "TEST_TOTAL_SHARDS", "TEST_SHARD_INDEX", 0, true },
+	{ "GoogleTest", "GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", 0, true },
+	{ "GitLab", "CI_NODE_TOTAL", "CI_NODE_INDEX", 1, false },
+	{ "CircleCI", "CIRCLE_NODE_TOTAL", "CIRCLE_NODE_INDEX", 0, false },
+	{ "Buildkite", "BUILDKITE_PARALLEL_JOB_COUNT", "BUILDKITE_PARALLEL_JOB",
+	  0, false },
+	{ "Kubernetes", NULL, "JOB_COMPLETION_INDEX", 0, false },
+};
+
+static int usage(struct pyn_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int usage(struct pyn_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	memset(err, 0, sizeof(*err));
+	err->code = PYN_EUSAGE;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return PYN_EUSAGE;
+}
+
+static bool number(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return !errno && !*end && *out <= 1000000;
+}
+
+int pyn__partition_from_env(struct pyn__cli *cli, struct pyn_error *err)
+{
+	for (size_t k = 0; k < sizeof(sources) / sizeof(sources[0]); k++) {
+		const struct env_source *s = &sources[k];
+		const char *total = s->total ? getenv(s->total) : NULL;
+		const char *index = getenv(s->index);
+		unsigned long n, i;
+		char total_text[32];
+
+		if (s->total) {
+			if (!total || !*total)
+				continue;
+			/* GitLab sets CI_NODE_TOTAL=1 on jobs not fanned out. */
+			if (!strcmp(total, "1") && (!index || !*index))
+				continue;
+		} else {
+			if (!index || !*index)
+				continue;
+			if (!cli->shard_total)
+				continue; /* an Indexed Job need not shard tests */
+			snprintf(total_text, sizeof(total_text), "%u",
+				 cli->shard_total);
+			total = total_text;
+		}
+		if (!number(total, &n) || n < 1 || !number(index, &i) ||
+		    i < s->base || i - s->base >= n)
+			return usage(
+				err,
+				"environment %s=%s and %s%s%s are not a shard of %s "
+				"(%u <= index < %u + total)",
+				s->index, index ? index : "(unset)",
+				s->total ? s->total : "--shard-total ",
+				s->total ? "=" : "", total, s->system, s->base,
+				s->base);
+		cli->shard_index = (unsigned)(i - s->base);
+		cli->shard_count = (unsigned)n;
+		cli->shard_from_env = s->status_file;
+		snprintf(cli->shard_source, sizeof(cli->shard_source),
+			 "%s: %s=%s, %s%s%s", s->system, s->index, index,
+			 s->total ? s->total : "--shard-total ",
+			 s->total ? "=" : "", total);
+		return 0;
+	}
+	if (cli->shard_total)
+		return usage(
+			err,
+			"option '--shard-total' needs JOB_COMPLETION_INDEX "
+			"(a Kubernetes Indexed Job) in the environment");
+	return 0;
+}
+
+/* ---- durations ------------------------------------------------------- */
+
+/* Append `c` to the growing buffer (*buf, *len, *cap); false: no memory. */
+static bool put(char **buf, size_t *len, size_t *cap, char c)
+{
+	if (*len + 1 >= *cap) {
+		size_t ncap = *cap ? 2 * *cap : 64;
+		char *p = realloc(*buf, ncap);
+
+		if (!p)
+			return false;
+		*buf = p;
+		*cap = ncap;
+	}
+	(*buf)[(*len)++] = c;
+	(*buf)[*len] = '\0';
+	return true;
+}
+
+/* Append UTF-8 for code point `u`. */
+static bool put_utf8(char **buf, size_t *len, size_t *cap, unsigned long u)
+{
+	if (u < 0x80)
+		return put(buf, len, cap, (char)u);
+	if (u < 0x800)
+		return put(buf, len, cap, (char)(0xc0 | u >> 6)) &&
+		       put(buf, len, cap, (char)(0x80 | (u & 0x3f)));
+	if (u < 0x10000)
+		return put(buf, len, cap, (char)(0xe0 | u >> 12)) &&
+		       put(buf, len, cap, (char)(0x80 | (u >> 6 & 0x3f))) &&
+		       put(buf, len, cap, (char)(0x80 | (u & 0x3f)));
+	return put(buf, len, cap, (char)(0xf0 | u >> 18)) &&
+	       put(buf, len, cap, (char)(0x80 | (u >> 12 & 0x3f))) &&
+	       put(buf, len, cap, (char)(0x80 | (u >> 6 & 0x3f))) &&
+	       put(buf, len, cap, (char)(0x80 | (u & 0x3f)));
+}
+
+/*
+ * The value of attribute `name` in the start tag [tag, end), entities
+ * resolved, into *out (malloc'ed; the caller frees).  False when absent.
+ */
+static bool attribute(const char *tag, const char *end, const char *name,
+		      char **out)
+{
+	size_t nl = strlen(name);
+	const char *p = tag;
+
+	*out = NULL;
+	while (p < end) {
+		char q;
+		const char *v;
+		size_t len = 0, cap = 0;
+
+		/* Attribute names follow whitespace. */
+		while (p < end && !strchr(" \t\r\n", *p))
+			p++;
+		while (p < end && strchr(" \t\r\n", *p))
+			p++;
+		if (p + nl >= end || strncmp(p, name, nl) ||
+		    (p[nl] != '=' && !strchr(" \t\r\n", p[nl]))) {
+			/* Skip this attribute, its value included. */
+			while (p < end && *p != '"' && *p != '\'' &&
+			       !strchr(" \t\r\n", *p))
+				p++;
+			if (p < end && (*p == '"' || *p == '\'')) {
+				q = *p++;
+				while (p < end && *p != q)
+					p++;
+				p++;
+			}
+			continue;
+		}
+		p += nl;
+		while (p < end && strchr(" \t\r\n=", *p))
+			p++;
+		if (p >= end || (*p != '"' && *p != '\''))
+			return false;
+		q = *p++;
+		for (v = p; v < end && *v != q; v++) {
+			bool ok = true;
+
+			if (*v == '&') {
+				const char *semi =
+					memchr(v, ';', (size_t)(end - v));
+				size_t el = semi ? (size_t)(semi - v) : 0;
+
+				if (el == 3 && !strncmp(v, "&lt", 3))
+					ok = put(out, &len, &cap, '<');
+				else if (el == 3 && !strncmp(v, "&gt", 3))
+					ok = put(out, &len, &cap, '>');
+				else if (el == 4 && !strncmp(v, "&amp", 4))
+					ok = put(out, &len, &cap, '&');
+				else if (el == 5 && !strncmp(v, "&quot", 5))
+					ok = put(out, &len, &cap, '"');
+				else if (el == 5 && !strncmp(v, "&apos", 5))
+					ok = put(out, &len, &cap, '\'');
+				else if (el > 2 && v[1] == '#')
+					ok = put_utf8(
+						out, &len, &cap,
+						strtoul(v + 2 + (v[2] == 'x'),
+							NULL,
+							v[2] == 'x' ? 16 : 10));
+				else
+					ok = put(out, &len, &cap, '&'), el = 0;
+				v += el;
+			} else {
+				ok = put(out, &len, &cap, *v);
+			}
+			if (!ok)
+				break;
+		}
+		if (!*out)
+			*out = strdup("");
+		return *out != NULL;
+	}
+	return false;
+}
+
+/* Add (id, seconds) to d, growing it. */
+static int add(struct pyn__durations *d, size_t *cap, char *id, double seconds)
+{
+	if (d->n == *cap) {
+		size_t ncap = *cap ? 2 * *cap : 256;
+		struct pyn__timing *p = realloc(d->t, ncap * sizeof(*p));
+
+		if (!p)
+			return PYN_ENOMEM;
+		d->t = p;
+		*cap = ncap;
+	}
+	d->t[d->n].id = id;
+	d->t[d->n].seconds = seconds;
+	d->n++;
+	return 0;
+}
+
+/* Every <testcase> of the JUnit text `s`. */
+static int from_junit(struct pyn__durations *d, const char *s)
+{
+	const char *p = s;
+	size_t cap = 0;
+
+	while ((p = strstr(p, "<testcase"))) {
+		const char *end = strchr(p, '>');
+		char *cls = NULL, *name = NULL, *time = NULL, *id = NULL;
+		double secs;
+		char *e;
+
+		if (!end)
+			break;
+		if (!strchr(" \t\r\n/>", p[9])) {
+			p = end;
+			continue;
+		}
+		if (attribute(p + 9, end, "name", &name) &&
+		    attribute(p + 9, end, "time", &time)) {
+			attribute(p + 9, end, "classname", &cls);
+			errno = 0;
+			secs = strtod(time, &e);
+			if (!errno && e != time && secs >= 0 &&
+			    asprintf(&id, "%s%s%s", cls && *cls ? cls : "",
+				     cls && *cls ? "." : "", name) >= 0 &&
+			    add(d, &cap, id, secs)) {
+				free(id);
+				free(cls);
+				free(name);
+				free(time);
+				return PYN_ENOMEM;
+			}
+		}
+		free(cls);
+		free(name);
+		free(time);
+		p = end;
+	}
+	return 0;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (cap - len < 65536) {
+			char *p = realloc(buf, cap + 65536 + 1);
+
+			if (!p) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = p;
+			cap += 65536;
+		}
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+	} while (got);
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	if (!buf)
+		buf = calloc(1, 1);
+	else
+		buf[len] = '\0';
+	return buf;
+}
+
+int pyn__durations_load(struct pyn__durations *d, const char *path,
+			struct pyn_error *err)
+{
+	const char *p;
+	char *text;
+	size_t w = 0;
+
+	memset(d, 0, sizeof(*d));
+	text = slurp(path);
+	if (!text)
+		return usage(err, "cannot read durations from '%s': %s", path,
+			     strerror(errno));
+	for (p = text; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
+		;
+	if (*p == '<') {
+		int rc = from_junit(d, text);
+
+		free(text);
+		if (rc)
+			return usage(err, "out of memory reading '%s'", path);
+		snprintf(d->source, sizeof(d->source), "the JUnit report %s",
+			 path);
+		if (d->n)
+			qsort(d->t, d->n, sizeof(*d->t), pyn__timing_by_id);
+	} else {
+		free(text);
+		d->t = pyn__cache_read(path, &d->n);
+		snprintf(d->source, sizeof(d->source), "the duration file %s",
+			 path);
+	}
+	if (!d->n)
+		return usage(err,
+			     "'%s' holds no test durations (a JUnit report, or "
+			     "pyntest's cache of \"SECONDS ID\" lines)",
+			     path);
+	/* A test listed more than once (retries, merged reports): longest. */
+	for (size_t i = 0; i < d->n; i++) {
+		if (w && !strcmp(d->t[w - 1].id, d->t[i].id)) {
+			if (d->t[i].seconds > d->t[w - 1].seconds)
+				d->t[w - 1].seconds = d->t[i].seconds;
+			free(d->t[i].id);
+			continue;
+		}
+		d->t[w++] = d->t[i];
+	}
+	d->n = w;
+	return 0;
+}
+
+double pyn__durations_get(void *user, const char *id)
+{
+	const struct pyn__durations *d = user;
+	struct pyn__timing key = { .id = (char *)id }, *hit;
+
+	if (!d || !d->n)
+		return -1;
+	hit = bsearch(&key, d->t, d->n, sizeof(*d->t), pyn__timing_by_id);
+	return hit ? hit->seconds : -1;
+}
+
+void pyn__durations_release(struct pyn__durations *d)
+{
+	if (!d)
+		return;
+	pyn__timings_free(d->t, d->n);
+	memset(d, 0, sizeof(*d));
+}
