@@ -30,6 +30,7 @@
 #include "host/registry.h"
 #include "engine/engine.h"
 #include "runner/cli.h"
+#include "runner/merge.h"
 #include "runner/partition.h"
 #include "runner/report/html.h"
 
@@ -481,6 +482,8 @@ int main(int argc, char **argv)
 	 */
 	if (getenv("TEST_TMPDIR") && *getenv("TEST_TMPDIR"))
 		setenv("TMPDIR", getenv("TEST_TMPDIR"), 1);
+	if (argc > 1 && !strcmp(argv[1], "merge"))
+		return pyn__merge_main(argc - 1, argv + 1);
 
 	memset(&plan, 0, sizeof(plan));
 	memset(&report, 0, sizeof(report));

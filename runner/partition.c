@@ -19,6 +19,7 @@
 
 #include "runner/cli.h"
 #include "runner/partition.h"
+#include "runner/report/xml_read.h"
 
 struct env_source {
 	const char *system;
@@ -116,122 +117,6 @@ int pyn__partition_from_env(struct pyn__cli *cli, struct pyn_error *err)
 
 /* ---- durations ------------------------------------------------------- */
 
-/* Append `c` to the growing buffer (*buf, *len, *cap); false: no memory. */
-static bool put(char **buf, size_t *len, size_t *cap, char c)
-{
-	if (*len + 1 >= *cap) {
-		size_t ncap = *cap ? 2 * *cap : 64;
-		char *p = realloc(*buf, ncap);
-
-		if (!p)
-			return false;
-		*buf = p;
-		*cap = ncap;
-	}
-	(*buf)[(*len)++] = c;
-	(*buf)[*len] = '\0';
-	return true;
-}
-
-/* Append UTF-8 for code point `u`. */
-static bool put_utf8(char **buf, size_t *len, size_t *cap, unsigned long u)
-{
-	if (u < 0x80)
-		return put(buf, len, cap, (char)u);
-	if (u < 0x800)
-		return put(buf, len, cap, (char)(0xc0 | u >> 6)) &&
-		       put(buf, len, cap, (char)(0x80 | (u & 0x3f)));
-	if (u < 0x10000)
-		return put(buf, len, cap, (char)(0xe0 | u >> 12)) &&
-		       put(buf, len, cap, (char)(0x80 | (u >> 6 & 0x3f))) &&
-		       put(buf, len, cap, (char)(0x80 | (u & 0x3f)));
-	return put(buf, len, cap, (char)(0xf0 | u >> 18)) &&
-	       put(buf, len, cap, (char)(0x80 | (u >> 12 & 0x3f))) &&
-	       put(buf, len, cap, (char)(0x80 | (u >> 6 & 0x3f))) &&
-	       put(buf, len, cap, (char)(0x80 | (u & 0x3f)));
-}
-
-/*
- * The value of attribute `name` in the start tag [tag, end), entities
- * resolved, into *out (malloc'ed; the caller frees).  False when absent.
- */
-static bool attribute(const char *tag, const char *end, const char *name,
-		      char **out)
-{
-	size_t nl = strlen(name);
-	const char *p = tag;
-
-	*out = NULL;
-	while (p < end) {
-		char q;
-		const char *v;
-		size_t len = 0, cap = 0;
-
-		/* Attribute names follow whitespace. */
-		while (p < end && !strchr(" \t\r\n", *p))
-			p++;
-		while (p < end && strchr(" \t\r\n", *p))
-			p++;
-		if (p + nl >= end || strncmp(p, name, nl) ||
-		    (p[nl] != '=' && !strchr(" \t\r\n", p[nl]))) {
-			/* Skip this attribute, its value included. */
-			while (p < end && *p != '"' && *p != '\'' &&
-			       !strchr(" \t\r\n", *p))
-				p++;
-			if (p < end && (*p == '"' || *p == '\'')) {
-				q = *p++;
-				while (p < end && *p != q)
-					p++;
-				p++;
-			}
-			continue;
-		}
-		p += nl;
-		while (p < end && strchr(" \t\r\n=", *p))
-			p++;
-		if (p >= end || (*p != '"' && *p != '\''))
-			return false;
-		q = *p++;
-		for (v = p; v < end && *v != q; v++) {
-			bool ok = true;
-
-			if (*v == '&') {
-				const char *semi =
-					memchr(v, ';', (size_t)(end - v));
-				size_t el = semi ? (size_t)(semi - v) : 0;
-
-				if (el == 3 && !strncmp(v, "&lt", 3))
-					ok = put(out, &len, &cap, '<');
-				else if (el == 3 && !strncmp(v, "&gt", 3))
-					ok = put(out, &len, &cap, '>');
-				else if (el == 4 && !strncmp(v, "&amp", 4))
-					ok = put(out, &len, &cap, '&');
-				else if (el == 5 && !strncmp(v, "&quot", 5))
-					ok = put(out, &len, &cap, '"');
-				else if (el == 5 && !strncmp(v, "&apos", 5))
-					ok = put(out, &len, &cap, '\'');
-				else if (el > 2 && v[1] == '#')
-					ok = put_utf8(
-						out, &len, &cap,
-						strtoul(v + 2 + (v[2] == 'x'),
-							NULL,
-							v[2] == 'x' ? 16 : 10));
-				else
-					ok = put(out, &len, &cap, '&'), el = 0;
-				v += el;
-			} else {
-				ok = put(out, &len, &cap, *v);
-			}
-			if (!ok)
-				break;
-		}
-		if (!*out)
-			*out = strdup("");
-		return *out != NULL;
-	}
-	return false;
-}
-
 /* Add (id, seconds) to d, growing it. */
 static int add(struct pyn__durations *d, size_t *cap, char *id, double seconds)
 {
@@ -250,27 +135,23 @@ static int add(struct pyn__durations *d, size_t *cap, char *id, double seconds)
 	return 0;
 }
 
-/* Every <testcase> of the JUnit text `s`. */
-static int from_junit(struct pyn__durations *d, const char *s)
+/* Every <testcase> of the JUnit text [s, end). */
+static int from_junit(struct pyn__durations *d, const char *s, const char *end)
 {
-	const char *p = s;
+	struct pyn__xml_tag t;
 	size_t cap = 0;
+	int rc;
 
-	while ((p = strstr(p, "<testcase"))) {
-		const char *end = strchr(p, '>');
+	while ((rc = pyn__xml_next(&s, end, &t)) > 0) {
 		char *cls = NULL, *name = NULL, *time = NULL, *id = NULL;
 		double secs;
 		char *e;
 
-		if (!end)
-			break;
-		if (!strchr(" \t\r\n/>", p[9])) {
-			p = end;
+		if (t.closing || !pyn__xml_is(&t, "testcase"))
 			continue;
-		}
-		if (attribute(p + 9, end, "name", &name) &&
-		    attribute(p + 9, end, "time", &time)) {
-			attribute(p + 9, end, "classname", &cls);
+		if (pyn__xml_attr(&t, "name", &name) &&
+		    pyn__xml_attr(&t, "time", &time)) {
+			pyn__xml_attr(&t, "classname", &cls);
 			errno = 0;
 			secs = strtod(time, &e);
 			if (!errno && e != time && secs >= 0 &&
@@ -278,54 +159,16 @@ static int from_junit(struct pyn__durations *d, const char *s)
 				     cls && *cls ? "." : "", name) >= 0 &&
 			    add(d, &cap, id, secs)) {
 				free(id);
-				free(cls);
-				free(name);
-				free(time);
-				return PYN_ENOMEM;
+				rc = PYN_ENOMEM;
 			}
 		}
 		free(cls);
 		free(name);
 		free(time);
-		p = end;
+		if (rc == PYN_ENOMEM)
+			return rc;
 	}
-	return 0;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (cap - len < 65536) {
-			char *p = realloc(buf, cap + 65536 + 1);
-
-			if (!p) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = p;
-			cap += 65536;
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-	} while (got);
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	if (!buf)
-		buf = calloc(1, 1);
-	else
-		buf[len] = '\0';
-	return buf;
+	return rc < 0 ? PYN_EINVAL : 0;
 }
 
 int pyn__durations_load(struct pyn__durations *d, const char *path,
@@ -333,21 +176,23 @@ int pyn__durations_load(struct pyn__durations *d, const char *path,
 {
 	const char *p;
 	char *text;
-	size_t w = 0;
+	size_t w = 0, len = 0;
 
 	memset(d, 0, sizeof(*d));
-	text = slurp(path);
+	text = pyn__xml_load(path, &len);
 	if (!text)
 		return usage(err, "cannot read durations from '%s': %s", path,
 			     strerror(errno));
 	for (p = text; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
 		;
 	if (*p == '<') {
-		int rc = from_junit(d, text);
+		int rc = from_junit(d, text, text + len);
 
 		free(text);
-		if (rc)
+		if (rc == PYN_ENOMEM)
 			return usage(err, "out of memory reading '%s'", path);
+		if (rc)
+			return usage(err, "'%s' is not well-formed XML", path);
 		snprintf(d->source, sizeof(d->source), "the JUnit report %s",
 			 path);
 		if (d->n)

@@ -606,6 +606,9 @@ static int write_all(const struct pyn__report *r, struct out *o)
 		printf_(o, " skipped=\"%zu\"", all.skipped);
 	printf_(o, " time=\"%.3f\">\n",
 		r->duration_s > 0 ? r->duration_s : 0.0);
+	/* Read by `pyntest merge`, even when this shard ran no test. */
+	if (r->shard)
+		printf_(o, "  <!-- pyntest.shard=%s -->\n", r->shard);
 	/*
 	 * Suites in order of their first test, from the entries themselves:
 	 * a test is never left out because its suite (say, an imported CUnit
