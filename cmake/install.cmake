@@ -140,6 +140,10 @@ if(PYN_INSTALL)
 
   install(FILES "${PROJECT_SOURCE_DIR}/config/schema/pyntest-manifest.schema.json"
     DESTINATION "${PYN_INSTALL_DATADIR}")
+  # The Bazel rule, as a local repository (docs/sharding.md).
+  install(FILES "${PYN_CMAKE_DIR}/bazel/WORKSPACE"
+    "${PYN_CMAKE_DIR}/bazel/BUILD.bazel" "${PYN_CMAKE_DIR}/bazel/pyntest.bzl"
+    DESTINATION "${PYN_INSTALL_DATADIR}/bazel")
   install(FILES "${PROJECT_SOURCE_DIR}/docs/pyntest.1"
     DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
   install(FILES "${PROJECT_SOURCE_DIR}/README.md"

@@ -81,3 +81,7 @@ foreach(_p memory.rlimit memory.cgroup1 memory.cgroup2 only_runner_probes plugin
     "PYN_MODULE_DIR=${PYN_BUILD_MODULE_DIR}"
     "PYN_FIXTURE_LIMITER_DIR=${PYN_FIXTURE_LIMITER_DIR}")
 endforeach()
+
+# The pyntest_test Bazel rule under a real `bazel test` (bazel-bootstrap).
+pyn_add_e2e_test(bazel TIMEOUT 900)
+set_tests_properties(e2e.bazel PROPERTIES LABELS "e2e;bazel")
