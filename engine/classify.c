@@ -285,7 +285,9 @@ static void decide(const struct pyn__classify_input *in,
 		from_claim(out, c, "exceeded CPU time limit");
 		return;
 	}
-	if (in->cpu_time_s > 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU) {
+	/* Only when it used its time: raise(SIGXCPU) is a signal like any. */
+	if (in->cpu_time_s > 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU &&
+	    ev->cpu_time_s >= 0.9 * in->cpu_time_s) {
 		set(out, PYN_OUTCOME_CPU_TIMEOUT, NULL,
 		    "exceeded CPU time limit %.3f s (used %.3f s)",
 		    in->cpu_time_s, ev->cpu_time_s);

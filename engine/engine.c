@@ -96,6 +96,7 @@ struct pyn_engine *pyn_engine_new(const struct pyn_engine_options *options,
 		free(e);
 		return NULL;
 	}
+	pyn__registry_set_engine_owns(pyn__engine_owns);
 	e->intr_fd = -1;
 	e->patience_fd = -1;
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);

@@ -156,7 +156,13 @@ int pyn__job_watch(struct pyn_engine *e, struct pyn__job *job)
 	 * it has no process to lose (the runner kills it by its pidfd too).
 	 */
 	job->pidfd = (int)syscall(SYS_pidfd_open, job->pid, 0);
-	if (job->pidfd < 0 && errno == ENOSYS && watch_by_sigchld(e, job) == 0)
+	/*
+	 * ESRCH: gone already, reaped by someone else (a caller's SIGCHLD
+	 * handler): not an error of the test.  The SIGCHLD path looks at it
+	 * once, finds it reaped, and takes its end from its page.
+	 */
+	if (job->pidfd < 0 && (errno == ENOSYS || errno == ESRCH) &&
+	    watch_by_sigchld(e, job) == 0)
 		goto watched;
 	if (job->pidfd < 0) {
 		/* Cannot watch it: kill it, and say why. */

@@ -325,6 +325,8 @@ int pyn__limiters_setup(struct pyn__job *job, const char *test_id, int loading);
 void pyn__limiters_started(struct pyn__job *job);
 /* kill() of the active limiters; the processes they killed. */
 unsigned pyn__limiters_kill(struct pyn__job *job);
+/* The engine of the kill() running on this thread, else NULL. */
+struct pyn_engine *pyn__limiters_killing(void);
 /*
  * classify() of the active limiters into `claims` (room for
  * PYN__LIMITERS_MAX); returns their number.  *cpu and *peak take the
@@ -492,6 +494,8 @@ struct pyn__servers *pyn__servers_need(struct pyn_engine *e);
  * job->host_error.
  */
 int pyn__job_launch(struct pyn_engine *e, struct pyn__job *job);
+/* The host table's engine_owns() (limiter.h): set by pyn_engine_new(). */
+int pyn__engine_owns(pid_t pid, pid_t pgid);
 /*
  * A server that does not answer (or the run was interrupted): killed,
  * every test asked of it is found or started anew.

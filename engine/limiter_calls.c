@@ -263,15 +263,26 @@ void pyn__limiters_teardown(struct pyn__job *job)
 	job->n_lims = 0;
 }
 
+/* The engine whose test's limiters are in kill() on this thread. */
+static __thread struct pyn_engine *killing;
+
+struct pyn_engine *pyn__limiters_killing(void)
+{
+	return killing;
+}
+
 unsigned pyn__limiters_kill(struct pyn__job *job)
 {
+	struct pyn_engine *was = killing;
 	unsigned n = 0;
 	size_t i;
 
+	killing = job->engine;
 	for (i = 0; i < job->n_lims; i++)
 		if (job->lims[i].rc == 0 && job->lims[i].slot->limiter->kill)
 			n += job->lims[i].slot->limiter->kill(
 				job->lims[i].state, job->pid);
+	killing = was;
 	return n;
 }
 

@@ -22,6 +22,8 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "page.h"
@@ -62,7 +64,11 @@ static void failed(size_t size)
 
 	if (!page || !page->limited || !size)
 		return;
-	if (!page->alloc_failed) {
+	/*
+	 * The smallest that failed: the parent judges whether the limit
+	 * refused it (an allocation no machine gives fails anyway).
+	 */
+	if (!page->alloc_failed || size < page->alloc_failed_size) {
 		page->alloc_failed_size = size;
 		page->alloc_failed = 1;
 	}
@@ -141,5 +147,29 @@ HOOK_API void *pvalloc(size_t size)
 		failed(size);
 	return p;
 }
+
+/*
+ * mmap(2) of anonymous memory is an allocation too: under RLIMIT_AS it
+ * fails with ENOMEM where a cgroup limit lets it map and kills the
+ * test when it touches the pages.  The system call itself (what glibc's
+ * wrapper makes on these 64-bit targets), its failure recorded.
+ */
+#if defined(__x86_64__) || defined(__aarch64__)
+HOOK_API void *mmap(void *addr, size_t len, int prot, int flags, int fd,
+		    off_t off)
+{
+	long r = syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+
+	if (r == -1 && errno == ENOMEM && (flags & MAP_ANONYMOUS))
+		failed(len);
+	return (void *)r;
+}
+
+HOOK_API void *mmap64(void *addr, size_t len, int prot, int flags, int fd,
+		      off_t off)
+{
+	return mmap(addr, len, prot, flags, fd, off);
+}
+#endif
 
 #endif /* PYN_NO_MALLOC_HOOK */

@@ -10,16 +10,49 @@
  * classify.c, cunit_exec.c.
  */
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 
 #include "classify.h"
 #include "cunit_exec.h"
 #include "internal.h"
+
+/*
+ * Could an allocation of `size` bytes have succeeded without the test's
+ * memory limit?  Not when it is larger than the machine gives one
+ * allocation: its address space with overcommit_memory 1, else its RAM
+ * and swap (heuristic overcommit refuses more at once, strict more in
+ * all).  malloc(SIZE_MAX / 4) fails anyway: not the limit's doing.
+ */
+static bool machine_could_give(uint64_t size)
+{
+	static uint64_t most;
+	struct sysinfo si;
+	char buf[8] = "";
+	FILE *f;
+
+	if (!most) {
+		f = fopen("/proc/sys/vm/overcommit_memory", "re");
+		if (f) {
+			if (!fgets(buf, sizeof(buf), f))
+				buf[0] = '\0';
+			fclose(f);
+		}
+		if (buf[0] == '1' || sysinfo(&si) != 0)
+			most = (uint64_t)1 << 48;
+		else
+			most = ((uint64_t)si.totalram + si.totalswap) *
+			       (si.mem_unit ? si.mem_unit : 1);
+	}
+	return size <= most;
+}
 
 static void read_evidence(struct pyn__job *job, struct pyn_limiter_evidence *ev)
 {
@@ -37,8 +70,15 @@ static void read_evidence(struct pyn__job *job, struct pyn_limiter_evidence *ev)
 	ev->killed_by = job->killed_by;
 	ev->killer = job->killer;
 	ev->child_state = p->state;
-	ev->alloc_failed = p->alloc_failed;
-	ev->alloc_failed_size = p->alloc_failed_size;
+	/*
+	 * A failed allocation is the memory limit's evidence only when the
+	 * limit is why it failed (size 0: seen at a crash through errno).
+	 */
+	if (p->alloc_failed && (!p->alloc_failed_size ||
+				machine_could_give(p->alloc_failed_size))) {
+		ev->alloc_failed = 1;
+		ev->alloc_failed_size = p->alloc_failed_size;
+	}
 	ev->vm_peak_bytes = p->vm_peak_bytes;
 	ev->vm_hwm_bytes = p->vm_hwm_bytes;
 	ev->rss_at_start_bytes = p->rss_at_start_bytes;

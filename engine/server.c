@@ -465,6 +465,11 @@ int pyn__servers_own(const struct pyn__servers *servers, pid_t pid)
 	return 0;
 }
 
+pid_t pyn__server_pid(const struct pyn__server *s)
+{
+	return s ? s->pid : 0;
+}
+
 int pyn__servers_ready(const struct pyn__servers *servers, const char *library)
 {
 	const struct pyn__server *s;

@@ -89,6 +89,8 @@ enum pyn__server_state pyn__server_state(const struct pyn__server *s);
 int pyn__servers_ready(const struct pyn__servers *servers, const char *library);
 /* 1 when `pid` is one of the servers (a test may write any pid in its page). */
 int pyn__servers_own(const struct pyn__servers *servers, pid_t pid);
+/* The server's process (its process group too), 0 when none. */
+pid_t pyn__server_pid(const struct pyn__server *s);
 /*
  * Kill the server now (it does not answer: stopped, or stuck); it is
  * FAILED from then.  The caller deals with the tests asked of it.

@@ -48,6 +48,35 @@ static int has_launching(const struct pyn_engine *e,
 	return 0;
 }
 
+/*
+ * The host table's engine_owns() (limiter.h), for a kill() of a test of
+ * the engine pyn__limiters_killing(): its running tests, those asked of
+ * a fork server (the pid the kernel or the child wrote into a page
+ * before the server said it; or, before the child made its own process
+ * group, still in the server's), and its fork servers.  Another
+ * engine's tests, on another thread, the limiter knows from started().
+ */
+int pyn__engine_owns(pid_t pid, pid_t pgid)
+{
+	const struct pyn_engine *e = pyn__limiters_killing();
+	const struct pyn__job *job;
+
+	if (!e || pid <= 0)
+		return 0;
+	for (job = e->running; job; job = job->next)
+		if (job->pid == pid)
+			return 1;
+	for (job = e->launching; job; job = job->lnext) {
+		if (job->page && job->page->child_pid == pid)
+			return 1;
+		if (pyn__server_made(job->server, job->request) == pid)
+			return 1;
+		if (pgid > 0 && pyn__server_pid(job->server) == pgid)
+			return 1;
+	}
+	return pyn__servers_own(e->servers, pid);
+}
+
 /* Its fork server is gone: the test loads the library itself. */
 static void relaunch(struct pyn_engine *e, struct pyn__job *job)
 {

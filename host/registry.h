@@ -115,5 +115,7 @@ const struct pyn_host *pyn__registry_host(void);
  * any such process exists; NULL puts back the default, which says 0.
  */
 void pyn__registry_set_placed_in(int (*placed_in)(const char *dir));
+/* The host table's engine_owns() (limiter.h): the engine's, NULL: none. */
+void pyn__registry_set_engine_owns(int (*engine_owns)(pid_t pid, pid_t pgid));
 
 #endif /* PYN_HOST_REGISTRY_H */

@@ -6,7 +6,8 @@
  *
  * May use: host/cgroup.h (cgroup_parent), libc.  What the host cannot
  * know by itself - that the engine created a test's process in a cgroup
- * (placed_in) - the engine tells it with pyn__registry_set_placed_in():
+ * (placed_in), which processes are tests (engine_owns) - the engine tells it
+ * with pyn__registry_set_placed_in() and pyn__registry_set_engine_owns():
  * nothing here calls up into the engine.
  */
 #include <stdio.h>
@@ -44,6 +45,7 @@ static struct pyn_host host = {
 	.cgroup_parent = pyn__cgroup_parent,
 	.cgroup_prefix = prefix,
 	.placed_in = placed_nowhere,
+	.engine_owns = NULL,
 };
 
 void pyn__host_start(void)
@@ -54,6 +56,11 @@ void pyn__host_start(void)
 void pyn__registry_set_placed_in(int (*placed_in)(const char *dir))
 {
 	host.placed_in = placed_in ? placed_in : placed_nowhere;
+}
+
+void pyn__registry_set_engine_owns(int (*engine_owns)(pid_t pid, pid_t pgid))
+{
+	host.engine_owns = engine_owns;
 }
 
 const struct pyn_host *pyn__registry_host(void)

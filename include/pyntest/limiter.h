@@ -132,6 +132,14 @@ struct pyn_host {
 	 * "cgroup.procs" file.  Async-signal-safe.
 	 */
 	int (*placed_in)(const char *dir);
+	/*
+	 * Added after 0.1.0 (check with PYN_LIMITER_HAS; may be NULL): in
+	 * kill(), 1 when the process `pid` (in process group `pgid`) is the
+	 * engine's own: a test process it started or is starting (a fork
+	 * server's test whose pid it has not been told yet), or a fork
+	 * server - never another test's leftover; else 0.
+	 */
+	int (*engine_owns)(pid_t pid, pid_t pgid);
 };
 
 /* One option of a limiter, from the manifest, with its location. */

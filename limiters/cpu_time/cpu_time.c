@@ -14,6 +14,9 @@
  * which the host promises to reset after loading (limiter.h), so that a
  * library constructor that spins dies of SIGPROF at the limit, not at
  * the whole-second RLIMIT_CPU.
+ *
+ * SIGXCPU is a cpu_timeout only when the test used 90 % of its limit
+ * (wait4's under-count): raise(SIGXCPU) is a signal like any.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -202,7 +205,11 @@ static int cpu_classify(void *state, const struct pyn_limiter_evidence *ev,
 			 s->limit_s, ev->cpu_time_s);
 		return 0;
 	}
-	if (sig != SIGXCPU &&
+	/*
+	 * SIGXCPU is the timer's only when the test used its time: one it
+	 * raised itself, or another process sent, is a signal like any.
+	 */
+	if (!(sig == SIGXCPU && ev->cpu_time_s >= 0.9 * s->limit_s) &&
 	    !(sig == SIGKILL && ev->killed_by == PYN_KILL_NONE &&
 	      ev->cpu_time_s >= 0.9 * s->hard_s))
 		return 0;

@@ -338,6 +338,10 @@ static bool orphan_of(const struct tree_state *s, pid_t c,
 
 	if (live_has(c))
 		return false;
+	/* A test being started (its pid not told yet), a fork server. */
+	if (tree_host && PYN_LIMITER_HAS(tree_host, engine_owns) &&
+	    tree_host->engine_owns && tree_host->engine_owns(c, st->pgid))
+		return false;
 	for (i = 0; i < s->n_before; i++)
 		if (s->before[i] == c)
 			return false;
