@@ -134,12 +134,16 @@ void pyn__probe_slot(struct pyn__limiter_slot *slot)
 				 want);
 		return;
 	}
+	slot->fallback[0] = '\0';
 	slot->supported = l->probe(pyn__registry_host(), want, slot->provider,
-				   sizeof(slot->provider), slot->why,
-				   sizeof(slot->why)) == 1;
-	if (slot->supported)
-		slot->why[0] = '\0';
-	else if (!slot->why[0])
+				   sizeof(slot->provider), slot->fallback,
+				   sizeof(slot->fallback)) == 1;
+	/* Supported: what it says is why not better (not when forced). */
+	if (!slot->supported)
+		snprintf(slot->why, sizeof(slot->why), "%s", slot->fallback);
+	if (!slot->supported || want)
+		slot->fallback[0] = '\0';
+	if (!slot->supported && !slot->why[0])
 		snprintf(slot->why, sizeof(slot->why),
 			 "not supported on this system");
 }

@@ -36,6 +36,12 @@ struct pyn__limiter_slot {
 	bool supported; /* probe() said yes */
 	char provider[32]; /* probe()'s provider ("cgroup1", "rlimit") */
 	char why[256]; /* probe()'s reason when unsupported */
+	/*
+	 * Supported, by a provider not its best: why the better ones are
+	 * not here, and what this one cannot do (probe()'s `why`), for
+	 * --limiters.  "" otherwise.
+	 */
+	char fallback[512];
 	unsigned enforces; /* PYN_ENFORCES_* bits; 0 for an older limiter */
 };
 

@@ -10,13 +10,16 @@
 #ifndef PYN_LIMITERS_UTIL_H
 #define PYN_LIMITERS_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pyntest/limiter.h>
@@ -286,6 +289,73 @@ static inline int lim_cgroup_make(const struct pyn_host *host,
 		return -1;
 	}
 	return 0;
+}
+
+/* SIGKILL every process listed in the cgroup `dir`'s cgroup.procs. */
+static inline void lim_cgroup_kill_procs(const char *dir)
+{
+	char path[PATH_MAX], buf[4096];
+	const char *p;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (lim_read_file(path, buf, sizeof(buf)) < 0)
+		return;
+	for (p = buf; *p;) {
+		uint64_t pid = lim_parse_u64(p, &p);
+
+		if (pid > 0)
+			kill((pid_t)pid, SIGKILL);
+		if (*p != '\n')
+			break;
+		p++;
+	}
+}
+
+/*
+ * Remove the cgroup `dir` with every cgroup a test made below it, their
+ * processes killed first (cgroup.kill where the kernel has it, else each
+ * one of cgroup.procs), at most ~2 s per level.  0, or -1 with errno
+ * when it cannot be removed.
+ */
+static inline int lim_cgroup_remove_tree(const char *dir, int depth)
+{
+	struct timespec ts = { 0, 2000000 };
+	char path[PATH_MAX];
+	struct dirent *de;
+	int round, saved;
+	DIR *d;
+
+	if (depth > 32) {
+		errno = ELOOP;
+		return -1;
+	}
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	d = opendir(dir);
+	if (d) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_type != DT_DIR || de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			lim_cgroup_remove_tree(path, depth + 1);
+		}
+		closedir(d);
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	if (access(path, F_OK) == 0)
+		lim_write_file(path, "1");
+	for (round = 0; round < 100; round++) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return -1;
+		lim_cgroup_kill_procs(dir);
+		ts.tv_nsec = round < 10 ? 2000000 : 20000000;
+		nanosleep(&ts, NULL);
+	}
+	saved = errno;
+	errno = saved;
+	return -1;
 }
 
 #endif /* PYN_LIMITERS_UTIL_H */

@@ -292,6 +292,9 @@ static void print_limiters(void)
 		       s->provider[0] ? s->provider : "-",
 		       s->supported ? "yes" : "no: ",
 		       s->supported ? "" : s->why);
+		if (s->supported && s->fallback[0])
+			printf("%-16s   not its best here: %s\n", "",
+			       s->fallback);
 		if (!s->builtin)
 			printf("%-16s   plug-in %s\n", "", s->path);
 	}

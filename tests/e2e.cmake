@@ -77,7 +77,7 @@ pyn_add_e2e_test(spawn_probe SERIAL PARTS memory.rlimit memory.cgroup1
   memory.cgroup2 only_runner_probes plugin)
 pyn_add_e2e_test(pin)
 pyn_add_e2e_test(providers SERIAL TIMEOUT 240 PARTS quick_subreaper
-  quick_unprivileged alloc mmap sigxcpu)
+  quick_unprivileged alloc mmap child_cgroup escape sigxcpu)
 foreach(_p memory.rlimit memory.cgroup1 memory.cgroup2 only_runner_probes plugin)
   set_property(TEST e2e.spawn_probe.${_p} APPEND PROPERTY ENVIRONMENT
     "PYN_MODULE_DIR=${PYN_BUILD_MODULE_DIR}"

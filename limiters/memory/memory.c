@@ -65,40 +65,11 @@ static const char *sanitizer_loaded(void)
 	return NULL;
 }
 
-static void msleep(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Remove a cgroup, killing what is left in it first. */
 static void cgroup_remove(const char *dir)
 {
-	char path[PATH_MAX], buf[4096];
-	const char *p;
-	int round;
-
-	for (round = 0; round < 100; round++) {
-		if (rmdir(dir) == 0 || errno == ENOENT)
-			return;
-		if (errno != EBUSY)
-			break;
-		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-		if (lim_read_file(path, buf, sizeof(buf)) < 0)
-			break;
-		for (p = buf; *p;) {
-			uint64_t pid = lim_parse_u64(p, &p);
-
-			if (pid > 0)
-				kill((pid_t)pid, SIGKILL);
-			if (*p != '\n')
-				break;
-			p++;
-		}
-		msleep(round < 10 ? 2 : 20);
-	}
-	if (mem_host)
+	/* With what the test left below it: a child cgroup keeps it busy. */
+	if (lim_cgroup_remove_tree(dir, 0) != 0 && mem_host)
 		mem_host->log("memory", "cannot remove a per-test cgroup");
 }
 
@@ -207,6 +178,13 @@ static int mem_probe(const struct pyn_host *host, const char *forced,
 			chosen = (enum mem_provider)(i + 1);
 			snprintf(provider, provider_len, "%s",
 				 mem_providers[i]);
+			/* Why not better, and what that costs (--limiters). */
+			if (chosen == MEM_RLIMIT && why[0])
+				lim_cat(why, why_len,
+					"; so rlimit: each process's address "
+					"space is limited (mappings count, "
+					"touched or not), not the memory of "
+					"the test's processes together");
 			return 1;
 		}
 		if (forced) {
@@ -290,9 +268,15 @@ static int mem_setup(struct pyn_limiter_request *req, void **state, char *msg,
 	 * must start at zero, so make it anew.  It is empty: the earlier
 	 * test's processes were killed and waited for.
 	 */
-	if (!created && rmdir(s->dir) == 0 && mkdir(s->dir, 0755) < 0) {
-		snprintf(msg, msg_len, "cannot create cgroup '%s': %s", s->dir,
-			 strerror(errno));
+	/*
+	 * Never used with an earlier test's counters: one that cannot be
+	 * removed (what a test left in it survived) is an error.
+	 */
+	if (!created && (lim_cgroup_remove_tree(s->dir, 0) != 0 ||
+			 mkdir(s->dir, 0755) < 0)) {
+		snprintf(msg, msg_len,
+			 "cannot make cgroup '%s' anew (an earlier test's): %s",
+			 s->dir, strerror(errno));
 		s->dir[0] = '\0';
 		return -1;
 	}

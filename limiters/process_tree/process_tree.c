@@ -23,18 +23,21 @@
  *              group and every descendant still reachable from the test's
  *              pid, then repeatedly the runner's children that belong to
  *              the test: those in its process group, and those started
- *              after it that left the runner's process group (setsid,
- *              setpgid), are not a known test and were not the runner's
+ *              after it in any other process group or session (its own,
+ *              a fork server's, the runner's), that are not a test, not
+ *              the engine's (host engine_owns: a test a fork server is
+ *              starting, a fork server) and were not the runner's
  *              children when the test started, reaping each.  Limits:
  *              with -j > 1 an orphan that left its process group cannot
  *              be told apart from another running test's orphan, so it is
- *              killed (and counted) by whichever test ends first; and a
- *              process the engine starts in its own process group while a
- *              test runs (a fork server for another library) would be
- *              taken for an orphan.
+ *              killed (and counted) by whichever test ends first; a
+ *              process a program using the C API starts while a test runs
+ *              is taken for the test's; with several engines on several
+ *              threads, a test another engine's fork server is starting.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -43,10 +46,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <pyntest/limiter.h>
 
@@ -106,7 +111,59 @@ static unsigned count_once(struct tree_state *s, pid_t pid)
 	return 1;
 }
 
-static void live_set(pid_t old, pid_t pid)
+/*
+ * The subreaper's record of its tests' process groups, for the next run
+ * when this one is killed (SIGKILL): its orphans then go to init, out
+ * of reach but in the test's process group.  A file per runner,
+ * "subreaper-PID-START" in $XDG_RUNTIME_DIR/pyntest or /tmp/pyntest-UID
+ * (0700), mapped: one slot per live[] entry, written without a system
+ * call.  The next run that probes the subreaper kills the groups of a
+ * runner that is gone and removes its file; a runner that ends removes
+ * its own.
+ */
+struct group_slot {
+	int32_t pgid; /* the test's pid: its process group */
+	int32_t unused;
+	uint64_t start; /* the test's start time (clock ticks after boot) */
+};
+
+static struct group_slot *slots;
+static char slots_path[PATH_MAX];
+static pid_t slots_owner;
+
+static int record_dir(char *dir, size_t len)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+
+	if (xdg && xdg[0] == '/')
+		snprintf(dir, len, "%s/pyntest", xdg);
+	else
+		snprintf(dir, len, "/tmp/pyntest-%u", (unsigned)getuid());
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -1;
+	/* Ours alone: not a link, not another user's. */
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != getuid() || (st.st_mode & 0077))
+		return -1;
+	return 0;
+}
+
+static void slots_remove(void)
+{
+	if (slots && getpid() == slots_owner)
+		unlink(slots_path);
+}
+
+static void slot_set(size_t i, pid_t pid, unsigned long long start)
+{
+	if (!slots || i >= LIVE_MAX)
+		return;
+	__atomic_store_n(&slots[i].start, (uint64_t)start, __ATOMIC_RELAXED);
+	__atomic_store_n(&slots[i].pgid, (int32_t)pid, __ATOMIC_RELEASE);
+}
+
+static void live_set(pid_t old, pid_t pid, unsigned long long start)
 {
 	size_t i;
 
@@ -114,6 +171,7 @@ static void live_set(pid_t old, pid_t pid)
 	for (i = 0; i < LIVE_MAX; i++) {
 		if (live[i] == old) {
 			live[i] = pid;
+			slot_set(i, pid, start);
 			break;
 		}
 	}
@@ -327,8 +385,8 @@ static unsigned cgroup_kill(const char *dir, bool wait, bool *empty,
 
 /*
  * Does the runner's child `c` belong to the test `s`?  In the test's
- * process group, or started after the test and gone from the runner's
- * process group (setsid/setpgid), and not itself a test nor a child the
+ * process group, or started after the test (in whatever process group),
+ * and not itself a test nor the engine's (engine_owns) nor a child the
  * runner had when the test started (its fork server, other tests).
  */
 static bool orphan_of(const struct tree_state *s, pid_t c,
@@ -347,7 +405,12 @@ static bool orphan_of(const struct tree_state *s, pid_t c,
 			return false;
 	if (st->pgid == s->pid)
 		return true;
-	return st->start >= s->start_ticks && st->pgid != getpgrp();
+	/*
+	 * Started after the test, wherever it went: its own group or
+	 * session, a fork server's, or the runner's own (setpgid into the
+	 * group of the test's parent) - the engine starts nothing there.
+	 */
+	return st->start >= s->start_ticks;
 }
 
 static unsigned subreaper_kill(struct tree_state *s)
@@ -418,6 +481,98 @@ static unsigned subreaper_kill(struct tree_state *s)
 	return count;
 }
 
+/* ---- a dead runner's tests ------------------------------------------ */
+
+/* Map this runner's record (once); without one, nothing is recorded. */
+static void slots_open(void)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	char dir[PATH_MAX];
+	struct proc_stat me;
+	void *p;
+	int fd;
+
+	pthread_mutex_lock(&lock);
+	if (slots_owner == getpid() || record_dir(dir, sizeof(dir)) < 0 ||
+	    proc_stat(getpid(), &me) < 0)
+		goto out;
+	slots_owner = getpid();
+	snprintf(slots_path, sizeof(slots_path), "%s/subreaper-%d-%llu", dir,
+		 (int)getpid(), me.start);
+	fd = open(slots_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto out;
+	if (ftruncate(fd, sizeof(struct group_slot) * LIVE_MAX) == 0) {
+		p = mmap(NULL, sizeof(struct group_slot) * LIVE_MAX,
+			 PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p != MAP_FAILED) {
+			slots = p;
+			atexit(slots_remove);
+		}
+	}
+	close(fd);
+	if (!slots)
+		unlink(slots_path);
+out:
+	pthread_mutex_unlock(&lock);
+}
+
+/*
+ * Kill the process groups of the tests a runner that is gone was running
+ * (its record in `path`): a group whose leader's pid now names a process
+ * started at another time is someone else's (a pid stays taken while its
+ * process group lives, so a group without its leader is still the test's).
+ */
+static void kill_recorded(const char *path)
+{
+	struct group_slot g[LIVE_MAX];
+	struct proc_stat st;
+	ssize_t n;
+	size_t i;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	n = read(fd, g, sizeof(g));
+	close(fd);
+	for (i = 0; n > 0 && i < (size_t)n / sizeof(g[0]); i++) {
+		if (g[i].pgid <= 1)
+			continue;
+		if (proc_stat(g[i].pgid, &st) == 0 && st.start != g[i].start)
+			continue;
+		killpg(g[i].pgid, SIGKILL);
+	}
+	unlink(path);
+}
+
+/* The records of runners that are gone (pid gone, or another process). */
+static void kill_dead_runners(void)
+{
+	char dir[PATH_MAX], path[PATH_MAX * 2];
+	struct proc_stat st;
+	unsigned long long start;
+	struct dirent *de;
+	int pid;
+	DIR *d;
+
+	if (record_dir(dir, sizeof(dir)) < 0)
+		return;
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (sscanf(de->d_name, "subreaper-%d-%llu", &pid, &start) !=
+			    2 ||
+		    pid == getpid())
+			continue;
+		if (proc_stat(pid, &st) == 0 && st.start == start)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		kill_recorded(path);
+	}
+	closedir(d);
+}
+
 /* ---- hooks ----------------------------------------------------------- */
 
 static int tree_probe(const struct pyn_host *host, const char *forced,
@@ -467,8 +622,16 @@ static int tree_probe(const struct pyn_host *host, const char *forced,
 		return 0;
 	}
 	chosen = TREE_SUBREAPER;
+	kill_dead_runners();
 	snprintf(provider, provider_len, "subreaper");
-	why[0] = '\0';
+	/* Why not cgroup2, and what that costs (--limiters). */
+	if (why[0])
+		lim_cat(why, why_len,
+			"; so subreaper: with -j > 1 a process that left its "
+			"test's process group is counted by whichever test "
+			"ends first, and after a killed run only those that "
+			"stayed in their test's process group are removed by "
+			"the next");
 	return 1;
 }
 
@@ -688,10 +851,12 @@ static void tree_started(void *state, pid_t pid)
 	if (!s)
 		return;
 	s->pid = pid;
-	live_set(0, pid);
 	/* Only the subreaper tells its orphans by their start time. */
 	if (s->provider == TREE_SUBREAPER && proc_stat(pid, &st) == 0)
 		s->start_ticks = st.start;
+	if (s->provider == TREE_SUBREAPER)
+		slots_open();
+	live_set(0, pid, s->start_ticks);
 	if (s->provider == TREE_SUBREAPER) {
 		size_t i, k = 0;
 		struct proc_stat c;
@@ -793,7 +958,7 @@ static void tree_teardown(void *state)
 	if (!s)
 		return;
 	if (s->pid)
-		live_set(s->pid, 0);
+		live_set(s->pid, 0, 0);
 	if (s->dir[0]) {
 		if ((s->terminate || s->kill_sent) && !s->emptied)
 			cgroup_kill(s->dir, true, &s->emptied, &s->killed);
@@ -811,7 +976,8 @@ static void tree_teardown(void *state)
 			free(s);
 			return;
 		}
-		if (rmdir(s->dir) < 0 && errno != ENOENT && errno != EBUSY &&
+		/* With the cgroups the test made below it, and their own. */
+		if (lim_cgroup_remove_tree(s->dir, 0) < 0 && errno != EBUSY &&
 		    tree_host)
 			tree_host->log("process_tree",
 				       "cannot remove a per-test cgroup");

@@ -95,50 +95,72 @@ void fx_mmap_touch(void)
 	munmap(p, len);
 }
 
-/* The test's cgroup v2 directory, from /proc/self/cgroup ("0::/x"). */
-static int own_cgroup(char *dir, size_t len)
+/*
+ * The directories of the test's cgroups it can leave a child cgroup in:
+ * its memory (v1) one and its v2 one (hybrid: under unified/), from
+ * /proc/self/cgroup; returns how many, at most 2.
+ */
+static int own_cgroups(char dirs[2][2048])
 {
-	char buf[4096];
+	char buf[4096], *line, *save = NULL;
+	struct stat st;
 	ssize_t n;
-	int fd = open("/proc/self/cgroup", O_RDONLY);
+	int fd = open("/proc/self/cgroup", O_RDONLY), k = 0;
 
 	if (fd < 0)
-		return -1;
+		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (n <= 3 || strncmp(buf, "0::", 3) != 0)
-		return -1;
+	if (n <= 0)
+		return 0;
 	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	snprintf(dir, len, "/sys/fs/cgroup%s", buf + 3);
-	return 0;
+	for (line = strtok_r(buf, "\n", &save); line && k < 2;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *ctl = strchr(line, ':'), *path;
+
+		if (!ctl || !(path = strchr(ctl + 1, ':')))
+			continue;
+		*path++ = '\0';
+		ctl++;
+		if (strcmp(ctl, "memory") == 0)
+			snprintf(dirs[k++], 2048, "/sys/fs/cgroup/memory%s",
+				 path);
+		else if (!ctl[0] &&
+			 stat("/sys/fs/cgroup/unified/cgroup.procs", &st) == 0)
+			snprintf(dirs[k++], 2048, "/sys/fs/cgroup/unified%s",
+				 path);
+		else if (!ctl[0])
+			snprintf(dirs[k++], 2048, "/sys/fs/cgroup%s", path);
+	}
+	return k;
 }
 
 /*
- * Leaves a child cgroup in its own, with a process in it that used
- * 64 MB: the tests after it must not see either.
+ * Leaves a child cgroup in each of its own, with a process in it that
+ * used 64 MB: the tests after it must not see either.
  */
 void fx_child_cgroup(void)
 {
-	char dir[4096], path[4200], pid[32];
+	char dirs[2][2048], path[2200], pid[32];
+	int i, k = own_cgroups(dirs), fd;
 	pid_t c;
-	int fd;
 
-	if (own_cgroup(dir, sizeof(dir)) != 0)
-		return;
-	snprintf(path, sizeof(path), "%s/leftover", dir);
-	if (mkdir(path, 0755) != 0 && errno != EEXIST)
-		return;
+	for (i = 0; i < k; i++) {
+		snprintf(path, sizeof(path), "%s/leftover", dirs[i]);
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return;
+	}
 	c = fork();
 	if (c == 0) {
 		size_t len = (size_t)64 << 20;
 		char *p;
 
-		snprintf(path, sizeof(path), "%s/leftover/cgroup.procs", dir);
-		fd = open(path, O_WRONLY);
-		if (fd >= 0) {
-			snprintf(pid, sizeof(pid), "%d", (int)getpid());
-			if (write(fd, pid, strlen(pid)) < 0)
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		for (i = 0; i < k; i++) {
+			snprintf(path, sizeof(path), "%s/leftover/cgroup.procs",
+				 dirs[i]);
+			fd = open(path, O_WRONLY);
+			if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
 				_exit(1);
 			close(fd);
 		}

@@ -101,10 +101,38 @@ left = wait_gone(tests, 3.0)
 check(tests and not left, "SIGKILL: the test processes died with pyntest (left %s)" % left)
 rest = [x for x in pids if x not in tests and pid_alive(x)]
 log("     SIGKILL: %d descendants outlived pyntest: %s" % (len(rest), rest))
-# The next run removes a dead runner's stale cgroups, and what is in them.
+
+def tree_provider():
+    p = subprocess.run([PYNTEST, "--limiters"], capture_output=True, text=True,
+                       env=env())
+    for line in p.stdout.splitlines():
+        f = line.split()
+        if f[:1] == ["process_tree"] and len(f) > 2:
+            return f[2]
+    return "?"
+
+
+def session_leader(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read()
+        return int(st[st.rindex(")") + 2:].split()[3]) == pid
+    except (OSError, ValueError):
+        return False
+
+
+# The next run removes a dead runner's stale cgroups, and what is in them;
+# with the subreaper, the process groups of its tests (its record of
+# them): one that left its group (setsid) is out of reach, as
+# docs/guarantees.md says.
+prov = tree_provider()
+escaped = [x for x in rest if prov == "subreaper" and session_leader(x)]
 r = run(["-j", "1", "-k", "none.*", manifest("sleepers.yaml")])
-left = wait_gone(rest, 3.0)
-check(not left, "SIGKILL: the next pyntest run killed the %d orphaned descendants (left %s)"
-      % (len(rest), left))
-kill_all(left)
+left = wait_gone([x for x in rest if x not in escaped], 3.0)
+check(not left, "SIGKILL: the next pyntest run (process_tree by %s) killed the %d "
+      "orphaned descendants (left %s%s)"
+      % (prov, len(rest) - len(escaped), left,
+         "; %d that left their group with setsid not counted" % len(escaped)
+         if escaped else ""))
+kill_all(left + escaped)
 done()
