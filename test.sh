@@ -3,7 +3,8 @@
 # test.sh - what CI runs: install what is missing, check the formatting,
 # build build-asan/ (ASan+UBSan), build-clang/ (clang) and build/ (gcc),
 # and run ctest in them: all tests in build-asan/ and build/, the unit
-# tests in build-clang/.
+# tests in build-clang/, and in build/ the e2e tests again with the
+# fallback providers and as an unprivileged user (fallbacks()).
 #
 #   bash test.sh
 #
@@ -98,9 +99,66 @@ else
 	echo "== so far ($SECONDS s): FAILED: ${failed[*]} (see above)"
 fi
 
+# The end-to-end and robustness tests (label e2e, without perf and
+# valgrind) with the providers an ordinary user gets, so that every
+# provider is tested on every change: as an unprivileged user (made with
+# useradd when missing; skipped, saying why, when not root or when that
+# user cannot read the build tree), and with the subreaper and rlimit
+# providers forced.
+PYN_CI_USER=${PYN_CI_USER:-pyntest-ci}
+fallbacks() # DIR
+{
+	local dir=$1 rc=0 home t0=$SECONDS
+	local sel=(-L e2e -LE perf -E '^e2e[.]valgrind$')
+
+	echo "== ctest $dir, forced providers memory=rlimit,process_tree=subreaper"
+	PYNTEST_PROVIDERS=memory=rlimit,process_tree=subreaper \
+		ctest --test-dir "$dir" -j2 --output-on-failure --timeout 600 \
+		"${sel[@]}" | tee "$dir/ctest-forced.log"
+	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+	skipped "$dir" "$dir/ctest-forced.log"
+	echo "   ctest $dir (forced providers): $((SECONDS - t0)) s"
+
+	t0=$SECONDS
+	if [ "$(id -u)" != 0 ]; then
+		echo "== unprivileged run: skipped, test.sh is not root (it is" \
+			"that user's run already)"
+		return "$rc"
+	fi
+	if ! id "$PYN_CI_USER" >/dev/null 2>&1 &&
+		! useradd --system --no-create-home --shell /usr/sbin/nologin \
+			"$PYN_CI_USER"; then
+		echo "== unprivileged run: skipped, cannot create user $PYN_CI_USER"
+		return "$rc"
+	fi
+	if ! setpriv --reuid="$PYN_CI_USER" --regid="$PYN_CI_USER" \
+		--init-groups test -r "$dir/CTestTestfile.cmake" -a \
+		-x "$dir/bin/pyntest"; then
+		echo "== unprivileged run: skipped, $PYN_CI_USER cannot read" \
+			"$dir (make the tree readable to run it)"
+		return "$rc"
+	fi
+	home=$(mktemp -d) || return 1
+	chown "$PYN_CI_USER": "$home"
+	mkdir -p "$dir/Testing/Temporary"
+	chown -R "$PYN_CI_USER": "$dir/Testing"
+	echo "== ctest $dir as $PYN_CI_USER"
+	setpriv --reuid="$PYN_CI_USER" --regid="$PYN_CI_USER" --init-groups \
+		env HOME="$home" TMPDIR="$home" \
+		ctest --test-dir "$dir" -j2 --output-on-failure --timeout 600 \
+		"${sel[@]}" | tee "$dir/ctest-user.log"
+	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+	skipped "$dir" "$dir/ctest-user.log"
+	chown -R 0:0 "$dir/Testing"
+	rm -rf "$home"
+	echo "   ctest $dir (as $PYN_CI_USER): $((SECONDS - t0)) s"
+	return "$rc"
+}
+
 # Last: build/, whose ctest summary ends the output.
 main=0
 if build build -DPYN_TEST_TIMEOUT_MULTIPLIER="${PYN_TEST_TIMEOUT_MULTIPLIER:-1}"; then
+	fallbacks build || failed+=(fallbacks)
 	ctest --test-dir build -j2 --output-on-failure --timeout 600 |
 		tee build/ctest.log
 	main=${PIPESTATUS[0]}
