@@ -3,8 +3,9 @@
 # test.sh - what CI runs: install what is missing, check the formatting,
 # build build-asan/ (ASan+UBSan), build-clang/ (clang) and build/ (gcc),
 # and run ctest in them: all tests in build-asan/ and build/, the unit
-# tests in build-clang/, and in build/ the e2e tests again with the
-# fallback providers and as an unprivileged user (fallbacks()).
+# tests in build-clang/, and in build/ the robustness and provider e2e
+# tests again with the fallback providers and as an unprivileged user
+# (fallbacks()).
 #
 #   bash test.sh
 #
@@ -99,17 +100,19 @@ else
 	echo "== so far ($SECONDS s): FAILED: ${failed[*]} (see above)"
 fi
 
-# The end-to-end and robustness tests (label e2e, without perf and
-# valgrind) with the providers an ordinary user gets, so that every
-# provider is tested on every change: as an unprivileged user (made with
-# useradd when missing; skipped, saying why, when not root or when that
-# user cannot read the build tree), and with the subreaper and rlimit
-# providers forced.
+# The robustness tests (label robust) and the e2e tests of processes,
+# limits and providers with the providers an ordinary user gets, so that
+# every provider is tested on every change: as an unprivileged user
+# (made with useradd when missing; skipped, saying why, when not root or
+# when that user cannot read the build tree), and with the subreaper and
+# rlimit providers forced.  Not the e2e tests that write into the build
+# tree (html, out-of-tree limiters) or time CPU against the wall clock
+# (isolation, outcomes): a few minutes in all.
 PYN_CI_USER=${PYN_CI_USER:-pyntest-ci}
 fallbacks() # DIR
 {
 	local dir=$1 rc=0 home t0=$SECONDS
-	local sel=(-L e2e -LE perf -E '^e2e[.]valgrind$')
+	local sel=(-R '^(robust[.].*|e2e[.](providers|memory_providers)[.].*|e2e[.](hostile|interrupt|enforce))$')
 
 	echo "== ctest $dir, forced providers memory=rlimit,process_tree=subreaper"
 	PYNTEST_PROVIDERS=memory=rlimit,process_tree=subreaper \

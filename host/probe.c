@@ -69,7 +69,19 @@ int pyn__probe_force(const char *limiter, size_t llen, const char *provider,
 	return 0;
 }
 
-/* "memory=rlimit,process_tree=subreaper" */
+/* Forced by the caller (`--provider`) before the environment is read. */
+static bool forced_already(const char *limiter, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n_forced; i++)
+		if (strlen(forced[i].limiter) == len &&
+		    strncmp(forced[i].limiter, limiter, len) == 0)
+			return true;
+	return false;
+}
+
+/* "memory=rlimit,process_tree=subreaper"; `--provider` wins. */
 int pyn__probe_force_env(struct pyn_error *err)
 {
 	const char *s = getenv("PYNTEST_PROVIDERS"), *p, *end, *eq;
@@ -87,6 +99,8 @@ int pyn__probe_force_env(struct pyn_error *err)
 				err, PYN_EUSAGE, NULL, 0, 0,
 				"invalid PYNTEST_PROVIDERS entry '%.*s': expected LIMITER=PROVIDER",
 				(int)(end - p), p);
+		if (forced_already(p, (size_t)(eq - p)))
+			continue;
 		ret = pyn__probe_force(p, (size_t)(eq - p), eq + 1,
 				       (size_t)(end - eq - 1), err);
 		if (ret)
