@@ -95,8 +95,9 @@ elif PART == "quick_unprivileged":
         prov = lines[row[0]].split()[2]
         best = prov in ("cgroup2", "cgroup1") if name == "memory" else prov == "cgroup2"
         note = lines[row[0] + 1] if row[0] + 1 < len(lines) else ""
-        if best:
-            log("     %s: %s, its best provider here" % (name, prov))
+        if best or prov == "-":
+            log("     %s: %s (its best here, or none: the row says why)"
+                % (name, prov))
             continue
         check("not its best here:" in note and "cgroup" in note and
               ("so %s:" % prov) in note,
