@@ -44,9 +44,9 @@ void pyn__cli_usage(FILE *out)
 	      "                         properties or file/line)\n"
 	      "      --html PATH        write a self-contained HTML report (atomically):\n"
 	      "                         timeline, limits, failures with output, filters\n"
-	      "      --format F         console | tap | json: what goes to stdout; with\n"
-	      "                         tap (TAP 14) or json (events, a line each) the\n"
-	      "                         console report goes to stderr\n"
+	      "      --format F         console | tap | tap13 | json: what goes to\n"
+	      "                         stdout; with tap (TAP 14), tap13 or json (events,\n"
+	      "                         a line each) the console report goes to stderr\n"
 	      "      --events PATH      write the JSON event stream to PATH as it happens\n"
 	      "Selection:\n"
 	      "  -k, --filter GLOB      only test ids matching GLOB; repeatable; a leading\n"
@@ -331,12 +331,14 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 				cli->format = PYN__FORMAT_CONSOLE;
 			else if (!strcmp(optarg, "tap"))
 				cli->format = PYN__FORMAT_TAP;
+			else if (!strcmp(optarg, "tap13"))
+				cli->format = PYN__FORMAT_TAP13;
 			else if (!strcmp(optarg, "json"))
 				cli->format = PYN__FORMAT_JSON;
 			else
 				return usage_error(
 					err,
-					"option '--format' takes console, tap or json, not '%s'",
+					"option '--format' takes console, tap, tap13 or json, not '%s'",
 					optarg);
 			break;
 		case OPT_EVENTS:

@@ -99,7 +99,7 @@ static void finished(void *user, const struct pyn__report_entry *e)
 		pyn_outcome_name(v));
 	jstr(f, e->expected);
 	fprintf(f, ",\"met\":%s,\"flaky\":%s,\"attempts\":%zu",
-		!pyn__outcome_is_failed(v) ? "true" : "false",
+		v == PYN_OUTCOME_PASS ? "true" : "false",
 		pyn__entry_is_flaky(e) ? "true" : "false", e->n_attempts);
 	fputs(",\"message\":", f);
 	jstr(f, pyn__entry_message(e));

@@ -129,8 +129,9 @@ int pyn__live_begin(struct pyn__live *s, FILE *out, enum pyn__format format,
 			return ret;
 		chain(s, &s->json.listener);
 	}
-	if (format == PYN__FORMAT_TAP) {
-		if (pyn__tap_begin(&s->tap, out, plan))
+	if (format == PYN__FORMAT_TAP || format == PYN__FORMAT_TAP13) {
+		if (pyn__tap_begin(&s->tap, out, plan,
+				   format == PYN__FORMAT_TAP ? 14 : 13))
 			return pyn__report_error(err, PYN_ENOMEM,
 						 "out of memory");
 		chain(s, &s->tap.listener);

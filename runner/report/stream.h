@@ -41,8 +41,12 @@ struct pyn__tap {
 	struct pyn__listener listener;
 };
 
-/* Write the version and the plan; 0 or PYN_ENOMEM. */
-int pyn__tap_begin(struct pyn__tap *t, FILE *out, const struct pyn_plan *plan);
+/*
+ * Write "TAP version `version`" (13 or 14: the lines are the same) and
+ * the plan; 0 or PYN_ENOMEM.
+ */
+int pyn__tap_begin(struct pyn__tap *t, FILE *out, const struct pyn_plan *plan,
+		   int version);
 /*
  * A line for every test that has none yet (never started: "not run"),
  * then "Bail out!" when the run was interrupted.
@@ -87,6 +91,7 @@ enum pyn__format {
 	PYN__FORMAT_CONSOLE = 0, /* the console report */
 	PYN__FORMAT_TAP = 1, /* TAP; the console report goes to stderr */
 	PYN__FORMAT_JSON = 2, /* JSON events; the console to stderr */
+	PYN__FORMAT_TAP13 = 3, /* TAP that says "TAP version 13" */
 };
 
 struct pyn__live {
