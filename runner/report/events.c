@@ -83,6 +83,7 @@ static void output(FILE *f, const char *key, const char *s, size_t n,
 static void finished(void *user, const struct pyn__report_entry *e)
 {
 	struct pyn__events *ev = user;
+	size_t i = (size_t)(e->test - ev->plan->tests);
 	const struct pyn__attempt *a = pyn__entry_primary(e);
 	const struct pyn_plan_test *t = e->test;
 	const struct pyn_limits *l = &t->limits;
@@ -92,6 +93,11 @@ static void finished(void *user, const struct pyn__report_entry *e)
 	FILE *f = ev->out;
 	const char *hit;
 
+	if (i < ev->plan->n_tests) {
+		if (ev->ended[i])
+			return;
+		ev->ended[i] = true;
+	}
 	head(ev, "test_end");
 	test_fields(f, t);
 	fprintf(f, ",\"outcome\":\"%s\",\"verdict\":\"%s\",\"expected\":",
@@ -159,13 +165,22 @@ int pyn__events_begin(struct pyn__events *ev, FILE *out, const char *path,
 	struct timespec now;
 
 	memset(ev, 0, sizeof(*ev));
+	ev->ended = calloc(plan->n_tests ? plan->n_tests : 1, 1);
+	if (!ev->ended)
+		return pyn__report_error(err, PYN_ENOMEM, "out of memory");
+	ev->plan = plan;
 	if (!out) {
 		out = fopen(path, "w");
-		if (!out)
+		if (!out) {
+			int e = errno;
+
+			free(ev->ended);
+			ev->ended = NULL;
 			return pyn__report_error(err, PYN_EIO,
 						 "cannot write the events to "
 						 "'%s': %s",
-						 path, strerror(errno));
+						 path, strerror(e));
+		}
 		ev->owned = true;
 	}
 	ev->out = out;
@@ -199,8 +214,7 @@ void pyn__events_end(struct pyn__events *ev, const struct pyn__report *r,
 		return;
 	/* Every test gets its test_end: the ones never started too. */
 	for (size_t i = 0; i < r->n_entries; i++)
-		if (!r->entries[i].n_attempts)
-			finished(ev, &r->entries[i]);
+		finished(ev, &r->entries[i]);
 	pyn__report_count(r, &c);
 	head(ev, "run_end");
 	fputs(",\"duration_s\":", f);
@@ -222,6 +236,8 @@ void pyn__events_release(struct pyn__events *ev)
 		return;
 	if (ev->owned && ev->out)
 		fclose(ev->out);
+	free(ev->ended);
+	ev->ended = NULL;
 	ev->out = NULL;
 	ev->owned = false;
 }

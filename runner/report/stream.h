@@ -67,6 +67,8 @@ struct pyn__events {
 	FILE *out;
 	bool owned; /* fclose at release */
 	double t0; /* monotonic start */
+	const struct pyn_plan *plan;
+	bool *ended; /* by plan index: its test_end is out */
 	struct pyn__listener listener;
 };
 
