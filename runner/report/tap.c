@@ -20,6 +20,7 @@
  * "not ok # TODO" is TAP's expected failure (XFAIL in Automake, EXPECTEDFAIL
  * in Meson): neither counts it as a failure, as pyntest does not.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,8 +97,13 @@ static void diagnostics(FILE *f, const struct pyn__report_entry *e,
 	if (e->n_attempts > 1)
 		fprintf(f, "  attempts: %zu\n  flaky: %s\n", e->n_attempts,
 			pyn__entry_is_flaky(e) ? "true" : "false");
-	if (t->file && t->line)
-		fprintf(f, "  at: \"%s:%u\"\n", t->file, t->line);
+	if (t->file && t->line) {
+		char at[PATH_MAX + 16];
+		int n = snprintf(at, sizeof(at), "%s:%u", t->file, t->line);
+
+		if (n > 0 && (size_t)n < sizeof(at))
+			yaml_str(f, "at", at, (size_t)n, 0);
+	}
 	if (pyn__outcome_is_failed(v)) {
 		if (a->result.out_len)
 			yaml_str(f, "stdout", a->result.out, a->result.out_len,

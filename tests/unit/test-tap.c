@@ -53,7 +53,10 @@ static void test_escapes(void)
 
 	one("s.a#b\\c", PYN_OUTCOME_FAIL, PYN_OUTCOME_FAIL,
 	    "line1\nline2 \"q\" \x01 \xff end");
+	test.file = "dir \"x\"/m.yaml";
+	test.line = 7;
 	s = render(3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "  at: \"dir \\\"x\\\"/m.yaml:7\"\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "not ok 3 - s.a\\#b\\\\c\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
 		s,
