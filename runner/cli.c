@@ -44,6 +44,10 @@ void pyn__cli_usage(FILE *out)
 	      "                         properties or file/line)\n"
 	      "      --html PATH        write a self-contained HTML report (atomically):\n"
 	      "                         timeline, limits, failures with output, filters\n"
+	      "      --format F         console | tap | tap13 | json: what goes to\n"
+	      "                         stdout; with tap (TAP 14), tap13 or json (events,\n"
+	      "                         a line each) the console report goes to stderr\n"
+	      "      --events PATH      write the JSON event stream to PATH as it happens\n"
 	      "Selection:\n"
 	      "  -k, --filter GLOB      only test ids matching GLOB; repeatable; a leading\n"
 	      "                         '!' excludes; default $TESTBRIDGE_TEST_ONLY\n"
@@ -107,6 +111,8 @@ enum {
 	OPT_SHARD_BY,
 	OPT_SHARD_DURATIONS,
 	OPT_SHARD_TOTAL,
+	OPT_FORMAT,
+	OPT_EVENTS,
 };
 
 static const struct option long_options[] = {
@@ -114,6 +120,8 @@ static const struct option long_options[] = {
 	{ "junitxml", required_argument, NULL, 'o' },
 	{ "junit-flavor", required_argument, NULL, OPT_FLAVOR },
 	{ "html", required_argument, NULL, OPT_HTML },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "filter", required_argument, NULL, 'k' },
 	{ "list", no_argument, NULL, OPT_LIST },
@@ -317,6 +325,24 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			break;
 		case OPT_HTML:
 			cli->html_path = optarg;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "console"))
+				cli->format = PYN__FORMAT_CONSOLE;
+			else if (!strcmp(optarg, "tap"))
+				cli->format = PYN__FORMAT_TAP;
+			else if (!strcmp(optarg, "tap13"))
+				cli->format = PYN__FORMAT_TAP13;
+			else if (!strcmp(optarg, "json"))
+				cli->format = PYN__FORMAT_JSON;
+			else
+				return usage_error(
+					err,
+					"option '--format' takes console, tap, tap13 or json, not '%s'",
+					optarg);
+			break;
+		case OPT_EVENTS:
+			cli->events_path = optarg;
 			break;
 		case OPT_FLAVOR:
 			if (!strcmp(optarg, "default"))

@@ -13,6 +13,7 @@
 
 #include "config/plan.h"
 #include "runner/report/report.h"
+#include "runner/report/stream.h"
 
 /* Exit codes (SPEC §4, pytest's). */
 enum pyn__exit {
@@ -37,6 +38,8 @@ struct pyn__cli {
 	const char *junit_path; /* -o, else $XML_OUTPUT_FILE, else NULL */
 	enum pyn__junit_flavor flavor;
 	const char *html_path; /* --html, else NULL */
+	enum pyn__format format; /* --format */
+	const char *events_path; /* --events, else NULL */
 	unsigned jobs;
 	const char **filters; /* -k, in order */
 	size_t n_filters;
@@ -84,6 +87,7 @@ struct pyn__schedule {
 	int watch_fd; /* epoll set: signal_fd and a tick timer */
 	int signal_fd; /* self-pipe read end: 'I' is an interrupt */
 	struct pyn__console *console;
+	const struct pyn__listener *listeners; /* TAP, JSON events */
 	/* Known durations (seconds, < 0 unknown) by plan index, or NULL. */
 	const double *durations;
 };

@@ -464,6 +464,7 @@ int main(int argc, char **argv)
 	struct pyn__cli cli;
 	struct pyn__report report;
 	struct pyn__console console;
+	struct pyn__live live;
 	struct pyn__schedule sched;
 	struct pyn_engine_options eopts;
 	struct pyn_engine *engine = NULL;
@@ -491,6 +492,7 @@ int main(int argc, char **argv)
 	memset(&plan, 0, sizeof(plan));
 	memset(&report, 0, sizeof(report));
 	memset(&console, 0, sizeof(console));
+	memset(&live, 0, sizeof(live));
 	ret = pyn__cli_parse(&cli, argc, argv, &err);
 	if (ret) {
 		if (ret == PYN_ENOMEM)
@@ -676,11 +678,14 @@ int main(int argc, char **argv)
 			strerror(errno));
 		goto out;
 	}
-	tty = isatty(STDOUT_FILENO) && !getenv("CI") &&
+	/* With TAP or JSON on stdout, the console report goes to stderr. */
+	tty = !cli.format && isatty(STDOUT_FILENO) && !getenv("CI") &&
 	      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
 	pyn__console_init(
-		&console, stdout, tty ? PYN__CONSOLE_TTY : PYN__CONSOLE_PLAIN,
-		cli.verbosity, pyn__color_wanted(cli.color, STDOUT_FILENO),
+		&console, cli.format ? stderr : stdout,
+		tty ? PYN__CONSOLE_TTY : PYN__CONSOLE_PLAIN, cli.verbosity,
+		pyn__color_wanted(cli.color,
+				  cli.format ? STDERR_FILENO : STDOUT_FILENO),
 		plan.n_tests);
 	watch = make_watch(tty, &timer);
 	if (watch < 0) {
@@ -720,6 +725,14 @@ int main(int argc, char **argv)
 			 cli.shard_count);
 		report.shard = shard;
 	}
+	if (pyn__live_begin(&live, stdout, cli.format, cli.events_path, &plan,
+			    cli.jobs, cli.manifests, cli.n_manifests, &err)) {
+		fprintf(stderr, "pyntest: error: %s\n", err.message);
+		status = err.code == PYN_ENOMEM ? PYN__EXIT_INTERNAL :
+						  PYN__EXIT_USAGE;
+		goto out;
+	}
+	sched.listeners = live.head;
 	t0 = pyn__now();
 	ret = pyn__schedule_run(engine, &plan, &sched, &report, &interrupted,
 				&err);
@@ -740,6 +753,9 @@ int main(int argc, char **argv)
 		report_failed = true;
 	}
 	pyn__console_summary(&console, &report);
+	pyn__live_end(&live, &report, interrupted,
+		      ret || report_failed ? PYN__EXIT_INTERNAL :
+					     exit_code(&report, interrupted));
 	if (report_failed)
 		goto out;
 	if (!interrupted)
@@ -750,6 +766,7 @@ out:
 	pyn_engine_free(engine);
 	pyn__report_release(&report);
 	pyn__console_release(&console);
+	pyn__live_release(&live);
 	if (plan_built)
 		pyn_plan_release(&plan);
 	for (size_t i = 0; manifests && i < n_loaded; i++)

@@ -210,6 +210,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			}
 			if (s->console)
 				pyn__console_finished(s->console, e);
+			pyn__listeners_finished(s->listeners, e);
 			continue;
 		}
 		/*
@@ -251,6 +252,9 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 					if (s->console)
 						pyn__console_started(s->console,
 								     t->id);
+					pyn__listeners_started(
+						s->listeners,
+						&report->entries[i]);
 					continue;
 				}
 			}
@@ -279,6 +283,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 				}
 				if (s->console)
 					pyn__console_finished(s->console, e);
+				pyn__listeners_finished(s->listeners, e);
 				if (s->fail_fast)
 					stop = true;
 				continue;
@@ -286,6 +291,8 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			running++;
 			if (s->console)
 				pyn__console_started(s->console, t->id);
+			pyn__listeners_started(s->listeners,
+					       &report->entries[i]);
 		}
 		if (stop && held) {
 			if (pyn__engine_cancel(engine,
@@ -296,6 +303,9 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 					pyn__console_started(
 						s->console,
 						plan->tests[held - 1].id);
+				pyn__listeners_started(
+					s->listeners,
+					&report->entries[held - 1]);
 			}
 			held = 0;
 		}
@@ -371,6 +381,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		}
 		if (s->console)
 			pyn__console_finished(s->console, e);
+		pyn__listeners_finished(s->listeners, e);
 		if (s->fail_fast && unexpected(a->verdict))
 			stop = true;
 	}

@@ -52,6 +52,8 @@ function(pyn_add_e2e_test name)
 endfunction()
 
 pyn_add_e2e_test(exit_codes)
+pyn_add_e2e_test(formats SERIAL)
+pyn_add_e2e_test(tap_consumers TIMEOUT 600 PARTS meson automake)
 pyn_add_e2e_test(bad_manifests)
 pyn_add_e2e_test(junit SERIAL PARTS project third_party)
 pyn_add_e2e_test(outcomes SERIAL)

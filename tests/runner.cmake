@@ -4,6 +4,8 @@ pyn_add_unit_test(test-junit SOURCES unit/test-junit.c LIBS pyntest_report
   LABELS runner PARTS junit10)
 target_compile_definitions(test-junit PRIVATE
   PYN_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+pyn_add_unit_test(test-tap SOURCES unit/test-tap.c LIBS pyntest_report
+  LABELS runner)
 pyn_add_unit_test(test-console SOURCES unit/test-console.c LIBS pyntest_report
   LABELS runner)
 pyn_add_unit_test(test-verdict SOURCES unit/test-verdict.c

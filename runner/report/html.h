@@ -31,4 +31,11 @@ int pyn__html_write_stream(const struct pyn__report *r, FILE *f,
  */
 void pyn__html_json_text(FILE *f, const char *s, size_t n);
 
+/*
+ * The page before the data's <script type="application/json"> content,
+ * and after it (html_page.c).
+ */
+extern const char pyn__html_page_head[];
+extern const char pyn__html_page_tail[];
+
 #endif /* PYN_RUNNER_REPORT_HTML_H */

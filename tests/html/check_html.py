@@ -8,7 +8,10 @@ no network reference; the data block decodes and names every test; and in
 headless Chromium (Debian's /usr/bin/chromium) the DOM after the scripts
 ran shows the JUnit report's counts, one timeline bar per test that ran
 with its outcome's class, test output as text (never markup), a working
-filter (#filter=fail, #q=limits), and a screenshot that is a real PNG.
+filter (#filter=fail, #q=limits) whose counts follow it, sorting
+(#sort=-wall, #sort=id), every test's output and a rerun command (that
+selects exactly that test) in its row, collapsed, the LEAK warning of a
+passing test, and a screenshot that is a real PNG.
 
 Environment (tests/html.cmake): PYNTEST, PYNTEST_LIBRARY_PATH, PYN_HTML_OUT
 (a folder for the page, the report and the screenshots).  Chromium is
@@ -18,6 +21,7 @@ import html.parser
 import json
 import os
 import re
+import shlex
 import shutil
 import struct
 import subprocess
@@ -112,8 +116,13 @@ def junit_outcomes(xml):
     return out, totals
 
 
+VOID = {"meta", "link", "input", "br", "img", "hr", "source", "wbr"}
+
+
 class Dom(html.parser.HTMLParser):
-    """Every element's tag and attributes, with the text of a few."""
+    """Every element's tag and attributes (a["text"]: its own text, not
+    its children's), the title, the text of every <pre>, and for each
+    element the data-id of the table row it is in (a["row"])."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -121,11 +130,17 @@ class Dom(html.parser.HTMLParser):
         self.title = ""
         self.pre_text = []
         self._in = []
+        self._open = []  # (tag, attrs) of open elements
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         a["class"] = (a.get("class") or "").split()
+        a["text"] = ""
+        rows = [x for t, x in self._open if t == "tr" and "data-id" in x]
+        a["row"] = rows[-1]["data-id"] if rows else None
         self.elements.append((tag, a))
+        if tag not in VOID:
+            self._open.append((tag, a))
         if tag in ("title", "pre"):
             self._in.append(tag)
             if tag == "pre":
@@ -134,8 +149,14 @@ class Dom(html.parser.HTMLParser):
     def handle_endtag(self, tag):
         if self._in and self._in[-1] == tag:
             self._in.pop()
+        for k in range(len(self._open) - 1, -1, -1):
+            if self._open[k][0] == tag:
+                del self._open[k:]
+                break
 
     def handle_data(self, data):
+        if self._open:
+            self._open[-1][1]["text"] += data
         if not self._in:
             return
         if self._in[-1] == "title":
@@ -180,6 +201,94 @@ def png_size(path):
             head[12:16] != b"IHDR":
         return None
     return struct.unpack(">II", head[16:24])
+
+
+def by_id(data):
+    return {t["id"]: t for t in data["tests"]}
+
+
+def check_issue21(dom, data, junit):
+    """Every test's output and a rerun command in its row, collapsed;
+    warnings (LEAK) visible; the command reruns exactly that test."""
+    tests = by_id(data)
+    rows = [a["data-id"] for a in dom.select("tr", attr="data-id")]
+    more = dom.select("details", cls="more")
+    check(sorted(d["row"] for d in more) == sorted(rows),
+          "every row has its collapsible details (%d of %d)"
+          % (len(more), len(rows)))
+    check(all("open" not in d for d in more), "the rows' details are collapsed")
+    cmds = {a["row"]: a["text"] for a in dom.select("code")
+            if a["row"] and a["text"].startswith("pyntest ")}
+    check(sorted(cmds) == sorted(rows), "every row has a rerun command")
+    buttons = [a for a in dom.select("button") if a["row"] and a["text"] == "copy"]
+    check(len(buttons) == len(rows), "every command has a copy button")
+    # The output of a passing test is in its row (it has no card).
+    pres = [p for p in dom.select("pre") if p["row"] == "output.fx_out_lines"]
+    check(junit.get("output.fx_out_lines") == "pass" and
+          any("hello from stdout" in p["text"] for p in pres) and
+          any("hello from stderr" in p["text"] for p in pres),
+          "a passing test's stdout and stderr are in its row")
+    leak = [a for a in dom.select("div", cls="warn")
+            if a.get("data-warn") == "leak"]
+    check(len(leak) == 2 and all("left 1 process" in a["text"] for a in leak),
+          "html_leak's warning shows in its row and its card: %s"
+          % [a["text"] for a in leak])
+    badges = [a for a in dom.select("span", cls="leak")]
+    check(len(badges) == 2 and badges[0]["row"] == "inject.html_leak",
+          "a LEAK badge beside html_leak's pass (row and card)")
+    check(tests["inject.html_leak"]["kind"] == "pass",
+          "html_leak still counts as a pass")
+    # The commands select exactly their test, and reruns it.
+    for tid in ("basic.fx_pass", "inject.html_flaky", "output.fx_out_lines"):
+        argv = shlex.split(cmds.get(tid, "pyntest"))
+        argv[0] = os.environ["PYNTEST"]
+        p = subprocess.run(argv + ["--list"], capture_output=True, text=True,
+                           timeout=scaled(60))
+        check(p.returncode == 0 and p.stdout.split() == [tid],
+              "%r --list selects only %s (%r)" % (cmds.get(tid), tid,
+                                                    p.stdout.split()))
+    argv = shlex.split(cmds.get("basic.fx_pass", "pyntest"))
+    argv[0] = os.environ["PYNTEST"]
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=scaled(60))
+    check(p.returncode == 0, "the rerun command of basic.fx_pass runs it: "
+          "exit 0 (%d)" % p.returncode)
+
+
+def check_filtered_counts(url, user_dir, data):
+    """#q=limits: the chips and the failures' count follow the filter."""
+    dom = dump(url + "#q=limits", user_dir)
+    mine = [t for t in data["tests"] if "limits" in t["id"].lower()]
+    chips = {a["data-outcome"]: int(a["data-count"])
+             for a in dom.select("button", cls="chip")}
+    want = {k: sum(1 for t in mine if t["kind"] == k) for k in chips}
+    want["all"] = len(mine)
+    check(chips == want, "#q=limits: the chips count the tests shown\n"
+          "     got  %s\n     want %s" % (chips, want))
+    note = dom.select("small", attr="data-visible")
+    n_cards = sum(1 for t in mine if t["kind"] != "pass")
+    check(note and int(note[0]["data-visible"]) == n_cards and
+          note[0]["text"].startswith("%d of " % n_cards),
+          "#q=limits: the failures' count says %d (%r)"
+          % (n_cards, note[0]["text"] if note else None))
+
+
+def check_sorting(url, user_dir, data):
+    """#sort=KEY and #sort=-KEY order the rows; the header says so."""
+    def wall(t):
+        a = t["attempts"][t["primary"]] if t["primary"] is not None else None
+        return a["wall"] if a and a["ran"] else -1
+    for frag, key, desc in (("sort=-wall", wall, True),
+                            ("sort=id", lambda t: t["id"], False)):
+        dom = dump(url + "#" + frag, user_dir)
+        got = [a["data-id"] for a in dom.select("tr", attr="data-id")]
+        want = [t["id"] for t in sorted(
+            data["tests"], key=lambda t: ((-key(t) if desc else key(t)), t["i"]))]
+        check(got == want, "#%s orders the rows\n     got  %s\n     want %s"
+              % (frag, got, want))
+        th = [a for a in dom.select("th", attr="data-sort")
+              if a["data-sort"] == frag.split("=")[1].lstrip("-")]
+        check(th and th[0].get("aria-sort") == ("descending" if desc else "ascending"),
+              "#%s: its column header says %s" % (frag, "descending" if desc else "ascending"))
 
 
 def main():
@@ -315,8 +424,15 @@ def main():
                   for t in dom.pre_text),
               "the test's markup is shown as text in the output")
         cards = dom.select("div", cls="card")
-        check(len(cards) == len(junit) - list(junit.values()).count("pass"),
-              "a failure card per test that did not simply pass")
+        warned = [t["id"] for t in data["tests"] if t["kind"] == "pass" and
+                  any(a["leftover"] or a["cut"] or a["more"]
+                      for a in t["attempts"])]
+        check(warned == ["inject.html_leak"],
+              "the passing test with warnings is html_leak (%s)" % warned)
+        check(len(cards) == len(junit) - list(junit.values()).count("pass")
+              + len(warned), "a card per test that did not simply pass, "
+              "and per pass with a warning (%d)" % len(cards))
+        check_issue21(dom, data, junit)
         check(len(visible_rows(dom)) == len(junit), "unfiltered: every row"
               " visible")
 
@@ -342,6 +458,8 @@ def main():
         check([r["data-id"] for r in vis] == ["limits.sleep_forever"],
               "#filter=fail,wall_timeout&q=LIMITS: only "
               "limits.sleep_forever (got %s)" % [r["data-id"] for r in vis])
+        check_filtered_counts(url, user_dir, data)
+        check_sorting(url, user_dir, data)
 
         shot = os.path.join(out_dir, "report.png")
         if os.path.exists(shot):

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/html/inject.c - fixture tests for the HTML report: output,
- * assertions and messages that try to become markup, and a test that
- * fails once and then passes (flaky with --retries 1).
+ * assertions and messages that try to become markup, a test that fails
+ * once and then passes (flaky with --retries 1), and a passing test that
+ * leaves a process behind (LEAK).
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 void html_inject(void);
 void html_inject_msg(void);
 void html_flaky(void);
+void html_leak(void);
 
 /* Were any of this read as markup, the page would say "pwned". */
 #define PWN                                                                    \
@@ -57,4 +59,14 @@ void html_flaky(void)
 	if (f)
 		fclose(f);
 	CU_FAIL("first attempt fails");
+}
+
+/* Passes, but leaves a child sleeping: pyntest kills it and warns. */
+void html_leak(void)
+{
+	if (fork() == 0) {
+		sleep(60);
+		_exit(0);
+	}
+	printf("started a child and returned\n");
 }
