@@ -13,6 +13,7 @@
 #include <base/isolation.h>
 
 #include "abi.h"
+#include "instrument.h"
 #include "internal.h"
 #include "server.h"
 
@@ -52,6 +53,41 @@ static void start(struct pyn_engine *e, struct pyn__job *job)
 	e->running = job;
 }
 
+/* Is the sanitizer runtime `path` loaded in this process already? */
+static int loaded_here(const char *path)
+{
+	void *h = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
+
+	if (h)
+		dlclose(h);
+	return h != NULL;
+}
+
+/*
+ * A library built with a sanitizer needs its runtime first in the
+ * process: this one has not got it (unless pyntest is built with the
+ * same), so its tests run in pyntest-worker-san (spawn.c) with the
+ * runtime preloaded - in spawn mode where fork was asked for.
+ */
+static void instrument(struct pyn_engine *e, struct pyn__job *job,
+		       const struct pyn_task *task)
+{
+	const char *file = task->program ? task->program : task->library;
+	const struct pyn__instrument *in;
+
+	if (task->kind == PYN_TASK_FUNCTION || !file)
+		return;
+	in = pyn__instrument_of(&e->instr, file);
+	if (!in || !in->sanitizers)
+		return;
+	job->instr = in;
+	job->page->leak_check =
+		(in->sanitizers & (PYN__SAN_ASAN | PYN__SAN_LSAN)) != 0;
+	if (job->isolation == PYN_ISOLATION_FORK && in->runtime[0] &&
+	    !loaded_here(in->runtime))
+		job->isolation = PYN_ISOLATION_SPAWN;
+}
+
 /* Fork, spawn or fork server, as the limits ask and this process can. */
 static void isolation(struct pyn_engine *e, struct pyn__job *job,
 		      const struct pyn_task *task)
@@ -83,6 +119,7 @@ static void isolation(struct pyn_engine *e, struct pyn__job *job,
 			  task->name ? task->name : "?");
 		job->isolation = PYN_ISOLATION_FORK;
 	}
+	instrument(e, job, task);
 	if (job->isolation == PYN_ISOLATION_FORKSERVER && !pyn__servers_need(e))
 		job->isolation = PYN_ISOLATION_SPAWN;
 }
