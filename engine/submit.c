@@ -9,6 +9,8 @@
  * server.c, server_jobs.c.
  */
 #include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <base/isolation.h>
 
@@ -88,6 +90,32 @@ static void instrument(struct pyn_engine *e, struct pyn__job *job,
 		job->isolation = PYN_ISOLATION_SPAWN;
 }
 
+/*
+ * ASan and TSan reserve terabytes of address space for their shadow at
+ * start: under RLIMIT_AS they cannot start at all.  Their tests' memory
+ * limits need a cgroup provider, which counts what the test touches.
+ */
+static int refused(struct pyn__job *job)
+{
+	const struct pyn__limiter_slot *slot;
+	char names[128];
+
+	if (!job->instr || !job->limits.memory_bytes ||
+	    !(job->instr->sanitizers & (PYN__SAN_ASAN | PYN__SAN_TSAN)))
+		return 0;
+	slot = pyn__registry_enforcer(PYN_ENFORCES_MEMORY);
+	if (!slot || strcmp(slot->provider, "rlimit") != 0)
+		return 0;
+	pyn__sanitizer_names(job->instr->sanitizers, names, sizeof(names));
+	snprintf(job->host_error, sizeof(job->host_error),
+		 "memory limit: the rlimit provider of limiter '%s' cannot "
+		 "limit a test built with %s (its shadow memory reserves "
+		 "terabytes of address space, which RLIMIT_AS counts): use a "
+		 "cgroup provider (PYNTEST_PROVIDERS=%s=cgroup2 or cgroup1)",
+		 slot->limiter->name, names, slot->limiter->name);
+	return 1;
+}
+
 /* Fork, spawn or fork server, as the limits ask and this process can. */
 static void isolation(struct pyn_engine *e, struct pyn__job *job,
 		      const struct pyn_task *task)
@@ -165,7 +193,7 @@ int pyn__submit(struct pyn_engine *e, const struct pyn_task *task,
 	/* Options are borrowed: used only during setup. */
 	job->limits.options = NULL;
 	job->limits.n_options = 0;
-	if (rc == 0)
+	if (rc == 0 && !refused(job))
 		start(e, job);
 	else
 		pyn__job_finish(e, job);
