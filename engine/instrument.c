@@ -103,6 +103,38 @@ static bool found_in_list(const char *list, const char *origin,
 }
 
 /*
+ * clang's shared runtimes (libclang_rt.asan-x86_64.so) live in its
+ * resource directory, where no loader looks: $PYNTEST_SANITIZER_RUNTIME,
+ * else the newest clang's.
+ */
+static void clang_runtime(const char *name, char *out, size_t len)
+{
+	static const char *const roots[] = { "/usr/lib/llvm-*/lib/clang/*",
+					     "/usr/lib/clang/*" };
+	const char *env = getenv("PYNTEST_SANITIZER_RUNTIME");
+	char pattern[PATH_MAX];
+	glob_t g;
+	size_t r;
+
+	if (env && env[0]) {
+		snprintf(out, len, "%s", env);
+		return;
+	}
+	for (r = 0; r < sizeof(roots) / sizeof(roots[0]); r++) {
+		snprintf(pattern, sizeof(pattern), "%s/lib/linux/%s", roots[r],
+			 name);
+		if (glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc) {
+			/* The newest clang: the last in glob's order. */
+			snprintf(out, len, "%s", g.gl_pathv[g.gl_pathc - 1]);
+			globfree(&g);
+			return;
+		}
+		globfree(&g);
+	}
+	snprintf(out, len, "%s", name);
+}
+
+/*
  * The full path of the runtime `name` as the test's loader would find
  * it: the file's RUNPATH (or RPATH), LD_LIBRARY_PATH, the usual library
  * directories; else `name` itself, which ld.so looks up in its cache.
@@ -122,40 +154,10 @@ static void resolve(const char *name, const char *runpath, const char *file,
 	    found_in_list(getenv("LD_LIBRARY_PATH"), origin, name, out, len) ||
 	    found_in_list(dirs, origin, name, out, len))
 		return;
-	snprintf(out, len, "%s", name);
-}
-
-/*
- * clang links a library's sanitizer runtime into the program only: a
- * library built with `clang -fsanitize=address` (no -shared-libsan)
- * names no runtime.  Its shared one lives in clang's resource directory.
- */
-static void clang_runtime(const char *which, char *out, size_t len)
-{
-	static const char *const roots[] = { "/usr/lib/llvm-*/lib/clang/*",
-					     "/usr/lib/clang/*" };
-	const char *env = getenv("PYNTEST_SANITIZER_RUNTIME");
-	char pattern[PATH_MAX], name[64];
-	glob_t g;
-	size_t r;
-
-	if (env && env[0]) {
-		snprintf(out, len, "%s", env);
-		return;
-	}
-	snprintf(name, sizeof(name), "libclang_rt.%s-%s.so", which, PYN__ARCH);
-	for (r = 0; r < sizeof(roots) / sizeof(roots[0]); r++) {
-		snprintf(pattern, sizeof(pattern), "%s/lib/linux/%s", roots[r],
-			 name);
-		if (glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc) {
-			/* The newest clang: the last in glob's order. */
-			snprintf(out, len, "%s", g.gl_pathv[g.gl_pathc - 1]);
-			globfree(&g);
-			return;
-		}
-		globfree(&g);
-	}
-	snprintf(out, len, "%s", name);
+	if (strncmp(name, "libclang_rt.", 12) == 0)
+		clang_runtime(name, out, len);
+	else
+		snprintf(out, len, "%s", name);
 }
 
 struct image {
@@ -228,6 +230,7 @@ static void read_image(const struct image *im, const char *path,
 	const char *name, *first_name = NULL, *any_name = NULL;
 	const char *runpath = NULL;
 	unsigned defined = 0, undefined = 0, needed = 0;
+	char name_buf[64];
 	size_t i, n;
 
 	if (!eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
@@ -278,9 +281,14 @@ static void read_image(const struct image *im, const char *path,
 		resolve(first ? first_name : any_name, runpath, path,
 			out->runtime, sizeof(out->runtime));
 	} else if (undefined & ~defined & (PYN__SAN_ASAN | PYN__SAN_TSAN)) {
-		/* A clang library: the runtime is the program's to bring. */
-		clang_runtime(undefined & PYN__SAN_ASAN ? "asan" : "tsan",
-			      out->runtime, sizeof(out->runtime));
+		/*
+		 * A clang library without -shared-libsan names no runtime:
+		 * clang links it into programs only.
+		 */
+		snprintf(name_buf, sizeof(name_buf), "libclang_rt.%s-%s.so",
+			 undefined & PYN__SAN_ASAN ? "asan" : "tsan",
+			 PYN__ARCH);
+		clang_runtime(name_buf, out->runtime, sizeof(out->runtime));
 	}
 }
 

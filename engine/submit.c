@@ -55,21 +55,21 @@ static void start(struct pyn_engine *e, struct pyn__job *job)
 	e->running = job;
 }
 
-/* Is the sanitizer runtime `path` loaded in this process already? */
-static int loaded_here(const char *path)
-{
-	void *h = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
-
-	if (h)
-		dlclose(h);
-	return h != NULL;
-}
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define PYN_SELF_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define PYN_SELF_SANITIZED 1
+#endif
+#endif
 
 /*
  * A library built with a sanitizer needs its runtime first in the
- * process: this one has not got it (unless pyntest is built with the
- * same), so its tests run in pyntest-worker-san (spawn.c) with the
- * runtime preloaded - in spawn mode where fork was asked for.
+ * process, and its leaks must be its own: this process is neither (a
+ * runtime the user preloaded into pyntest has seen pyntest's heap), so
+ * its tests run in pyntest-worker-san (spawn.c) with the runtime
+ * preloaded - in spawn mode where fork was asked for.  Unless pyntest
+ * itself is built with a sanitizer: then fork mode stays.
  */
 static void instrument(struct pyn_engine *e, struct pyn__job *job,
 		       const struct pyn_task *task)
@@ -85,9 +85,10 @@ static void instrument(struct pyn_engine *e, struct pyn__job *job,
 	job->instr = in;
 	job->page->leak_check =
 		(in->sanitizers & (PYN__SAN_ASAN | PYN__SAN_LSAN)) != 0;
-	if (job->isolation == PYN_ISOLATION_FORK && in->runtime[0] &&
-	    !loaded_here(in->runtime))
+#ifndef PYN_SELF_SANITIZED
+	if (job->isolation == PYN_ISOLATION_FORK)
 		job->isolation = PYN_ISOLATION_SPAWN;
+#endif
 }
 
 /*
