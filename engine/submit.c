@@ -83,8 +83,14 @@ static void instrument(struct pyn_engine *e, struct pyn__job *job,
 	if (!in || !in->sanitizers)
 		return;
 	job->instr = in;
+#ifndef PYN_SELF_SANITIZED
+	/*
+	 * Not in pyntest's own sanitized build, whose fixtures are all
+	 * built with it: its tests check pyntest, not each fixture's heap.
+	 */
 	job->page->leak_check =
 		(in->sanitizers & (PYN__SAN_ASAN | PYN__SAN_LSAN)) != 0;
+#endif
 #ifndef PYN_SELF_SANITIZED
 	if (job->isolation == PYN_ISOLATION_FORK)
 		job->isolation = PYN_ISOLATION_SPAWN;
