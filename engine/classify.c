@@ -279,6 +279,15 @@ static void decide(const struct pyn__classify_input *in,
 		return;
 	}
 
+	/* The sanitizer's allocator refused what the limit would have. */
+	if (in->memory_bytes && in->sanitizer && in->sanitizer->tool &&
+	    in->sanitizer->allocation_refused) {
+		fmt_bytes(a, sizeof(a), in->memory_bytes);
+		set(out, PYN_OUTCOME_MEMORY_LIMIT, NULL,
+		    "exceeded memory limit %s (%s)", a, in->sanitizer->summary);
+		return;
+	}
+
 	/* 5. CPU time. */
 	c = find_claim(in, PYN_OUTCOME_CPU_TIMEOUT);
 	if (c) {
@@ -316,7 +325,14 @@ static void decide(const struct pyn__classify_input *in,
 		return;
 	}
 
-	/* 7-10. Signal, skipped, fail, pass. */
+	/* 7. A sanitizer's report: never a pass, whatever the exit. */
+	if (in->sanitizer && in->sanitizer->tool) {
+		set(out, PYN_OUTCOME_ERROR, in->sanitizer->tool, "%s",
+		    in->sanitizer->summary);
+		return;
+	}
+
+	/* 8-11. Signal, skipped, fail, pass. */
 	by_status(in, out);
 }
 

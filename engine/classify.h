@@ -11,6 +11,8 @@
 #include <pyntest/limiter.h>
 #include <pyntest/pyntest.h>
 
+#include "instrument.h"
+
 /* One active limiter's classify() answer. */
 struct pyn__claim {
 	const char *limiter; /* its name */
@@ -54,6 +56,8 @@ struct pyn__classify_input {
 	/* The limiters' claims, in registry order. */
 	const struct pyn__claim *claims;
 	size_t n_claims;
+	/* A sanitizer's report on the test's stderr (instrument.h), or NULL. */
+	const struct pyn__san_report *sanitizer;
 };
 
 struct pyn__verdict {
@@ -64,8 +68,10 @@ struct pyn__verdict {
 
 /*
  * Decide: setup/apply/load failure > interrupted > wall timeout > memory
- * limit > CPU timeout > other limiter claims > signal > skipped > fail >
- * pass (SPEC §3, limiting.md §5).
+ * limit > CPU timeout > other limiter claims > a sanitizer's report >
+ * signal > skipped > fail > pass (SPEC §3, limiting.md §5).  A report of
+ * the sanitizer's allocator refusing memory is a memory limit when the
+ * test has one.
  *
  * Whatever goes wrong in a setup step (a failed assertion or pyn_fail(),
  * which the harness reports as PYN_CHILD_SETUP_FAILED with its message, an

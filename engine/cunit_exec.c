@@ -19,6 +19,7 @@
 
 #include "classify.h"
 #include "cunit_exec.h"
+#include "instrument.h"
 
 extern char **environ;
 
@@ -77,9 +78,16 @@ static int same_name(const char *kv, const char *name, size_t n)
 	return strncmp(kv, name, n) == 0 && kv[n] == '=';
 }
 
+/*
+ * 1: the program is built with a sanitizer: its runtime leads LD_PRELOAD
+ * and its *SAN_OPTIONS are the user's (docs/instruments.md).
+ */
+static int program_san;
+
 static int ours(const char *kv)
 {
-	if (asan_runtime() && strncmp(kv, "ASAN_OPTIONS=", 13) == 0)
+	if (asan_runtime() && !program_san &&
+	    strncmp(kv, "ASAN_OPTIONS=", 13) == 0)
 		return 1;
 	return strncmp(kv, "PYNTEST_CUNIT_", 14) == 0 ||
 	       strncmp(kv, "LD_PRELOAD=", 11) == 0;
@@ -96,9 +104,22 @@ int pyn__cunit_command(const char *shim, const char *mode, const char *program,
 	char **argv = NULL, **envp = NULL, *plugins = NULL, *p;
 	char *lines[6] = { NULL };
 	const char *asan = asan_runtime();
+	struct pyn__instrument in;
+	char user_preload[4096];
 	int ret = PYN_ENOMEM;
 
 	*argv_out = *envp_out = NULL;
+	pyn__instrument_read(program, &in);
+	program_san = in.sanitizers != 0;
+	if (program_san) {
+		/* The program's own runtime, or none: it is linked in. */
+		asan = in.runtime[0] ? in.runtime : NULL;
+		if (preload) {
+			pyn__preload_without_runtimes(preload, user_preload,
+						      sizeof(user_preload));
+			preload = user_preload;
+		}
+	}
 	for (i = 0; environ && environ[i]; i++)
 		n_environ++;
 	for (i = 0; i < pyn__registry_count(); i++) {
@@ -138,15 +159,16 @@ int pyn__cunit_command(const char *shim, const char *mode, const char *program,
 	    asprintf(&lines[4], "%s=%s", PYN__CUNIT_ENV_PRELOAD, preload) < 0)
 		lines[4] = NULL;
 	/* The program is not instrumented: its crashes are its own. */
-	if (asan && asprintf(&lines[5],
-			     "%s=verify_asan_link_order=0:"
-			     "detect_leaks=0:handle_segv=0:"
-			     "handle_sigbus=0:handle_abort=0:"
-			     "handle_sigfpe=0:handle_sigill=0",
-			     PYN__CUNIT_ENV_ASAN) < 0)
+	if (asan && !program_san &&
+	    asprintf(&lines[5],
+		     "%s=verify_asan_link_order=0:"
+		     "detect_leaks=0:handle_segv=0:"
+		     "handle_sigbus=0:handle_abort=0:"
+		     "handle_sigfpe=0:handle_sigill=0",
+		     PYN__CUNIT_ENV_ASAN) < 0)
 		lines[5] = NULL;
 	if (!lines[0] || !lines[1] || !lines[2] || !lines[3] ||
-	    (preload && !lines[4]) || (asan && !lines[5]))
+	    (preload && !lines[4]) || (asan && !program_san && !lines[5]))
 		goto out;
 	k = 0;
 	for (i = 0; i < n_environ; i++) {
@@ -219,7 +241,7 @@ void pyn__cunit_command_free(char **argv, char **envp)
 	for (i = 0; envp[i]; i++)
 		if (strncmp(envp[i], "PYNTEST_CUNIT_", 14) == 0 ||
 		    strncmp(envp[i], "LD_PRELOAD=", 11) == 0 ||
-		    (asan_runtime() &&
+		    (asan_runtime() && !program_san &&
 		     strncmp(envp[i], "ASAN_OPTIONS=", 13) == 0))
 			free(envp[i]);
 	free(envp);

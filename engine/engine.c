@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "abi.h"
+#include "instrument.h"
 #include "internal.h"
 #include "server.h"
 
@@ -243,6 +244,7 @@ void pyn_engine_free(struct pyn_engine *e)
 	pyn__lanes_close(e);
 	pyn__pages_free(e);
 	pyn__servers_free(e->servers, e);
+	pyn__instrument_free(e->instr);
 	if (e->patience_fd >= 0)
 		close(e->patience_fd);
 	pyn__exits_off(e);

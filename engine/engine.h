@@ -109,4 +109,31 @@ unsigned pyn__limits_unsupported(const struct pyn_limits *l,
 					      const char *why),
 				 void *user);
 
+/* ---- Sanitizers (instrument.c, instrument_scale.c) ---------------- */
+
+/* The sanitizers a test's library or program is built with. */
+#define PYN__SAN_ASAN (1u << 0) /* AddressSanitizer */
+#define PYN__SAN_UBSAN (1u << 1) /* UndefinedBehaviorSanitizer */
+#define PYN__SAN_LSAN (1u << 2) /* LeakSanitizer (standalone) */
+#define PYN__SAN_TSAN (1u << 3) /* ThreadSanitizer */
+
+/*
+ * The PYN__SAN_* bits of the library or program at `path` (read from its
+ * ELF file, never loaded; cached), 0 for none or an unreadable file.
+ */
+unsigned pyn__sanitizers(const char *path);
+
+/* "AddressSanitizer+UndefinedBehaviorSanitizer" for `bits`, "" for 0. */
+void pyn__sanitizer_names(unsigned bits, char *buf, size_t len);
+
+/*
+ * How much time and memory limits grow for a test built with the
+ * sanitizers `bits` (docs/instruments.md): the largest factor among
+ * them, or $PYNTEST_SANITIZER_SCALE: "F" (both), "TIME,MEMORY"; "1" turns
+ * the scaling off.  1 and 1 for `bits` 0.  Returns -1 with `why` when the
+ * variable is malformed (the factors are then the defaults).
+ */
+int pyn__sanitizer_scale(unsigned bits, double *time, double *memory, char *why,
+			 size_t why_len);
+
 #endif /* PYN_ENGINE_ENGINE_H */

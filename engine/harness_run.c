@@ -12,6 +12,7 @@
  * May use: harness.c (the page, the step's jump, setup failure, the
  * clock), harness_symbols.c, harness_api.c (pyn_fail), sys.h, libc.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -90,6 +91,21 @@ static void setup_failure_message(struct pyn__page *page)
 	else
 		snprintf(m, len, "%s failed with code %d", page->setup_step,
 			 (int)page->fail_code);
+}
+
+/*
+ * A test built with LeakSanitizer (or ASan): what it leaked is reported
+ * on its stderr now, at its own end, never at the end of the process
+ * (which never comes: the child leaves by _exit).
+ */
+static void leak_check(void)
+{
+	int (*check)(void);
+
+	*(void **)&check =
+		dlsym(RTLD_DEFAULT, "__lsan_do_recoverable_leak_check");
+	if (check)
+		check();
 }
 
 /* One step (setup, test, teardown): returns 0, or -1 when it jumped out. */
@@ -247,6 +263,8 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 		step(call_void, &cu_teardown);
 	if (sclean.fn)
 		step(call_init, &sclean);
+	if (page->leak_check)
+		leak_check();
 
 	flush_streams();
 	/*

@@ -56,6 +56,7 @@ struct pyn__job;
 struct pyn__claim;
 struct pyn__server;
 struct pyn__servers;
+struct pyn__instrument;
 
 /*
  * The phases of one batch of events: every source of a phase is handled
@@ -118,6 +119,8 @@ struct pyn__job {
 	void (*fn)(void *);
 	void *arg;
 	enum pyn_isolation isolation;
+	/* Its file's sanitizers (instrument.h), NULL: none. */
+	const struct pyn__instrument *instr;
 	struct pyn__page *page;
 	int page_fd;
 	int result_fd;
@@ -238,6 +241,10 @@ struct pyn_engine {
 	uint64_t lanes_busy; /* bit i: output lane i taken (held jobs too) */
 	double t0;
 	char worker[PATH_MAX];
+	/* Beside it: the worker without the allocation hook (spawn.c). */
+	char worker_san[PATH_MAX];
+	/* The files of tests read for sanitizers (instrument.c). */
+	struct pyn__instrument *instr;
 	/* $PYNTEST_SPAWN_FORK=1: spawn by fork + exec, not posix_spawn. */
 	bool spawn_fork;
 	int warned_hook;
@@ -478,6 +485,17 @@ const char *pyn__engine_worker(struct pyn_engine *e);
 /* argv for `pyntest-worker MODE`: one block, free argv only. */
 char **pyn__worker_argv(struct pyn_engine *e, const char *mode,
 			const char *const *extra, size_t n_extra);
+/* The worker for tests built with a sanitizer: no allocation hook. */
+#define PYN__WORKER_SAN_NAME "pyntest-worker-san"
+/*
+ * A test built with the sanitizers `in` runs in pyntest-worker-san (the
+ * sanitizer's allocator must be the process's, not pyntest's hook), its
+ * runtime first in LD_PRELOAD: makes `argv[0]` that worker and returns
+ * the environment (one block: free() it), or NULL with `error` set.
+ */
+char **pyn__worker_instrumented(struct pyn_engine *e,
+				const struct pyn__instrument *in, char **argv,
+				char *error, size_t len);
 /*
  * Make the job's process in FORK or SPAWN mode and watch it.  Returns 0,
  * or -1 with job->host_error.

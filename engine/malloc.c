@@ -17,7 +17,12 @@
  * crash instead (harness.c, on_fatal).
  *
  * Under a sanitizer its runtime owns the heap: this file then defines
- * nothing, and only errno tells.
+ * nothing, and only errno tells.  A sanitizer's runtime preloaded into
+ * a process of ours (LD_PRELOAD=libasan.so in the user's environment)
+ * owns it too: these definitions come first all the same, so each
+ * hands the call to the runtime's own (__interceptor_malloc, ...,
+ * bound at load time through weak references; NULL without a runtime),
+ * whose free() would otherwise be given glibc's memory and abort.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -52,6 +57,19 @@ extern void *__libc_pvalloc(size_t size);
 
 #define HOOK_API __attribute__((visibility("default")))
 
+/* A preloaded sanitizer's allocator, or NULL. */
+extern void *__interceptor_malloc(size_t size) __attribute__((weak));
+extern void *__interceptor_calloc(size_t n, size_t size) __attribute__((weak));
+extern void *__interceptor_realloc(void *p, size_t size) __attribute__((weak));
+extern void *__interceptor_memalign(size_t align, size_t size)
+	__attribute__((weak));
+extern void *__interceptor_valloc(size_t size) __attribute__((weak));
+extern void *__interceptor_pvalloc(size_t size) __attribute__((weak));
+
+#define OWNER(fn, ...)                                                         \
+	(__interceptor_##fn ? __interceptor_##fn(__VA_ARGS__) :                \
+			      __libc_##fn(__VA_ARGS__))
+
 /* This process records failed allocations itself (page.h). */
 __attribute__((constructor)) static void hooked(void)
 {
@@ -76,7 +94,7 @@ static void failed(size_t size)
 
 HOOK_API void *malloc(size_t size)
 {
-	void *p = __libc_malloc(size);
+	void *p = OWNER(malloc, size);
 
 	if (!p)
 		failed(size);
@@ -85,7 +103,7 @@ HOOK_API void *malloc(size_t size)
 
 HOOK_API void *calloc(size_t n, size_t size)
 {
-	void *p = __libc_calloc(n, size);
+	void *p = OWNER(calloc, n, size);
 
 	if (!p)
 		failed(n && size > SIZE_MAX / n ? SIZE_MAX : n * size);
@@ -94,7 +112,7 @@ HOOK_API void *calloc(size_t n, size_t size)
 
 HOOK_API void *realloc(void *old, size_t size)
 {
-	void *p = __libc_realloc(old, size);
+	void *p = OWNER(realloc, old, size);
 
 	if (!p)
 		failed(size);
@@ -103,7 +121,7 @@ HOOK_API void *realloc(void *old, size_t size)
 
 HOOK_API void *memalign(size_t align, size_t size)
 {
-	void *p = __libc_memalign(align, size);
+	void *p = OWNER(memalign, align, size);
 
 	if (!p)
 		failed(size);
@@ -121,7 +139,7 @@ HOOK_API int posix_memalign(void **out, size_t align, size_t size)
 
 	if (align < sizeof(void *) || (align & (align - 1)) != 0)
 		return EINVAL;
-	p = __libc_memalign(align, size);
+	p = OWNER(memalign, align, size);
 	if (!p && size) {
 		failed(size);
 		return ENOMEM;
@@ -132,7 +150,7 @@ HOOK_API int posix_memalign(void **out, size_t align, size_t size)
 
 HOOK_API void *valloc(size_t size)
 {
-	void *p = __libc_valloc(size);
+	void *p = OWNER(valloc, size);
 
 	if (!p)
 		failed(size);
@@ -141,7 +159,7 @@ HOOK_API void *valloc(size_t size)
 
 HOOK_API void *pvalloc(size_t size)
 {
-	void *p = __libc_pvalloc(size);
+	void *p = OWNER(pvalloc, size);
 
 	if (!p)
 		failed(size);

@@ -85,6 +85,11 @@ struct pyn__page {
 	int32_t limited; /* 1: a test child (the malloc hook records) */
 	int32_t loading; /* 1: a fork server loading its library */
 	/*
+	 * 1: the test's file is built with LeakSanitizer (or ASan): the
+	 * child checks for leaks when the test ends by itself (instrument.h).
+	 */
+	int32_t leak_check;
+	/*
 	 * 1: made ahead of its start (engine.c, "Prestarting"): the child
 	 * waits on this futex word after its limits are applied and before
 	 * it loads or runs anything of the test; the parent clears it and

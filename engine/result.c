@@ -121,6 +121,7 @@ void pyn__job_finish(struct pyn_engine *e, struct pyn__job *job)
 	struct pyn__classify_input in;
 	struct pyn_limiter_evidence ev;
 	struct pyn__verdict v;
+	struct pyn__san_report san;
 	struct pyn_result *res = &job->res;
 	const struct pyn__limiter_slot *slot;
 	size_t i, k, n_claims, n_props = 0;
@@ -179,6 +180,10 @@ void pyn__job_finish(struct pyn_engine *e, struct pyn__job *job)
 	in.tree_cpu_time_s = job->pid > 0 ? cpu : -1;
 	in.claims = claims;
 	in.n_claims = n_claims;
+	if (job->instr && job->pid > 0 &&
+	    (pyn__sanitizer_report(job->err.buf, job->err.len, &san) ||
+	     pyn__sanitizer_report(job->out.buf, job->out.len, &san)))
+		in.sanitizer = &san;
 	pyn__classify(&in, &v);
 	if (ev.child_state == PYN_CHILD_LOADING && job->page->task.program &&
 	    v.outcome != PYN_OUTCOME_PASS)

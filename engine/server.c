@@ -40,6 +40,9 @@
 #include <host/registry.h>
 
 #include "cunit_exec.h"
+#include "instrument.h"
+
+extern char **environ;
 #include "internal.h"
 #include "server.h"
 
@@ -256,8 +259,10 @@ static void loading_teardown(struct loading_lim *ll, size_t n, pid_t pid,
 	}
 }
 
-static __attribute__((noreturn)) void
-server_child(char **argv, char **envp, const char *cwd, int page_fd, int sock)
+static __attribute__((noreturn)) void server_child(char **argv, char **envp,
+						   char **san_env,
+						   const char *cwd, int page_fd,
+						   int sock)
 {
 	int pfd, sfd, devnull;
 
@@ -287,7 +292,7 @@ server_child(char **argv, char **envp, const char *cwd, int page_fd, int sock)
 	syscall(SYS_close_range, 5, ~0U, 0);
 	if (envp)
 		pyn__cunit_exec(NULL, cwd, argv, envp);
-	execv(argv[0], argv);
+	execve(argv[0], argv, san_env ? san_env : environ);
 	_exit(127);
 }
 
@@ -321,7 +326,9 @@ static struct pyn__server *server_new(struct pyn__servers *servers,
 	struct pyn_task task;
 	struct pyn__server *s;
 	int sv[2] = { -1, -1 }, page_fd = -1;
-	char **argv = NULL, **envp = NULL, shim[4096];
+	char **argv = NULL, **envp = NULL, **san_env = NULL, shim[4096];
+	const struct pyn__instrument *instr;
+	char why[256];
 	double deadline;
 
 	s = calloc(1, sizeof(*s));
@@ -365,6 +372,13 @@ static struct pyn__server *server_new(struct pyn__servers *servers,
 		argv = pyn__worker_argv(e, "--server", NULL, 0);
 		if (!argv)
 			goto out;
+		instr = pyn__instrument_of(&e->instr, library);
+		if (instr && instr->sanitizers) {
+			san_env = pyn__worker_instrumented(e, instr, argv, why,
+							   sizeof(why));
+			if (!san_env)
+				goto out;
+		}
 	}
 	deadline = loading_setup(page, limits, s->ll, &s->n_ll);
 	s->pid = fork();
@@ -374,8 +388,8 @@ static struct pyn__server *server_new(struct pyn__servers *servers,
 		goto out;
 	}
 	if (s->pid == 0)
-		server_child(argv, envp, pyn__page_str(job, job->task.cwd),
-			     page_fd, sv[1]);
+		server_child(argv, envp, san_env,
+			     pyn__page_str(job, job->task.cwd), page_fd, sv[1]);
 	close(sv[1]);
 	sv[1] = -1;
 	s->sock = sv[0];
@@ -389,6 +403,7 @@ out:
 		pyn__cunit_command_free(argv, envp);
 	else
 		free(argv);
+	free(san_env);
 	if (sv[0] >= 0)
 		close(sv[0]);
 	if (sv[1] >= 0)

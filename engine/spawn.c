@@ -23,6 +23,7 @@
 #include "cunit_exec.h"
 #include "engine.h"
 #include "harness.h"
+#include "instrument.h"
 #include "internal.h"
 
 static int usable(const char *path)
@@ -51,8 +52,36 @@ void pyn__worker_find(struct pyn_engine *e, const char *given)
 {
 	const char *spawn_fork = getenv("PYNTEST_SPAWN_FORK");
 
+	const char *slash;
+
 	e->spawn_fork = spawn_fork && strcmp(spawn_fork, "1") == 0;
 	worker_path(e->worker, sizeof(e->worker), given);
+	slash = strrchr(e->worker, '/');
+	snprintf(e->worker_san, sizeof(e->worker_san), "%.*s/%s",
+		 slash ? (int)(slash - e->worker) : 1, slash ? e->worker : ".",
+		 PYN__WORKER_SAN_NAME);
+}
+
+char **pyn__worker_instrumented(struct pyn_engine *e,
+				const struct pyn__instrument *in, char **argv,
+				char *error, size_t len)
+{
+	char **envp;
+
+	if (!usable(e->worker_san)) {
+		snprintf(error, len,
+			 "cannot run a test built with a sanitizer: no %s "
+			 "beside %s",
+			 PYN__WORKER_SAN_NAME, e->worker);
+		return NULL;
+	}
+	envp = pyn__instrument_env(in, NULL);
+	if (!envp) {
+		snprintf(error, len, "out of memory");
+		return NULL;
+	}
+	argv[0] = e->worker_san;
+	return envp;
 }
 
 const char *pyn__engine_worker(struct pyn_engine *e)
@@ -141,8 +170,8 @@ extern char **environ;
  * pid, or -1 when it cannot (the caller forks then, as before; an exec
  * that fails is reported from there).
  */
-static pid_t spawn_worker(struct pyn__job *job, char **argv, int out_w,
-			  int err_w)
+static pid_t spawn_worker(struct pyn__job *job, char **argv, char **env,
+			  int out_w, int err_w)
 {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
 	posix_spawn_file_actions_t fa;
@@ -175,8 +204,7 @@ static pid_t spawn_worker(struct pyn__job *job, char **argv, int out_w,
 		ok &= !posix_spawnattr_setpgroup(&at, 0);
 		ok &= !posix_spawnattr_setflags(
 			&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
-		if (ok &&
-		    posix_spawn(&pid, argv[0], &fa, &at, argv, environ) != 0)
+		if (ok && posix_spawn(&pid, argv[0], &fa, &at, argv, env) != 0)
 			pid = -1;
 		posix_spawnattr_destroy(&at);
 		posix_spawn_file_actions_destroy(&fa);
@@ -189,6 +217,7 @@ static pid_t spawn_worker(struct pyn__job *job, char **argv, int out_w,
 #else
 	(void)job;
 	(void)argv;
+	(void)env;
 	(void)out_w;
 	(void)err_w;
 	return -1;
@@ -206,8 +235,8 @@ static pid_t spawn_worker(struct pyn__job *job, char **argv, int out_w,
  */
 static __attribute__((noreturn)) void spawn_child(struct pyn__job *job,
 						  char **argv, char **envp,
-						  pid_t parent, int out_w,
-						  int err_w)
+						  char **san_env, pid_t parent,
+						  int out_w, int err_w)
 {
 	sigset_t all;
 	int pfd, rfd;
@@ -239,7 +268,7 @@ static __attribute__((noreturn)) void spawn_child(struct pyn__job *job,
 		pyn__cunit_exec(job->page,
 				pyn__page_str(job->page, job->page->task.cwd),
 				argv, envp);
-	execv(argv[0], argv);
+	execve(argv[0], argv, san_env ? san_env : environ);
 	snprintf(job->page->setup_message, sizeof(job->page->setup_message),
 		 "cannot run the worker '%s': %s", argv[0], strerror(errno));
 	job->page->state = PYN_CHILD_SETUP_FAILED;
@@ -249,7 +278,7 @@ static __attribute__((noreturn)) void spawn_child(struct pyn__job *job,
 int pyn__spawn(struct pyn_engine *e, struct pyn__job *job)
 {
 	pid_t parent = 0;
-	char **argv = NULL, **envp = NULL, shim[4096];
+	char **argv = NULL, **envp = NULL, **san_env = NULL, shim[4096];
 	int rc = -1;
 
 	if (job->isolation == PYN_ISOLATION_SPAWN && job->page->task.program) {
@@ -271,6 +300,13 @@ int pyn__spawn(struct pyn_engine *e, struct pyn__job *job)
 				 "out of memory");
 			goto out;
 		}
+		if (job->instr) {
+			san_env = pyn__worker_instrumented(
+				e, job->instr, argv, job->host_error,
+				sizeof(job->host_error));
+			if (!san_env)
+				goto out;
+		}
 	}
 	parent = getpid();
 	/*
@@ -281,7 +317,8 @@ int pyn__spawn(struct pyn_engine *e, struct pyn__job *job)
 	fflush(stderr);
 	job->pid = -1;
 	if (argv && !envp && !e->spawn_fork)
-		job->pid = spawn_worker(job, argv, job->out_w, job->err_w);
+		job->pid = spawn_worker(job, argv, san_env ? san_env : environ,
+					job->out_w, job->err_w);
 	if (job->pid < 0)
 		job->pid = fork();
 	if (job->pid < 0) {
@@ -292,8 +329,8 @@ int pyn__spawn(struct pyn_engine *e, struct pyn__job *job)
 	}
 	if (job->pid == 0) {
 		if (argv)
-			spawn_child(job, argv, envp, parent, job->out_w,
-				    job->err_w);
+			spawn_child(job, argv, envp, san_env, parent,
+				    job->out_w, job->err_w);
 		fork_child(job, parent, job->out_w, job->err_w);
 	}
 	rc = pyn__job_watch(e, job);
@@ -303,6 +340,7 @@ out:
 		pyn__cunit_command_free(argv, envp);
 	else
 		free(argv);
+	free(san_env);
 	return rc;
 }
 

@@ -9,10 +9,13 @@
  * server.c, server_jobs.c.
  */
 #include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <base/isolation.h>
 
 #include "abi.h"
+#include "instrument.h"
 #include "internal.h"
 #include "server.h"
 
@@ -52,6 +55,74 @@ static void start(struct pyn_engine *e, struct pyn__job *job)
 	e->running = job;
 }
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define PYN_SELF_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define PYN_SELF_SANITIZED 1
+#endif
+#endif
+
+/*
+ * A library built with a sanitizer needs its runtime first in the
+ * process, and its leaks must be its own: this process is neither (a
+ * runtime the user preloaded into pyntest has seen pyntest's heap), so
+ * its tests run in pyntest-worker-san (spawn.c) with the runtime
+ * preloaded - in spawn mode where fork was asked for.  Unless pyntest
+ * itself is built with a sanitizer: then fork mode stays.
+ */
+static void instrument(struct pyn_engine *e, struct pyn__job *job,
+		       const struct pyn_task *task)
+{
+	const char *file = task->program ? task->program : task->library;
+	const struct pyn__instrument *in;
+
+	if (task->kind == PYN_TASK_FUNCTION || !file)
+		return;
+	in = pyn__instrument_of(&e->instr, file);
+	if (!in || !in->sanitizers)
+		return;
+	job->instr = in;
+#ifndef PYN_SELF_SANITIZED
+	/*
+	 * Not in pyntest's own sanitized build, whose fixtures are all
+	 * built with it: its tests check pyntest, not each fixture's heap.
+	 */
+	job->page->leak_check =
+		(in->sanitizers & (PYN__SAN_ASAN | PYN__SAN_LSAN)) != 0;
+#endif
+#ifndef PYN_SELF_SANITIZED
+	if (job->isolation == PYN_ISOLATION_FORK)
+		job->isolation = PYN_ISOLATION_SPAWN;
+#endif
+}
+
+/*
+ * ASan and TSan reserve terabytes of address space for their shadow at
+ * start: under RLIMIT_AS they cannot start at all.  Their tests' memory
+ * limits need a cgroup provider, which counts what the test touches.
+ */
+static int refused(struct pyn__job *job)
+{
+	const struct pyn__limiter_slot *slot;
+	char names[128];
+
+	if (!job->instr || !job->limits.memory_bytes ||
+	    !(job->instr->sanitizers & (PYN__SAN_ASAN | PYN__SAN_TSAN)))
+		return 0;
+	slot = pyn__registry_enforcer(PYN_ENFORCES_MEMORY);
+	if (!slot || strcmp(slot->provider, "rlimit") != 0)
+		return 0;
+	pyn__sanitizer_names(job->instr->sanitizers, names, sizeof(names));
+	snprintf(job->host_error, sizeof(job->host_error),
+		 "memory limit: the rlimit provider of limiter '%s' cannot "
+		 "limit a test built with %s (its shadow memory reserves "
+		 "terabytes of address space, which RLIMIT_AS counts): use a "
+		 "cgroup provider (PYNTEST_PROVIDERS=%s=cgroup2 or cgroup1)",
+		 slot->limiter->name, names, slot->limiter->name);
+	return 1;
+}
+
 /* Fork, spawn or fork server, as the limits ask and this process can. */
 static void isolation(struct pyn_engine *e, struct pyn__job *job,
 		      const struct pyn_task *task)
@@ -83,6 +154,7 @@ static void isolation(struct pyn_engine *e, struct pyn__job *job,
 			  task->name ? task->name : "?");
 		job->isolation = PYN_ISOLATION_FORK;
 	}
+	instrument(e, job, task);
 	if (job->isolation == PYN_ISOLATION_FORKSERVER && !pyn__servers_need(e))
 		job->isolation = PYN_ISOLATION_SPAWN;
 }
@@ -128,7 +200,7 @@ int pyn__submit(struct pyn_engine *e, const struct pyn_task *task,
 	/* Options are borrowed: used only during setup. */
 	job->limits.options = NULL;
 	job->limits.n_options = 0;
-	if (rc == 0)
+	if (rc == 0 && !refused(job))
 		start(e, job);
 	else
 		pyn__job_finish(e, job);

@@ -327,6 +327,38 @@ static const char *unenforceable(const struct pyn_plan_test *t)
  * fail), unless the user asked for best effort: then one warning per
  * limiter, and the tests run without it.
  */
+/*
+ * Tests built with a sanitizer run slower and bigger: their limits grow
+ * by the sanitizer's factors (docs/instruments.md), before anything
+ * shows or uses them.
+ */
+static int scale_for_sanitizers(struct pyn_plan *plan)
+{
+	struct pyn_plan_test *t;
+	double time, memory;
+	unsigned bits;
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < plan->n_tests; i++) {
+		t = &plan->tests[i];
+		bits = pyn__sanitizers(t->program ? t->program :
+						    t->task.library);
+		if (!bits)
+			continue;
+		if (pyn__sanitizer_scale(bits, &time, &memory, why,
+					 sizeof(why)) != 0) {
+			fprintf(stderr, "pyntest: error: %s\n", why);
+			return -1;
+		}
+		t->limits.wall_time_s *= time;
+		t->limits.cpu_time_s *= time;
+		t->limits.memory_bytes =
+			(uint64_t)((double)t->limits.memory_bytes * memory);
+	}
+	return 0;
+}
+
 static int check_enforceable(const struct pyn_plan *plan, bool best_effort,
 			     struct pyn_error *err)
 {
@@ -620,6 +652,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	plan_built = true;
+	if (scale_for_sanitizers(&plan)) {
+		status = PYN__EXIT_USAGE;
+		goto out;
+	}
 	/* A program given on the command line has no manifest lines. */
 	for (size_t i = 0; i < cli.n_manifests; i++) {
 		if (!is_elf(cli.manifests[i]))

@@ -167,7 +167,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 	size_t n = plan->n_tests, next = 0, n_order = 0;
 	/* The test made ahead of its start (plan index + 1), 0: none. */
 	size_t held = 0, hold_tried = SIZE_MAX;
-	unsigned running = 0;
+	unsigned running = 0, bits;
 	bool stop = false, autostart = !s->fail_fast;
 	int ret = 0;
 
@@ -190,6 +190,12 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		e->test = t;
 		pyn__expect_describe(&t->expect, e->expected,
 				     sizeof(e->expected));
+		bits = pyn__sanitizers(t->program ? t->program :
+						    t->task.library);
+		pyn__sanitizer_names(bits, e->sanitizers,
+				     sizeof(e->sanitizers));
+		pyn__sanitizer_scale(bits, &e->time_scale, &e->memory_scale,
+				     NULL, 0);
 		if (t->skip) {
 			/* `skip:` in the manifest: reported, never run. */
 			struct pyn__attempt *a = new_attempt(e);

@@ -337,6 +337,21 @@ static void retry_element(struct out *o, const char *kind,
 	printf_(o, "      </%s>\n", tag);
 }
 
+/* The test's sanitizers and the factors its limits grew by. */
+static void sanitizer_properties(struct out *o, const char *in,
+				 const struct pyn__report_entry *e)
+{
+	char v[64];
+
+	if (!e->sanitizers[0])
+		return;
+	property(o, in, "pyntest.sanitizers", e->sanitizers);
+	snprintf(v, sizeof(v), "%g", e->time_scale);
+	property(o, in, "pyntest.limit_scale.time", v);
+	snprintf(v, sizeof(v), "%g", e->memory_scale);
+	property(o, in, "pyntest.limit_scale.memory", v);
+}
+
 static void testcase_properties(struct out *o,
 				const struct pyn__report_entry *e,
 				const struct pyn__attempt *a)
@@ -373,6 +388,7 @@ static void testcase_properties(struct out *o,
 			 (unsigned long long)lim->memory_bytes);
 		property(o, in, "pyntest.limit.memory_bytes", v);
 	}
+	sanitizer_properties(o, in, e);
 	if (!a)
 		goto out;
 	if (a->result.memory_provider[0])

@@ -67,6 +67,13 @@ struct pyn__report_entry {
 	const struct pyn_plan_test *test; /* borrowed from the plan */
 	char expected[64]; /* pyn__expect_describe() of the test */
 	/*
+	 * The sanitizers the test is built with ("AddressSanitizer+..."),
+	 * "" for none, and the factors its limits grew by under them.
+	 */
+	char sanitizers[96];
+	double time_scale;
+	double memory_scale;
+	/*
 	 * Attempts in order; 0 attempts: never started (interrupted before
 	 * it ran).  More than one: retried; the last decides.
 	 */
