@@ -92,15 +92,26 @@ static void setup_failure_message(struct pyn__page *page)
 			 (int)page->fail_code);
 }
 
+/*
+ * errno as the test's own code left it: 0 before its first step, as in a
+ * program's main(), then what the step before left, as when CUnit or a
+ * main() calls them in a row.  What the harness's own calls set between
+ * (a signal's EINVAL, a failed chdir) never reaches the test.
+ */
+static int test_errno __attribute__((section(".data")));
+
 /* One step (setup, test, teardown): returns 0, or -1 when it jumped out. */
 PYN__CHILD_TEXT static int step(void (*fn)(void *), void *arg)
 {
 	if (sigsetjmp(pyn__child_step.jump, 0) == 0) {
 		pyn__child_step.armed = 1;
+		errno = test_errno;
 		fn(arg);
+		test_errno = errno;
 		pyn__child_step.armed = 0;
 		return 0;
 	}
+	test_errno = errno;
 	pyn__child_step.armed = 0;
 	return -1;
 }
