@@ -375,6 +375,8 @@ void pyn__child_setup_failed(struct pyn__page *page, const char *a,
 	append(page->setup_message, sizeof(page->setup_message), c);
 	append(page->setup_message, sizeof(page->setup_message), d);
 	page->state = PYN_CHILD_SETUP_FAILED;
+	/* A setup that failed ended by itself: its counters count. */
+	pyn__child_coverage_flush();
 	_exit(PYN__EXIT_SETUP);
 }
 

@@ -214,6 +214,7 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 		}
 	}
 
+	pyn__child_coverage_find(page->task.program);
 	page->state = PYN_CHILD_SETUP;
 	if (sinit.fn) {
 		snprintf(page->setup_step, sizeof(page->setup_step),
@@ -270,6 +271,8 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 		page->vm_hwm_bytes = hwm;
 	}
 	page->ended_ns = pyn__child_mono_ns(false);
+	/* The test ended by itself: its counters are written. */
+	pyn__child_coverage_flush();
 	if (page->setup_message[0]) {
 		page->state = PYN_CHILD_SETUP_FAILED;
 		child_exit(PYN__EXIT_SETUP);
