@@ -42,6 +42,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <host/registry.h>
+
 #include "harness.h"
 
 #define MAX_FLUSH 64
@@ -195,7 +197,7 @@ void pyn__child_coverage_search(bool program)
 	searched = true;
 }
 
-void pyn__child_coverage_find(bool program)
+PYN__CHILD_TEXT void pyn__child_coverage_find(bool program)
 {
 	const char *pattern;
 	int i;
@@ -213,7 +215,7 @@ void pyn__child_coverage_find(bool program)
 	}
 }
 
-void pyn__child_coverage_flush(void)
+PYN__CHILD_TEXT void pyn__child_coverage_flush(void)
 {
 	int i;
 
