@@ -244,6 +244,19 @@ static CU_ErrorCode take_over(CU_pSuite suite, CU_pTest test)
 	return CUE_SUCCESS;
 }
 
+/*
+ * CUnit's basic and console runs make stdout unbuffered before their
+ * first test (Basic.c, Console.c): so do their tests here.
+ */
+static CU_ErrorCode take_over_unbuffered(CU_pSuite suite, CU_pTest test)
+{
+	if (mode == MODE_SERVER || mode == MODE_RUN) {
+		fflush(stdout);
+		setvbuf(stdout, NULL, _IONBF, 0);
+	}
+	return take_over(suite, test);
+}
+
 /* Outside pyntest (no mode), every entry point is libcunit's. */
 #define NEXT(type, name) ((type)dlsym(RTLD_NEXT, name))
 
@@ -251,7 +264,7 @@ SHIM_API CU_ErrorCode CU_basic_run_tests(void)
 {
 	if (mode == MODE_NONE)
 		return NEXT(CU_ErrorCode(*)(void), "CU_basic_run_tests")();
-	return take_over(NULL, NULL);
+	return take_over_unbuffered(NULL, NULL);
 }
 
 SHIM_API CU_ErrorCode CU_basic_run_suite(CU_pSuite pSuite)
@@ -259,7 +272,7 @@ SHIM_API CU_ErrorCode CU_basic_run_suite(CU_pSuite pSuite)
 	if (mode == MODE_NONE)
 		return NEXT(CU_ErrorCode(*)(CU_pSuite),
 			    "CU_basic_run_suite")(pSuite);
-	return take_over(pSuite, NULL);
+	return take_over_unbuffered(pSuite, NULL);
 }
 
 SHIM_API CU_ErrorCode CU_basic_run_test(CU_pSuite pSuite, CU_pTest pTest)
@@ -267,7 +280,7 @@ SHIM_API CU_ErrorCode CU_basic_run_test(CU_pSuite pSuite, CU_pTest pTest)
 	if (mode == MODE_NONE)
 		return NEXT(CU_ErrorCode(*)(CU_pSuite, CU_pTest),
 			    "CU_basic_run_test")(pSuite, pTest);
-	return take_over(pSuite, pTest);
+	return take_over_unbuffered(pSuite, pTest);
 }
 
 SHIM_API CU_ErrorCode CU_run_all_tests(void)
@@ -298,7 +311,7 @@ SHIM_API void CU_console_run_tests(void)
 		NEXT(void (*)(void), "CU_console_run_tests")();
 		return;
 	}
-	take_over(NULL, NULL);
+	take_over_unbuffered(NULL, NULL);
 }
 
 SHIM_API void CU_automated_run_tests(void)

@@ -173,13 +173,16 @@ static struct {
 	int (*clock)(clockid_t, struct timespec *);
 } preset = { 0, -1, 0, NULL };
 
-/* Default handlers and mask, then the recorder on the alternate stack. */
+/*
+ * Default handlers and an empty mask: what a program's main() starts
+ * with.  sigaction() of the two signals glibc keeps for itself (32, 33)
+ * fails with EINVAL: errno is the test's own again before it runs
+ * (harness_run.c, step()).
+ */
 static void reset_signals(void)
 {
 	struct sigaction sa;
 	sigset_t none;
-	stack_t ss;
-	size_t i;
 	int sig;
 
 	memset(&sa, 0, sizeof(sa));
@@ -192,7 +195,22 @@ static void reset_signals(void)
 	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
 
+/*
+ * The recorder, on its alternate stack, only under a memory limit: the
+ * evidence it keeps (the peak, a failed allocation) matters to nothing
+ * else, and a test without one sees every signal at its default
+ * (docs/guarantees.md, "What a test sees").
+ */
+PYN__CHILD_TEXT static void arm_recorder(void)
+{
+	struct sigaction sa;
+	stack_t ss;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
 	ss.ss_sp = alt_stack;
 	ss.ss_size = sizeof(alt_stack);
 	ss.ss_flags = 0;
@@ -264,9 +282,8 @@ static void preset_clock(void)
 void pyn__child_preset(void)
 {
 	/*
-	 * The recorder is harmless in the server itself: with no page it
-	 * only re-raises.  The server's own sends use MSG_NOSIGNAL, so it
-	 * needs no SIGPIPE handler either.
+	 * The server's own sends use MSG_NOSIGNAL: it needs no SIGPIPE
+	 * handler.  Each child arms the recorder when it needs it.
 	 */
 	reset_signals();
 	if (preset.devnull < 0)
@@ -315,6 +332,8 @@ PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
 
 	if (preset.on && preset.devnull >= 0) {
 		dup_to(preset.devnull, STDIN_FILENO);
+		/* The server's; the test's stdin is its copy. */
+		pyn__sys(SYS_close, preset.devnull);
 	} else {
 		fd = open("/dev/null", O_RDONLY);
 		if (fd >= 0 && fd != STDIN_FILENO) {
@@ -333,6 +352,8 @@ PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
 	}
 	if (!preset.on)
 		reset_signals();
+	if (pyn__child_limits_memory(page))
+		arm_recorder();
 	/*
 	 * Forked from a server that measured it once, the RSS at start is
 	 * known, unless a memory limit wants it to the page.
@@ -354,6 +375,8 @@ void pyn__child_setup_failed(struct pyn__page *page, const char *a,
 	append(page->setup_message, sizeof(page->setup_message), c);
 	append(page->setup_message, sizeof(page->setup_message), d);
 	page->state = PYN_CHILD_SETUP_FAILED;
+	/* A setup that failed ended by itself: its counters count. */
+	pyn__child_coverage_flush();
 	_exit(PYN__EXIT_SETUP);
 }
 

@@ -85,6 +85,16 @@ __attribute__((noreturn)) void pyn__child_run(struct pyn__page *page,
 					      struct pyn__module *module,
 					      void (*fn)(void *), void *arg);
 
+/*
+ * Coverage (coverage.c): find the instrumented objects' exit functions
+ * (gcov's, LLVM's) before the test, the program's own image too when
+ * PROGRAM; call them at its end, as the exit the test never makes would.
+ */
+void pyn__child_coverage_find(bool program);
+/* The search alone, once in a fork server for all its children. */
+void pyn__child_coverage_search(bool program);
+void pyn__child_coverage_flush(void);
+
 /* Read VmPeak, VmHWM, VmRSS of this process (bytes; 0 when unknown). */
 void pyn__read_status(uint64_t *vm_peak, uint64_t *vm_hwm, uint64_t *vm_rss);
 

@@ -108,15 +108,26 @@ static void leak_check(void)
 		check();
 }
 
+/*
+ * errno as the test's own code left it: 0 before its first step, as in a
+ * program's main(), then what the step before left, as when CUnit or a
+ * main() calls them in a row.  What the harness's own calls set between
+ * (a signal's EINVAL, a failed chdir) never reaches the test.
+ */
+static int test_errno __attribute__((section(".data")));
+
 /* One step (setup, test, teardown): returns 0, or -1 when it jumped out. */
 PYN__CHILD_TEXT static int step(void (*fn)(void *), void *arg)
 {
 	if (sigsetjmp(pyn__child_step.jump, 0) == 0) {
 		pyn__child_step.armed = 1;
+		errno = test_errno;
 		fn(arg);
+		test_errno = errno;
 		pyn__child_step.armed = 0;
 		return 0;
 	}
+	test_errno = errno;
 	pyn__child_step.armed = 0;
 	return -1;
 }
@@ -219,6 +230,7 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 		}
 	}
 
+	pyn__child_coverage_find(page->task.program);
 	page->state = PYN_CHILD_SETUP;
 	if (sinit.fn) {
 		snprintf(page->setup_step, sizeof(page->setup_step),
@@ -277,6 +289,8 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 		page->vm_hwm_bytes = hwm;
 	}
 	page->ended_ns = pyn__child_mono_ns(false);
+	/* The test ended by itself: its counters are written. */
+	pyn__child_coverage_flush();
 	if (page->setup_message[0]) {
 		page->state = PYN_CHILD_SETUP_FAILED;
 		child_exit(PYN__EXIT_SETUP);

@@ -90,6 +90,19 @@ const char *pyn__engine_worker(struct pyn_engine *e)
 }
 
 /*
+ * A test library's test starts with no fd of this process's open but
+ * stdin, stdout, stderr and the result page (docs/guarantees.md, "What a
+ * test sees").  A function of the caller's own (PYN_TASK_FUNCTION) keeps
+ * the caller's fds: they are its own.
+ */
+static void close_all_but(int keep)
+{
+	if (keep > 3)
+		syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
+	syscall(SYS_close_range, keep >= 3 ? (unsigned)keep + 1 : 3U, ~0U, 0U);
+}
+
+/*
  * The child of FORK mode: this process's image, limited, then the task.
  * Only async-signal-safe calls until the test runs.
  */
@@ -107,8 +120,10 @@ fork_child(struct pyn__job *job, pid_t parent, int out_w, int err_w)
 			   true);
 	pyn__child_apply(job->page);
 	pyn__child_gate(job->page, -1, -1);
-	if (job->page->task.kind != PYN_TASK_FUNCTION)
+	if (job->page->task.kind != PYN_TASK_FUNCTION) {
+		close_all_but(job->result_fd);
 		module = pyn__child_load(job->page, false);
+	}
 	pyn__child_run(job->page, module, job->fn, job->arg);
 }
 

@@ -103,6 +103,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pyntest-worker: fd 3 is not a job page\n");
 		return 2;
 	}
+	/* Mapped: the fd would be one more of pyntest's in every test. */
+	close(3);
 	if (load_plugins(argc, argv, page) != 0)
 		_exit(PYN__EXIT_SETUP);
 	if (strcmp(argv[1], "--server") == 0)

@@ -348,6 +348,8 @@ PYN__CHILD_TEXT int pyn__server_serve(struct pyn__module *module, int sock,
 	if (!tid_slot)
 		return 3;
 	pyn__child_preset();
+	/* A CUnit program's server (the shim) has no module: the program. */
+	pyn__child_coverage_search(module == NULL);
 	pyn__engine_forget_pid();
 	pin_server();
 	if (send(sock, "R", 1, MSG_NOSIGNAL) != 1)

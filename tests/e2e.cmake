@@ -89,3 +89,6 @@ endforeach()
 # The pyntest_test Bazel rule under a real `bazel test` (bazel-bootstrap).
 pyn_add_e2e_test(bazel TIMEOUT 900)
 set_tests_properties(e2e.bazel PROPERTIES LABELS "e2e;bazel")
+
+# Coverage through pyntest (issue 18): gcov with gcovr, LLVM with llvm-cov.
+pyn_add_e2e_test(coverage TIMEOUT 240 PARTS gcc clang)
