@@ -650,6 +650,11 @@ int main(int argc, char **argv)
 		status = plan.n_tests ? PYN__EXIT_OK : PYN__EXIT_NO_TESTS;
 		goto out;
 	}
+	if (pyn__debug_plan(&plan, &cli, &err)) {
+		print_error(&err);
+		status = PYN__EXIT_USAGE;
+		goto out;
+	}
 	if (check_enforceable(&plan, cli.best_effort, &err)) {
 		print_error(&err);
 		status = PYN__EXIT_USAGE;
@@ -673,7 +678,8 @@ int main(int argc, char **argv)
 			strerror(errno));
 		goto out;
 	}
-	tty = isatty(STDOUT_FILENO) && !getenv("CI") &&
+	/* --debug: the test writes to the terminal, no status line over it. */
+	tty = !cli.debug_id && isatty(STDOUT_FILENO) && !getenv("CI") &&
 	      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
 	pyn__console_init(
 		&console, stdout, tty ? PYN__CONSOLE_TTY : PYN__CONSOLE_PLAIN,
