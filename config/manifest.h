@@ -66,7 +66,7 @@ struct pyn_setting {
 		long number; /* retries; isolation (enum pyn_isolation) */
 		struct {
 			bool flag; /* terminate_child_processes, skip */
-			char *text; /* skip reason (owned), or NULL */
+			char *text; /* skip reason, wrapper (owned), or NULL */
 		};
 		struct pyn_expect expect; /* expect */
 	};
@@ -94,6 +94,7 @@ struct pyn_settings {
 	struct pyn_setting retries;
 	struct pyn_setting expect;
 	struct pyn_setting skip; /* tests and overrides only */
+	struct pyn_setting wrapper; /* a tool's command line (text) */
 	struct pyn_limiter_config *limiters;
 	size_t n_limiters;
 };

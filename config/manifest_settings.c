@@ -318,7 +318,7 @@ static const char *const setting_keys[] = {
 	"wall_time",	"cpu_time",  "memory",
 	"output_limit", "isolation", "terminate_child_processes",
 	"retries",	"expect",    "limiters",
-	NULL,
+	"wrapper",	NULL,
 };
 
 /*
@@ -372,6 +372,20 @@ int pyn__settings_parse(struct pyn__manifest_ctx *c, const struct pyn__node *k,
 		}
 		return rc;
 	}
+	if (strcmp(key, "wrapper") == 0) {
+		st->wrapper.loc = v->loc;
+		if (pyn__node_is_null(v)) {
+			st->wrapper.state = PYN_SETTING_NONE;
+			return 0;
+		}
+		if (v->kind != PYN__NODE_SCALAR || !v->value[0])
+			return pyn__node_fail(
+				c, v,
+				"'wrapper' must be a command line "
+				"('valgrind -q --error-exitcode=99') or null");
+		st->wrapper.state = PYN_SETTING_SET;
+		return pyn__manifest_strdup(c, &st->wrapper.text, v->value);
+	}
 	if (strcmp(key, "skip") == 0 &&
 	    (level == PYN__LEVEL_TEST || level == PYN__LEVEL_OVERRIDE)) {
 		struct pyn_setting *s = &st->skip;
@@ -403,6 +417,7 @@ void pyn__settings_release(struct pyn_settings *st)
 		limiter_config_release(&st->limiters[i]);
 	free(st->limiters);
 	free(st->skip.text);
+	free(st->wrapper.text);
 	memset(st, 0, sizeof(*st));
 }
 

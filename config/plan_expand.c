@@ -100,6 +100,7 @@ static int add_test(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 	t->retries = r.retries;
 	t->skip = r.skip;
 	t->skip_reason = pyn__build_intern(b, r.skip_reason);
+	t->limits.wrapper = pyn__build_intern(b, r.wrapper);
 	t->task.kind = kind;
 	t->task.name = t->id;
 	t->task.library = sc->library;
@@ -128,7 +129,8 @@ static int add_test(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 	if (!t->suite || !t->name || !t->manifest ||
 	    (symbol && !t->task.symbol) || (s->setup && !t->task.setup) ||
 	    (s->teardown && !t->task.teardown) ||
-	    (r.skip_reason && !t->skip_reason))
+	    (r.skip_reason && !t->skip_reason) ||
+	    (r.wrapper && !t->limits.wrapper))
 		return pyn__build_nomem(b);
 	return 0;
 }

@@ -92,6 +92,9 @@ int pyn__plan_inherit(struct pyn__build *b,
 	r->expect.outcome = PYN_OUTCOME_PASS;
 	if (s && s->state == PYN_SETTING_SET)
 		r->expect = s->expect;
+	s = PICK(chain, n, wrapper);
+	if (s && s->state == PYN_SETTING_SET)
+		r->wrapper = s->text;
 	s = PICK(chain, n, skip);
 	if (s && s->state == PYN_SETTING_SET && s->flag) {
 		r->skip = true;

@@ -126,6 +126,7 @@ struct pyn__inherited {
 	unsigned retries;
 	bool skip;
 	const char *skip_reason; /* borrowed from the manifest */
+	const char *wrapper; /* borrowed from the manifest, or NULL */
 };
 
 /*

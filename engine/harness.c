@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -120,9 +121,10 @@ void pyn__read_status(uint64_t *vm_peak, uint64_t *vm_hwm, uint64_t *vm_rss)
  * Where no allocator hook records failed allocations (a program that
  * links the C API: malloc.c), errno ENOMEM at the crash is that record:
  * a failed malloc sets it, and the NULL dereference or abort() that
- * follows leaves it.  Its size is unknown (0).
+ * follows leaves it.  Its size is unknown (0).  Where the signal hit,
+ * for the runner's message, goes to the page too (fault.c).
  */
-static void on_fatal(int sig)
+static void on_fatal(int sig, siginfo_t *info, void *context)
 {
 	int error = errno;
 	uint64_t peak, hwm;
@@ -138,6 +140,9 @@ static void on_fatal(int sig)
 		page->vm_peak_bytes = peak;
 		page->vm_hwm_bytes = hwm;
 		page->fatal_signal = sig;
+		/* A fault the CPU raised, not a kill() or raise(). */
+		if (info && info->si_code > 0)
+			pyn__child_fault_record(page, sig, context);
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -215,8 +220,8 @@ PYN__CHILD_TEXT static void arm_recorder(void)
 	ss.ss_size = sizeof(alt_stack);
 	ss.ss_flags = 0;
 	sigaltstack(&ss, NULL);
-	sa.sa_handler = on_fatal;
-	sa.sa_flags = SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
+	sa.sa_sigaction = on_fatal;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
 	for (i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
 		sigaction(fatal_signals[i], &sa, NULL);
 }
@@ -320,7 +325,7 @@ PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
 	 * code the child faults in (64 KiB of it at a time) and its exit
 	 * unmaps again, before a test that may call none of them.
 	 */
-	if (own_group)
+	if (own_group && !page->foreground)
 		pyn__sys(SYS_setpgid, 0, 0);
 	pyn__sys(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 #ifdef SYS_getppid
@@ -330,7 +335,9 @@ PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
 #endif
 		_exit(PYN__EXIT_ORPHAN);
 
-	if (preset.on && preset.devnull >= 0) {
+	if (page->foreground) {
+		/* A debugger's terminal: stdin stays the runner's. */
+	} else if (preset.on && preset.devnull >= 0) {
 		dup_to(preset.devnull, STDIN_FILENO);
 		/* The server's; the test's stdin is its copy. */
 		pyn__sys(SYS_close, preset.devnull);
@@ -354,6 +361,19 @@ PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
 		reset_signals();
 	if (pyn__child_limits_memory(page))
 		arm_recorder();
+	/*
+	 * --core-dumps: the soft limit up to the hard one (a limiter may
+	 * lower it again: cpu_time's SIGXCPU must dump no core).
+	 */
+	if (page->core_dumps) {
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_CORE, &rl) == 0 &&
+		    rl.rlim_cur != rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_CORE, &rl);
+		}
+	}
 	/*
 	 * Forked from a server that measured it once, the RSS at start is
 	 * known, unless a memory limit wants it to the page.

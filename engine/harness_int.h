@@ -51,6 +51,12 @@ pyn__child_setup_failed(struct pyn__page *page, const char *a, const char *b,
 
 /* Is a limiter that limits memory active for this test? */
 bool pyn__child_limits_memory(const struct pyn__page *page);
+/*
+ * fault.c: record where fatal signal `sig` hit (its PC from `context`, a
+ * ucontext_t, and the file mapped there) in the page.  Async-signal-safe.
+ */
+void pyn__child_fault_record(struct pyn__page *page, int sig,
+			     const void *context);
 
 /*
  * CLOCK_MONOTONIC in ns, for the page (started_ns, ended_ns): a system

@@ -116,6 +116,8 @@ struct pyn__job {
 	struct pyn_engine *engine;
 	void *user;
 	struct pyn_limits limits;
+	/* limits.wrapper split into argv (one block, owned), or NULL. */
+	char **wrapper;
 	void (*fn)(void *);
 	void *arg;
 	enum pyn_isolation isolation;
@@ -248,6 +250,7 @@ struct pyn_engine {
 	/* $PYNTEST_SPAWN_FORK=1: spawn by fork + exec, not posix_spawn. */
 	bool spawn_fork;
 	int warned_hook;
+	int warned_wrapper; /* a wrapper asked where none can run */
 	void (*warn)(void *user, const char *message);
 	void *warn_user;
 	struct pyn__servers *servers;
@@ -501,6 +504,39 @@ char **pyn__worker_instrumented(struct pyn_engine *e,
  * or -1 with job->host_error.
  */
 int pyn__spawn(struct pyn_engine *e, struct pyn__job *job);
+
+/* ---- wrapper.c, where.c ------------------------------------------------ */
+
+struct pyn__verdict;
+/*
+ * A wrapper's command line as argv (one block: free argv only); PATH is
+ * searched at exec.  Returns 0, or PYN_EINVAL (unclosed quote, empty).
+ */
+int pyn__wrapper_split(const char *cmd, char ***argv, struct pyn_error *err);
+/* wrapper then argv, NULL-terminated (pointers only: free the array). */
+char **pyn__wrapper_argv(char *const *wrapper, char *const *argv);
+/*
+ * After pyn__classify(): a test under a wrapper that ran to its end but
+ * whose tool reported errors (valgrind's "ERROR SUMMARY: N errors", or an
+ * exit code the harness never gives) becomes `error`, typed by the tool.
+ */
+void pyn__wrapper_verdict(const struct pyn__job *job, int child_state,
+			  struct pyn__verdict *v);
+/*
+ * A crash's place from the page (fault.c's record): " in FUNCTION
+ * (FILE:LINE)", " in FUNCTION (LIBRARY+0xOFFSET)" without debug info,
+ * appended to `msg`; nothing when unknown.  Runs addr2line (PATH) with a
+ * time limit; never blocks longer.
+ */
+void pyn__fault_where(const struct pyn__page *page, char *msg, size_t len);
+/*
+ * core.c: the core file the crash of `pid` by `sig` left (--core-dumps),
+ * per /proc/sys/kernel/core_pattern, relative to `cwd` (NULL: ours),
+ * written at or after `since`: its path into `out`, or "" with why not
+ * into `why`.
+ */
+void pyn__core_find(pid_t pid, int sig, const char *cwd, time_t since,
+		    char *out, size_t len, char *why, size_t why_len);
 
 /* ---- server_jobs.c --------------------------------------------------- */
 

@@ -105,6 +105,16 @@ int pyn__job_new(struct pyn_engine *e, const struct pyn_task *task,
 		return rc;
 	}
 	job->page->limited = 1;
+	job->page->foreground = limits->foreground;
+	job->page->core_dumps = limits->core_dumps;
+	job->limits.wrapper = NULL;
+	if (limits->wrapper && limits->wrapper[0]) {
+		rc = pyn__wrapper_split(limits->wrapper, &job->wrapper, err);
+		if (rc) {
+			pyn__job_free(job);
+			return rc;
+		}
+	}
 	/* Options are borrowed: used now, during setup. */
 	job->limits.options = limits->options;
 	*out = job;
@@ -126,6 +136,7 @@ void pyn__job_free(struct pyn__job *job)
 		close(job->page_fd);
 	pyn__page_unmap(job->page);
 	pyn_result_release(&job->res);
+	free(job->wrapper);
 	free(job);
 }
 

@@ -123,6 +123,22 @@ struct pyn__page {
 	char setup_message[PYN_LIMITER_MESSAGE_MAX + 512];
 	/* The setup step running ("setup 'su_init'"), for an exit in it. */
 	char setup_step[256];
+	/*
+	 * Set by the parent (pyn_limits): the test keeps the runner's
+	 * process group and stdin (a debugger's terminal); RLIMIT_CORE is
+	 * left as the runner has it.
+	 */
+	int32_t foreground;
+	int32_t core_dumps;
+	/*
+	 * Where the fatal signal hit (the recorder, SIGSEGV, SIGBUS, SIGFPE,
+	 * SIGILL): the faulting PC, the file mapped there (from
+	 * /proc/self/maps) and the PC's offset in that file; "" when the PC
+	 * is in no file (the heap, a JIT) or the recorder did not run.
+	 */
+	volatile uint64_t fault_pc;
+	volatile uint64_t fault_offset;
+	char fault_file[512];
 	struct pyn_failure failures[PYN_RESULT_FAILURES_MAX];
 	struct pyn__page_limiter limiters[PYN__LIMITERS_MAX];
 	struct pyn__page_task task;

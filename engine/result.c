@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "classify.h"
 #include "cunit_exec.h"
@@ -115,6 +116,38 @@ static void take_return(struct pyn__job *job, struct pyn_result *res)
 	res->size = size;
 }
 
+/*
+ * --core-dumps: the crash dumped core: name the file in the message and
+ * the pyntest.core_file property (or say why it cannot be found).
+ */
+static void name_core(struct pyn_engine *e, struct pyn__job *job,
+		      struct pyn_result *res)
+{
+	char path[PATH_MAX], why[768], *prop, **props;
+	time_t since = time(NULL) - (time_t)(pyn__now() - job->t_submit) - 1;
+	size_t have = strlen(res->message);
+
+	(void)e;
+	pyn__core_find(job->pid, WTERMSIG(job->status),
+		       pyn__page_str(job->page, job->page->task.cwd), since,
+		       path, sizeof(path), why, sizeof(why));
+	if (!path[0]) {
+		snprintf(res->message + have, sizeof(res->message) - have,
+			 "; core dumped, not found: %s", why);
+		return;
+	}
+	snprintf(res->message + have, sizeof(res->message) - have,
+		 "; core dumped: %s", path);
+	props = realloc(res->properties,
+			(res->n_properties + 1) * sizeof(*props));
+	if (!props)
+		return;
+	res->properties = props;
+	if (asprintf(&prop, "pyntest.core_file=%s", path) < 0)
+		return;
+	props[res->n_properties++] = prop;
+}
+
 void pyn__job_finish(struct pyn_engine *e, struct pyn__job *job)
 {
 	struct pyn__claim claims[PYN__LIMITERS_MAX];
@@ -185,6 +218,13 @@ void pyn__job_finish(struct pyn_engine *e, struct pyn__job *job)
 	     pyn__sanitizer_report(job->out.buf, job->out.len, &san)))
 		in.sanitizer = &san;
 	pyn__classify(&in, &v);
+	pyn__wrapper_verdict(job, ev.child_state, &v);
+	/* A crash says where: the function and file:line, when known. */
+	if (v.outcome == PYN_OUTCOME_ERROR && job->pid > 0 &&
+	    WIFSIGNALED(job->status) &&
+	    WTERMSIG(job->status) == job->page->fatal_signal &&
+	    job->page->fault_pc)
+		pyn__fault_where(job->page, v.message, sizeof(v.message));
 	if (ev.child_state == PYN_CHILD_LOADING && job->page->task.program &&
 	    v.outcome != PYN_OUTCOME_PASS)
 		pyn__cunit_loading_note(
@@ -234,6 +274,9 @@ void pyn__job_finish(struct pyn_engine *e, struct pyn__job *job)
 			}
 		}
 	}
+	if (job->page->core_dumps && job->pid > 0 && WIFSIGNALED(job->status) &&
+	    WCOREDUMP(job->status))
+		name_core(e, job, res);
 	pyn__limiters_teardown(job);
 	/* Its processes were killed and waited for: the token is free. */
 	if (job->limits.terminate_child_processes)

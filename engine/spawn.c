@@ -117,7 +117,7 @@ fork_child(struct pyn__job *job, pid_t parent, int out_w, int err_w)
 		close(job->err.fd);
 	job->page->limited = 1;
 	pyn__child_prepare(job->page, job->result_fd, out_w, err_w, parent,
-			   true);
+			   !job->page->foreground);
 	pyn__child_apply(job->page);
 	pyn__child_gate(job->page, -1, -1);
 	if (job->page->task.kind != PYN_TASK_FUNCTION) {
@@ -213,13 +213,24 @@ static pid_t spawn_worker(struct pyn__job *job, char **argv, char **env,
 		ok &= !posix_spawn_file_actions_adddup2(&fa, pfd, 3);
 		ok &= !posix_spawn_file_actions_adddup2(&fa, rfd, 4);
 		ok &= !posix_spawn_file_actions_addclosefrom_np(&fa, 5);
-		/* Every signal blocked, its own process group. */
+		/*
+		 * Every signal blocked, its own process group (in the
+		 * foreground: the terminal's, the runner's).
+		 */
 		sigfillset(&all);
 		ok &= !posix_spawnattr_setsigmask(&at, &all);
 		ok &= !posix_spawnattr_setpgroup(&at, 0);
 		ok &= !posix_spawnattr_setflags(
-			&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
-		if (ok && posix_spawn(&pid, argv[0], &fa, &at, argv, env) != 0)
+			&at, POSIX_SPAWN_SETSIGMASK |
+				     (job->page->foreground ?
+					      0 :
+					      POSIX_SPAWN_SETPGROUP));
+		/* A wrapper is found in PATH, as a shell would. */
+		if (ok && job->wrapper &&
+		    posix_spawnp(&pid, argv[0], &fa, &at, argv, env) != 0)
+			pid = -1;
+		else if (ok && !job->wrapper &&
+			 posix_spawn(&pid, argv[0], &fa, &at, argv, env) != 0)
 			pid = -1;
 		posix_spawnattr_destroy(&at);
 		posix_spawn_file_actions_destroy(&fa);
@@ -265,7 +276,8 @@ static __attribute__((noreturn)) void spawn_child(struct pyn__job *job,
 	} else {
 		sigfillset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
-		setpgid(0, 0);
+		if (!job->page->foreground)
+			setpgid(0, 0);
 		if (out_w >= 0 && out_w != STDOUT_FILENO)
 			dup2(out_w, STDOUT_FILENO);
 		if (err_w >= 0 && err_w != STDERR_FILENO)
@@ -283,9 +295,13 @@ static __attribute__((noreturn)) void spawn_child(struct pyn__job *job,
 		pyn__cunit_exec(job->page,
 				pyn__page_str(job->page, job->page->task.cwd),
 				argv, envp);
-	execve(argv[0], argv, san_env ? san_env : environ);
+	if (job->wrapper)
+		execvpe(argv[0], argv, san_env ? san_env : environ);
+	else
+		execve(argv[0], argv, san_env ? san_env : environ);
 	snprintf(job->page->setup_message, sizeof(job->page->setup_message),
-		 "cannot run the worker '%s': %s", argv[0], strerror(errno));
+		 "cannot run the %s '%s': %s",
+		 job->wrapper ? "wrapper" : "worker", argv[0], strerror(errno));
 	job->page->state = PYN_CHILD_SETUP_FAILED;
 	_exit(PYN__EXIT_SETUP);
 }
@@ -293,7 +309,8 @@ static __attribute__((noreturn)) void spawn_child(struct pyn__job *job,
 int pyn__spawn(struct pyn_engine *e, struct pyn__job *job)
 {
 	pid_t parent = 0;
-	char **argv = NULL, **envp = NULL, **san_env = NULL, shim[4096];
+	char **argv = NULL, **envp = NULL, **san_env = NULL, **block = NULL;
+	char shim[4096];
 	int rc = -1;
 
 	if (job->isolation == PYN_ISOLATION_SPAWN && job->page->task.program) {
@@ -310,6 +327,11 @@ int pyn__spawn(struct pyn_engine *e, struct pyn__job *job)
 		}
 	} else if (job->isolation == PYN_ISOLATION_SPAWN) {
 		argv = pyn__worker_argv(e, "--run", NULL, 0);
+		/* The worker's argv is one block: kept until the end. */
+		if (argv && job->wrapper) {
+			block = argv;
+			argv = pyn__wrapper_argv(job->wrapper, block);
+		}
 		if (!argv) {
 			snprintf(job->host_error, sizeof(job->host_error),
 				 "out of memory");
@@ -356,6 +378,7 @@ out:
 	else
 		free(argv);
 	free(san_env);
+	free(block);
 	return rc;
 }
 

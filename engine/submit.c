@@ -10,6 +10,7 @@
  */
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <base/isolation.h>
@@ -157,6 +158,25 @@ static void isolation(struct pyn_engine *e, struct pyn__job *job,
 	instrument(e, job, task);
 	if (job->isolation == PYN_ISOLATION_FORKSERVER && !pyn__servers_need(e))
 		job->isolation = PYN_ISOLATION_SPAWN;
+	/*
+	 * A wrapper execs the worker under its tool: spawn, whatever was
+	 * asked (a fork server's children are clones, never exec'd).  A
+	 * function or a CUnit program has no worker to wrap.
+	 */
+	if (job->wrapper && task->kind != PYN_TASK_FUNCTION && !task->program &&
+	    e->worker[0])
+		job->isolation = PYN_ISOLATION_SPAWN;
+	else if (job->wrapper) {
+		if (!e->warned_wrapper)
+			pyn__warn(e,
+				  "the wrapper '%s' runs only a library's "
+				  "tests (spawn mode): '%s' runs without it",
+				  job->wrapper[0],
+				  task->name ? task->name : "?");
+		e->warned_wrapper = 1;
+		free(job->wrapper);
+		job->wrapper = NULL;
+	}
 }
 
 int pyn__submit(struct pyn_engine *e, const struct pyn_task *task,

@@ -71,6 +71,17 @@ void pyn__cli_usage(FILE *out)
 	      "      --cpu-time T       default CPU-time limit\n"
 	      "      --memory M         default memory limit (512MB, 1GiB)\n"
 	      "                         (manifest values win over these three)\n"
+	      "Debugging (docs/instruments.md):\n"
+	      "      --debug ID         run the one test ID in the foreground, under a\n"
+	      "                         debugger: no limits, no timers, no kills, the\n"
+	      "                         terminal attached (fork mode: in gdb, 'set\n"
+	      "                         follow-fork-mode child')\n"
+	      "      --wrapper CMD      run each library test's process under the tool\n"
+	      "                         CMD ('valgrind -q --error-exitcode=99'; spawn\n"
+	      "                         mode); overrides the manifest's 'wrapper'\n"
+	      "      --core-dumps       let a crashing test dump core (RLIMIT_CORE as\n"
+	      "                         pyntest has it, raised to its hard limit) and\n"
+	      "                         name the core file in the report\n"
 	      "Limiters:\n"
 	      "      --limiters         list limiters (built-in, and plug-ins of the given\n"
 	      "                         manifests): supported here, by which provider, or\n"
@@ -113,6 +124,9 @@ enum {
 	OPT_SHARD_TOTAL,
 	OPT_FORMAT,
 	OPT_EVENTS,
+	OPT_DEBUG,
+	OPT_WRAPPER,
+	OPT_CORE_DUMPS,
 };
 
 static const struct option long_options[] = {
@@ -139,6 +153,9 @@ static const struct option long_options[] = {
 	{ "limiters", no_argument, NULL, OPT_LIMITERS },
 	{ "provider", required_argument, NULL, OPT_PROVIDER },
 	{ "best-effort", no_argument, NULL, OPT_BEST_EFFORT },
+	{ "debug", required_argument, NULL, OPT_DEBUG },
+	{ "wrapper", required_argument, NULL, OPT_WRAPPER },
+	{ "core-dumps", no_argument, NULL, OPT_CORE_DUMPS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "color", required_argument, NULL, OPT_COLOR },
@@ -379,6 +396,19 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 		case OPT_BEST_EFFORT:
 			cli->best_effort = true;
 			break;
+		case OPT_DEBUG:
+			if (!*optarg)
+				return usage_error(
+					err,
+					"option '--debug' needs a test id");
+			cli->debug_id = optarg;
+			break;
+		case OPT_WRAPPER:
+			cli->wrapper = optarg;
+			break;
+		case OPT_CORE_DUMPS:
+			cli->core_dumps = true;
+			break;
 		case OPT_RETRIES:
 			if (!parse_uint(optarg, 0, 1000, &v))
 				return usage_error(
@@ -520,6 +550,13 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 	}
 	if (!cli->n_filters && filters_from_env(cli))
 		return PYN_ENOMEM;
+	/* --debug ID selects ID; the plan must then hold it alone. */
+	if (cli->debug_id) {
+		if (push(&cli->filters, &cli->n_filters, cli->debug_id))
+			return PYN_ENOMEM;
+		cli->jobs = 1;
+		cli->retries = 0;
+	}
 	if (!cli->n_manifests && !cli->limiters)
 		return usage_error(err, "no manifest given");
 	if (cli->n_program_args && cli->n_manifests != 1)

@@ -45,6 +45,9 @@ struct pyn__cli {
 	size_t n_filters;
 	bool list, check, fail_fast, limiters;
 	bool best_effort; /* --best-effort: unenforceable limits only warn */
+	const char *debug_id; /* --debug ID: that one test in the foreground */
+	const char *wrapper; /* --wrapper CMD ("" too: none), else NULL */
+	bool core_dumps; /* --core-dumps */
 	int retries; /* -1: not given */
 	unsigned shard_index; /* 0-based */
 	unsigned shard_count; /* 0: no sharding */
@@ -109,6 +112,14 @@ void pyn__report_release(struct pyn__report *report);
 int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 		   struct pyn_plan_case **cases, size_t *n_cases,
 		   struct pyn_error *err);
+
+/*
+ * --wrapper and --core-dumps on every test of the plan; --debug: the plan
+ * must hold exactly one test (PYN_EUSAGE otherwise), which then runs in
+ * the foreground with no limits, no timers and no kills (debugging.c).
+ */
+int pyn__debug_plan(struct pyn_plan *plan, const struct pyn__cli *cli,
+		    struct pyn_error *err);
 
 /* ---- the duration cache (schedule.c) ---- */
 

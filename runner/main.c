@@ -691,6 +691,11 @@ int main(int argc, char **argv)
 		status = plan.n_tests ? PYN__EXIT_OK : PYN__EXIT_NO_TESTS;
 		goto out;
 	}
+	if (pyn__debug_plan(&plan, &cli, &err)) {
+		print_error(&err);
+		status = PYN__EXIT_USAGE;
+		goto out;
+	}
 	if (check_enforceable(&plan, cli.best_effort, &err)) {
 		print_error(&err);
 		status = PYN__EXIT_USAGE;
@@ -714,8 +719,12 @@ int main(int argc, char **argv)
 			strerror(errno));
 		goto out;
 	}
-	/* With TAP or JSON on stdout, the console report goes to stderr. */
-	tty = !cli.format && isatty(STDOUT_FILENO) && !getenv("CI") &&
+	/*
+	 * With TAP or JSON on stdout, the console report goes to stderr;
+	 * --debug: the test writes to the terminal, no status line over it.
+	 */
+	tty = !cli.format && !cli.debug_id && isatty(STDOUT_FILENO) &&
+	      !getenv("CI") &&
 	      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
 	pyn__console_init(
 		&console, cli.format ? stderr : stdout,

@@ -118,6 +118,19 @@ struct pyn_limits {
 	enum pyn_isolation isolation;
 	const struct pyn_option *options; /* plug-in limiter options */
 	size_t n_options;
+	/*
+	 * Debugging and tools (docs/instruments.md, "Debugging").  `wrapper`:
+	 * a command line ("valgrind -q --error-exitcode=99"; split at blanks,
+	 * '...' and "..." quote, nothing expanded) that a library test's
+	 * process is exec'd under (spawn isolation, forced), or NULL.
+	 * `foreground`: the test keeps the caller's process group and stdin
+	 * (no new group, nothing redirected but what capture_output asks).
+	 * `core_dumps`: leave RLIMIT_CORE as the caller has it (else 0) and
+	 * name the core file a crash left in the result.
+	 */
+	const char *wrapper;
+	bool foreground;
+	bool core_dumps;
 };
 
 /*
