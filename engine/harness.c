@@ -203,13 +203,24 @@ static void reset_signals(void)
 }
 
 /*
- * The recorder, on its alternate stack, only under a memory limit: the
- * evidence it keeps (the peak, a failed allocation) matters to nothing
- * else, and a test without one sees every signal at its default
+ * The signals of a fault the CPU raises: the recorder catches these in
+ * every test, to say where a crash happened (fault.c); one shot
+ * (SA_RESETHAND), it dies of the same signal, so a crash ends as it
+ * would without it, and a handler the test sets replaces it.
+ */
+static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+
+/*
+ * The recorder, on its alternate stack: for the fault signals always,
+ * for all the fatal ones under a memory limit, whose evidence (the peak,
+ * a failed allocation) it keeps.  Every other signal stays at its default
  * (docs/guarantees.md, "What a test sees").
  */
-PYN__CHILD_TEXT static void arm_recorder(void)
+PYN__CHILD_TEXT static void arm_recorder(bool all)
 {
+	const int *sigs = all ? fatal_signals : fault_signals;
+	size_t n = all ? sizeof(fatal_signals) / sizeof(fatal_signals[0]) :
+			 sizeof(fault_signals) / sizeof(fault_signals[0]);
 	struct sigaction sa;
 	stack_t ss;
 	size_t i;
@@ -222,8 +233,8 @@ PYN__CHILD_TEXT static void arm_recorder(void)
 	sigaltstack(&ss, NULL);
 	sa.sa_sigaction = on_fatal;
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
-	for (i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
-		sigaction(fatal_signals[i], &sa, NULL);
+	for (i = 0; i < n; i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 /*
@@ -359,8 +370,7 @@ PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
 	}
 	if (!preset.on)
 		reset_signals();
-	if (pyn__child_limits_memory(page))
-		arm_recorder();
+	arm_recorder(pyn__child_limits_memory(page));
 	/*
 	 * --core-dumps: the soft limit up to the hard one (a limiter may
 	 * lower it again: cpu_time's SIGXCPU must dump no core).
