@@ -3,11 +3,10 @@
  * runner/main.c - the pyntest program: manifests -> plan -> engine ->
  * report, with the exit codes of SPEC §4.
  *
- * Signals: SIGINT and SIGTERM interrupt the engine from the handler
- * (pyn_engine_interrupt is async-signal-safe, and killing every running
- * tree at once is what a user pressing Ctrl-C wants) and write a byte to
- * a self-pipe that the scheduler watches; the report is then written with
- * what finished and the rest marked interrupted, and pyntest exits 2.
+ * Signals (runner/signals.c): SIGINT, SIGTERM, SIGHUP, SIGQUIT and
+ * SIGALRM interrupt the engine and write a byte to a self-pipe that the
+ * scheduler watches; the report is then written with what finished and
+ * the rest marked interrupted, and pyntest exits 2.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,39 +32,7 @@
 #include "runner/merge.h"
 #include "runner/partition.h"
 #include "runner/report/html.h"
-
-static struct pyn_engine *volatile signal_engine;
-static int signal_pipe[2] = { -1, -1 };
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	struct pyn_engine *engine = signal_engine;
-	ssize_t ignored;
-
-	(void)sig;
-	if (engine)
-		pyn_engine_interrupt(engine);
-	if (signal_pipe[1] >= 0)
-		ignored = write(signal_pipe[1], "I", 1);
-	(void)ignored;
-	errno = saved;
-}
-
-static int install_signals(void)
-{
-	struct sigaction sa;
-
-	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK))
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
-		return -1;
-	return 0;
-}
+#include "runner/signals.h"
 
 static void print_error(const struct pyn_error *err)
 {
@@ -371,7 +338,7 @@ static void touch(const char *path)
 
 /* The watch fd for the engine: an epoll set of the signal pipe and,
  * on a terminal, a timer that redraws the progress line. */
-static int make_watch(bool tty, int *timer)
+static int make_watch(int signal_fd, bool tty, int *timer)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
 	int ep = epoll_create1(EPOLL_CLOEXEC);
@@ -379,8 +346,8 @@ static int make_watch(bool tty, int *timer)
 	*timer = -1;
 	if (ep < 0)
 		return -1;
-	ev.data.fd = signal_pipe[0];
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, signal_pipe[0], &ev))
+	ev.data.fd = signal_fd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, signal_fd, &ev))
 		goto fail;
 	if (tty) {
 		struct itimerspec its = { { 0, 250000000 }, { 0, 250000000 } };
@@ -472,6 +439,7 @@ int main(int argc, char **argv)
 	bool interrupted = false, tty, plan_built = false;
 	bool report_failed = false;
 	int status = PYN__EXIT_INTERNAL, ret, watch = -1, timer = -1;
+	int signal_fd = -1;
 	size_t n_loaded = 0;
 	struct timespec now;
 
@@ -668,7 +636,8 @@ int main(int argc, char **argv)
 			cli.n_filters || cli.shard_count ?
 				" (the filters and shard selected none)" :
 				"");
-	if (install_signals()) {
+	signal_fd = pyn__signals_install();
+	if (signal_fd < 0) {
 		fprintf(stderr, "pyntest: error: cannot set up signals: %s\n",
 			strerror(errno));
 		goto out;
@@ -679,7 +648,7 @@ int main(int argc, char **argv)
 		&console, stdout, tty ? PYN__CONSOLE_TTY : PYN__CONSOLE_PLAIN,
 		cli.verbosity, pyn__color_wanted(cli.color, STDOUT_FILENO),
 		plan.n_tests);
-	watch = make_watch(tty, &timer);
+	watch = make_watch(signal_fd, tty, &timer);
 	if (watch < 0) {
 		fprintf(stderr, "pyntest: error: cannot watch signals: %s\n",
 			strerror(errno));
@@ -694,7 +663,7 @@ int main(int argc, char **argv)
 			err.message);
 		goto out;
 	}
-	signal_engine = engine;
+	pyn__signals_engine(engine);
 
 	cache = pyn__cache_path(cli.manifests, cli.n_manifests);
 	durations = pyn__cache_load(cache, &plan);
@@ -704,7 +673,7 @@ int main(int argc, char **argv)
 	sched.prestart = !getenv("PYNTEST_PRESTART") ||
 			 strcmp(getenv("PYNTEST_PRESTART"), "0") != 0;
 	sched.watch_fd = watch;
-	sched.signal_fd = signal_pipe[0];
+	sched.signal_fd = signal_fd;
 	sched.console = &console;
 	sched.durations = durations;
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -743,7 +712,7 @@ int main(int argc, char **argv)
 		pyn__cache_save(cache, &report);
 	status = ret ? PYN__EXIT_INTERNAL : exit_code(&report, interrupted);
 out:
-	signal_engine = NULL;
+	pyn__signals_engine(NULL);
 	pyn_engine_free(engine);
 	pyn__report_release(&report);
 	pyn__console_release(&console);

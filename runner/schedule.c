@@ -21,6 +21,7 @@
 
 #include "base/outcome.h"
 #include "runner/cli.h"
+#include "runner/signals.h"
 #include "runner/verdict.h"
 #include "engine/engine.h"
 
@@ -150,9 +151,12 @@ static bool drain_watch(const struct pyn__schedule *s)
 
 		if (ev[i].data.fd != s->signal_fd)
 			continue; /* a tick */
-		for (ssize_t k = 0; k < got; k++)
-			if (buf[k] == 'I')
+		for (ssize_t k = 0; k < got; k++) {
+			if (buf[k] == PYN__SIGNAL_INTERRUPT)
 				stop = true;
+			else if (buf[k] == PYN__SIGNAL_STATUS && s->console)
+				pyn__signals_status(s->console, stderr);
+		}
 	}
 	if (s->console)
 		pyn__console_tick(s->console);
