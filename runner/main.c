@@ -31,6 +31,7 @@
 #include "runner/cli.h"
 #include "runner/merge.h"
 #include "runner/partition.h"
+#include "runner/paths.h"
 #include "runner/report/html.h"
 #include "runner/signals.h"
 
@@ -54,49 +55,6 @@ static void warn(void *user, const char *message)
 }
 
 /* Is `path` an ELF executable (a CUnit program, SPEC §2) rather than YAML? */
-/*
- * A report path that cannot be written is a usage error before anything
- * runs, not a surprise after every test did.  Missing folders are not
- * made: a mistyped path should not grow a tree.  Only a regular file may
- * be replaced, since reports are renamed over their path.  `what` is
- * "option '-o/--junit-xml'", "option '--html'" or "XML_OUTPUT_FILE".
- */
-static int check_report_path(const char *what, const char *path,
-			     struct pyn_error *err)
-{
-	char copy[PATH_MAX];
-	const char *dir;
-	struct stat st;
-
-	if (!*path)
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s needs a file name", what);
-	if (strlen(path) >= sizeof(copy))
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: path too long", what);
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: '%s' is a directory", what, path);
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: '%s' is not a regular file", what,
-				     path);
-	snprintf(copy, sizeof(copy), "%s", path);
-	dir = dirname(copy);
-	if (stat(dir, &st) < 0)
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: folder '%s' does not exist", what,
-				     dir);
-	if (!S_ISDIR(st.st_mode))
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: '%s' is not a folder", what, dir);
-	if (access(dir, W_OK | X_OK) < 0)
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: cannot write in folder '%s': %s",
-				     what, dir, strerror(errno));
-	return 0;
-}
-
 static bool is_elf(const char *path)
 {
 	unsigned char magic[4];
@@ -440,6 +398,8 @@ int main(int argc, char **argv)
 	bool report_failed = false;
 	int status = PYN__EXIT_INTERNAL, ret, watch = -1, timer = -1;
 	int signal_fd = -1;
+	struct pyn__report_path reports[2];
+	size_t n_reports = 0;
 	size_t n_loaded = 0;
 	struct timespec now;
 
@@ -482,13 +442,24 @@ int main(int argc, char **argv)
 	if (!cli.list && !cli.limiters) {
 		const char *env = getenv("XML_OUTPUT_FILE");
 
-		if ((cli.junit_path &&
-		     check_report_path(cli.junit_path == env ?
-					       "XML_OUTPUT_FILE" :
-					       "option '-o/--junit-xml'",
-				       cli.junit_path, &err)) ||
-		    (cli.html_path && check_report_path("option '--html'",
-							cli.html_path, &err))) {
+		if (cli.junit_path) {
+			reports[n_reports].what =
+				cli.junit_path == env ?
+					"XML_OUTPUT_FILE" :
+					"option '-o/--junit-xml'";
+			reports[n_reports++].path = cli.junit_path;
+		}
+		if (cli.html_path) {
+			reports[n_reports].what = "option '--html'";
+			reports[n_reports++].path = cli.html_path;
+		}
+		ret = 0;
+		for (size_t i = 0; i < n_reports && !ret; i++)
+			ret = pyn__report_path_check(reports[i].what,
+						     reports[i].path, &err);
+		if (ret ||
+		    pyn__report_paths_clash(reports, n_reports, cli.manifests,
+					    cli.n_manifests, NULL, &err)) {
 			fprintf(stderr,
 				"pyntest: error: %s\n"
 				"Try 'pyntest --help' for more information.\n",
@@ -616,6 +587,16 @@ int main(int argc, char **argv)
 				printf("%s\n", t->id);
 		}
 		status = plan.n_tests ? PYN__EXIT_OK : PYN__EXIT_NO_TESTS;
+		goto out;
+	}
+	/* Nor may a report replace a test library or program. */
+	if (pyn__report_paths_clash(reports, n_reports, cli.manifests,
+				    cli.n_manifests, &plan, &err)) {
+		fprintf(stderr,
+			"pyntest: error: %s\n"
+			"Try 'pyntest --help' for more information.\n",
+			err.message);
+		status = PYN__EXIT_USAGE;
 		goto out;
 	}
 	if (check_enforceable(&plan, cli.best_effort, &err)) {
