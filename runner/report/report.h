@@ -155,7 +155,8 @@ size_t pyn__utf8_len(const unsigned char *s, size_t n);
  * renamed over `path`.  `write` returns 0 or an errno value.  On failure
  * the old file at `path` is left as it was and no temporary file remains.
  * `what` names the report in messages ("HTML report").  Returns 0 or
- * PYN_EIO / PYN_ENOMEM with `err` filled.  (Lives in html.c for now.)
+ * PYN_EIO / PYN_ENOMEM with `err` filled.  The temporary file carries
+ * the pid, and those of dead runners beside `path` are removed (write.c).
  */
 int pyn__report_write_atomic(const char *path, const char *what,
 			     int (*write)(FILE *f, void *user), void *user,
