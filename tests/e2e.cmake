@@ -53,6 +53,7 @@ endfunction()
 
 pyn_add_e2e_test(exit_codes)
 pyn_add_e2e_test(report_paths)
+pyn_add_e2e_test(usage_early)
 pyn_add_e2e_test(bad_manifests)
 pyn_add_e2e_test(junit SERIAL PARTS project third_party)
 pyn_add_e2e_test(outcomes SERIAL)
