@@ -86,6 +86,8 @@ struct pyn__schedule {
 	struct pyn__console *console;
 	/* Known durations (seconds, < 0 unknown) by plan index, or NULL. */
 	const double *durations;
+	/* Where captured output goes (report/spool.h), or NULL: memory. */
+	struct pyn__spool *spool;
 };
 
 /*

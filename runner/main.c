@@ -399,6 +399,7 @@ int main(int argc, char **argv)
 	int status = PYN__EXIT_INTERNAL, ret, watch = -1, timer = -1;
 	int signal_fd = -1;
 	struct pyn__report_path reports[2];
+	struct pyn__spool spool = { .fd = -1 };
 	size_t n_reports = 0;
 	size_t n_loaded = 0;
 	struct timespec now;
@@ -657,6 +658,9 @@ int main(int argc, char **argv)
 	sched.signal_fd = signal_fd;
 	sched.console = &console;
 	sched.durations = durations;
+	/* Without a spool (no writable $TMPDIR or /tmp) output stays here. */
+	if (!pyn__spool_open(&spool))
+		sched.spool = &spool;
 	clock_gettime(CLOCK_REALTIME, &now);
 	report.start_epoch_s = (double)now.tv_sec;
 	report.manifests = cli.manifests;
@@ -696,6 +700,7 @@ out:
 	pyn__signals_engine(NULL);
 	pyn_engine_free(engine);
 	pyn__report_release(&report);
+	pyn__spool_close(&spool);
 	pyn__console_release(&console);
 	if (plan_built)
 		pyn_plan_release(&plan);

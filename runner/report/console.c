@@ -319,10 +319,14 @@ static void details(struct pyn__console *c, const struct pyn__report *r)
 					a->result.failures[k].line,
 					a->result.failures[k].condition);
 		}
-		tail(c->out, "stdout", a->result.out, a->result.out_len,
-		     TAIL_LINES);
-		tail(c->out, "stderr", a->result.err, a->result.err_len,
-		     TAIL_LINES);
+		for (int k = 0; k < 2; k++) {
+			struct pyn__text t;
+
+			pyn__run_text(&a->result, k, &t);
+			tail(c->out, k ? "stderr" : "stdout", t.buf, t.len,
+			     TAIL_LINES);
+			pyn__text_release(&t);
+		}
 	}
 }
 
