@@ -196,6 +196,13 @@ static int parse_env(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 			return pyn__node_fail(
 				c, k, "bad environment variable name '%s'",
 				k->value);
+		/* A newline would make one name two lines of `env`. */
+		for (const char *p = k->value; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return pyn__node_fail(
+					c, k,
+					"bad environment variable name: control character 0x%02x",
+					(unsigned)(unsigned char)*p);
 		if (v->kind != PYN__NODE_SCALAR)
 			return pyn__node_fail(
 				c, v,

@@ -140,6 +140,35 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/*
+ * A name found (`discover:`) or listed by a program with a control
+ * character in it (ESC, newline, BEL): refused like a manifest's, since it would reach --list and the
+ * console, where it could forge a line.  Returns the first such byte or
+ * -1; `shown` gets the name with those bytes as \xNN.
+ */
+static int control_char(const char *name, char *shown, size_t len)
+{
+	size_t used = 0;
+	int bad = -1;
+
+	shown[0] = '\0';
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		bool ctl = *p < 0x20 || *p == 0x7f;
+		int n;
+
+		if (ctl && bad < 0)
+			bad = *p;
+		n = ctl ? snprintf(shown + used, len - used, "\\x%02x", *p) :
+			  snprintf(shown + used, len - used, "%c", *p);
+		if (n < 0 || (size_t)n >= len - used - 4) {
+			snprintf(shown + used, len - used, "...");
+			break;
+		}
+		used += (size_t)n;
+	}
+	return bad;
+}
+
 /* `discover: GLOB`: exported functions matching, by name. */
 static int discover(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 		    const struct pyn_elf_symbols *syms)
@@ -147,6 +176,7 @@ static int discover(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 	const struct pyn_manifest_suite *s = sc->s;
 	struct pyn__strset explicit_names = { 0 };
 	const char **names;
+	char shown[256];
 	size_t n = 0, i;
 	int rc = 0;
 
@@ -179,6 +209,13 @@ static int discover(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 		/* Versioned symbols can appear twice. */
 		if (i && !strcmp(names[i], names[i - 1]))
 			continue;
+		if (control_char(names[i], shown, sizeof(shown)) >= 0) {
+			rc = pyn__build_fail_at(
+				b, s->discover_loc, PYN_EMANIFEST,
+				"discover: the function '%s' it matches has a control character in its name",
+				shown);
+			goto out;
+		}
 		rc = add_test(b, sc, s->name, names[i], names[i], NULL,
 			      s->discover_loc, PYN_TASK_SYMBOL, NULL);
 		if (rc)
@@ -207,6 +244,20 @@ static int import_suite(struct pyn__build *b, const struct pyn__suite_ctx *sc)
 				b, pyn__suite_import_loc(s), PYN_EMANIFEST,
 				"cannot list the tests of suite '%s': a test without a name",
 				s->name);
+			goto out;
+		}
+		for (int k = 0; k < 2; k++) {
+			const char *name = k ? cases[i].test : cases[i].suite;
+			char shown[256];
+			int bad = control_char(name, shown, sizeof(shown));
+
+			if (bad < 0)
+				continue;
+			rc = pyn__build_fail_at(
+				b, pyn__suite_import_loc(s), PYN_EMANIFEST,
+				"suite '%s': the program lists a %s named '%s', which contains a control character (U+%04X)",
+				s->name, k ? "test" : "suite", shown,
+				(unsigned)bad);
 			goto out;
 		}
 		rc = add_test(b, sc, cases[i].suite, cases[i].test, NULL, NULL,

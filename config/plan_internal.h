@@ -90,13 +90,15 @@ int pyn__plan_partition(struct pyn__build *b);
  * (NULL-terminated), relative names against `base`, then each folder of
  * $env_var (may be NULL), then `last_dir` for a bare name (may be NULL).
  * The real path goes to `out`; what was tried to `tried` ("x{,.so,.la} in
- * the manifest's folder"); `*is_dir` is set when no file was found but a
- * candidate is a folder.
+ * the manifest's folder").  When no file was found but a candidate is
+ * there and is no regular file (a folder, /dev/zero, a FIFO, a symlink
+ * loop), `odd` says what the first such is: "is a FIFO", or with the
+ * path when an extension was added: "is a FIFO (PATH.so)"; else "".
  */
 bool pyn__find_file(const char *name, const char *base, const char *env_var,
 		    const char *last_dir, const char *const *exts, char *out,
-		    size_t out_len, char *tried, size_t tried_len,
-		    bool *is_dir);
+		    size_t out_len, char *tried, size_t tried_len, char *odd,
+		    size_t odd_len);
 /*
  * Find the shared object `name` (`what`: "test library", "plug-in") with
  * the extensions .so and .la: its path into `path`, and the file whose

@@ -27,11 +27,47 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static bool is_directory(const char *path)
+/*
+ * A candidate that is there but is no regular file: say what it is in
+ * `odd` (the first one found wins), so the user is not told "cannot
+ * find" about a file they can see.
+ */
+static void note_odd(const char *path, const char *shown, char *odd, size_t len)
 {
+	const char *kind = NULL;
+	char why[128];
 	struct stat st;
 
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (odd[0])
+		return;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return;
+		if (errno == ELOOP)
+			kind = "is a symbolic link loop";
+		else
+			snprintf(why, sizeof(why), "cannot be reached: %s",
+				 strerror(errno));
+	} else if (S_ISREG(st.st_mode)) {
+		return;
+	} else if (S_ISDIR(st.st_mode)) {
+		kind = "is a directory";
+		shown = NULL; /* as it always said */
+	} else if (S_ISCHR(st.st_mode)) {
+		kind = "is a character device, not a file";
+	} else if (S_ISBLK(st.st_mode)) {
+		kind = "is a block device, not a file";
+	} else if (S_ISFIFO(st.st_mode)) {
+		kind = "is a FIFO (named pipe), not a file";
+	} else if (S_ISSOCK(st.st_mode)) {
+		kind = "is a socket, not a file";
+	} else {
+		kind = "is not a regular file";
+	}
+	if (shown)
+		snprintf(odd, len, "%s (%s)", kind ? kind : why, shown);
+	else
+		snprintf(odd, len, "%s", kind ? kind : why);
 }
 
 static void append(char *buf, size_t len, const char *fmt, ...)
@@ -55,7 +91,8 @@ static void append(char *buf, size_t len, const char *fmt, ...)
  */
 bool pyn__find_file(const char *name, const char *base, const char *env_var,
 		    const char *last_dir, const char *const *exts, char *out,
-		    size_t out_len, char *tried, size_t tried_len, bool *is_dir)
+		    size_t out_len, char *tried, size_t tried_len, char *odd,
+		    size_t odd_len)
 {
 	const char *env = env_var ? getenv(env_var) : NULL;
 	char dirs_buf[PATH_MAX * 2];
@@ -63,7 +100,7 @@ bool pyn__find_file(const char *name, const char *base, const char *env_var,
 	size_t n_dirs = 0, i, e;
 	char *save = NULL, *tok;
 
-	*is_dir = false;
+	odd[0] = '\0';
 	snprintf(tried, tried_len, "%s", name);
 	if (exts[0]) {
 		append(tried, tried_len, "{");
@@ -102,8 +139,7 @@ bool pyn__find_file(const char *name, const char *base, const char *env_var,
 		if (is_file(stem) && realpath(stem, out) &&
 		    strlen(out) < out_len)
 			return true;
-		if (is_directory(stem))
-			*is_dir = true;
+		note_odd(stem, NULL, odd, odd_len);
 		for (e = 0; exts[e]; e++) {
 			char cand[PATH_MAX + 8];
 
@@ -111,8 +147,7 @@ bool pyn__find_file(const char *name, const char *base, const char *env_var,
 			if (is_file(cand) && realpath(cand, out) &&
 			    strlen(out) < out_len)
 				return true;
-			if (is_directory(cand))
-				*is_dir = true;
+			note_odd(cand, cand, odd, odd_len);
 		}
 	}
 	return false;
@@ -175,15 +210,14 @@ int pyn__find_object(struct pyn__build *b, const char *what, const char *name,
 		     char *object, size_t object_len)
 {
 	char tried[PYN_ERROR_MESSAGE_MAX - 128];
-	char why[256];
-	bool is_dir;
+	char why[256], odd[PATH_MAX + 64];
 
 	if (!pyn__find_file(name, b->m->dir, env_var, last_dir, lib_exts, path,
-			    path_len, tried, sizeof(tried), &is_dir)) {
-		if (is_dir)
+			    path_len, tried, sizeof(tried), odd, sizeof(odd))) {
+		if (odd[0])
 			return pyn__build_fail_at(b, loc, PYN_ELOAD,
-						  "%s '%s' is a directory",
-						  what, name);
+						  "%s '%s' %s", what, name,
+						  odd);
 		return pyn__build_fail_at(b, loc, PYN_ENOTFOUND,
 					  "cannot find %s '%s': tried %s", what,
 					  name, tried);
@@ -201,15 +235,14 @@ int pyn__find_program(struct pyn__build *b, const struct pyn_manifest_suite *s,
 		      char *path, size_t path_len)
 {
 	static const char *const none[] = { NULL };
-	char tried[512];
-	bool is_dir;
+	char tried[512], odd[PATH_MAX + 64];
 
 	if (!pyn__find_file(s->program, b->m->dir, NULL, NULL, none, path,
-			    path_len, tried, sizeof(tried), &is_dir)) {
-		if (is_dir)
-			return pyn__build_fail_at(
-				b, s->program_loc, PYN_ELOAD,
-				"test program '%s' is a directory", s->program);
+			    path_len, tried, sizeof(tried), odd, sizeof(odd))) {
+		if (odd[0])
+			return pyn__build_fail_at(b, s->program_loc, PYN_ELOAD,
+						  "test program '%s' %s",
+						  s->program, odd);
 		return pyn__build_fail_at(
 			b, s->program_loc, PYN_ENOTFOUND,
 			"cannot find test program '%s': tried %s", s->program,

@@ -10,7 +10,9 @@
  * this run did not touch (filtered out, other shards) are kept.  Every
  * failure to read or write it is ignored: it only orders work.
  */
+#include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,18 +70,39 @@ char *pyn__cache_path(const char *const *manifests, size_t n)
 	return path;
 }
 
-struct pyn__timing *pyn__cache_read(const char *path, size_t *n)
+/*
+ * Only a regular file is read: a FIFO in its place would block pyntest
+ * before it ran anything, a device would never end.  Opened without
+ * blocking, checked, then read; anything else is ignored, with a warning
+ * when `warn`.
+ */
+static struct pyn__timing *cache_read(const char *path, size_t *n, bool warn)
 {
 	struct pyn__timing *c = NULL;
 	size_t cap = 0;
 	char *line = NULL;
 	size_t len = 0;
+	struct stat st;
 	FILE *f;
+	int fd;
 
 	*n = 0;
-	f = fopen(path, "r");
-	if (!f)
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (warn)
+			fprintf(stderr,
+				"pyntest: warning: duration cache '%s' is not a regular file; ignored\n",
+				path);
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
 	while (getline(&line, &len, f) > 0) {
 		char *end, *id;
 		double secs = strtod(line, &end);
@@ -111,6 +134,11 @@ struct pyn__timing *pyn__cache_read(const char *path, size_t *n)
 	return c;
 }
 
+struct pyn__timing *pyn__cache_read(const char *path, size_t *n)
+{
+	return cache_read(path, n, true);
+}
+
 void pyn__timings_free(struct pyn__timing *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -126,7 +154,7 @@ double *pyn__cache_load(const char *path, const struct pyn_plan *plan)
 
 	if (!path)
 		return NULL;
-	c = pyn__cache_read(path, &n);
+	c = cache_read(path, &n, true);
 	if (!c)
 		return NULL;
 	d = malloc((plan->n_tests ? plan->n_tests : 1) * sizeof(*d));
@@ -151,7 +179,7 @@ void pyn__cache_save(const char *path, const struct pyn__report *report)
 
 	if (!path)
 		return;
-	old = pyn__cache_read(path, &n_old);
+	old = cache_read(path, &n_old, false);
 	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
 		goto out;
 	fd = mkstemp(tmp);

@@ -93,6 +93,8 @@ struct pyn__schedule {
 	const struct pyn__listener *listeners; /* TAP, JSON events */
 	/* Known durations (seconds, < 0 unknown) by plan index, or NULL. */
 	const double *durations;
+	/* Where captured output goes (report/spool.h), or NULL: memory. */
+	struct pyn__spool *spool;
 };
 
 /*

@@ -3,11 +3,10 @@
  * runner/main.c - the pyntest program: manifests -> plan -> engine ->
  * report, with the exit codes of SPEC §4.
  *
- * Signals: SIGINT and SIGTERM interrupt the engine from the handler
- * (pyn_engine_interrupt is async-signal-safe, and killing every running
- * tree at once is what a user pressing Ctrl-C wants) and write a byte to
- * a self-pipe that the scheduler watches; the report is then written with
- * what finished and the rest marked interrupted, and pyntest exits 2.
+ * Signals (runner/signals.c): SIGINT, SIGTERM, SIGHUP, SIGQUIT and
+ * SIGALRM interrupt the engine and write a byte to a self-pipe that the
+ * scheduler watches; the report is then written with what finished and
+ * the rest marked interrupted, and pyntest exits 2.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,40 +31,9 @@
 #include "runner/cli.h"
 #include "runner/merge.h"
 #include "runner/partition.h"
+#include "runner/paths.h"
 #include "runner/report/html.h"
-
-static struct pyn_engine *volatile signal_engine;
-static int signal_pipe[2] = { -1, -1 };
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	struct pyn_engine *engine = signal_engine;
-	ssize_t ignored;
-
-	(void)sig;
-	if (engine)
-		pyn_engine_interrupt(engine);
-	if (signal_pipe[1] >= 0)
-		ignored = write(signal_pipe[1], "I", 1);
-	(void)ignored;
-	errno = saved;
-}
-
-static int install_signals(void)
-{
-	struct sigaction sa;
-
-	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK))
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
-		return -1;
-	return 0;
-}
+#include "runner/signals.h"
 
 static void print_error(const struct pyn_error *err)
 {
@@ -87,49 +55,6 @@ static void warn(void *user, const char *message)
 }
 
 /* Is `path` an ELF executable (a CUnit program, SPEC §2) rather than YAML? */
-/*
- * A report path that cannot be written is a usage error before anything
- * runs, not a surprise after every test did.  Missing folders are not
- * made: a mistyped path should not grow a tree.  Only a regular file may
- * be replaced, since reports are renamed over their path.  `what` is
- * "option '-o/--junit-xml'", "option '--html'" or "XML_OUTPUT_FILE".
- */
-static int check_report_path(const char *what, const char *path,
-			     struct pyn_error *err)
-{
-	char copy[PATH_MAX];
-	const char *dir;
-	struct stat st;
-
-	if (!*path)
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s needs a file name", what);
-	if (strlen(path) >= sizeof(copy))
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: path too long", what);
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: '%s' is a directory", what, path);
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: '%s' is not a regular file", what,
-				     path);
-	snprintf(copy, sizeof(copy), "%s", path);
-	dir = dirname(copy);
-	if (stat(dir, &st) < 0)
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: folder '%s' does not exist", what,
-				     dir);
-	if (!S_ISDIR(st.st_mode))
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: '%s' is not a folder", what, dir);
-	if (access(dir, W_OK | X_OK) < 0)
-		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
-				     "%s: cannot write in folder '%s': %s",
-				     what, dir, strerror(errno));
-	return 0;
-}
-
 static bool is_elf(const char *path)
 {
 	unsigned char magic[4];
@@ -406,7 +331,7 @@ static void touch(const char *path)
 
 /* The watch fd for the engine: an epoll set of the signal pipe and,
  * on a terminal, a timer that redraws the progress line. */
-static int make_watch(bool tty, int *timer)
+static int make_watch(int signal_fd, bool tty, int *timer)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
 	int ep = epoll_create1(EPOLL_CLOEXEC);
@@ -414,8 +339,8 @@ static int make_watch(bool tty, int *timer)
 	*timer = -1;
 	if (ep < 0)
 		return -1;
-	ev.data.fd = signal_pipe[0];
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, signal_pipe[0], &ev))
+	ev.data.fd = signal_fd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, signal_fd, &ev))
 		goto fail;
 	if (tty) {
 		struct itimerspec its = { { 0, 250000000 }, { 0, 250000000 } };
@@ -508,6 +433,10 @@ int main(int argc, char **argv)
 	bool interrupted = false, tty, plan_built = false;
 	bool report_failed = false;
 	int status = PYN__EXIT_INTERNAL, ret, watch = -1, timer = -1;
+	int signal_fd = -1;
+	struct pyn__report_path reports[2];
+	struct pyn__spool spool = { .fd = -1 };
+	size_t n_reports = 0;
 	size_t n_loaded = 0;
 	struct timespec now;
 
@@ -551,13 +480,24 @@ int main(int argc, char **argv)
 	if (!cli.list && !cli.limiters) {
 		const char *env = getenv("XML_OUTPUT_FILE");
 
-		if ((cli.junit_path &&
-		     check_report_path(cli.junit_path == env ?
-					       "XML_OUTPUT_FILE" :
-					       "option '-o/--junit-xml'",
-				       cli.junit_path, &err)) ||
-		    (cli.html_path && check_report_path("option '--html'",
-							cli.html_path, &err))) {
+		if (cli.junit_path) {
+			reports[n_reports].what =
+				cli.junit_path == env ?
+					"XML_OUTPUT_FILE" :
+					"option '-o/--junit-xml'";
+			reports[n_reports++].path = cli.junit_path;
+		}
+		if (cli.html_path) {
+			reports[n_reports].what = "option '--html'";
+			reports[n_reports++].path = cli.html_path;
+		}
+		ret = 0;
+		for (size_t i = 0; i < n_reports && !ret; i++)
+			ret = pyn__report_path_check(reports[i].what,
+						     reports[i].path, &err);
+		if (ret ||
+		    pyn__report_paths_clash(reports, n_reports, cli.manifests,
+					    cli.n_manifests, NULL, &err)) {
 			fprintf(stderr,
 				"pyntest: error: %s\n"
 				"Try 'pyntest --help' for more information.\n",
@@ -696,6 +636,16 @@ int main(int argc, char **argv)
 		status = PYN__EXIT_USAGE;
 		goto out;
 	}
+	/* Nor may a report replace a test library or program. */
+	if (pyn__report_paths_clash(reports, n_reports, cli.manifests,
+				    cli.n_manifests, &plan, &err)) {
+		fprintf(stderr,
+			"pyntest: error: %s\n"
+			"Try 'pyntest --help' for more information.\n",
+			err.message);
+		status = PYN__EXIT_USAGE;
+		goto out;
+	}
 	if (check_enforceable(&plan, cli.best_effort, &err)) {
 		print_error(&err);
 		status = PYN__EXIT_USAGE;
@@ -714,7 +664,8 @@ int main(int argc, char **argv)
 			cli.n_filters || cli.shard_count ?
 				" (the filters and shard selected none)" :
 				"");
-	if (install_signals()) {
+	signal_fd = pyn__signals_install();
+	if (signal_fd < 0) {
 		fprintf(stderr, "pyntest: error: cannot set up signals: %s\n",
 			strerror(errno));
 		goto out;
@@ -732,7 +683,7 @@ int main(int argc, char **argv)
 		pyn__color_wanted(cli.color,
 				  cli.format ? STDERR_FILENO : STDOUT_FILENO),
 		plan.n_tests);
-	watch = make_watch(tty, &timer);
+	watch = make_watch(signal_fd, tty, &timer);
 	if (watch < 0) {
 		fprintf(stderr, "pyntest: error: cannot watch signals: %s\n",
 			strerror(errno));
@@ -747,7 +698,7 @@ int main(int argc, char **argv)
 			err.message);
 		goto out;
 	}
-	signal_engine = engine;
+	pyn__signals_engine(engine);
 
 	cache = pyn__cache_path(cli.manifests, cli.n_manifests);
 	durations = pyn__cache_load(cache, &plan);
@@ -757,9 +708,12 @@ int main(int argc, char **argv)
 	sched.prestart = !getenv("PYNTEST_PRESTART") ||
 			 strcmp(getenv("PYNTEST_PRESTART"), "0") != 0;
 	sched.watch_fd = watch;
-	sched.signal_fd = signal_pipe[0];
+	sched.signal_fd = signal_fd;
 	sched.console = &console;
 	sched.durations = durations;
+	/* Without a spool (no writable $TMPDIR or /tmp) output stays here. */
+	if (!pyn__spool_open(&spool))
+		sched.spool = &spool;
 	clock_gettime(CLOCK_REALTIME, &now);
 	report.start_epoch_s = (double)now.tv_sec;
 	report.manifests = cli.manifests;
@@ -807,9 +761,10 @@ int main(int argc, char **argv)
 		pyn__cache_save(cache, &report);
 	status = ret ? PYN__EXIT_INTERNAL : exit_code(&report, interrupted);
 out:
-	signal_engine = NULL;
+	pyn__signals_engine(NULL);
 	pyn_engine_free(engine);
 	pyn__report_release(&report);
+	pyn__spool_close(&spool);
 	pyn__console_release(&console);
 	pyn__live_release(&live);
 	if (plan_built)

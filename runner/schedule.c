@@ -21,6 +21,7 @@
 
 #include "base/outcome.h"
 #include "runner/cli.h"
+#include "runner/signals.h"
 #include "runner/verdict.h"
 #include "engine/engine.h"
 
@@ -53,10 +54,50 @@ static struct pyn__attempt *new_attempt(struct pyn__report_entry *e)
 }
 
 /*
+ * Keep one stream of captured output (`buf`, taken over): cut on a whole
+ * UTF-8 character when the limit cut it, then appended to the spool so
+ * the runner does not hold it; in memory, shrunk to size, only when the
+ * spool cannot take it.
+ */
+static void keep_output(struct pyn__run *run, struct pyn__spool *spool,
+			bool err, char *buf, size_t len, uint64_t total)
+{
+	uint64_t at = 0;
+	char *p;
+
+	if (buf && total > len)
+		len = pyn__utf8_whole(buf, len);
+	if (!buf || !len) {
+		free(buf);
+		buf = NULL;
+		len = 0;
+	} else if (spool && !pyn__spool_put(spool, buf, len, &at)) {
+		free(buf);
+		buf = NULL;
+		run->spool = spool;
+	} else if ((p = realloc(buf, len + 1))) {
+		buf = p;
+		buf[len] = '\0';
+	}
+	if (err) {
+		run->err = buf;
+		run->err_len = len;
+		run->err_total = total;
+		run->err_at = at;
+	} else {
+		run->out = buf;
+		run->out_len = len;
+		run->out_total = total;
+		run->out_at = at;
+	}
+}
+
+/*
  * Keep what the reporters need of `res` (see struct pyn__run), taking its
  * output and properties over, and release the rest.
  */
-static int run_take(struct pyn__run *run, struct pyn_result *res)
+static int run_take(struct pyn__run *run, struct pyn_result *res,
+		    struct pyn__spool *spool)
 {
 	unsigned kept = res->n_failures < PYN_RESULT_FAILURES_MAX ?
 				res->n_failures :
@@ -88,31 +129,8 @@ static int run_take(struct pyn__run *run, struct pyn_result *res)
 			run->n_kept = kept;
 		}
 	}
-	/* The engine's buffers may be as large as output_limit: shrink. */
-	run->out = res->out;
-	run->out_len = res->out_len;
-	run->out_total = res->out_total;
-	if (run->out && !run->out_len) {
-		free(run->out);
-		run->out = NULL;
-	} else if (run->out) {
-		char *p = realloc(run->out, run->out_len + 1);
-
-		if (p)
-			run->out = p;
-	}
-	run->err = res->err;
-	run->err_len = res->err_len;
-	run->err_total = res->err_total;
-	if (run->err && !run->err_len) {
-		free(run->err);
-		run->err = NULL;
-	} else if (run->err) {
-		char *p = realloc(run->err, run->err_len + 1);
-
-		if (p)
-			run->err = p;
-	}
+	keep_output(run, spool, false, res->out, res->out_len, res->out_total);
+	keep_output(run, spool, true, res->err, res->err_len, res->err_total);
 	run->properties = res->properties;
 	run->n_properties = res->n_properties;
 	res->out = res->err = NULL;
@@ -150,9 +168,12 @@ static bool drain_watch(const struct pyn__schedule *s)
 
 		if (ev[i].data.fd != s->signal_fd)
 			continue; /* a tick */
-		for (ssize_t k = 0; k < got; k++)
-			if (buf[k] == 'I')
+		for (ssize_t k = 0; k < got; k++) {
+			if (buf[k] == PYN__SIGNAL_INTERRUPT)
 				stop = true;
+			else if (buf[k] == PYN__SIGNAL_STATUS && s->console)
+				pyn__signals_status(s->console, stderr);
+		}
 	}
 	if (s->console)
 		pyn__console_tick(s->console);
@@ -362,7 +383,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		}
 		met = pyn__expect_is_met(&e->test->expect, &res, why,
 					 sizeof(why));
-		if (run_take(&a->result, &res) ||
+		if (run_take(&a->result, &res, s->spool) ||
 		    pyn__attempt_decide(a, &e->test->expect, met, why)) {
 			ret = PYN_ENOMEM;
 			goto out;

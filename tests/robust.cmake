@@ -15,7 +15,7 @@ set(_pyn_rb_env
   "PYTHONDONTWRITEBYTECODE=1")
 list(APPEND _pyn_rb_env "PYNTEST_PLUGIN_PATH=${PYN_BUILD_MODULE_DIR}")
 
-foreach(_rb processes signals output bad_libraries)
+foreach(_rb processes signals every_signal stray_report spool terminal output bad_libraries)
   add_test(NAME robust.${_rb}
     COMMAND ${PYN_SYSTEM_PYTHON} ${PROJECT_SOURCE_DIR}/tests/robust/${_rb}.py
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests/robust)

@@ -28,6 +28,7 @@
 #define RESET "\033[0m"
 
 #define TAIL_LINES 10
+#define TAIL_COLUMNS 200 /* a longer line is cut, "..." */
 #define SLOWEST 5
 
 static bool env_set(const char *name)
@@ -272,14 +273,20 @@ static void tail(FILE *out, const char *label, const char *buf, size_t len,
 		start--;
 	}
 	fprintf(out, "    %s%s:\n      ", label, start ? " (last lines)" : "");
-	for (size_t i = start; i < len; i++) {
+	for (size_t i = start, col = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)buf[i];
 
 		if (ch == '\n') {
 			if (i + 1 < len)
 				fputs("\n      ", out);
-		} else {
+			col = 0;
+		} else if (col < TAIL_COLUMNS ||
+			   (col == TAIL_COLUMNS && (ch & 0xC0) == 0x80)) {
+			/* (the rest of a character begun within the cap) */
 			fputc(ch < 0x20 && ch != '\t' ? '?' : ch, out);
+			col += col < TAIL_COLUMNS && (ch & 0xC0) != 0x80;
+		} else if (col++ == TAIL_COLUMNS) {
+			fputs("...", out);
 		}
 	}
 	fputc('\n', out);
@@ -319,10 +326,14 @@ static void details(struct pyn__console *c, const struct pyn__report *r)
 					a->result.failures[k].line,
 					a->result.failures[k].condition);
 		}
-		tail(c->out, "stdout", a->result.out, a->result.out_len,
-		     TAIL_LINES);
-		tail(c->out, "stderr", a->result.err, a->result.err_len,
-		     TAIL_LINES);
+		for (int k = 0; k < 2; k++) {
+			struct pyn__text t;
+
+			pyn__run_text(&a->result, k, &t);
+			tail(c->out, k ? "stderr" : "stdout", t.buf, t.len,
+			     TAIL_LINES);
+			pyn__text_release(&t);
+		}
 	}
 }
 

@@ -148,6 +148,7 @@ static void attempt_json(FILE *f, const struct pyn__report_entry *e,
 	const struct pyn__run *r = &a->result;
 	unsigned left = r->leftover_processes;
 	char note[128];
+	struct pyn__text t;
 
 	fputs("{\"v\":", f);
 	jstr(f, pyn_outcome_name(a->verdict));
@@ -197,13 +198,17 @@ static void attempt_json(FILE *f, const struct pyn__report_entry *e,
 	}
 	fprintf(f, "],\"more\":%u,\"out\":",
 		r->n_failures > r->n_kept ? r->n_failures - r->n_kept : 0);
-	joutput(f, r->out, r->out_len, r->out_total, limit, NULL);
+	pyn__run_text(r, false, &t);
+	joutput(f, t.buf, t.len, r->out_total, limit, NULL);
+	pyn__text_release(&t);
 	snprintf(note, sizeof(note),
 		 "[pyntest: warning: the test left %u process%s running; "
 		 "pyntest killed %s]",
 		 left, left == 1 ? "" : "es", left == 1 ? "it" : "them");
 	fputs(",\"err\":", f);
-	joutput(f, r->err, r->err_len, r->err_total, limit, left ? note : NULL);
+	pyn__run_text(r, true, &t);
+	joutput(f, t.buf, t.len, r->err_total, limit, left ? note : NULL);
+	pyn__text_release(&t);
 	fputc('}', f);
 }
 

@@ -236,6 +236,19 @@ static void output(struct out *o, const char *tag, const char *indent,
 	printf_(o, "</%s>\n", tag);
 }
 
+/* A run's stdout (`err` false) or stderr, read back from the spool. */
+static void output_run(struct out *o, const char *tag, const char *indent,
+		       const struct pyn__run *r, bool err, size_t limit,
+		       const char *note)
+{
+	struct pyn__text t;
+
+	pyn__run_text(r, err, &t);
+	output(o, tag, indent, t.buf, t.len, err ? r->err_total : r->out_total,
+	       limit, note);
+	pyn__text_release(&t);
+}
+
 /* Every failed assertion, one a line, or the message when there are none. */
 static void assertions(struct out *o, const struct pyn__attempt *a)
 {
@@ -330,10 +343,8 @@ static void retry_element(struct out *o, const char *kind,
 	puts_(o, ">\n        <stackTrace>");
 	assertions(o, a);
 	puts_(o, "</stackTrace>\n");
-	output(o, "system-out", "        ", r->out, r->out_len, r->out_total,
-	       output_limit, NULL);
-	output(o, "system-err", "        ", r->err, r->err_len, r->err_total,
-	       output_limit, NULL);
+	output_run(o, "system-out", "        ", r, false, output_limit, NULL);
+	output_run(o, "system-err", "        ", r, true, output_limit, NULL);
 	printf_(o, "      </%s>\n", tag);
 }
 
@@ -491,11 +502,10 @@ static void testcase(struct out *o, const struct pyn__report_entry *e)
 			 "running; pyntest killed %s]",
 			 left, left == 1 ? "" : "es",
 			 left == 1 ? "it" : "them");
-		output(o, "system-out", "      ", a->result.out,
-		       a->result.out_len, a->result.out_total, limit, NULL);
-		output(o, "system-err", "      ", a->result.err,
-		       a->result.err_len, a->result.err_total, limit,
-		       left ? note : NULL);
+		output_run(o, "system-out", "      ", &a->result, false, limit,
+			   NULL);
+		output_run(o, "system-err", "      ", &a->result, true, limit,
+			   left ? note : NULL);
 	}
 	puts_(o, "    </testcase>\n");
 }

@@ -18,6 +18,7 @@
 #include <pyntest/pyntest.h>
 
 #include "config/plan.h"
+#include "runner/report/spool.h"
 
 /*
  * What the reporters keep of one struct pyn_result.  A pyn_result is about
@@ -38,12 +39,19 @@ struct pyn__run {
 	unsigned n_failures; /* failed assertions (may exceed n_kept) */
 	unsigned n_kept; /* entries in `failures` */
 	struct pyn_failure *failures; /* owned */
-	char *out; /* owned */
+	/*
+	 * Captured output: in memory (`out`, owned), or, when `spool` is
+	 * set, `out_len` bytes at `out_at` in the spool (out NULL); read it
+	 * with pyn__run_text().  Likewise `err`.
+	 */
+	char *out;
 	size_t out_len;
 	uint64_t out_total;
-	char *err; /* owned */
+	char *err;
 	size_t err_len;
 	uint64_t err_total;
+	const struct pyn__spool *spool; /* borrowed; NULL: in memory */
+	uint64_t out_at, err_at;
 	char **properties; /* owned "name=value" */
 	size_t n_properties;
 	char memory_provider[32];
@@ -55,6 +63,19 @@ struct pyn__run {
 
 /* Free what a run owns and zero it; accepts NULL. */
 void pyn__run_release(struct pyn__run *run);
+
+/* A run's captured stdout or stderr, for as long as a reporter needs it. */
+struct pyn__text {
+	const char *buf; /* NULL when there is none */
+	size_t len;
+	char *owned; /* read back from the spool: freed by release */
+};
+/*
+ * Its stdout (`err` false) or stderr.  Output the spool cannot give back
+ * (a read error) reads as a one-line note saying so.
+ */
+void pyn__run_text(const struct pyn__run *run, bool err, struct pyn__text *t);
+void pyn__text_release(struct pyn__text *t);
 
 /* One run of a test: what it did and what it counted as. */
 struct pyn__attempt {
@@ -162,7 +183,8 @@ size_t pyn__utf8_len(const unsigned char *s, size_t n);
  * renamed over `path`.  `write` returns 0 or an errno value.  On failure
  * the old file at `path` is left as it was and no temporary file remains.
  * `what` names the report in messages ("HTML report").  Returns 0 or
- * PYN_EIO / PYN_ENOMEM with `err` filled.  (Lives in html.c for now.)
+ * PYN_EIO / PYN_ENOMEM with `err` filled.  The temporary file carries
+ * the pid, and those of dead runners beside `path` are removed (write.c).
  */
 int pyn__report_write_atomic(const char *path, const char *what,
 			     int (*write)(FILE *f, void *user), void *user,

@@ -21,6 +21,11 @@ void rb_detach_3(void);
 void rb_fork_bomb_count(void);
 void rb_stdout_1gb(void);
 void rb_sleep_tree(void);
+void rb_sleep_short(void);
+void rb_print_1mb(void);
+void rb_print_1mb_fail(void);
+void rb_long_line_fail(void);
+void rb_utf8_fail(void);
 
 /* Data, not code: naming it as a test function is a manifest error. */
 int rb_data_symbol = 42;
@@ -170,4 +175,57 @@ void rb_sleep_tree(void)
 	append_pid(pidfile);
 	for (;;)
 		pause();
+}
+
+/* A passing test that takes 300 ms: the run is still going a bit later. */
+void rb_sleep_short(void)
+{
+	struct timespec ts = { 0, 300000000 };
+
+	nanosleep(&ts, NULL);
+	CU_ASSERT(1);
+}
+
+/* 1 MiB on stdout: 16,384 lines of 63 'x' and a newline. */
+static void print_1mb(void)
+{
+	static char block[1 << 16];
+
+	for (size_t i = 0; i < sizeof(block); i++)
+		block[i] = (i % 64) == 63 ? '\n' : 'x';
+	for (int i = 0; i < 16; i++)
+		fwrite(block, 1, sizeof(block), stdout);
+	fflush(stdout);
+}
+
+void rb_print_1mb(void)
+{
+	print_1mb();
+	CU_ASSERT(1);
+}
+
+void rb_print_1mb_fail(void)
+{
+	print_1mb();
+	CU_ASSERT(0);
+}
+
+/* 200,000 columns and no newline, then a failure. */
+void rb_long_line_fail(void)
+{
+	for (int i = 0; i < 200000; i++)
+		putchar('z');
+	fflush(stdout);
+	CU_ASSERT(0);
+}
+
+/* "é" (2 bytes) 1,000 times after one ASCII byte: any cut at an even
+ * offset falls inside a character. */
+void rb_utf8_fail(void)
+{
+	putchar('a');
+	for (int i = 0; i < 1000; i++)
+		fputs("\xc3\xa9", stdout);
+	fflush(stdout);
+	CU_ASSERT(0);
 }
