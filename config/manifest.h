@@ -145,6 +145,12 @@ struct pyn_manifest_suite {
 
 struct pyn_manifest {
 	char *path; /* as given to the loader (for messages) */
+	/*
+	 * Made by the runner for a program named on the command line
+	 * (`pyntest ./prog`): it has no lines to point at, so messages
+	 * name the program instead.  The loader leaves it false.
+	 */
+	bool command_line;
 	char *dir; /* the folder relative paths start from */
 	int version; /* 1 */
 	struct pyn_settings defaults;

@@ -23,8 +23,13 @@
 #include "config/manifest.h"
 
 struct pyn_plan_test {
-	char *id; /* "suite.test", unique in the plan */
-	char *suite; /* JUnit testsuite name (and classname) */
+	char *id; /* "classname.name", unique in the plan */
+	char *suite; /* JUnit testsuite name: the manifest suite's */
+	/*
+	 * JUnit classname: the suite's name; for an imported CUnit test
+	 * "SUITE.CUNIT_SUITE", or SUITE when the CUnit suite has its name.
+	 */
+	char *classname;
 	char *name; /* JUnit testcase name */
 	size_t order; /* position in manifest order, from 0 */
 	struct pyn_task task; /* ready for pyn_engine_submit */

@@ -50,6 +50,7 @@ struct pyn__build {
 	const struct pyn_manifest *m; /* being expanded */
 	struct pyn__strset dedup; /* plug-in paths */
 	struct pyn__strset interned; /* strings many tests share */
+	struct pyn__strset command_line; /* paths of command-line programs */
 };
 
 /* `size` zeroed bytes from the arena *arena, or NULL when out of memory. */

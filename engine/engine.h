@@ -109,4 +109,11 @@ unsigned pyn__limits_unsupported(const struct pyn_limits *l,
 					      const char *why),
 				 void *user);
 
+/*
+ * Whether `task` fits in a test's job page (its names, paths, arguments
+ * and environment): 0, or PYN_EINVAL with `err` saying how big it is and
+ * what fits.  The runner asks it of every test before anything runs.
+ */
+int pyn__task_fits(const struct pyn_task *task, struct pyn_error *err);
+
 #endif /* PYN_ENGINE_ENGINE_H */

@@ -348,7 +348,9 @@ static struct pyn__server *server_new(struct pyn__servers *servers,
 		goto out;
 	if (program) {
 		/* The program is its own server, through the shim. */
-		memcpy(&page->task, &job->task, sizeof(page->task));
+		memcpy(&page->task, &job->task,
+		       offsetof(struct pyn__page_task, strings) +
+			       job->task.used);
 		page->task.kind = PYN_TASK_SYMBOL;
 		page->task.name = 0;
 	}
@@ -408,6 +410,7 @@ out:
 static char *program_key(const struct pyn__page *job)
 {
 	const struct pyn__page_task *t = &job->task;
+	const char *s;
 	char *key = NULL;
 	size_t len = 0;
 	uint32_t i;
@@ -416,12 +419,14 @@ static char *program_key(const struct pyn__page *job)
 	if (!f)
 		return NULL;
 	fprintf(f, "%s", pyn__page_str(job, t->program));
-	for (i = 0; i < t->n_args && i < PYN__PAGE_ARGS_MAX; i++)
-		fprintf(f, "\x1f%s", t->strings + t->args[i]);
+	s = t->strings + t->args;
+	for (i = 0; i < t->n_args; i++, s = pyn__page_next(s))
+		fprintf(f, "\x1f%s", s);
 	fprintf(f, "\x1f\x1f%s",
 		pyn__page_str(job, t->cwd) ? pyn__page_str(job, t->cwd) : "");
-	for (i = 0; i < t->n_env && i < PYN__PAGE_ENV_MAX; i++)
-		fprintf(f, "\x1f%s", t->strings + t->env[i]);
+	s = t->strings + t->env;
+	for (i = 0; i < t->n_env; i++, s = pyn__page_next(s))
+		fprintf(f, "\x1f%s", s);
 	if (fclose(f) != 0) {
 		free(key);
 		return NULL;
