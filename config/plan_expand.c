@@ -166,6 +166,8 @@ static int add_test(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 	t->line = loc.line;
 	t->column = loc.column;
 	t->limits = r.limits;
+	if (kind == PYN_TASK_CUNIT)
+		pyn__plan_startup(s, &t->limits);
 	t->expect = r.expect;
 	t->retries = r.retries;
 	t->skip = r.skip;
@@ -282,11 +284,24 @@ static int import_suite(struct pyn__build *b, const struct pyn__suite_ctx *sc)
 			      cases[i].suite);
 		if (rc)
 			goto out;
+		if (cases[i].outcome != PYN_OUTCOME_PASS) {
+			struct pyn_plan_test *t =
+				&b->plan->tests[b->plan->n_tests - 1];
+
+			t->startup_outcome = cases[i].outcome;
+			t->startup_message =
+				pyn__build_strdup(b, cases[i].message);
+			if (cases[i].message && !t->startup_message) {
+				rc = pyn__build_nomem(b);
+				goto out;
+			}
+		}
 	}
 out:
 	for (i = 0; i < n_cases; i++) {
 		free(cases[i].suite);
 		free(cases[i].test);
+		free(cases[i].message);
 	}
 	free(cases);
 	return rc;

@@ -440,6 +440,7 @@ struct pyn__server *pyn__servers_get(struct pyn__servers *servers,
 				     const struct pyn_limits *limits)
 {
 	const char *library = pyn__page_str(job, job->task.library);
+	struct pyn_limits startup;
 	struct pyn__server *s = NULL;
 	char *key = NULL;
 
@@ -448,6 +449,16 @@ struct pyn__server *pyn__servers_get(struct pyn__servers *servers,
 	if (pyn__page_str(job, job->task.program)) {
 		key = program_key(job);
 		library = key;
+		/* Its main() runs under its own start-up limits, if set. */
+		if (limits->startup_wall_time_s > 0 ||
+		    limits->startup_cpu_time_s > 0 ||
+		    limits->startup_memory_bytes) {
+			startup = *limits;
+			startup.wall_time_s = limits->startup_wall_time_s;
+			startup.cpu_time_s = limits->startup_cpu_time_s;
+			startup.memory_bytes = limits->startup_memory_bytes;
+			limits = &startup;
+		}
 	}
 	if (!library)
 		goto out;

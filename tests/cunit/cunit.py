@@ -248,15 +248,29 @@ suites:
           "memory: the eating test hits 64 MB, 32 MiB passes\n %s" % got)
 
     # ---- a main() that never gets to CUnit ----
+    # One result that says what main() did, never run again; a hang
+    # is stopped by the suite's start-up limit, not a test's.
     for how, outcome, words in (
-            ("hang", "wall_timeout", "exceeded wall time limit"),
+            ("hang", "wall_timeout", "did not get to its CUnit run call "
+             "within its start-up limits"),
             ("crash", "error", "was killed by signal SIGSEGV"),
-            ("return", "error", "exited with status 0 before running any "
-             "CUnit test"),
-            ("exit", "error", "exited with status 5 before running any "
+            ("return", "error", "main() of program '%s' exited with status "
+             "0 before it ran any CUnit test" % prog("prog_bad")),
+            ("exit", "error", "exited with status 5 before it ran any "
              "CUnit test")):
         rep = os.path.join(d, "bad-%s.xml" % how)
-        r = run(["--wall-time", "1", prog("prog_bad"), "--", how], report=rep)
+        if how == "hang":
+            m = write(os.path.join(d, "hang.yaml"), """version: 1
+suites:
+  - name: prog_bad
+    program: %s
+    args: [hang]
+    startup: { wall_time: 1s }
+""" % prog("prog_bad"))
+            r = run([m], report=rep)
+        else:
+            r = run(["--wall-time", "1", prog("prog_bad"), "--", how],
+                    report=rep)
         c = list(cases(rep).values()) if os.path.exists(rep) else []
         check(r.code == 1 and len(c) == 1 and c[0].outcome == outcome and
               words in c[0].message and "prog_bad" in c[0].message,
