@@ -28,6 +28,7 @@ static void load_child(void *arg)
 
 	if (pyn__module_open(&module, library, &e))
 		pyn_fail(1, "%s", e.message);
+	pyn__module_close(module);
 }
 
 static const char *hint(const char *message)
