@@ -142,10 +142,23 @@ struct pyn_manifest_suite {
 	struct pyn_manifest_override *overrides;
 	size_t n_overrides;
 	struct pyn_settings settings;
+	/*
+	 * `startup: {wall_time, cpu_time, memory}`: the limits of an
+	 * imported suite's start-up (a program's main() up to its CUnit run
+	 * call, listing its tests), in place of the tests' limits.
+	 */
+	struct pyn_settings startup;
+	struct pyn_loc startup_loc; /* of the key; line 0: not given */
 };
 
 struct pyn_manifest {
 	char *path; /* as given to the loader (for messages) */
+	/*
+	 * Made by the runner for a program named on the command line
+	 * (`pyntest ./prog`): it has no lines to point at, so messages
+	 * name the program instead.  The loader leaves it false.
+	 */
+	bool command_line;
 	char *dir; /* the folder relative paths start from */
 	int version; /* 1 */
 	struct pyn_settings defaults;

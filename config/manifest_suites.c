@@ -221,8 +221,29 @@ static int parse_env(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 static const char *const suite_own_keys[] = {
 	"name",	    "library", "setup",		 "teardown", "tests",
 	"discover", "cunit",   "cunit_register", "program",  "args",
-	"cwd",	    "env",     "overrides",	 NULL,
+	"cwd",	    "env",     "overrides",	 "startup",  NULL,
 };
+
+static const char *const startup_keys[] = { "wall_time", "cpu_time", "memory",
+					    NULL };
+
+/* `startup:`: a mapping of the three limits start-up may have. */
+static int parse_startup(struct pyn__manifest_ctx *c, const struct pyn__node *k,
+			 const struct pyn__node *v,
+			 struct pyn_manifest_suite *s)
+{
+	int rc = pyn__node_want_kind(c, v, k->value, PYN__NODE_MAP);
+
+	s->startup_loc = k->loc;
+	for (size_t i = 0; !rc && i < v->n; i += 2) {
+		rc = pyn__node_check_key(c, v, i, startup_keys);
+		if (!rc)
+			rc = pyn__settings_parse(c, v->items[i],
+						 v->items[i + 1], &s->startup,
+						 PYN__LEVEL_SUITE);
+	}
+	return rc;
+}
 
 /* A string key of a suite: where its value and location go. */
 static int suite_string(struct pyn__manifest_ctx *c, const struct pyn__node *k,
@@ -268,6 +289,11 @@ static int check_suite_shape(struct pyn__manifest_ctx *c,
 					"'%s' needs 'library'; a 'program' suite registers its own tests",
 					k->value);
 	}
+	if (s->startup_loc.line && !s->program && !s->cunit &&
+	    !s->n_cunit_register)
+		return pyn__manifest_fail_at(
+			c, s->startup_loc, PYN_EMANIFEST,
+			"'startup' needs 'program', 'cunit' or 'cunit_register': it limits how the suite's tests are found");
 	if (s->library && !s->tests && !s->discover && !s->cunit &&
 	    !s->n_cunit_register)
 		return pyn__manifest_fail_at(
@@ -354,6 +380,8 @@ static int parse_suite(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 			rc = parse_env(c, v, s);
 		else if (strcmp(key, "overrides") == 0)
 			rc = parse_overrides(c, v, s);
+		else if (strcmp(key, "startup") == 0)
+			rc = parse_startup(c, k, v, s);
 		else
 			rc = pyn__settings_parse(c, k, v, &s->settings,
 						 PYN__LEVEL_SUITE);
@@ -445,4 +473,5 @@ void pyn__suite_release(struct pyn_manifest_suite *s)
 	}
 	free(s->overrides);
 	pyn__settings_release(&s->settings);
+	pyn__settings_release(&s->startup);
 }

@@ -31,7 +31,11 @@ int pyn_plan_build(struct pyn_plan *plan, struct pyn_manifest *const *manifests,
 			options->shard_index, options->shard_count);
 	for (i = 0; !rc && i < n_manifests; i++) {
 		b.m = manifests[i];
-		rc = pyn__plan_check_limiters(&b, &b.m->defaults);
+		if (b.m->command_line &&
+		    pyn__strset_add(&b.command_line, b.m->path, i, NULL) < 0)
+			rc = pyn__build_nomem(&b);
+		if (!rc)
+			rc = pyn__plan_check_limiters(&b, &b.m->defaults);
 		if (!rc)
 			rc = pyn__plan_add_plugins(&b);
 		for (j = 0; !rc && j < b.m->n_suites; j++)
@@ -44,6 +48,7 @@ int pyn_plan_build(struct pyn_plan *plan, struct pyn_manifest *const *manifests,
 	pyn__strset_release(&b.suites);
 	pyn__strset_release(&b.dedup);
 	pyn__strset_release(&b.interned);
+	pyn__strset_release(&b.command_line);
 	if (rc)
 		pyn_plan_release(plan);
 	return rc;

@@ -23,8 +23,13 @@
 #include "config/manifest.h"
 
 struct pyn_plan_test {
-	char *id; /* "suite.test", unique in the plan */
-	char *suite; /* JUnit testsuite name (and classname) */
+	char *id; /* "classname.name", unique in the plan */
+	char *suite; /* JUnit testsuite name: the manifest suite's */
+	/*
+	 * JUnit classname: the suite's name; for an imported CUnit test
+	 * "SUITE.CUNIT_SUITE", or SUITE when the CUnit suite has its name.
+	 */
+	char *classname;
 	char *name; /* JUnit testcase name */
 	size_t order; /* position in manifest order, from 0 */
 	struct pyn_task task; /* ready for pyn_engine_submit */
@@ -45,6 +50,13 @@ struct pyn_plan_test {
 	char *program;
 	char **args;
 	size_t n_args;
+	/*
+	 * Not PASS: the program's start-up failed while its tests were
+	 * listed; the test stands for the whole program and is reported
+	 * with this outcome and message without running (docs/cunit.md).
+	 */
+	enum pyn_outcome startup_outcome;
+	char *startup_message;
 };
 
 struct pyn_plan {
@@ -65,6 +77,14 @@ struct pyn_plan {
 struct pyn_plan_case {
 	char *suite;
 	char *test;
+	/*
+	 * Not PASS: the suite could not be listed (a program whose main()
+	 * never got to its CUnit run call); this one case stands for it and
+	 * is reported with this outcome and `message` (malloc'ed), never
+	 * run.
+	 */
+	enum pyn_outcome outcome;
+	char *message;
 };
 
 /* An imported suite (`cunit:`, `cunit_register:` or `program:`). */

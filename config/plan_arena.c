@@ -86,6 +86,8 @@ int pyn__build_fail_at(struct pyn__build *b, struct pyn_loc loc, int code,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (b->m && b->m->command_line)
+		loc.line = loc.column = 0; /* no lines: the message names it */
 	return pyn_error_set(b->err, code, b->m ? b->m->path : NULL, loc.line,
 			     loc.column, "%s", msg);
 }

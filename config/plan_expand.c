@@ -18,42 +18,115 @@
 #include "config/plan_internal.h"
 
 /*
+ * A second test with the id of `first`: say where both come from, a
+ * manifest's FILE:LINE:COL or a program named on the command line.
+ */
+static int duplicate(struct pyn__build *b, const struct pyn_plan_test *first,
+		     const char *id, struct pyn_loc loc)
+{
+	bool first_cl =
+		pyn__strset_get(&b->command_line, first->manifest, NULL);
+	bool same = strcmp(first->manifest, b->m->path) == 0;
+
+	if (b->m->command_line && same)
+		return pyn__build_fail_at(
+			b, loc, PYN_EMANIFEST,
+			"duplicate test id '%s': program '%s' registers it twice",
+			id, b->m->path);
+	if (b->m->command_line && first_cl)
+		return pyn__build_fail_at(
+			b, loc, PYN_EMANIFEST,
+			"duplicate test id '%s': programs '%s' and '%s' both have it",
+			id, first->manifest, b->m->path);
+	if (b->m->command_line)
+		return pyn__build_fail_at(
+			b, loc, PYN_EMANIFEST,
+			"duplicate test id '%s': program '%s' has it, and so has %s:%u:%u",
+			id, b->m->path, first->manifest, first->line,
+			first->column);
+	if (first_cl)
+		return pyn__build_fail_at(
+			b, loc, PYN_EMANIFEST,
+			"duplicate test id '%s' (first from program '%s')", id,
+			first->manifest);
+	if (same && first->line == loc.line && first->column == loc.column)
+		return pyn__build_fail_at(
+			b, loc, PYN_EMANIFEST,
+			"duplicate test id '%s': the CUnit tests of suite '%s' have it twice",
+			id, first->suite);
+	if (same)
+		return pyn__build_fail_at(
+			b, loc, PYN_EMANIFEST,
+			"duplicate test id '%s' (first at line %u, column %u)",
+			id, first->line, first->column);
+	return pyn__build_fail_at(b, loc, PYN_EMANIFEST,
+				  "duplicate test id '%s' (first at %s:%u:%u)",
+				  id, first->manifest, first->line,
+				  first->column);
+}
+
+/*
  * Add a test to the plan.  `test` is its manifest entry, or NULL for
  * discovered and imported tests (which only overrides configure).
  */
 static int add_test(struct pyn__build *b, const struct pyn__suite_ctx *sc,
-		    const char *suite, const char *name, const char *symbol,
+		    const char *name, const char *symbol,
 		    const struct pyn_manifest_test *test, struct pyn_loc loc,
 		    enum pyn_task_kind kind, const char *cunit_suite)
 {
 	const struct pyn_manifest_suite *s = sc->s;
+	const char *suite = s->name;
 	const struct pyn_settings *chain_small[8];
 	const struct pyn_settings **chain = chain_small;
 	struct pyn_plan *plan = b->plan;
 	struct pyn_plan_test *t;
 	struct pyn__inherited r;
-	size_t n = 0, i, first, len;
-	char *id;
+	size_t n = 0, i, first, len, cls_len;
+	char *id, *cunit_id = NULL;
 	int rc;
 
-	len = strlen(suite) + strlen(name) + 2;
+	/*
+	 * The id is "CLASSNAME.TEST": SUITE.TEST, or for a CUnit test
+	 * SUITE.CUNIT_SUITE.TEST, collapsed to SUITE.TEST when the CUnit
+	 * suite has the manifest suite's name (docs/cunit.md, "Names").
+	 */
+	cls_len = strlen(suite);
+	if (cunit_suite && strcmp(cunit_suite, suite))
+		cls_len += 1 + strlen(cunit_suite);
+	len = cls_len + strlen(name) + 2;
 	id = pyn__arena_alloc(&plan->arena, len);
 	if (!id)
 		return pyn__build_nomem(b);
-	snprintf(id, len, "%s.%s", suite, name);
+	if (cls_len > strlen(suite))
+		snprintf(id, len, "%s.%s.%s", suite, cunit_suite, name);
+	else
+		snprintf(id, len, "%s.%s", suite, name);
+	if (cunit_suite) {
+		/* Overrides also match the CUnit name, CUNIT_SUITE.TEST. */
+		len = strlen(cunit_suite) + strlen(name) + 2;
+		cunit_id = malloc(len);
+		if (!cunit_id)
+			return pyn__build_nomem(b);
+		snprintf(cunit_id, len, "%s.%s", cunit_suite, name);
+	}
 
 	if (3 + s->n_overrides > 8) {
 		chain = malloc((3 + s->n_overrides) * sizeof(*chain));
-		if (!chain)
+		if (!chain) {
+			free(cunit_id);
 			return pyn__build_nomem(b);
+		}
 	}
 	chain[n++] = &b->m->defaults;
 	chain[n++] = &s->settings;
 	if (test)
 		chain[n++] = &test->settings;
 	for (i = 0; i < s->n_overrides; i++)
-		if (fnmatch(s->overrides[i].match, id, 0) == 0)
+		if (fnmatch(s->overrides[i].match, id, 0) == 0 ||
+		    (cunit_id &&
+		     fnmatch(s->overrides[i].match, cunit_id, 0) == 0))
 			chain[n++] = &s->overrides[i].settings;
+	free(cunit_id);
 	rc = pyn__plan_inherit(b, chain, n, &r);
 	if (chain != chain_small)
 		free(chain);
@@ -74,28 +147,27 @@ static int add_test(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 	if (rc < 0)
 		return pyn__build_nomem(b);
 	if (rc == 0) {
-		const struct pyn_plan_test *f = &plan->tests[first];
-
-		if (strcmp(f->manifest, b->m->path) == 0)
-			return pyn__build_fail_at(
-				b, loc, PYN_EMANIFEST,
-				"duplicate test id '%s' (first at line %u)", id,
-				f->line);
-		return pyn__build_fail_at(
-			b, loc, PYN_EMANIFEST,
-			"duplicate test id '%s' (first in %s:%u)", id,
-			f->manifest, f->line);
+		return duplicate(b, &plan->tests[first], id, loc);
 	}
 	t = &plan->tests[plan->n_tests++];
 	memset(t, 0, sizeof(*t));
 	t->id = id;
 	t->suite = pyn__build_intern(b, suite);
+	t->classname = t->suite;
+	if (cls_len > strlen(suite)) {
+		char *cls = strndup(id, cls_len);
+
+		t->classname = cls ? pyn__build_intern(b, cls) : NULL;
+		free(cls);
+	}
 	t->name = pyn__build_strdup(b, name);
 	t->manifest = pyn__build_intern(b, b->m->path);
 	t->file = t->manifest;
 	t->line = loc.line;
 	t->column = loc.column;
 	t->limits = r.limits;
+	if (kind == PYN_TASK_CUNIT)
+		pyn__plan_startup(s, &t->limits);
 	t->expect = r.expect;
 	t->retries = r.retries;
 	t->skip = r.skip;
@@ -108,10 +180,10 @@ static int add_test(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 	t->task.cwd = sc->cwd;
 	t->task.env = sc->env;
 	t->task.n_env = s->n_env;
-	if (kind == PYN_TASK_SYMBOL) {
-		t->task.setup = pyn__build_intern(b, s->setup);
-		t->task.teardown = pyn__build_intern(b, s->teardown);
-	} else {
+	/* The suite's setup and teardown go around imported tests too. */
+	t->task.setup = pyn__build_intern(b, s->setup);
+	t->task.teardown = pyn__build_intern(b, s->teardown);
+	if (kind != PYN_TASK_SYMBOL) {
 		t->task.cunit_info = pyn__build_intern(b, s->cunit);
 		t->task.cunit_register = sc->cunit_register;
 		t->task.n_cunit_register = s->n_cunit_register;
@@ -126,7 +198,7 @@ static int add_test(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 		t->task.args = sc->args;
 		t->task.n_args = s->n_args;
 	}
-	if (!t->suite || !t->name || !t->manifest ||
+	if (!t->suite || !t->classname || !t->name || !t->manifest ||
 	    (symbol && !t->task.symbol) || (s->setup && !t->task.setup) ||
 	    (s->teardown && !t->task.teardown) ||
 	    (r.skip_reason && !t->skip_reason) ||
@@ -216,8 +288,8 @@ static int discover(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 				shown);
 			goto out;
 		}
-		rc = add_test(b, sc, s->name, names[i], names[i], NULL,
-			      s->discover_loc, PYN_TASK_SYMBOL, NULL);
+		rc = add_test(b, sc, names[i], names[i], NULL, s->discover_loc,
+			      PYN_TASK_SYMBOL, NULL);
 		if (rc)
 			goto out;
 	}
@@ -249,7 +321,9 @@ static int import_suite(struct pyn__build *b, const struct pyn__suite_ctx *sc)
 		for (int k = 0; k < 2; k++) {
 			const char *name = k ? cases[i].test : cases[i].suite;
 			char shown[256];
-			int bad = control_char(name, shown, sizeof(shown));
+			int bad = name ? control_char(name, shown,
+						      sizeof(shown)) :
+					 -1;
 
 			if (bad < 0)
 				continue;
@@ -260,16 +334,29 @@ static int import_suite(struct pyn__build *b, const struct pyn__suite_ctx *sc)
 				(unsigned)bad);
 			goto out;
 		}
-		rc = add_test(b, sc, cases[i].suite, cases[i].test, NULL, NULL,
+		rc = add_test(b, sc, cases[i].test, NULL, NULL,
 			      pyn__suite_import_loc(s), PYN_TASK_CUNIT,
 			      cases[i].suite);
 		if (rc)
 			goto out;
+		if (cases[i].outcome != PYN_OUTCOME_PASS) {
+			struct pyn_plan_test *t =
+				&b->plan->tests[b->plan->n_tests - 1];
+
+			t->startup_outcome = cases[i].outcome;
+			t->startup_message =
+				pyn__build_strdup(b, cases[i].message);
+			if (cases[i].message && !t->startup_message) {
+				rc = pyn__build_nomem(b);
+				goto out;
+			}
+		}
 	}
 out:
 	for (i = 0; i < n_cases; i++) {
 		free(cases[i].suite);
 		free(cases[i].test);
+		free(cases[i].message);
 	}
 	free(cases);
 	return rc;
@@ -345,8 +432,8 @@ int pyn__plan_expand_suite(struct pyn__build *b,
 					      t->function, s->library,
 					      t->function_loc);
 		if (!rc)
-			rc = add_test(b, &sc, s->name, t->name, t->function, t,
-				      t->loc, PYN_TASK_SYMBOL, NULL);
+			rc = add_test(b, &sc, t->name, t->function, t, t->loc,
+				      PYN_TASK_SYMBOL, NULL);
 	}
 	if (!rc && s->discover)
 		rc = discover(b, &sc, &syms);

@@ -50,6 +50,7 @@ struct pyn__build {
 	const struct pyn_manifest *m; /* being expanded */
 	struct pyn__strset dedup; /* plug-in paths */
 	struct pyn__strset interned; /* strings many tests share */
+	struct pyn__strset command_line; /* paths of command-line programs */
 };
 
 /* `size` zeroed bytes from the arena *arena, or NULL when out of memory. */
@@ -178,6 +179,16 @@ int pyn__plan_check_suite_symbols(struct pyn__build *b,
 				  const struct pyn_elf_symbols *syms);
 /* Where an imported suite's tests come from, for messages. */
 struct pyn_loc pyn__suite_import_loc(const struct pyn_manifest_suite *s);
+
+/* The wall time an imported suite's start-up gets when `startup:` says none. */
+#define PYN__STARTUP_WALL_TIME_S 10.0
+
+/*
+ * An imported suite's start-up limits (`startup:`, else 10 s of wall
+ * time) into the startup_* fields of `l`.
+ */
+void pyn__plan_startup(const struct pyn_manifest_suite *s,
+		       struct pyn_limits *l);
 /*
  * List the tests of an imported suite (`cunit:`, `cunit_register:`,
  * `program:`) through the runner's `enumerate`.  On success *cases is

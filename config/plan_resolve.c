@@ -101,6 +101,23 @@ struct pyn_loc pyn__suite_import_loc(const struct pyn_manifest_suite *s)
 	return s->n_cunit_register ? s->cunit_register_locs[0] : s->loc;
 }
 
+static double startup_seconds(const struct pyn_setting *st, double dflt)
+{
+	if (st->state == PYN_SETTING_SET)
+		return st->seconds;
+	return st->state == PYN_SETTING_NONE ? 0 : dflt;
+}
+
+void pyn__plan_startup(const struct pyn_manifest_suite *s, struct pyn_limits *l)
+{
+	l->startup_wall_time_s = startup_seconds(&s->startup.wall_time,
+						 PYN__STARTUP_WALL_TIME_S);
+	l->startup_cpu_time_s = startup_seconds(&s->startup.cpu_time, 0);
+	l->startup_memory_bytes = s->startup.memory.state == PYN_SETTING_SET ?
+					  s->startup.memory.bytes :
+					  0;
+}
+
 int pyn__plan_import_list(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 			  struct pyn_plan_case **cases, size_t *n_cases)
 {
@@ -133,6 +150,7 @@ int pyn__plan_import_list(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 	src.cwd = sc->cwd;
 	src.env = sc->env;
 	src.n_env = s->n_env;
+	pyn__plan_startup(s, &r.limits);
 	src.limits = &r.limits;
 	rc = b->opt->enumerate(b->opt->user, &src, cases, n_cases, &e);
 	if (!rc)
@@ -151,6 +169,7 @@ int pyn__plan_import_list(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 	for (i = 0; i < *n_cases; i++) {
 		free((*cases)[i].suite);
 		free((*cases)[i].test);
+		free((*cases)[i].message);
 	}
 	free(*cases);
 	*cases = NULL;

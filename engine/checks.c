@@ -28,6 +28,7 @@
 
 #include "abi.h"
 #include "checks.h"
+#include "page.h"
 
 int pyn_supports(const char *limit, char *provider, size_t provider_len,
 		 char *why, size_t why_len)
@@ -377,4 +378,16 @@ void pyn__diagnose(const struct pyn_limits *l, int forked, int threads,
 				"in spawn mode if the function needs one",
 				(unsigned long long)n_threads);
 	}
+}
+
+int pyn__task_fits(const struct pyn_task *task, struct pyn_error *err)
+{
+	size_t size = pyn__page_task_size(task);
+
+	if (size <= PYN__PAGE_STRINGS)
+		return 0;
+	return pyn_error_set(
+		err, PYN_EINVAL, NULL, 0, 0,
+		"its names, paths, arguments and environment take %zu bytes, more than the %d a test's job page holds",
+		size, PYN__PAGE_STRINGS);
 }

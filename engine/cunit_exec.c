@@ -215,20 +215,29 @@ int pyn__cunit_page_command(const char *shim, const char *mode,
 			    const struct pyn__page *page, char ***argv,
 			    char ***envp)
 {
-	const char *args[PYN__PAGE_ARGS_MAX], *env[PYN__PAGE_ENV_MAX];
 	uint32_t i, n_args = page->task.n_args, n_env = page->task.n_env;
+	const char **args = calloc(n_args + 1, sizeof(*args));
+	const char **env = calloc(n_env + 1, sizeof(*env));
+	const char *s;
+	int ret;
 
-	if (n_args > PYN__PAGE_ARGS_MAX)
-		n_args = PYN__PAGE_ARGS_MAX;
-	if (n_env > PYN__PAGE_ENV_MAX)
-		n_env = PYN__PAGE_ENV_MAX;
-	for (i = 0; i < n_args; i++)
-		args[i] = page->task.strings + page->task.args[i];
-	for (i = 0; i < n_env; i++)
-		env[i] = page->task.strings + page->task.env[i];
-	return pyn__cunit_command(shim, mode,
-				  pyn__page_str(page, page->task.program), args,
-				  n_args, env, n_env, argv, envp);
+	if (!args || !env) {
+		free(args);
+		free(env);
+		return PYN_ENOMEM;
+	}
+	s = page->task.strings + page->task.args;
+	for (i = 0; i < n_args; i++, s = pyn__page_next(s))
+		args[i] = s;
+	s = page->task.strings + page->task.env;
+	for (i = 0; i < n_env; i++, s = pyn__page_next(s))
+		env[i] = s;
+	ret = pyn__cunit_command(shim, mode,
+				 pyn__page_str(page, page->task.program), args,
+				 n_args, env, n_env, argv, envp);
+	free(args);
+	free(env);
+	return ret;
 }
 
 void pyn__cunit_command_free(char **argv, char **envp)

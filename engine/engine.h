@@ -136,4 +136,11 @@ void pyn__sanitizer_names(unsigned bits, char *buf, size_t len);
 int pyn__sanitizer_scale(unsigned bits, double *time, double *memory, char *why,
 			 size_t why_len);
 
+/*
+ * Whether `task` fits in a test's job page (its names, paths, arguments
+ * and environment): 0, or PYN_EINVAL with `err` saying how big it is and
+ * what fits.  The runner asks it of every test before anything runs.
+ */
+int pyn__task_fits(const struct pyn_task *task, struct pyn_error *err);
+
 #endif /* PYN_ENGINE_ENGINE_H */

@@ -173,8 +173,8 @@ PYN__CHILD_TEXT static void apply_env(struct pyn__page *page)
 	uint32_t i;
 	char *eq, *kv;
 
-	for (i = 0; i < page->task.n_env; i++) {
-		kv = page->task.strings + page->task.env[i];
+	kv = page->task.strings + page->task.env;
+	for (i = 0; i < page->task.n_env; i++, kv += strlen(kv) + 1) {
 		eq = strchr(kv, '=');
 		if (!eq)
 			continue;

@@ -139,7 +139,7 @@ static int pick_registered(struct pyn__page *page, struct pyn__module *module,
 	CU_pTestRegistry (*new_registry)(void);
 	CU_BOOL (*running)(void);
 	CU_pTestRegistry (*set_registry)(CU_pTestRegistry);
-	uint32_t i;
+	uint32_t i, reg;
 	void (*fn)(void);
 
 	*(void **)&init_registry =
@@ -168,11 +168,12 @@ static int pick_registered(struct pyn__page *page, struct pyn__module *module,
 		pyn__child_setup_failed(page,
 					"cannot initialize the CUnit registry",
 					"", "", "");
+	reg = page->task.reg;
 	for (i = 0; i < page->task.n_register; i++) {
-		fn = (void (*)(void))pyn__child_symbol(page, module,
-						       page->task.reg[i]);
+		fn = (void (*)(void))pyn__child_symbol(page, module, reg);
 		if (fn)
 			fn();
+		reg += (uint32_t)strlen(page->task.strings + reg) + 1;
 	}
 	return pick_in_registry(get_registry(), sn, tn, pick);
 }

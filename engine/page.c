@@ -89,11 +89,54 @@ static int put(struct pyn__page *page, const char *s, uint32_t *off)
 	return 0;
 }
 
+/* `n` strings one after another; *first: the offset of the first. */
+static int put_list(struct pyn__page *page, const char *const *list, size_t n,
+		    uint32_t *count, uint32_t *first)
+{
+	uint32_t off;
+
+	*count = 0;
+	*first = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (put(page, list[i] ? list[i] : "", &off))
+			return -1;
+		if (!i)
+			*first = off;
+	}
+	*count = (uint32_t)n;
+	return 0;
+}
+
+static size_t str_size(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+static size_t list_size(const char *const *list, size_t n)
+{
+	size_t size = 0;
+
+	for (size_t i = 0; i < n; i++)
+		size += str_size(list[i] ? list[i] : "");
+	return size;
+}
+
+size_t pyn__page_task_size(const struct pyn_task *task)
+{
+	return 1 + str_size(task->name) + str_size(task->library) +
+	       str_size(task->symbol) + str_size(task->setup) +
+	       str_size(task->teardown) + str_size(task->cunit_info) +
+	       str_size(task->cunit_suite) + str_size(task->cunit_test) +
+	       str_size(task->cwd) + str_size(task->program) +
+	       list_size(task->cunit_register, task->n_cunit_register) +
+	       list_size(task->env, task->n_env) +
+	       list_size(task->args, task->n_args);
+}
+
 int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
 		       struct pyn_error *err)
 {
 	struct pyn__page_task *t = &page->task;
-	size_t i;
 	int bad = 0;
 
 	t->kind = task->kind;
@@ -106,24 +149,18 @@ int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
 	bad |= put(page, task->cunit_suite, &t->cunit_suite);
 	bad |= put(page, task->cunit_test, &t->cunit_test);
 	bad |= put(page, task->cwd, &t->cwd);
-	if (task->n_cunit_register > sizeof(t->reg) / sizeof(t->reg[0]) ||
-	    task->n_env > PYN__PAGE_ENV_MAX)
-		bad = 1;
-	for (i = 0; !bad && i < task->n_cunit_register; i++)
-		bad |= put(page, task->cunit_register[i], &t->reg[i]);
-	t->n_register = (uint32_t)task->n_cunit_register;
-	for (i = 0; !bad && i < task->n_env; i++)
-		bad |= put(page, task->env[i], &t->env[i]);
-	t->n_env = (uint32_t)task->n_env;
+	bad |= put_list(page, task->cunit_register, task->n_cunit_register,
+			&t->n_register, &t->reg);
+	bad |= put_list(page, task->env, task->n_env, &t->n_env, &t->env);
 	bad |= put(page, task->program, &t->program);
-	if (task->n_args > PYN__PAGE_ARGS_MAX)
-		bad = 1;
-	for (i = 0; !bad && i < task->n_args; i++)
-		bad |= put(page, task->args[i], &t->args[i]);
-	t->n_args = (uint32_t)task->n_args;
+	bad |= put_list(page, task->args, task->n_args, &t->n_args, &t->args);
 	if (bad)
-		return pyn_error_set(err, PYN_EINVAL, NULL, 0, 0,
-				     "task '%s' is too large for the job page",
-				     task->name ? task->name : "?");
+		return pyn_error_set(
+			err, PYN_EINVAL, NULL, 0, 0,
+			"task '%s' is too large for the job page: its names, "
+			"paths, arguments and environment take %zu bytes, "
+			"%d at most",
+			task->name ? task->name : "?",
+			pyn__page_task_size(task), PYN__PAGE_STRINGS);
 	return 0;
 }

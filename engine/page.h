@@ -12,15 +12,21 @@
 #define PYN_ENGINE_PAGE_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include <pyntest/limiter.h>
 #include <pyntest/pyntest.h>
 #include <host/registry.h>
 
 #define PYN__PAGE_MAGIC 0x70796e31u /* "pyn1" */
-#define PYN__PAGE_STRINGS 8192
-#define PYN__PAGE_ENV_MAX 64
-#define PYN__PAGE_ARGS_MAX 64
+/*
+ * Every string of a task: names, paths, registration functions, the
+ * environment and a program's arguments, in any number, up to this many
+ * bytes in all (pyn__page_task_size() says what a task needs; the runner
+ * checks every test with it before anything runs).  Only the bytes used
+ * are written or read, so the pages beyond them are never touched.
+ */
+#define PYN__PAGE_STRINGS (64 * 1024)
 /* The test, its setup and its teardown: what a fork server looks up. */
 #define PYN__PRESOLVED_MAX 3
 
@@ -37,15 +43,20 @@ struct pyn__page_limiter {
 		__attribute__((aligned(16)));
 };
 
-/* The task, as offsets into `strings` (0: none; offset 0 is ""). */
+/*
+ * The task, as offsets into `strings` (0: none; offset 0 is "").  A list
+ * (registration functions, environment, arguments) is its count and the
+ * offset of its first string, the others following it one after another
+ * (pyn__page_next()).
+ */
 struct pyn__page_task {
 	int32_t kind; /* enum pyn_task_kind */
 	uint32_t name, library, symbol, setup, teardown;
 	uint32_t cunit_info, cunit_suite, cunit_test, cwd;
-	uint32_t n_register, reg[8];
-	uint32_t n_env, env[PYN__PAGE_ENV_MAX];
+	uint32_t n_register, reg;
+	uint32_t n_env, env;
 	/* A CUnit program's test: its path and arguments. */
-	uint32_t program, n_args, args[PYN__PAGE_ARGS_MAX];
+	uint32_t program, n_args, args;
 	uint32_t used; /* bytes of `strings` in use */
 	char strings[PYN__PAGE_STRINGS];
 };
@@ -163,6 +174,12 @@ static inline const char *pyn__page_str(const struct pyn__page *page,
 	return off ? page->task.strings + off : NULL;
 }
 
+/* The string after `s` in one of the task's lists. */
+static inline const char *pyn__page_next(const char *s)
+{
+	return s + strlen(s) + 1;
+}
+
 /* Pages (page.c). */
 /* Create and map a job page (memfd, MAP_SHARED).  Returns 0 or PYN_E*. */
 int pyn__page_new(struct pyn__page **page, int *fd, struct pyn_error *err);
@@ -171,8 +188,10 @@ void pyn__page_reset(struct pyn__page *page);
 /* Map an existing page fd (worker, fork server). */
 struct pyn__page *pyn__page_map(int fd);
 void pyn__page_unmap(struct pyn__page *page);
-/* Copy a task's strings into the page.  Returns 0 or PYN_ENOMEM (too long). */
+/* Copy a task's strings into the page.  Returns 0 or PYN_EINVAL (too long). */
 int pyn__page_set_task(struct pyn__page *page, const struct pyn_task *task,
 		       struct pyn_error *err);
+/* The bytes of the page's strings `task` needs (at most PYN__PAGE_STRINGS). */
+size_t pyn__page_task_size(const struct pyn_task *task);
 
 #endif /* PYN_ENGINE_PAGE_H */

@@ -355,7 +355,9 @@ static struct pyn__server *server_new(struct pyn__servers *servers,
 		goto out;
 	if (program) {
 		/* The program is its own server, through the shim. */
-		memcpy(&page->task, &job->task, sizeof(page->task));
+		memcpy(&page->task, &job->task,
+		       offsetof(struct pyn__page_task, strings) +
+			       job->task.used);
 		page->task.kind = PYN_TASK_SYMBOL;
 		page->task.name = 0;
 	}
@@ -423,6 +425,7 @@ out:
 static char *program_key(const struct pyn__page *job)
 {
 	const struct pyn__page_task *t = &job->task;
+	const char *s;
 	char *key = NULL;
 	size_t len = 0;
 	uint32_t i;
@@ -431,12 +434,14 @@ static char *program_key(const struct pyn__page *job)
 	if (!f)
 		return NULL;
 	fprintf(f, "%s", pyn__page_str(job, t->program));
-	for (i = 0; i < t->n_args && i < PYN__PAGE_ARGS_MAX; i++)
-		fprintf(f, "\x1f%s", t->strings + t->args[i]);
+	s = t->strings + t->args;
+	for (i = 0; i < t->n_args; i++, s = pyn__page_next(s))
+		fprintf(f, "\x1f%s", s);
 	fprintf(f, "\x1f\x1f%s",
 		pyn__page_str(job, t->cwd) ? pyn__page_str(job, t->cwd) : "");
-	for (i = 0; i < t->n_env && i < PYN__PAGE_ENV_MAX; i++)
-		fprintf(f, "\x1f%s", t->strings + t->env[i]);
+	s = t->strings + t->env;
+	for (i = 0; i < t->n_env; i++, s = pyn__page_next(s))
+		fprintf(f, "\x1f%s", s);
 	if (fclose(f) != 0) {
 		free(key);
 		return NULL;
@@ -450,6 +455,7 @@ struct pyn__server *pyn__servers_get(struct pyn__servers *servers,
 				     const struct pyn_limits *limits)
 {
 	const char *library = pyn__page_str(job, job->task.library);
+	struct pyn_limits startup;
 	struct pyn__server *s = NULL;
 	char *key = NULL;
 
@@ -458,6 +464,16 @@ struct pyn__server *pyn__servers_get(struct pyn__servers *servers,
 	if (pyn__page_str(job, job->task.program)) {
 		key = program_key(job);
 		library = key;
+		/* Its main() runs under its own start-up limits, if set. */
+		if (limits->startup_wall_time_s > 0 ||
+		    limits->startup_cpu_time_s > 0 ||
+		    limits->startup_memory_bytes) {
+			startup = *limits;
+			startup.wall_time_s = limits->startup_wall_time_s;
+			startup.cpu_time_s = limits->startup_cpu_time_s;
+			startup.memory_bytes = limits->startup_memory_bytes;
+			limits = &startup;
+		}
 	}
 	if (!library)
 		goto out;

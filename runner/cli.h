@@ -123,6 +123,13 @@ int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 int pyn__debug_plan(struct pyn_plan *plan, const struct pyn__cli *cli,
 		    struct pyn_error *err);
 
+/*
+ * `--check`: load every test library of the plan once in a limited child
+ * (check_load.c): 0, or PYN_EMANIFEST at the first test of a library that
+ * does not load, with why and a hint.
+ */
+int pyn__check_load(const struct pyn_plan *plan, struct pyn_error *err);
+
 /* ---- the duration cache (schedule.c) ---- */
 
 /*

@@ -10,10 +10,12 @@
  *
  * A CUnit program (`program:`) lists itself: the child runs it with the
  * pyntest shim preloaded in list mode, so its main() registers its tests
- * as usual and its CUnit run call writes the names instead.  A program
- * that never gets there (it crashes, exits or hangs first) cannot be
- * listed: it becomes one test, "SUITE.(main)", whose run reports what
- * its main() did.
+ * as usual and its CUnit run call writes the names instead.  Listing is
+ * the program's start-up: it runs under the suite's start-up limits
+ * (`startup:`), never a test's.  A program that never gets there (it
+ * crashes, exits, hangs or runs out of memory first) cannot be listed:
+ * it becomes one test, "SUITE.(main)", reported with what its main()
+ * did, and never run.
  */
 #include <errno.h>
 #include <signal.h>
@@ -77,8 +79,8 @@ static void list_program(void *arg)
 		;
 	if (WIFSIGNALED(status))
 		pyn_fail(1,
-			 "program '%s' was killed by signal %s (%s) before "
-			 "running any CUnit test",
+			 "main() of program '%s' was killed by signal %s (%s) "
+			 "before it ran any CUnit test",
 			 prog,
 			 pyn__signal_text(WTERMSIG(status), name, sizeof(name)),
 			 strsignal(WTERMSIG(status)));
@@ -87,8 +89,8 @@ static void list_program(void *arg)
 			 0);
 	if (p == MAP_FAILED || memcmp(p, PYN__CUNIT_LIST_MAGIC, magic) != 0)
 		pyn_fail(1,
-			 "program '%s' exited with status %d before running "
-			 "any CUnit test",
+			 "main() of program '%s' exited with status %d before "
+			 "it ran any CUnit test",
 			 prog, WEXITSTATUS(status));
 	if (WEXITSTATUS(status) != 0)
 		pyn_fail(1,
@@ -173,6 +175,59 @@ static void list_child(void *arg)
 	free(buf);
 }
 
+/*
+ * A program whose main() never got to CUnit while listing: one case,
+ * "SUITE.(main)", that reports it (never run: running main() again
+ * would only say it again, or worse, that "(main)" is no CUnit test).
+ */
+static int program_failed(const struct pyn_plan_source *src,
+			  struct pyn_result *res, struct pyn_plan_case **cases,
+			  size_t *n_cases, struct pyn_error *err)
+{
+	struct pyn_plan_case *out = calloc(1, sizeof(*out));
+	const char *why = res->message[0] ? res->message : "no message";
+	int n = -1;
+
+	if (out && res->outcome == PYN_OUTCOME_FAIL) {
+		/* list_program's own words: exit or signal. */
+		out->outcome = PYN_OUTCOME_ERROR;
+		n = asprintf(&out->message, "%s", why);
+	} else if (out) {
+		out->outcome = res->outcome == PYN_OUTCOME_ERROR ?
+				       PYN_OUTCOME_ERROR :
+				       res->outcome;
+		n = asprintf(&out->message,
+			     "main() of program '%s' did not get to its CUnit "
+			     "run call within its start-up limits (the "
+			     "suite's 'startup:'): %s: %s",
+			     src->program, pyn_outcome_name(res->outcome), why);
+	}
+	if (n < 0 && out)
+		out->message = NULL;
+	fprintf(stderr,
+		"pyntest: warning: cannot list the tests of suite '%s' (%s); "
+		"it is reported as one test, '%s.%s'\n",
+		src->suite, why, src->suite, PROGRAM_MAIN_TEST);
+	pyn_result_release(res);
+	if (out) {
+		out->suite = strdup(src->suite);
+		out->test = strdup(PROGRAM_MAIN_TEST);
+	}
+	if (!out || !out->suite || !out->test || !out->message) {
+		if (out) {
+			free(out->suite);
+			free(out->test);
+			free(out->message);
+		}
+		free(out);
+		return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
+				     "out of memory");
+	}
+	*cases = out;
+	*n_cases = 1;
+	return 0;
+}
+
 int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 		   struct pyn_plan_case **cases, size_t *n_cases,
 		   struct pyn_error *err)
@@ -189,6 +244,10 @@ int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 	*n_cases = 0;
 	if (src->limits)
 		limits = *src->limits;
+	/* Listing is start-up: under the start-up limits, not a test's. */
+	limits.wall_time_s = limits.startup_wall_time_s;
+	limits.cpu_time_s = limits.startup_cpu_time_s;
+	limits.memory_bytes = limits.startup_memory_bytes;
 	limits.isolation = PYN_ISOLATION_FORK;
 	res = (struct pyn_result)PYN_RESULT_INIT;
 	if (src->program) {
@@ -203,34 +262,8 @@ int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 		pyn__cunit_command_free(pl.argv, pl.envp);
 		if (ret)
 			return ret;
-		if (res.outcome != PYN_OUTCOME_PASS) {
-			/* Its run will say what main() does, per test. */
-			fprintf(stderr,
-				"pyntest: warning: cannot list the tests of "
-				"suite '%s' (%s: %s); it runs as one test, "
-				"'%s.%s'\n",
-				src->suite, pyn_outcome_name(res.outcome),
-				res.message[0] ? res.message : "no message",
-				src->suite, PROGRAM_MAIN_TEST);
-			out = calloc(1, sizeof(*out));
-			if (out) {
-				out->suite = strdup(src->suite);
-				out->test = strdup(PROGRAM_MAIN_TEST);
-			}
-			pyn_result_release(&res);
-			if (!out || !out->suite || !out->test) {
-				if (out) {
-					free(out->suite);
-					free(out->test);
-				}
-				free(out);
-				return pyn_error_set(err, PYN_ENOMEM, NULL, 0,
-						     0, "out of memory");
-			}
-			*cases = out;
-			*n_cases = 1;
-			return 0;
-		}
+		if (res.outcome != PYN_OUTCOME_PASS)
+			return program_failed(src, &res, cases, n_cases, err);
 	} else {
 		ret = pyn_call(list_child, (void *)src, &limits, &res, err);
 		if (ret)
@@ -273,6 +306,8 @@ int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 		}
 		out[n].suite = strdup(suite);
 		out[n].test = strdup(test);
+		out[n].outcome = PYN_OUTCOME_PASS;
+		out[n].message = NULL;
 		n++;
 		if (!out[n - 1].suite || !out[n - 1].test) {
 			ret = PYN_ENOMEM;

@@ -80,15 +80,43 @@ static void yaml_quoted(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static const char *base_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return base ? base + 1 : path;
+}
+
+/*
+ * The suite name of the `index`-th program on the command line: its base
+ * name, and when an earlier program has the same base name, "NAME-2",
+ * "NAME-3", ... by its place among them (docs/cunit.md, "Names").
+ */
+static void program_name(char *name, size_t size, const struct pyn__cli *cli,
+			 size_t index)
+{
+	const char *base = base_name(cli->manifests[index]);
+	unsigned same = 1;
+
+	for (size_t i = 0; i < index; i++)
+		if (!strcmp(base_name(cli->manifests[i]), base) &&
+		    is_elf(cli->manifests[i]))
+			same++;
+	if (same > 1)
+		snprintf(name, size, "%s-%u", base, same);
+	else
+		snprintf(name, size, "%s", base);
+}
+
 /*
  * `pyntest PROGRAM [-- ARGS]`: a one-suite manifest made in memory, so a
  * program given on the command line goes through the same checks.
  */
-static int program_manifest(struct pyn_manifest **m, const char *path,
+static int program_manifest(struct pyn_manifest **m, size_t index,
 			    const struct pyn__cli *cli, struct pyn_error *err)
 {
-	char *yaml = NULL, cwd[PATH_MAX];
-	const char *base = strrchr(path, '/');
+	const char *path = cli->manifests[index];
+	char *yaml = NULL, cwd[PATH_MAX], name[PATH_MAX + 16];
 	size_t len = 0;
 	FILE *f = open_memstream(&yaml, &len);
 	int ret;
@@ -97,8 +125,9 @@ static int program_manifest(struct pyn_manifest **m, const char *path,
 		return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
 				     "cannot read program '%s': %s", path,
 				     strerror(errno));
+	program_name(name, sizeof(name), cli, index);
 	fputs("version: 1\nsuites:\n  - name: ", f);
-	yaml_quoted(f, base ? base + 1 : path);
+	yaml_quoted(f, name);
 	fputs("\n    program: ", f);
 	yaml_quoted(f, path);
 	fputs("\n    args: [", f);
@@ -111,6 +140,8 @@ static int program_manifest(struct pyn_manifest **m, const char *path,
 	fclose(f);
 	ret = pyn_manifest_load_buffer(m, yaml, len, path, cwd, err);
 	free(yaml);
+	if (!ret)
+		(*m)->command_line = true;
 	return ret;
 }
 
@@ -293,8 +324,13 @@ static int check_enforceable(const struct pyn_plan *plan, bool best_effort,
 		const struct pyn_plan_test *t = &plan->tests[i];
 		const char *name = unenforceable(t);
 		const struct pyn__limiter_slot *slot;
+		struct pyn_error e;
 		size_t index = 0;
 
+		if (pyn__task_fits(&t->task, &e))
+			return pyn_error_set(
+				err, PYN_EMANIFEST, t->file, t->line, t->column,
+				"test '%s' cannot run: %s", t->id, e.message);
 		if (!name)
 			continue;
 		slot = pyn__registry_find(name, &index);
@@ -533,7 +569,7 @@ int main(int argc, char **argv)
 		const char *path = cli.manifests[i];
 
 		if (is_elf(path))
-			ret = program_manifest(&manifests[i], path, &cli, &err);
+			ret = program_manifest(&manifests[i], i, &cli, &err);
 		else
 			ret = pyn_manifest_load(&manifests[i], path, &err);
 		if (ret) {
@@ -649,6 +685,12 @@ int main(int argc, char **argv)
 	if (check_enforceable(&plan, cli.best_effort, &err)) {
 		print_error(&err);
 		status = PYN__EXIT_USAGE;
+		goto out;
+	}
+	if (cli.check && pyn__check_load(&plan, &err)) {
+		print_error(&err);
+		status = err.code == PYN_EMANIFEST ? PYN__EXIT_USAGE :
+						     PYN__EXIT_INTERNAL;
 		goto out;
 	}
 	if (cli.check) {

@@ -240,6 +240,29 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			pyn__listeners_finished(s->listeners, e);
 			continue;
 		}
+		if (t->startup_outcome != PYN_OUTCOME_PASS) {
+			/* Its program never got to CUnit: said, not run. */
+			struct pyn__attempt *a = new_attempt(e);
+
+			if (!a) {
+				ret = PYN_ENOMEM;
+				goto out;
+			}
+			a->result.outcome = t->startup_outcome;
+			a->result.peak_memory_bytes = -1;
+			a->verdict = t->startup_outcome;
+			a->message = strdup(t->startup_message ?
+						    t->startup_message :
+						    "the program never got "
+						    "to CUnit");
+			if (!a->message) {
+				ret = PYN_ENOMEM;
+				goto out;
+			}
+			if (s->console)
+				pyn__console_finished(s->console, e);
+			continue;
+		}
 		/*
 		 * The test made ahead may start itself when a lane frees,
 		 * before the last result is read: not when that result

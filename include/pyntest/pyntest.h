@@ -131,6 +131,15 @@ struct pyn_limits {
 	const char *wrapper;
 	bool foreground;
 	bool core_dumps;
+	/*
+	 * A CUnit program's start-up (PYN_TASK_CUNIT with `program`): its
+	 * main() up to its first CUnit run call, when its fork server
+	 * starts, runs under these instead of the limits above (each <= 0
+	 * or 0: none).  All three unset: the limits above, as before.
+	 */
+	double startup_wall_time_s;
+	double startup_cpu_time_s;
+	uint64_t startup_memory_bytes;
 };
 
 /*

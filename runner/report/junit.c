@@ -470,7 +470,8 @@ static void testcase(struct out *o, const struct pyn__report_entry *e)
 	char v[32];
 
 	puts_(o, "    <testcase");
-	name_attr(o, "classname", e->test->suite);
+	name_attr(o, "classname",
+		  e->test->classname ? e->test->classname : e->test->suite);
 	name_attr(o, "name", e->test->name);
 	snprintf(v, sizeof(v), "%.3f", a ? a->result.wall_time_s : 0.0);
 	attr(o, "time", v);

@@ -49,13 +49,14 @@ def read_log(path):
     return rows
 
 
+# `pyntest ./prog_main` names its tests by the program: prog_main.SUITE.TEST.
 MAIN_EXPECTED = {
-    "main_suite.pass": "pass",
-    "main_suite.fail": "fail",
-    "main_suite.fatal": "fail",
-    "main_suite.crash": "error",
-    "main_suite.exit": "fail",
-    "slow.spin": "cpu_timeout",
+    "prog_main.main_suite.pass": "pass",
+    "prog_main.main_suite.fail": "fail",
+    "prog_main.main_suite.fatal": "fail",
+    "prog_main.main_suite.crash": "error",
+    "prog_main.main_suite.exit": "fail",
+    "prog_main.slow.spin": "cpu_timeout",
 }
 
 
@@ -71,19 +72,19 @@ def check_main(tag, extra_args):
     got = outcomes(rep) if os.path.exists(rep) else {}
     check(got == MAIN_EXPECTED, "%s: every outcome\n got %s" % (tag, got))
     c = cases(rep) if os.path.exists(rep) else {}
-    fail = c.get(("main_suite", "fail"))
+    fail = c.get(("prog_main.main_suite", "fail"))
     check(fail is not None and "prog_main.c:" in fail.message and
           "CU_ASSERT_STRING_EQUAL(config" in fail.message and
           "and 1 more" not in fail.message,
           "%s: fail names the one failed CUnit assertion (counter was 0 "
           "again)\n %s" % (tag, fail and fail.message))
-    crash = c.get(("main_suite", "crash"))
+    crash = c.get(("prog_main.main_suite", "crash"))
     check(crash is not None and "SIGSEGV" in crash.message,
           "%s: the crash is named SIGSEGV" % tag)
-    ex = c.get(("main_suite", "exit"))
+    ex = c.get(("prog_main.main_suite", "exit"))
     check(ex is not None and "exited with status 3" in ex.message,
           "%s: exit(3) is a fail saying so" % tag)
-    spin = c.get(("slow", "spin"))
+    spin = c.get(("prog_main.slow", "spin"))
     check(spin is not None and spin.type == "CpuTimeout",
           "%s: the spinning test hits its CPU limit" % tag)
     rows = read_log(log_path)
@@ -132,15 +133,16 @@ suites:
     args: [main_suite, pass]
 """ % prog("prog_main"))
     r = run(["--list", m])
-    check(r.out.split() == ["main_suite.pass"],
+    check(r.out.split() == ["one.main_suite.pass"],
           "args SUITE TEST: only that test is listed\n %s" % r.out)
     rep = os.path.join(d, "one.xml")
     r = run([m], report=rep)
-    check(r.code == 0 and outcomes(rep) == {"main_suite.pass": "pass"},
+    check(r.code == 0 and outcomes(rep) == {"one.main_suite.pass": "pass"},
           "args SUITE TEST: that test runs and passes")
-    r = run(["-k", "main_suite.pass", prog("prog_main"), "--",
+    r = run(["-k", "prog_main.main_suite.pass", prog("prog_main"), "--",
              "main_suite", "pass"], report=rep)
-    check(r.code == 0 and outcomes(rep) == {"main_suite.pass": "pass"},
+    check(r.code == 0 and
+          outcomes(rep) == {"prog_main.main_suite.pass": "pass"},
           "pyntest ./program -- SUITE TEST, with -k")
 
     # ---- registration functions, suite init/cleanup, cwd, env ----
@@ -167,15 +169,15 @@ suites:
         # (docs/cunit.md), so one at a time.
         r = run(["-j", "1", m], report=rep)
         got = outcomes(rep) if os.path.exists(rep) else {}
-        want = {"file.read tmp": "pass", "file.write tmp": "pass",
-                "file.fixture from cwd": "pass", "file.env": "pass",
-                "broken.never runs": "error"}
+        want = {"regfn.file.read tmp": "pass", "regfn.file.write tmp": "pass",
+                "regfn.file.fixture from cwd": "pass",
+                "regfn.file.env": "pass", "regfn.broken.never runs": "error"}
         check(got == want, "%s: registered suites, each test with its own "
               "suite init (cwd, env, shared temp file)\n got %s" % (kind, got))
         if got != want:
             show(r)
         c = cases(rep) if os.path.exists(rep) else {}
-        br = c.get(("broken", "never runs"))
+        br = c.get(("regfn.broken", "never runs"))
         check(br is not None and br.type == "SetupError" and
               "initialization of CUnit suite 'broken' failed" in br.message
               and "returned 7" in br.message,
@@ -210,14 +212,16 @@ suites:
     r = run([m], report=rep)
     got = {"%s.%s" % k: c.verdict
            for k, c in cases(rep).items()} if os.path.exists(rep) else {}
-    check(r.code == 0 and got == {"main_suite.pass": "pass",
-                                  "main_suite.fail": "pass",
-                                  "main_suite.fatal": "skipped",
-                                  "main_suite.crash": "pass",
-                                  "main_suite.exit": "pass",
-                                  "slow.spin": "pass"},
+    # The matches are CUnit names (SUITE.TEST): they still apply.
+    check(r.code == 0 and got == {"over.main_suite.pass": "pass",
+                                  "over.main_suite.fail": "pass",
+                                  "over.main_suite.fatal": "skipped",
+                                  "over.main_suite.crash": "pass",
+                                  "over.main_suite.exit": "pass",
+                                  "over.slow.spin": "pass"},
           "overrides: expect, skip and limits by id glob\n got %s" % got)
-    spin = cases(rep).get(("slow", "spin")) if os.path.exists(rep) else None
+    spin = (cases(rep).get(("over.slow", "spin"))
+            if os.path.exists(rep) else None)
     check(spin is not None and
           spin.props.get("pyntest.limit.cpu_time_s", "").startswith("0.3"),
           "overrides: the spin test ran under its own CPU limit")
@@ -226,9 +230,11 @@ suites:
     rep = os.path.join(d, "wrap.xml")
     r = run([prog("prog_wrap")], report=rep)
     got = outcomes(rep) if os.path.exists(rep) else {}
-    check(got == {"wrap.ok": "pass", "wrap.first fails": "pass",
-                  "wrap.second fails": "pass", "wrap.unchecked": "error",
-                  "wrap.state reset": "pass"},
+    check(got == {"prog_wrap.wrap.ok": "pass",
+                  "prog_wrap.wrap.first fails": "pass",
+                  "prog_wrap.wrap.second fails": "pass",
+                  "prog_wrap.wrap.unchecked": "error",
+                  "prog_wrap.wrap.state reset": "pass"},
           "--wrap=malloc: injected failures, the unchecked one crashes\n %s"
           % got)
 
@@ -237,19 +243,34 @@ suites:
     r = run(["--memory", "64MB", "--wall-time", "10", prog("prog_mem")],
             report=rep)
     got = outcomes(rep) if os.path.exists(rep) else {}
-    check(got == {"mem.eat": "memory_limit", "mem.32 MiB": "pass"},
+    check(got == {"prog_mem.mem.eat": "memory_limit",
+                  "prog_mem.mem.32 MiB": "pass"},
           "memory: the eating test hits 64 MB, 32 MiB passes\n %s" % got)
 
     # ---- a main() that never gets to CUnit ----
+    # One result that says what main() did, never run again; a hang
+    # is stopped by the suite's start-up limit, not a test's.
     for how, outcome, words in (
-            ("hang", "wall_timeout", "exceeded wall time limit"),
+            ("hang", "wall_timeout", "did not get to its CUnit run call "
+             "within its start-up limits"),
             ("crash", "error", "was killed by signal SIGSEGV"),
-            ("return", "error", "exited with status 0 before running any "
-             "CUnit test"),
-            ("exit", "error", "exited with status 5 before running any "
+            ("return", "error", "main() of program '%s' exited with status "
+             "0 before it ran any CUnit test" % prog("prog_bad")),
+            ("exit", "error", "exited with status 5 before it ran any "
              "CUnit test")):
         rep = os.path.join(d, "bad-%s.xml" % how)
-        r = run(["--wall-time", "1", prog("prog_bad"), "--", how], report=rep)
+        if how == "hang":
+            m = write(os.path.join(d, "hang.yaml"), """version: 1
+suites:
+  - name: prog_bad
+    program: %s
+    args: [hang]
+    startup: { wall_time: 1s }
+""" % prog("prog_bad"))
+            r = run([m], report=rep)
+        else:
+            r = run(["--wall-time", "1", prog("prog_bad"), "--", how],
+                    report=rep)
         c = list(cases(rep).values()) if os.path.exists(rep) else []
         check(r.code == 1 and len(c) == 1 and c[0].outcome == outcome and
               words in c[0].message and "prog_bad" in c[0].message,
@@ -259,7 +280,7 @@ suites:
               "main() %s: a warning says the suite could not be listed" % how)
     rep = os.path.join(d, "bad-ok.xml")
     r = run([prog("prog_bad"), "--", "ok"], report=rep)
-    check(r.code == 0 and outcomes(rep) == {"bad.one": "pass"},
+    check(r.code == 0 and outcomes(rep) == {"prog_bad.bad.one": "pass"},
           "the same program passes when main() gets to CUnit")
 
     # ---- a 23-test suite, as a CU_SuiteInfo[] library and as a program ----
@@ -281,8 +302,8 @@ suites:
         if r.code:
             show(r)
         suites = sorted(set(x.classname for x in c))
-        check(suites == ["strbuf basic", "strbuf edit", "strbuf io",
-                         "strbuf split"],
+        check(suites == ["strbuf.strbuf basic", "strbuf.strbuf edit",
+                         "strbuf.strbuf io", "strbuf.strbuf split"],
               "strbuf via %s: reported under CUnit's suite names\n %s"
               % (kind, suites))
         ids[kind] = sorted(x.id for x in c)

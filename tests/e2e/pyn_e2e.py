@@ -243,7 +243,9 @@ class Case:
 
     @property
     def id(self):
-        return "%s.%s" % (self.suite, self.name)
+        """The test's id: classname.name (an imported CUnit test's
+        classname is SUITE.CUNIT_SUITE, docs/cunit.md "Names")."""
+        return "%s.%s" % (self.classname or self.suite, self.name)
 
     @property
     def outcome(self):

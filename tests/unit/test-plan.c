@@ -584,12 +584,13 @@ static void test_duplicates(void)
 		NULL,
 		"7:13: test function 'alpha' not found in test library 'libfix'");
 	/* "s" + "x.y" and "s.x" + "y" make the same id. */
-	EXPECT_PLAN_ERROR("suites:\n  - name: s\n    library: libfix\n"
-			  "    tests: [{ name: x.y, function: test_alpha }]\n"
-			  "  - name: s.x\n    library: libfix\n"
-			  "    tests: [{ name: y, function: test_beta }]\n",
-			  NULL,
-			  "7:21: duplicate test id 's.x.y' (first at line 4)");
+	EXPECT_PLAN_ERROR(
+		"suites:\n  - name: s\n    library: libfix\n"
+		"    tests: [{ name: x.y, function: test_alpha }]\n"
+		"  - name: s.x\n    library: libfix\n"
+		"    tests: [{ name: y, function: test_beta }]\n",
+		NULL,
+		"7:21: duplicate test id 's.x.y' (first at line 4, column 21)");
 
 	m[0] = manifest(
 		"a.yaml",
@@ -929,8 +930,10 @@ static void test_imported(void)
 	CU_ASSERT_DOUBLE_EQUAL(last_source.wall_time_s, 2, 1e-12);
 	CU_ASSERT_EQUAL_FATAL(plan.n_tests, 2);
 	t = &plan.tests[0];
-	CU_ASSERT_STRING_EQUAL(t->id, "Suite One.adds");
-	CU_ASSERT_STRING_EQUAL(t->suite, "Suite One");
+	/* Named by the manifest suite: SUITE.CUNIT_SUITE.TEST. */
+	CU_ASSERT_STRING_EQUAL(t->id, "legacy.Suite One.adds");
+	CU_ASSERT_STRING_EQUAL(t->suite, "legacy");
+	CU_ASSERT_STRING_EQUAL(t->classname, "legacy.Suite One");
 	CU_ASSERT_STRING_EQUAL(t->name, "adds");
 	CU_ASSERT_EQUAL(t->task.kind, PYN_TASK_CUNIT);
 	CU_ASSERT_STRING_EQUAL(t->task.cunit_info, "fixture_suites");
@@ -944,6 +947,20 @@ static void test_imported(void)
 	CU_ASSERT_EQUAL(plan.tests[1].expect.outcome, PYN_OUTCOME_FAIL);
 	pyn_plan_release(&plan);
 
+	/* setup/teardown go around imported tests (no bogus "out of memory"). */
+	build_ok(&plan,
+		 "suites:\n"
+		 "  - name: reg\n"
+		 "    library: libfix\n"
+		 "    cunit_register: [fixture_setup]\n"
+		 "    setup: test_alpha\n"
+		 "    teardown: fixture_teardown\n",
+		 &opt);
+	CU_ASSERT_EQUAL_FATAL(plan.n_tests, 2);
+	CU_ASSERT_STRING_EQUAL(plan.tests[0].task.setup, "test_alpha");
+	CU_ASSERT_STRING_EQUAL(plan.tests[0].task.teardown, "fixture_teardown");
+	pyn_plan_release(&plan);
+
 	build_ok(&plan,
 		 "suites:\n"
 		 "  - name: kastore\n"
@@ -953,7 +970,7 @@ static void test_imported(void)
 		 &opt);
 	CU_ASSERT_EQUAL_FATAL(plan.n_tests, 2);
 	t = &plan.tests[1];
-	CU_ASSERT_STRING_EQUAL(t->id, "Suite One.subtracts");
+	CU_ASSERT_STRING_EQUAL(t->id, "kastore.Suite One.subtracts");
 	CU_ASSERT_PTR_NULL(t->task.library);
 	CU_ASSERT_PTR_NOT_NULL(strstr(t->program, "/prog"));
 	CU_ASSERT_EQUAL_FATAL(t->n_args, 1);
@@ -992,7 +1009,38 @@ static void test_imported(void)
 	mode = 2;
 	EXPECT_PLAN_ERROR(
 		"suites: [{ name: k, program: prog }]\n", &opt,
-		"1:30: duplicate test id 'Suite One.adds' (first at line 1)");
+		"1:30: duplicate test id 'k.Suite One.adds': the CUnit tests of suite 'k' have it twice");
+	/* A CUnit suite named as the manifest suite: the ids collapse. */
+	mode = 0;
+	build_ok(&plan, "suites: [{ name: Suite One, program: prog }]\n", &opt);
+	CU_ASSERT_EQUAL_FATAL(plan.n_tests, 2);
+	CU_ASSERT_STRING_EQUAL(plan.tests[0].id, "Suite One.adds");
+	CU_ASSERT_STRING_EQUAL(plan.tests[0].classname, "Suite One");
+	pyn_plan_release(&plan);
+	/* One program twice, other args: ids apart by the suite names. */
+	build_ok(&plan,
+		 "suites:\n"
+		 "  - { name: fast, program: prog, args: [--fast] }\n"
+		 "  - { name: slow, program: prog, args: [--slow] }\n",
+		 &opt);
+	CU_ASSERT_EQUAL_FATAL(plan.n_tests, 4);
+	CU_ASSERT_STRING_EQUAL(plan.tests[0].id, "fast.Suite One.adds");
+	CU_ASSERT_STRING_EQUAL(plan.tests[2].id, "slow.Suite One.adds");
+	CU_ASSERT_STRING_EQUAL(plan.tests[2].args[0], "--slow");
+	pyn_plan_release(&plan);
+	/* Overrides match the full id and the CUnit name SUITE.TEST. */
+	build_ok(&plan,
+		 "suites:\n"
+		 "  - name: k\n"
+		 "    program: prog\n"
+		 "    overrides:\n"
+		 "      - { match: 'Suite One.adds', expect: fail }\n"
+		 "      - { match: 'k.Suite One.sub*', expect: error }\n",
+		 &opt);
+	CU_ASSERT_EQUAL_FATAL(plan.n_tests, 2);
+	CU_ASSERT_EQUAL(plan.tests[0].expect.outcome, PYN_OUTCOME_FAIL);
+	CU_ASSERT_EQUAL(plan.tests[1].expect.outcome, PYN_OUTCOME_ERROR);
+	pyn_plan_release(&plan);
 }
 
 static void test_plugins(void)
