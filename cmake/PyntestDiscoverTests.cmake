@@ -15,7 +15,9 @@ function(_pyntest_glob_escape out id)
   foreach(_c "*" "?" "[" "]")
     string(REPLACE "${_c}" "\\${_c}" id "${id}")
   endforeach()
-  if(id MATCHES "^!")
+  # A pattern with a `\` is a glob matched on the whole id (a plain one
+  # is a substring): escaping the first character selects exactly this id.
+  if(NOT id MATCHES "^\\\\")
     set(id "\\${id}")
   endif()
   set(${out} "${id}" PARENT_SCOPE)

@@ -45,8 +45,10 @@ void pyn__cli_usage(FILE *out)
 	      "      --html PATH        write a self-contained HTML report (atomically):\n"
 	      "                         timeline, limits, failures with output, filters\n"
 	      "Selection:\n"
-	      "  -k, --filter GLOB      only test ids matching GLOB; repeatable; a leading\n"
-	      "                         '!' excludes; default $TESTBRIDGE_TEST_ONLY\n"
+	      "  -k, --filter PAT       only test ids containing PAT, or matching it whole\n"
+	      "                         when it is a glob (has * ? [ or \\); a leading\n"
+	      "                         '!' excludes; repeatable; default\n"
+	      "                         $TESTBRIDGE_TEST_ONLY\n"
 	      "      --list             print test ids, one a line, and exit\n"
 	      "      --check            validate the manifests and exit\n"
 	      "      --shard I/N        run the I-th (1..N) of N deterministic shards;\n"
@@ -208,7 +210,9 @@ static int parse_shard(struct pyn__cli *cli, const char *arg,
 
 /*
  * TESTBRIDGE_TEST_ONLY (bazel test --test_filter) as filters, in
- * GoogleTest's syntax: POS:POS-NEG:NEG.
+ * GoogleTest's syntax: POS:POS-NEG:NEG.  GoogleTest matches a name
+ * without wildcards exactly, so such a name gets a `\` before its first
+ * character: a glob, matched whole, that means the same name.
  */
 static int filters_from_env(struct pyn__cli *cli)
 {
@@ -218,25 +222,31 @@ static int filters_from_env(struct pyn__cli *cli)
 	if (!v || !*v)
 		return 0;
 	cli->env_filters[0] = strdup(v);
-	/* Room for a '!' before each negative glob. */
-	cli->env_filters[1] = malloc(2 * strlen(v) + 2);
+	/* Room for "!\\" before each glob and its NUL. */
+	cli->env_filters[1] = malloc(4 * strlen(v) + 4);
 	if (!cli->env_filters[0] || !cli->env_filters[1])
 		return PYN_ENOMEM;
 	neg = strchr(cli->env_filters[0], '-');
 	if (neg)
 		*neg++ = '\0';
+	w = cli->env_filters[1];
 	for (tok = strtok_r(cli->env_filters[0], ":", &save); tok;
-	     tok = strtok_r(NULL, ":", &save))
-		if (push(&cli->filters, &cli->n_filters, tok))
+	     tok = strtok_r(NULL, ":", &save)) {
+		if (push(&cli->filters, &cli->n_filters, w))
 			return PYN_ENOMEM;
+		w += sprintf(w, "%s%s",
+			     pyn_plan_filter_is_glob(tok) ? "" : "\\", tok) +
+		     1;
+	}
 	if (!neg)
 		return 0;
-	w = cli->env_filters[1];
 	for (tok = strtok_r(neg, ":", &save); tok;
 	     tok = strtok_r(NULL, ":", &save)) {
 		if (push(&cli->filters, &cli->n_filters, w))
 			return PYN_ENOMEM;
-		w += sprintf(w, "!%s", tok) + 1;
+		w += sprintf(w, "!%s%s",
+			     pyn_plan_filter_is_glob(tok) ? "" : "\\", tok) +
+		     1;
 	}
 	return 0;
 }

@@ -602,6 +602,7 @@ int main(int argc, char **argv)
 	popts.validate_option = validate_option;
 	popts.enumerate = pyn__enumerate;
 	popts.plugin_dir = module_dir[0] ? module_dir : NULL;
+	popts.warn = warn;
 	ret = pyn_plan_build(&plan, manifests, n_loaded, &popts, &err);
 	if (ret) {
 		/* A program has no lines: drop the in-memory manifest's. */
