@@ -149,7 +149,9 @@ struct pyn_plan_options {
 	void *user; /* handed to the callbacks above */
 	/*
 	 * The runner's own choice among the tests the filters kept (e.g.
-	 * --last-failed), before sharding; NULL keeps them all.
+	 * --last-failed), before sharding; when it keeps none of them, all
+	 * are kept (pytest's --lf with no failures runs everything).  NULL
+	 * keeps them all.
 	 */
 	bool (*keep)(void *keep_user, const char *id);
 	void *keep_user;

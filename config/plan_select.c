@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * config/plan_select.c - which tests of the plan run: -k filters, then
- * --shard I/N (plan_partition.c), then the plan's order and its list of
- * suites.
+ * config/plan_select.c - which tests of the plan run: -k filters, the
+ * runner's own choice (--last-failed), then --shard I/N
+ * (plan_partition.c), then the plan's order and its list of suites.
  *
  * A filter is a substring of the id (pytest's -k, nextest's filter), or,
  * when it has a glob character (`*`, `?`, `[` or a `\` escape), a glob
@@ -34,12 +34,12 @@ bool pyn_plan_filter_match(const char *pattern, const char *id)
 }
 
 /*
- * Is the test selected?  `hit[i]` is set for each positive filter i that
- * matches the id (before shards), so that a
- * filter selecting nothing can be named.
+ * Do the filters select the test?  `hit[i]` is set for each positive
+ * filter i that matches the id, so that a filter selecting nothing can be
+ * named.
  */
-static bool selected(const struct pyn_plan_options *o, const char *id,
-		     bool *hit)
+static unsigned char selected(const struct pyn_plan_options *o, const char *id,
+			      bool *hit)
 {
 	bool positive = false, matched = false;
 	size_t i;
@@ -165,21 +165,39 @@ int pyn__plan_select(struct pyn__build *b)
 	struct pyn_plan *plan = b->plan;
 	struct pyn__strset seen = { 0 };
 	size_t i, w = 0, n_filters = b->opt ? b->opt->n_filters : 0;
-	bool *hit = calloc(n_filters + plan->n_tests + 1, sizeof(*hit));
-	bool *sel = hit + n_filters;
+	bool *hit = calloc(n_filters + 1, sizeof(*hit));
+	unsigned char *sel = calloc(plan->n_tests + 1, sizeof(*sel));
 	char **suites;
 
-	if (!hit)
+	if (!hit || !sel) {
+		free(hit);
+		free(sel);
 		return pyn__build_nomem(b);
+	}
 	for (i = 0; i < plan->n_tests; i++)
 		sel[i] = selected(b->opt, plan->tests[i].id, hit);
 	for (i = 0; b->opt && b->opt->warn && i < n_filters; i++)
 		if (!hit[i] && b->opt->filters[i][0] != '!')
 			plan_suggest(b, b->opt->filters[i]);
+	if (b->opt && b->opt->keep) {
+		/* sel: 1 the filters select it, 2 the runner keeps it too. */
+		bool any = false;
+
+		for (i = 0; i < plan->n_tests; i++) {
+			if (sel[i] && b->opt->keep(b->opt->keep_user,
+						   plan->tests[i].id)) {
+				sel[i] = 2;
+				any = true;
+			}
+		}
+		for (i = 0; any && i < plan->n_tests; i++)
+			sel[i] = sel[i] == 2;
+	}
 	for (i = 0; i < plan->n_tests; i++)
 		if (sel[i])
 			plan->tests[w++] = plan->tests[i];
 	free(hit);
+	free(sel);
 	plan->n_tests = w;
 	if (pyn__plan_partition(b))
 		return pyn__build_nomem(b);

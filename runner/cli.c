@@ -51,6 +51,11 @@ void pyn__cli_usage(FILE *out)
 	      "                         $TESTBRIDGE_TEST_ONLY\n"
 	      "      --list             print test ids, one a line, and exit\n"
 	      "      --check            validate the manifests and exit\n"
+	      "      --lf, --last-failed\n"
+	      "                         run only the tests that failed last time (all\n"
+	      "                         when none did); remembered per set of manifests\n"
+	      "      --ff, --failed-first\n"
+	      "                         run every test, last time's failures first\n"
 	      "      --shard I/N        run the I-th (1..N) of N deterministic shards;\n"
 	      "                         default from the CI system's variables (Bazel,\n"
 	      "                         GoogleTest, GitLab, CircleCI, Buildkite)\n"
@@ -109,6 +114,9 @@ enum {
 	OPT_SHARD_BY,
 	OPT_SHARD_DURATIONS,
 	OPT_SHARD_TOTAL,
+	OPT_LAST_FAILED,
+	OPT_FAILED_FIRST,
+	OPT_DURATIONS,
 };
 
 static const struct option long_options[] = {
@@ -121,6 +129,11 @@ static const struct option long_options[] = {
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "fail-fast", no_argument, NULL, 'x' },
+	{ "last-failed", no_argument, NULL, OPT_LAST_FAILED },
+	{ "lf", no_argument, NULL, OPT_LAST_FAILED },
+	{ "failed-first", no_argument, NULL, OPT_FAILED_FIRST },
+	{ "ff", no_argument, NULL, OPT_FAILED_FIRST },
+	{ "durations", required_argument, NULL, OPT_DURATIONS },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "shard-by", required_argument, NULL, OPT_SHARD_BY },
@@ -299,6 +312,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 
 	memset(cli, 0, sizeof(*cli));
 	cli->retries = -1;
+	cli->durations = -1;
 	cli->color = "auto";
 	cli->junit_path = getenv("XML_OUTPUT_FILE");
 	if (cli->junit_path && !*cli->junit_path)
@@ -362,6 +376,20 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			break;
 		case OPT_BEST_EFFORT:
 			cli->best_effort = true;
+			break;
+		case OPT_LAST_FAILED:
+			cli->last_failed = true;
+			break;
+		case OPT_FAILED_FIRST:
+			cli->failed_first = true;
+			break;
+		case OPT_DURATIONS:
+			if (!parse_uint(optarg, 0, 1000000, &v))
+				return usage_error(
+					err,
+					"option '--durations' needs a whole number (0: all), not '%s'",
+					optarg);
+			cli->durations = (int)v;
 			break;
 		case OPT_RETRIES:
 			if (!parse_uint(optarg, 0, 1000, &v))

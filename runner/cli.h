@@ -41,6 +41,8 @@ struct pyn__cli {
 	const char **filters; /* -k, in order */
 	size_t n_filters;
 	bool list, check, fail_fast, limiters;
+	bool last_failed, failed_first; /* --lf, --ff */
+	int durations; /* --durations N: -1 not given, 0 all */
 	bool best_effort; /* --best-effort: unenforceable limits only warn */
 	int retries; /* -1: not given */
 	unsigned shard_index; /* 0-based */
@@ -84,8 +86,13 @@ struct pyn__schedule {
 	int watch_fd; /* epoll set: signal_fd and a tick timer */
 	int signal_fd; /* self-pipe read end: 'I' is an interrupt */
 	struct pyn__console *console;
-	/* Known durations (seconds, < 0 unknown) by plan index, or NULL. */
+	/*
+	 * Known durations (seconds, < 0 unknown) by plan index, or NULL:
+	 * with more than one lane, the longest known start first.
+	 */
 	const double *durations;
+	/* --failed-first: by plan index, tests that start before the rest. */
+	const bool *first;
 };
 
 /*
@@ -116,20 +123,31 @@ int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 char *pyn__cache_path(const char *const *manifests, size_t n);
 /* Durations by plan index, -1 when unknown; NULL when no cache. */
 double *pyn__cache_load(const char *path, const struct pyn_plan *plan);
-/* Merge this run's durations into the file (best effort, atomic). */
+/*
+ * Merge this run's durations and failures into the file (best effort,
+ * atomic); tests not run keep what was known of them.
+ */
 void pyn__cache_save(const char *path, const struct pyn__report *report);
+/* Ids that failed last time, sorted (*n of them); NULL when none. */
+char **pyn__cache_failed(const char *path, size_t *n);
+/* Is `id` among them? */
+bool pyn__cache_has(char *const *ids, size_t n, const char *id);
+void pyn__cache_free_ids(char **ids, size_t n);
 
 /* A test's duration, as the cache and partition.c keep them. */
 struct pyn__timing {
 	char *id;
-	double seconds;
+	double seconds; /* < 0: unknown */
+	bool failed; /* did not meet its expectation last time (cache.c) */
+	bool done; /* cache.c: written already */
 };
 
 /* Order of struct pyn__timing by id, for qsort and bsearch. */
 int pyn__timing_by_id(const void *pa, const void *pb);
 /*
- * The durations of a cache file's "SECONDS ID" lines, sorted by id; *n
- * gets the count.  NULL (and *n 0) when it cannot be read.
+ * The durations of a cache file's "SECONDS ID" lines, and its "failed ID"
+ * lines, one item an id, sorted by id; *n gets the count.  NULL (and *n
+ * 0) when it cannot be read.
  */
 struct pyn__timing *pyn__cache_read(const char *path, size_t *n);
 void pyn__timings_free(struct pyn__timing *t, size_t n);

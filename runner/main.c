@@ -86,6 +86,13 @@ static void warn(void *user, const char *message)
 	fprintf(stderr, "pyntest: warning: %s\n", message);
 }
 
+/* The plan's warnings (a filter that selects nothing), before any run. */
+static void plan_warn(void *user, const char *message)
+{
+	(void)user; /* the plan's user is the durations' */
+	fprintf(stderr, "pyntest: warning: %s\n", message);
+}
+
 /* Is `path` an ELF executable (a CUnit program, SPEC §2) rather than YAML? */
 /*
  * A report path that cannot be written is a usage error before anything
@@ -357,6 +364,35 @@ static int check_enforceable(const struct pyn_plan *plan, bool best_effort,
 	return 0;
 }
 
+/* Last time's failures, for --last-failed and --failed-first. */
+struct failed_before {
+	char **ids; /* sorted */
+	size_t n;
+	size_t kept; /* selected tests among them */
+};
+
+static bool keep_failed(void *user, const char *id)
+{
+	struct failed_before *fb = user;
+	bool in = pyn__cache_has(fb->ids, fb->n, id);
+
+	fb->kept += in;
+	return in;
+}
+
+/* --last-failed says what it picked, as pytest does. */
+static void say_last_failed(const struct failed_before *fb, size_t n_tests)
+{
+	if (fb->kept)
+		fprintf(stderr,
+			"pyntest: --last-failed: %zu test%s that failed last time\n",
+			fb->kept, fb->kept == 1 ? "" : "s");
+	else
+		fprintf(stderr,
+			"pyntest: --last-failed: no selected test failed last time; running all %zu\n",
+			n_tests);
+}
+
 /* Create (or truncate) a file some protocol asks for; errors ignored. */
 static void touch(const char *path)
 {
@@ -468,6 +504,8 @@ int main(int argc, char **argv)
 	const char *premature = getenv("TEST_PREMATURE_EXIT_FILE");
 	char *cache = NULL, shard[32];
 	struct pyn__durations sdur = { 0 };
+	struct failed_before fb = { NULL, 0, 0 };
+	bool *first = NULL;
 	double *durations = NULL, t0;
 	bool interrupted = false, tty, plan_built = false;
 	bool report_failed = false;
@@ -602,7 +640,15 @@ int main(int argc, char **argv)
 	popts.validate_option = validate_option;
 	popts.enumerate = pyn__enumerate;
 	popts.plugin_dir = module_dir[0] ? module_dir : NULL;
-	popts.warn = warn;
+	popts.warn = plan_warn;
+	if (cli.last_failed || cli.failed_first) {
+		cache = pyn__cache_path(cli.manifests, cli.n_manifests);
+		fb.ids = pyn__cache_failed(cache, &fb.n);
+	}
+	if (cli.last_failed) {
+		popts.keep = keep_failed;
+		popts.keep_user = &fb;
+	}
 	ret = pyn_plan_build(&plan, manifests, n_loaded, &popts, &err);
 	if (ret) {
 		/* A program has no lines: drop the in-memory manifest's. */
@@ -616,6 +662,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	plan_built = true;
+	if (cli.last_failed)
+		say_last_failed(&fb, plan.n_tests);
 	/* A program given on the command line has no manifest lines. */
 	for (size_t i = 0; i < cli.n_manifests; i++) {
 		if (!is_elf(cli.manifests[i]))
@@ -697,8 +745,15 @@ int main(int argc, char **argv)
 	}
 	signal_engine = engine;
 
-	cache = pyn__cache_path(cli.manifests, cli.n_manifests);
+	if (!cache)
+		cache = pyn__cache_path(cli.manifests, cli.n_manifests);
 	durations = pyn__cache_load(cache, &plan);
+	if (cli.failed_first && fb.n) {
+		first = calloc(plan.n_tests + 1, sizeof(*first));
+		for (size_t i = 0; first && i < plan.n_tests; i++)
+			first[i] =
+				pyn__cache_has(fb.ids, fb.n, plan.tests[i].id);
+	}
 	memset(&sched, 0, sizeof(sched));
 	sched.jobs = cli.jobs;
 	sched.fail_fast = cli.fail_fast;
@@ -708,6 +763,7 @@ int main(int argc, char **argv)
 	sched.signal_fd = signal_pipe[0];
 	sched.console = &console;
 	sched.durations = durations;
+	sched.first = first;
 	clock_gettime(CLOCK_REALTIME, &now);
 	report.start_epoch_s = (double)now.tv_sec;
 	report.manifests = cli.manifests;
@@ -754,6 +810,8 @@ out:
 		pyn_manifest_free(manifests[i]);
 	free(manifests);
 	free(durations);
+	free(first);
+	pyn__cache_free_ids(fb.ids, fb.n);
 	free(cache);
 	pyn__durations_release(&sdur);
 	if (watch >= 0)

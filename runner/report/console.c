@@ -391,8 +391,11 @@ void pyn__console_summary(struct pyn__console *c, const struct pyn__report *r)
 	}
 	fprintf(c->out, " in %.3fs\n", r->duration_s);
 	/* Last and alone on its line, uncoloured: log scrapers read it. */
-	fprintf(c->out, "%zu passed, %zu failed, %zu skipped\n",
+	fprintf(c->out, "%zu passed, %zu failed, %zu skipped",
 		k.by[PYN_OUTCOME_PASS], pyn__counts_failed(&k),
 		k.by[PYN_OUTCOME_SKIPPED]);
+	if (k.by[PYN_OUTCOME_NOT_RUN])
+		fprintf(c->out, ", %zu not run", k.by[PYN_OUTCOME_NOT_RUN]);
+	fputc('\n', c->out);
 	fflush(c->out);
 }

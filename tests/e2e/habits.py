@@ -69,4 +69,67 @@ check(r.out.split() == ["math.fx_pass", "io.fx_pass"],
       "TESTBRIDGE_TEST_ONLY keeps GoogleTest's meaning: names exact (got %r)"
       % r.out.split())
 
+
+# ---- 2. -x: what never started is not run ------------------------------------
+five = manifest("five.yaml",
+                "suites:\n  - name: s\n    library: libpyn_fx_basic\n"
+                "    tests: [fx_pass, fx_fail_assert, {name: p2, function: fx_pass},"
+                " fx_segv, {name: p3, function: fx_pass}]\n")
+rep = os.path.join(tmp, "x.xml")
+cache = {"PYNTEST_CACHE_DIR": workdir("pyn-e2e-cache-")}
+# Twice: the second run has durations cached, and -j 1 keeps manifest order.
+for attempt in ("first", "second"):
+    r = run(["-x", "-j", "1", five], report=rep, extra_env=cache)
+    check(r.code == 1, "-x (%s run): exit 1 (got %d)" % (attempt, r.code))
+    root, cases = read_report(rep)
+    got = {tid: c.outcome for tid, c in cases.items()}
+    want = {"s.fx_pass": "pass", "s.fx_fail_assert": "fail", "s.p2": "not_run",
+            "s.fx_segv": "not_run", "s.p3": "not_run"}
+    check(got == want, "-x (%s run): manifest order at -j 1; after the failure, "
+          "the rest not run\n     want %s\n     got  %s" % (attempt, want, got))
+c = cases.get("s.p2")
+if check(c is not None and c.skipped is not None, "-x: not run is <skipped>"):
+    check(c.skipped.get("message") == "not run: stopped after the first "
+          "unexpected outcome (-x)", "-x: the skipped message says why (%r)"
+          % c.skipped.get("message"))
+suite_el = root if root.tag == "testsuite" else root.find("testsuite")
+check((suite_el.get("failures"), suite_el.get("errors"), suite_el.get("skipped"))
+      == ("1", "0", "3"), "-x: JUnit counts failures=1 errors=0 skipped=3 (got %s)"
+      % ((suite_el.get("failures"), suite_el.get("errors"), suite_el.get("skipped")),))
+last = r.out.strip().splitlines()[-1] if r.out.strip() else ""
+check(re.search(r"\b1 passed, 1 failed, 0 skipped, 3 not run\b", last) is not None,
+      "-x: the closing line counts not run apart from failed (%r)" % last)
+
+# ---- 4. --last-failed, --failed-first ---------------------------------------
+cache = {"PYNTEST_CACHE_DIR": workdir("pyn-e2e-cache-")}
+r = run(["--lf", "-j", "1", five], report=rep, extra_env=cache)
+check(r.code == 1 and "--last-failed: no selected test failed last time; running all 5"
+      in r.err, "--lf with nothing cached runs all and says so (exit %d)\n%s"
+      % (r.code, r.err))
+r = run(["--lf", "-j", "2", five], report=rep, extra_env=cache)
+_, cases = read_report(rep)
+check(sorted(cases) == ["s.fx_fail_assert", "s.fx_segv"]
+      and "--last-failed: 2 tests that failed last time" in r.err,
+      "--lf runs only last time's failures (got %s)\n%s" % (sorted(cases), r.err))
+r = run(["--lf", "-k", "p", five], report=rep, extra_env=cache)
+_, cases = read_report(rep)
+check(r.code == 0 and sorted(cases) == ["s.fx_pass", "s.p2", "s.p3"],
+      "--lf where no selected test failed runs the selection (got %d %s)"
+      % (r.code, sorted(cases)))
+r = run(["--ff", "-v", "-j", "1", five], extra_env=cache)
+order = re.findall(r"\] (s\.[\w.]+)", r.out)
+check(order[:2] == ["s.fx_fail_assert", "s.fx_segv"] and len(order) == 5,
+      "--ff starts last time's failures first, then the rest (got %r)" % order)
+# A -k run that passes a failed test clears it; the other stays failed.
+fixed = manifest("five.yaml",
+                 "suites:\n  - name: s\n    library: libpyn_fx_basic\n"
+                 "    tests: [fx_pass, {name: fx_fail_assert, function: fx_pass},"
+                 " {name: p2, function: fx_pass}, fx_segv,"
+                 " {name: p3, function: fx_pass}]\n")
+r = run(["-k", "fx_fail_assert", fixed], extra_env=cache)
+r = run(["--lf", fixed], report=rep, extra_env=cache)
+_, cases = read_report(rep)
+check(sorted(cases) == ["s.fx_segv"],
+      "a test that passed since is no longer rerun by --lf (got %s)" % sorted(cases))
+
 done()

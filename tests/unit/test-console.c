@@ -225,7 +225,8 @@ static void test_not_run(void)
 		strstr(s, "NOT-RUN [ 0.000s] s.later: the run was stopped\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, ", 1 not run in 2.345s\n"));
 	CU_ASSERT_PTR_NULL(strstr(s, "--- NOT-RUN"));
-	CU_ASSERT_STRING_EQUAL(last_line(s), "2 passed, 3 failed, 1 skipped\n");
+	CU_ASSERT_STRING_EQUAL(last_line(s),
+			       "2 passed, 3 failed, 1 skipped, 1 not run\n");
 	free(s);
 }
 

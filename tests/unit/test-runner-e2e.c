@@ -193,10 +193,12 @@ static void test_fail_fast(void)
 	CU_ASSERT_EQUAL(run("-j 1 -x -o ff.xml ff.yaml"), 1);
 	xml = file("ff.xml");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
-	/* Every planned test is in the report; the unstarted are interrupted. */
+	/* Every planned test is in the report; the unstarted are not run. */
 	CU_ASSERT_EQUAL(count(xml, "<testcase "), 4);
-	CU_ASSERT_EQUAL(count(xml, "message=\"interrupted before it started\""),
+	CU_ASSERT_EQUAL(count(xml, "<skipped message=\"not run: stopped after "
+				   "the first unexpected outcome (-x)\""),
 			3);
+	CU_ASSERT_EQUAL(count(xml, "Interrupted"), 0);
 	free(xml);
 }
 
@@ -368,8 +370,10 @@ static void test_interrupt(void)
 	xml = slurp(report);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
 	CU_ASSERT_EQUAL(count(xml, "<testcase "), 3);
-	CU_ASSERT_EQUAL(count(xml, "<error type=\"Interrupted\""), 3);
-	CU_ASSERT_EQUAL(count(xml, "message=\"interrupted before it started\""),
+	/* The running test is interrupted; those never started are not run. */
+	CU_ASSERT_EQUAL(count(xml, "<error type=\"Interrupted\""), 1);
+	CU_ASSERT_EQUAL(count(xml, "<skipped message=\"not run: the run was "
+				   "interrupted\""),
 			2);
 	CU_ASSERT_EQUAL(report_invalid("int.xml", false), 0);
 	free(xml);
