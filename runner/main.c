@@ -728,6 +728,7 @@ int main(int argc, char **argv)
 		&console, stdout, tty ? PYN__CONSOLE_TTY : PYN__CONSOLE_PLAIN,
 		cli.verbosity, pyn__color_wanted(cli.color, STDOUT_FILENO),
 		plan.n_tests);
+	console.durations = cli.durations;
 	watch = make_watch(tty, &timer);
 	if (watch < 0) {
 		fprintf(stderr, "pyntest: error: cannot watch signals: %s\n",

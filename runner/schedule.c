@@ -402,6 +402,8 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			if (!pyn_engine_submit(engine, &e->test->task,
 					       &e->test->limits, user, &serr)) {
 				running++;
+				if (s->console)
+					pyn__console_retry(s->console, e);
 				continue;
 			}
 		}

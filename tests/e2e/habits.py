@@ -100,6 +100,43 @@ last = r.out.strip().splitlines()[-1] if r.out.strip() else ""
 check(re.search(r"\b1 passed, 1 failed, 0 skipped, 3 not run\b", last) is not None,
       "-x: the closing line counts not run apart from failed (%r)" % last)
 
+# ---- 3. One closing line that adds up; -q names what failed ---------------
+mixed = manifest("mixed.yaml",
+                 "suites:\n  - name: m\n    library: libpyn_fx_basic\n"
+                 "    tests: [fx_pass, fx_fail_assert, fx_skip,"
+                 " {name: xf, function: fx_fail_assert, expect: fail},"
+                 " {name: xsegv, function: fx_segv, expect: {signal: SIGSEGV}},"
+                 " {name: wrong, function: fx_pass, expect: fail}]\n")
+r = run(["-j", "1", mixed])
+lines = r.out.strip().splitlines()
+closing = lines[-1] if lines else ""
+m = re.fullmatch(r"6 tests in [0-9.]+s: 1 passed, 2 failed, 1 skipped, "
+                 r"2 expected failures", closing)
+check(m is not None, "one closing line; each test counted once (%r)" % closing)
+check(len([ln for ln in lines if re.search(r"\d+ passed, \d+ failed", ln)]) == 1,
+      "no second summary line that disagrees\n%s" % r.out[-800:])
+check("\r" not in r.out and "\033" not in r.out,
+      "not a terminal: no progress line, no escapes")
+words = [ln for ln in r.out.splitlines() if re.match(r"^ *[A-Z-]+ \[ *[0-9.]+s\] ", ln)]
+cols = {ln.index("[") for ln in words}
+check(len(words) == 3 and len(cols) == 1,
+      "status words right-aligned: one column for FAIL, SKIP, FAIL (%r)" % words)
+r = run(["-v", "-j", "1", mixed])
+check(re.search(r"^ +EXPECTED \[ *[0-9.]+s\] m\.xf: fail, as expected$", r.out, re.M)
+      is not None, "-v: a met expect: fail reads EXPECTED ..., as expected\n%s"
+      % r.out[:800])
+r = run(["-q", "-j", "1", mixed])
+ql = r.out.strip().splitlines()
+check(len(ql) == 3 and ql[0].startswith("FAIL m.fx_fail_assert: ")
+      and ql[1].startswith("FAIL m.wrong: expected fail, got pass")
+      and re.fullmatch(r"6 tests in [0-9.]+s: 1 passed, 2 failed, 1 skipped, "
+                       r"2 expected failures", ql[2]) is not None,
+      "-q: the ids that did not meet their expectation, then the closing line\n%r" % ql)
+check("Slowest" not in r.out, "no slowest list when no test took 1 s")
+r = run(["--durations", "2", "-j", "1", mixed])
+check(re.search(r"^Slowest 2:\n +[0-9.]+s  m\.\w+\n +[0-9.]+s  m\.\w+\n\n", r.out, re.M)
+      is not None, "--durations 2 lists the two slowest\n%s" % r.out[-600:])
+
 # ---- 4. --last-failed, --failed-first ---------------------------------------
 cache = {"PYNTEST_CACHE_DIR": workdir("pyn-e2e-cache-")}
 r = run(["--lf", "-j", "1", five], report=rep, extra_env=cache)
