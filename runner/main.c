@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/suggest.h"
 #include "config/elf.h"
 #include "config/manifest.h"
 #include "host/loader.h"
@@ -266,14 +267,65 @@ static int load_plugins(struct pyn_manifest *const *ms, size_t n,
 	return 0;
 }
 
+static const char *slot_name(void *user, size_t i)
+{
+	(void)user;
+	return i < pyn__registry_count() ? pyn__registry_get(i)->limiter->name :
+					   NULL;
+}
+
+/*
+ * --provider L=P names a limiter and one of its providers: a mistake is
+ * the command line's, said before any manifest line is blamed for it.
+ */
+static int check_forces(const struct pyn__cli *cli, struct pyn_error *err)
+{
+	for (size_t i = 0; i < cli->n_forces; i++) {
+		const struct pyn__provider_force *f = &cli->forces[i];
+		const struct pyn__limiter_slot *s =
+			pyn__registry_find(f->limiter, NULL);
+		const char *hint;
+
+		if (!s) {
+			hint = pyn__suggest_in(f->limiter, slot_name, NULL);
+			return pyn_error_set(
+				err, PYN_EUSAGE, NULL, 0, 0,
+				"option '--provider': no limiter '%s'%s%s%s",
+				f->limiter, hint ? "; did you mean '" : "",
+				hint ? hint : "", hint ? "'?" : "");
+		}
+		if (!s->supported && !strncmp(s->why, "unknown provider", 16))
+			return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
+					     "option '--provider': limiter "
+					     "'%s': %s",
+					     f->limiter, s->why);
+	}
+	return 0;
+}
+
 /* The plan's check of `limiters: {NAME: {KEY: VALUE}}`: the C API's. */
 static int validate_option(void *user, const char *limiter,
 			   const struct pyn_limiter_option *opt,
 			   struct pyn_error *err)
 {
+	char path[PATH_MAX];
+	size_t len;
+	int ret;
+
 	(void)user;
 	/* Unknown names have no place: the plan puts them at the key. */
-	return pyn__limiter_option_check(limiter, opt, PYN_EMANIFEST, err);
+	ret = pyn__limiter_option_check(limiter, opt, PYN_EMANIFEST, err);
+	/* A plug-in pyntest ships, used without loading it: say how. */
+	if (ret && !opt && !pyn__registry_find(limiter, NULL) &&
+	    module_dir[0] && !strchr(limiter, '/') &&
+	    !pyn__module_resolve(limiter, module_dir, NULL, path,
+				 sizeof(path))) {
+		len = strlen(err->message);
+		snprintf(err->message + len, sizeof(err->message) - len,
+			 "; it is a plug-in: load it with 'plugins: [%s]'",
+			 limiter);
+	}
+	return ret;
 }
 
 static void print_limiters(void)
@@ -609,6 +661,14 @@ int main(int argc, char **argv)
 		module_dir[0] = '\0';
 	if (load_plugins(manifests, n_loaded, &err)) {
 		print_error(&err);
+		status = PYN__EXIT_USAGE;
+		goto out;
+	}
+	if (check_forces(&cli, &err)) {
+		fprintf(stderr,
+			"pyntest: error: %s\n"
+			"Try 'pyntest --help' for more information.\n",
+			err.message);
 		status = PYN__EXIT_USAGE;
 		goto out;
 	}

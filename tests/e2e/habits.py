@@ -169,4 +169,44 @@ _, cases = read_report(rep)
 check(sorted(cases) == ["s.fx_segv"],
       "a test that passed since is no longer rerun by --lf (got %s)" % sorted(cases))
 
+# ---- 5. Errors that say what to do --------------------------------------------
+def error_of(args, want, what):
+    r = run(args, cwd=tmp)
+    check(r.code == 4 and want in r.err, "%s: exit 4 and %r (got %d)\n%s"
+          % (what, want, r.code, r.err))
+
+
+BASIC = "suites:\n  - name: s\n    library: %s\n    tests: [%s]\n"
+error_of([manifest("fn.yaml", BASIC % ("libpyn_fx_basic", "fx_pas"))],
+         "fn.yaml:5:13: error: test function 'fx_pas' not found in test library "
+         "'libpyn_fx_basic'; did you mean 'fx_pass'?", "a misspelt function")
+error_of([manifest("lib.yaml", BASIC % ("libpyn_fx_basc", "fx_pass"))],
+         "cannot find test library 'libpyn_fx_basc' (did you mean 'libpyn_fx_basic'?)",
+         "a misspelt library")
+error_of([manifest("plug.yaml", "plugins: [max_file]\n" + BASIC % ("libpyn_fx_basic", "fx_pass"))],
+         "plug.yaml:2:11: error: cannot find plug-in 'max_file' (did you mean 'max_files'?)",
+         "a misspelt shipped plug-in")
+error_of([manifest("noplug.yaml", BASIC % ("libpyn_fx_basic", "fx_pass")
+                   + "    limiters: {max_files: {count: 10}}\n")],
+         "unknown limiter 'max_files'; it is a plug-in: load it with 'plugins: [max_files]'",
+         "a shipped plug-in used without plugins:")
+error_of(["--provider", "memory=cgroup3", ids],
+         "pyntest: error: option '--provider': limiter 'memory': unknown provider 'cgroup3'",
+         "--provider with an unknown provider is the command line's")
+error_of(["--provider", "memroy=rlimit", ids],
+         "pyntest: error: option '--provider': no limiter 'memroy'; did you mean 'memory'?",
+         "--provider with a misspelt limiter")
+error_of(["--durtions", "3", ids], "unknown option '--durtions'; did you mean '--durations'?",
+         "a misspelt option")
+with open(os.path.join(tmp, "libstatic.a"), "wb") as f:
+    f.write(b"!<arch>\n")
+error_of([manifest("ar.yaml", BASIC % ("./libstatic.a", "fx_pass"))],
+         "cannot use test library './libstatic.a': a static archive (ar), not a shared object",
+         "a static archive as library")
+error_of([manifest("pie.yaml", BASIC % ("/bin/true", "fx_pass"))],
+         "cannot use test library '/bin/true': an executable", "an executable as library")
+error_of([manifest("tab.yaml", "suites:\n  - name: s\n\tlibrary: x\n")],
+         "tab.yaml:4:1: error: a tab character; YAML indents with spaces, never tabs",
+         "a tab in YAML")
+
 done()
