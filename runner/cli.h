@@ -113,6 +113,14 @@ int pyn__enumerate(void *user, const struct pyn_plan_source *src,
 		   struct pyn_plan_case **cases, size_t *n_cases,
 		   struct pyn_error *err);
 
+/*
+ * --limiters: every limiter in the registry, supported here or why not,
+ * each plug-in with how a manifest loads it.  With `shipped`, first load
+ * the plug-ins of `module_dir` and $PYNTEST_PLUGIN_PATH, so that a user
+ * without a manifest sees every limiter one could use (limiters.c).
+ */
+void pyn__limiters_print(const char *module_dir, bool shipped);
+
 /* ---- the duration cache (schedule.c) ---- */
 
 /*

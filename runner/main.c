@@ -328,34 +328,6 @@ static int validate_option(void *user, const char *limiter,
 	return ret;
 }
 
-static void print_limiters(void)
-{
-	static const char *const words[] = { "wall_time", "cpu_time", "memory",
-					     "process_tree", "other" };
-	size_t n = pyn__registry_count();
-
-	printf("%-16s %-24s %-12s %s\n", "LIMITER", "PROVIDES", "PROVIDER",
-	       "SUPPORTED");
-	for (size_t i = 0; i < n; i++) {
-		const struct pyn__limiter_slot *s = pyn__registry_get(i);
-		char provides[128] = "";
-		size_t len = 0;
-
-		for (unsigned b = 0; b < 5; b++)
-			if (s->limiter->provides & (1u << b))
-				len += (size_t)snprintf(
-					provides + len, sizeof(provides) - len,
-					"%s%s", len ? "," : "", words[b]);
-		printf("%-16s %-24s %-12s %s%s\n", s->limiter->name,
-		       provides[0] ? provides : "-",
-		       s->provider[0] ? s->provider : "-",
-		       s->supported ? "yes" : "no: ",
-		       s->supported ? "" : s->why);
-		if (!s->builtin)
-			printf("%-16s   plug-in %s\n", "", s->path);
-	}
-}
-
 static void first_name(void *user, const char *limit, const char *why)
 {
 	const char **name = user;
@@ -673,7 +645,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (cli.limiters) {
-		print_limiters();
+		pyn__limiters_print(module_dir, !cli.n_manifests);
 		status = PYN__EXIT_OK;
 		goto out;
 	}

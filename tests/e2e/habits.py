@@ -209,4 +209,15 @@ error_of([manifest("tab.yaml", "suites:\n  - name: s\n\tlibrary: x\n")],
          "tab.yaml:4:1: error: a tab character; YAML indents with spaces, never tabs",
          "a tab in YAML")
 
+# ---- 6. --limiters without a manifest -----------------------------------------
+r = run(["--limiters"], extra_env={"PYNTEST_PLUGIN_PATH": None})
+names = [ln.split()[0] for ln in r.out.splitlines()
+         if ln and not ln.startswith(" ") and not ln.startswith("LIMITER")]
+for shipped in ("max_files", "max_file_size", "max_procs", "no_network"):
+    check(shipped in names and "'plugins: [%s]'" % shipped in r.out,
+          "--limiters lists the shipped plug-in %s and how to load it\n%s"
+          % (shipped, r.out))
+check(r.code == 0 and {"wall_time", "cpu_time", "memory"} <= set(names),
+      "--limiters lists the built-ins too (exit %d)" % r.code)
+
 done()
