@@ -85,6 +85,9 @@ void pyn__cli_usage(FILE *out)
 	      "Output:\n"
 	      "  -q, --quiet            print only the tests that did not meet their\n"
 	      "                         expectation, one a line, and the summary\n"
+	      "      --concise          one line per test (passes too) and the closing\n"
+	      "                         line, nothing after the run: for ctest, which\n"
+	      "                         runs one test a process (pyntest_discover_tests)\n"
 	      "      --durations N      list the N slowest tests (0: all); by default\n"
 	      "                         only tests of 1 s and more, at most 5\n"
 	      "  -v, --verbose          print every test, passes too\n"
@@ -120,6 +123,7 @@ enum {
 	OPT_LAST_FAILED,
 	OPT_FAILED_FIRST,
 	OPT_DURATIONS,
+	OPT_CONCISE,
 };
 
 static const struct option long_options[] = {
@@ -137,6 +141,7 @@ static const struct option long_options[] = {
 	{ "failed-first", no_argument, NULL, OPT_FAILED_FIRST },
 	{ "ff", no_argument, NULL, OPT_FAILED_FIRST },
 	{ "durations", required_argument, NULL, OPT_DURATIONS },
+	{ "concise", no_argument, NULL, OPT_CONCISE },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "shard-by", required_argument, NULL, OPT_SHARD_BY },
@@ -379,6 +384,9 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			break;
 		case OPT_BEST_EFFORT:
 			cli->best_effort = true;
+			break;
+		case OPT_CONCISE:
+			cli->concise = true;
 			break;
 		case OPT_LAST_FAILED:
 			cli->last_failed = true;

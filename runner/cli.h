@@ -43,6 +43,7 @@ struct pyn__cli {
 	bool list, check, fail_fast, limiters;
 	bool last_failed, failed_first; /* --lf, --ff */
 	int durations; /* --durations N: -1 not given, 0 all */
+	bool concise; /* --concise */
 	bool best_effort; /* --best-effort: unenforceable limits only warn */
 	int retries; /* -1: not given */
 	unsigned shard_index; /* 0-based */

@@ -761,6 +761,7 @@ int main(int argc, char **argv)
 		cli.verbosity, pyn__color_wanted(cli.color, STDOUT_FILENO),
 		plan.n_tests);
 	console.durations = cli.durations;
+	console.concise = cli.concise;
 	watch = make_watch(tty, &timer);
 	if (watch < 0) {
 		fprintf(stderr, "pyntest: error: cannot watch signals: %s\n",

@@ -366,7 +366,7 @@ void pyn__console_finished(struct pyn__console *c,
 	forget_running(c, e->test->id);
 	if (c->verbosity < 0)
 		return;
-	show = c->verbosity > 0 || v != PYN_OUTCOME_PASS ||
+	show = c->verbosity > 0 || c->concise || v != PYN_OUTCOME_PASS ||
 	       pyn__entry_is_flaky(e) ||
 	       (e->n_attempts &&
 		pyn__entry_primary(e)->result.leftover_processes);
@@ -548,7 +548,9 @@ void pyn__console_summary(struct pyn__console *c, const struct pyn__report *r)
 		col[column_of(&r->entries[i])]++;
 		flaky += pyn__entry_is_flaky(&r->entries[i]);
 	}
-	if (c->verbosity >= 0) {
+	if (c->concise) {
+		/* The lines above said it all: only the closing line. */
+	} else if (c->verbosity >= 0) {
 		details(c, r);
 		slowest(c, r);
 		fputc('\n', c->out);

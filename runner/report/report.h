@@ -188,6 +188,11 @@ struct pyn__console {
 	 * default): only tests of SLOW_S and more, at most 5.
 	 */
 	int durations;
+	/*
+	 * --concise (pyntest_discover_tests): a line per test, passes too,
+	 * then the closing line; no after-run blocks.
+	 */
+	bool concise;
 };
 
 /* Colour choice of --color, NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, TERM. */

@@ -136,6 +136,15 @@ check("Slowest" not in r.out, "no slowest list when no test took 1 s")
 r = run(["--durations", "2", "-j", "1", mixed])
 check(re.search(r"^Slowest 2:\n +[0-9.]+s  m\.\w+\n +[0-9.]+s  m\.\w+\n\n", r.out, re.M)
       is not None, "--durations 2 lists the two slowest\n%s" % r.out[-600:])
+r = run(["--concise", "-k", r"\m.fx_fail_assert", mixed])
+cl = r.out.splitlines()
+check(len(cl) == 2 and re.match(r"^ +FAIL \[ *[0-9.]+s\] m\.fx_fail_assert: CU_ASSERT", cl[0])
+      and re.fullmatch(r"1 test in [0-9.]+s: 0 passed, 1 failed, 0 skipped", cl[1]),
+      "--concise (ctest): the test's line with its message, then the closing line\n%r"
+      % cl)
+r = run(["--concise", "-j", "1", mixed])
+check(len(r.out.splitlines()) == 7 and "Not passed" not in r.out,
+      "--concise: one line per test, passes too, and the closing line\n%s" % r.out)
 
 # ---- 4. --last-failed, --failed-first ---------------------------------------
 cache = {"PYNTEST_CACHE_DIR": workdir("pyn-e2e-cache-")}
