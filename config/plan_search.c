@@ -214,10 +214,11 @@ static bool suggest_object(const char *name, const char *base,
 {
 	struct near_names nn = { .n = 0 };
 	const char *env = env_var ? getenv(env_var) : NULL, *hint;
-	char *copy = env ? strdup(env) : NULL, *save = NULL, *dir;
+	char *copy, *save = NULL, *dir;
 
 	if (strchr(name, '/'))
 		return false;
+	copy = env ? strdup(env) : NULL;
 	collect_names(&nn, base);
 	for (dir = copy ? strtok_r(copy, ":", &save) : NULL; dir;
 	     dir = strtok_r(NULL, ":", &save))
