@@ -15,7 +15,9 @@ function(_pyntest_glob_escape out id)
   foreach(_c "*" "?" "[" "]")
     string(REPLACE "${_c}" "\\${_c}" id "${id}")
   endforeach()
-  if(id MATCHES "^!")
+  # A pattern with a `\` is a glob matched on the whole id (a plain one
+  # is a substring): escaping the first character selects exactly this id.
+  if(NOT id MATCHES "^\\\\")
     set(id "\\${id}")
   endif()
   set(${out} "${id}" PARENT_SCOPE)
@@ -131,7 +133,7 @@ function(pyntest_discover_tests_impl)
         _pyntest_bracket(_k "${_glob}")
         _pyntest_bracket(_l "pyntest;${_suite}")
         string(APPEND _content
-          "add_test(${_n} ${_exe} --color never --shard 1/1 -k ${_k}${_extra} ${_man})\n"
+          "add_test(${_n} ${_exe} --color never --concise --shard 1/1 -k ${_k}${_extra} ${_man})\n"
           "set_tests_properties(${_n} PROPERTIES WORKING_DIRECTORY ${_wd}"
           " LABELS ${_l} TIMEOUT ${_timeout}"
           " SKIP_RETURN_CODE 5"

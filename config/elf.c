@@ -24,6 +24,7 @@
 #define Ehdr Elf64_Ehdr
 #define Shdr Elf64_Shdr
 #define Sym Elf64_Sym
+#define Dyn Elf64_Dyn
 #define SYM_TYPE ELF64_ST_TYPE
 #define SYM_BIND ELF64_ST_BIND
 #define SYM_VIS ELF64_ST_VISIBILITY
@@ -32,6 +33,7 @@
 #define Ehdr Elf32_Ehdr
 #define Shdr Elf32_Shdr
 #define Sym Elf32_Sym
+#define Dyn Elf32_Dyn
 #define SYM_TYPE ELF32_ST_TYPE
 #define SYM_BIND ELF32_ST_BIND
 #define SYM_VIS ELF32_ST_VISIBILITY
@@ -96,6 +98,31 @@ static bool in_file(uint64_t off, uint64_t size, size_t len)
 	return off <= len && size <= len - off;
 }
 
+/*
+ * A position-independent executable is ET_DYN like a shared object; its
+ * dynamic section says DF_1_PIE.  Only read what lies in the file.
+ */
+static bool is_pie(const unsigned char *img, size_t len, const Shdr *sh,
+		   uint64_t shnum)
+{
+	for (uint64_t i = 0; i < shnum; i++) {
+		const Dyn *d;
+		uint64_t n;
+
+		if (sh[i].sh_type != SHT_DYNAMIC ||
+		    !in_file(sh[i].sh_offset, sh[i].sh_size, len) ||
+		    sh[i].sh_offset % _Alignof(Dyn))
+			continue;
+		d = (const Dyn *)(img + sh[i].sh_offset);
+		n = sh[i].sh_size / sizeof(Dyn);
+		for (uint64_t k = 0; k < n && d[k].d_tag != DT_NULL; k++)
+			if (d[k].d_tag == DT_FLAGS_1 &&
+			    (d[k].d_un.d_val & DF_1_PIE))
+				return true;
+	}
+	return false;
+}
+
 static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 		      size_t len, struct pyn_error *err)
 {
@@ -106,6 +133,11 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 	uint64_t shnum, i, count, strsize;
 	char msg[160];
 
+	if (len >= 8 && memcmp(img, "!<arch>\n", 8) == 0)
+		return cause(err,
+			     "a static archive (ar), not a shared object; "
+			     "build it with -shared (CMake: add_library(NAME "
+			     "SHARED ...))");
 	if (len < EI_NIDENT || memcmp(img, ELFMAG, SELFMAG) != 0)
 		return cause(err, "not an ELF file");
 	if (img[EI_CLASS] != HOST_CLASS)
@@ -135,7 +167,9 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 #endif
 	if (eh->e_type != ET_DYN)
 		return cause(err, eh->e_type == ET_EXEC ?
-					  "an executable, not a shared object" :
+					  "an executable, not a shared object; "
+					  "a CUnit program goes under "
+					  "'program:'" :
 					  "not a shared object");
 	if (!eh->e_shoff || eh->e_shentsize != sizeof(Shdr))
 		return cause(err, "no section headers to read symbols from");
@@ -149,6 +183,9 @@ static int read_image(struct pyn_elf_symbols *syms, const unsigned char *img,
 	if (!shnum || shnum > len / sizeof(Shdr) ||
 	    !in_file(eh->e_shoff, shnum * sizeof(Shdr), len))
 		return cause(err, "truncated ELF file (section headers)");
+	if (is_pie(img, len, sh, shnum))
+		return cause(err, "an executable (PIE), not a shared object; "
+				  "a CUnit program goes under 'program:'");
 	for (i = 0; i < shnum; i++) {
 		if (sh[i].sh_type == SHT_DYNSYM) {
 			dynsym = &sh[i];

@@ -96,6 +96,33 @@ static struct pyn_loc offset_loc(const char *data, size_t len, size_t offset)
 	return loc;
 }
 
+/*
+ * Is a tab what libyaml tripped on ("found character that cannot start
+ * any token", "found a tab character that violates indentation")?  Then
+ * *loc is the tab's: the one at the mark, else the first on its line.
+ */
+static bool tab_at(const char *data, size_t len, const yaml_parser_t *p,
+		   struct pyn_loc *loc)
+{
+	size_t at = p->problem_mark.index, line = at;
+
+	if (at >= len)
+		return false;
+	if (data[at] != '\t') {
+		if (!p->problem || !strstr(p->problem, "tab"))
+			return false;
+		while (line > 0 && data[line - 1] != '\n')
+			line--;
+		for (at = line; at < len && data[at] != '\n'; at++)
+			if (data[at] == '\t')
+				break;
+		if (at >= len || data[at] != '\t')
+			return false;
+	}
+	*loc = offset_loc(data, len, at);
+	return true;
+}
+
 static int yaml_failure(struct pyn__manifest_ctx *c, yaml_parser_t *p,
 			const char *data, size_t len)
 {
@@ -111,6 +138,10 @@ static int yaml_failure(struct pyn__manifest_ctx *c, yaml_parser_t *p,
 	}
 	loc.line = (unsigned)p->problem_mark.line + 1;
 	loc.column = (unsigned)p->problem_mark.column + 1;
+	if (tab_at(data, len, p, &loc))
+		return pyn__manifest_fail_at(
+			c, loc, PYN_ESYNTAX,
+			"a tab character; YAML indents with spaces, never tabs");
 	if (p->context)
 		return pyn__manifest_fail_at(
 			c, loc, PYN_ESYNTAX, "invalid YAML: %s (%s at line %u)",

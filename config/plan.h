@@ -118,7 +118,11 @@ enum pyn_shard_by {
 
 /* Options from the command line that shape the plan. */
 struct pyn_plan_options {
-	const char *const *filters; /* -k globs on ids; "!" excludes */
+	/*
+	 * -k: a substring of the id, or a glob on the whole id when it has
+	 * `*`, `?`, `[` or `\`; a leading "!" excludes.
+	 */
+	const char *const *filters;
 	size_t n_filters;
 	unsigned shard_index; /* --shard I/N: 0-based index here */
 	unsigned shard_count; /* 0: no sharding */
@@ -157,7 +161,20 @@ struct pyn_plan_options {
 	int (*enumerate)(void *user, const struct pyn_plan_source *source,
 			 struct pyn_plan_case **cases, size_t *n_cases,
 			 struct pyn_error *err);
-	void *user; /* handed to the callbacks */
+	/*
+	 * Say something that is no error: a filter that selects nothing,
+	 * with the closest ids.  NULL: nothing is said.
+	 */
+	void (*warn)(void *user, const char *message);
+	void *user; /* handed to the callbacks above */
+	/*
+	 * The runner's own choice among the tests the filters kept (e.g.
+	 * --last-failed), before sharding; when it keeps none of them, all
+	 * are kept (pytest's --lf with no failures runs everything).  NULL
+	 * keeps them all.
+	 */
+	bool (*keep)(void *keep_user, const char *id);
+	void *keep_user;
 	/*
 	 * pyntest's own module folder: searched for plug-ins last, after
 	 * the manifest's folder and PYNTEST_PLUGIN_PATH (NULL: not at all).
@@ -175,5 +192,10 @@ int pyn_plan_build(struct pyn_plan *plan, struct pyn_manifest *const *manifests,
 		   struct pyn_error *err);
 
 void pyn_plan_release(struct pyn_plan *plan);
+
+/* Does the -k pattern (without its "!") select `id`?  (plan_select.c) */
+bool pyn_plan_filter_match(const char *pattern, const char *id);
+/* Is the pattern a glob (on the whole id) rather than a substring? */
+bool pyn_plan_filter_is_glob(const char *pattern);
 
 #endif /* PYN_CONFIG_PLAN_H */

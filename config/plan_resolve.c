@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/suggest.h"
 #include "config/plan_internal.h"
 
 int pyn__plan_open_object(struct pyn__build *b, const char *what,
@@ -36,18 +37,37 @@ int pyn__plan_open_object(struct pyn__build *b, const char *what,
 	return 0;
 }
 
+/*
+ * The functions of the library, for did-you-mean: candidate i is the first
+ * function at or after symbol i (a data symbol repeats the next function,
+ * which changes no suggestion); NULL once none is left.
+ */
+static const char *function_name(void *user, size_t i)
+{
+	const struct pyn_elf_symbols *syms = user;
+
+	for (; i < syms->n_symbols; i++)
+		if (syms->symbols[i].is_function)
+			return syms->symbols[i].name;
+	return NULL;
+}
+
 int pyn__plan_check_function(struct pyn__build *b,
 			     const struct pyn_elf_symbols *syms,
 			     const char *kind, const char *sym,
 			     const char *library, struct pyn_loc loc)
 {
 	const struct pyn_elf_symbol *s = pyn__elf_find(syms, sym);
+	const char *hint;
 
-	if (!s)
+	if (!s) {
+		hint = pyn__suggest_in(sym, function_name, (void *)syms);
 		return pyn__build_fail_at(
 			b, loc, PYN_ESYMBOL,
-			"%s '%s' not found in test library '%s'", kind, sym,
-			library);
+			"%s '%s' not found in test library '%s'%s%s%s", kind,
+			sym, library, hint ? "; did you mean '" : "",
+			hint ? hint : "", hint ? "'?" : "");
+	}
 	if (!s->is_function)
 		return pyn__build_fail_at(
 			b, loc, PYN_ESYMBOL,

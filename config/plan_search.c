@@ -9,6 +9,7 @@
  * Finds and names; never reads what it found (plan_resolve.c does).
  * Uses the build's errors (plan_arena.c) and config/util.h.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/suggest.h"
 #include "config/plan_internal.h"
 
 static bool is_file(const char *path)
@@ -204,6 +206,68 @@ static int libtool_object(const char *la, char *out, size_t out_len, char *why,
 
 static const char *const lib_exts[] = { ".so", ".la", NULL };
 
+#define NEAR_NAMES 512 /* object names looked at for a suggestion */
+
+struct near_names {
+	char *names[NEAR_NAMES];
+	size_t n;
+};
+
+/* Names of the shared objects in `dir`, without .so or .la. */
+static void collect_names(struct near_names *nn, const char *dir)
+{
+	DIR *d = dir && *dir ? opendir(dir) : NULL;
+	struct dirent *ent;
+
+	while (d && (ent = readdir(d)) && nn->n < NEAR_NAMES) {
+		size_t len = strlen(ent->d_name);
+
+		if (len > 3 && (pyn__str_ends_with(ent->d_name, ".so") ||
+				pyn__str_ends_with(ent->d_name, ".la"))) {
+			nn->names[nn->n] = strndup(ent->d_name, len - 3);
+			nn->n += nn->names[nn->n] != NULL;
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+static const char *near_name(void *user, size_t i)
+{
+	struct near_names *nn = user;
+
+	return i < nn->n ? nn->names[i] : NULL;
+}
+
+/*
+ * "did you mean 'max_stack'?": the closest object name in the folders
+ * searched (the manifest's, $env_var's, `last_dir`), into `out`.
+ */
+static bool suggest_object(const char *name, const char *base,
+			   const char *env_var, const char *last_dir, char *out,
+			   size_t out_len)
+{
+	struct near_names nn = { .n = 0 };
+	const char *env = env_var ? getenv(env_var) : NULL, *hint;
+	char *copy, *save = NULL, *dir;
+
+	if (strchr(name, '/'))
+		return false;
+	copy = env ? strdup(env) : NULL;
+	collect_names(&nn, base);
+	for (dir = copy ? strtok_r(copy, ":", &save) : NULL; dir;
+	     dir = strtok_r(NULL, ":", &save))
+		collect_names(&nn, dir);
+	collect_names(&nn, last_dir);
+	hint = pyn__suggest_in(name, near_name, &nn);
+	if (hint)
+		snprintf(out, out_len, "%s", hint);
+	for (size_t i = 0; i < nn.n; i++)
+		free(nn.names[i]);
+	free(copy);
+	return hint != NULL;
+}
+
 int pyn__find_object(struct pyn__build *b, const char *what, const char *name,
 		     const char *env_var, const char *last_dir,
 		     struct pyn_loc loc, char *path, size_t path_len,
@@ -218,6 +282,12 @@ int pyn__find_object(struct pyn__build *b, const char *what, const char *name,
 			return pyn__build_fail_at(b, loc, PYN_ELOAD,
 						  "%s '%s' %s", what, name,
 						  odd);
+		if (suggest_object(name, b->m->dir, env_var, last_dir, why,
+				   sizeof(why)))
+			return pyn__build_fail_at(
+				b, loc, PYN_ENOTFOUND,
+				"cannot find %s '%s' (did you mean '%s'?): tried %s",
+				what, name, why, tried);
 		return pyn__build_fail_at(b, loc, PYN_ENOTFOUND,
 					  "cannot find %s '%s': tried %s", what,
 					  name, tried);

@@ -49,10 +49,17 @@ void pyn__cli_usage(FILE *out)
 	      "                         a line each) the console report goes to stderr\n"
 	      "      --events PATH      write the JSON event stream to PATH as it happens\n"
 	      "Selection:\n"
-	      "  -k, --filter GLOB      only test ids matching GLOB; repeatable; a leading\n"
-	      "                         '!' excludes; default $TESTBRIDGE_TEST_ONLY\n"
+	      "  -k, --filter PAT       only test ids containing PAT, or matching it whole\n"
+	      "                         when it is a glob (has * ? [ or \\); a leading\n"
+	      "                         '!' excludes; repeatable; default\n"
+	      "                         $TESTBRIDGE_TEST_ONLY\n"
 	      "      --list             print test ids, one a line, and exit\n"
 	      "      --check            validate the manifests and exit\n"
+	      "      --lf, --last-failed\n"
+	      "                         run only the tests that failed last time (all\n"
+	      "                         when none did); remembered per set of manifests\n"
+	      "      --ff, --failed-first\n"
+	      "                         run every test, last time's failures first\n"
 	      "      --shard I/N        run the I-th (1..N) of N deterministic shards;\n"
 	      "                         default from the CI system's variables (Bazel,\n"
 	      "                         GoogleTest, GitLab, CircleCI, Buildkite)\n"
@@ -83,15 +90,21 @@ void pyn__cli_usage(FILE *out)
 	      "                         pyntest has it, raised to its hard limit) and\n"
 	      "                         name the core file in the report\n"
 	      "Limiters:\n"
-	      "      --limiters         list limiters (built-in, and plug-ins of the given\n"
-	      "                         manifests): supported here, by which provider, or\n"
-	      "                         why not\n"
+	      "      --limiters         list limiters: supported here, by which provider,\n"
+	      "                         or why not, and how to load each plug-in; without\n"
+	      "                         a manifest, the shipped plug-ins too\n"
 	      "      --provider L=P     use provider P for limiter L (memory=rlimit);\n"
 	      "                         repeatable; also $PYNTEST_PROVIDERS\n"
 	      "      --best-effort      run tests whose limits cannot be enforced here\n"
 	      "                         (with a warning) instead of refusing (exit 4)\n"
 	      "Output:\n"
-	      "  -q, --quiet            print only the summary\n"
+	      "  -q, --quiet            print only the tests that did not meet their\n"
+	      "                         expectation, one a line, and the summary\n"
+	      "      --concise          one line per test (passes too) and the closing\n"
+	      "                         line, nothing after the run: for ctest, which\n"
+	      "                         runs one test a process (pyntest_discover_tests)\n"
+	      "      --durations N      list the N slowest tests (0: all); by default\n"
+	      "                         only tests of 1 s and more, at most 5\n"
 	      "  -v, --verbose          print every test, passes too\n"
 	      "      --color WHEN       auto | always | never (NO_COLOR, FORCE_COLOR,\n"
 	      "                         CLICOLOR_FORCE respected under auto)\n"
@@ -127,6 +140,10 @@ enum {
 	OPT_DEBUG,
 	OPT_WRAPPER,
 	OPT_CORE_DUMPS,
+	OPT_LAST_FAILED,
+	OPT_FAILED_FIRST,
+	OPT_DURATIONS,
+	OPT_CONCISE,
 };
 
 static const struct option long_options[] = {
@@ -141,6 +158,12 @@ static const struct option long_options[] = {
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "fail-fast", no_argument, NULL, 'x' },
+	{ "last-failed", no_argument, NULL, OPT_LAST_FAILED },
+	{ "lf", no_argument, NULL, OPT_LAST_FAILED },
+	{ "failed-first", no_argument, NULL, OPT_FAILED_FIRST },
+	{ "ff", no_argument, NULL, OPT_FAILED_FIRST },
+	{ "durations", required_argument, NULL, OPT_DURATIONS },
+	{ "concise", no_argument, NULL, OPT_CONCISE },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "shard-by", required_argument, NULL, OPT_SHARD_BY },
@@ -233,7 +256,9 @@ static int parse_shard(struct pyn__cli *cli, const char *arg,
 
 /*
  * TESTBRIDGE_TEST_ONLY (bazel test --test_filter) as filters, in
- * GoogleTest's syntax: POS:POS-NEG:NEG.
+ * GoogleTest's syntax: POS:POS-NEG:NEG.  GoogleTest matches a name
+ * without wildcards exactly, so such a name gets a `\` before its first
+ * character: a glob, matched whole, that means the same name.
  */
 static int filters_from_env(struct pyn__cli *cli)
 {
@@ -243,25 +268,31 @@ static int filters_from_env(struct pyn__cli *cli)
 	if (!v || !*v)
 		return 0;
 	cli->env_filters[0] = strdup(v);
-	/* Room for a '!' before each negative glob. */
-	cli->env_filters[1] = malloc(2 * strlen(v) + 2);
+	/* Room for "!\\" before each glob and its NUL. */
+	cli->env_filters[1] = malloc(4 * strlen(v) + 4);
 	if (!cli->env_filters[0] || !cli->env_filters[1])
 		return PYN_ENOMEM;
 	neg = strchr(cli->env_filters[0], '-');
 	if (neg)
 		*neg++ = '\0';
+	w = cli->env_filters[1];
 	for (tok = strtok_r(cli->env_filters[0], ":", &save); tok;
-	     tok = strtok_r(NULL, ":", &save))
-		if (push(&cli->filters, &cli->n_filters, tok))
+	     tok = strtok_r(NULL, ":", &save)) {
+		if (push(&cli->filters, &cli->n_filters, w))
 			return PYN_ENOMEM;
+		w += sprintf(w, "%s%s",
+			     pyn_plan_filter_is_glob(tok) ? "" : "\\", tok) +
+		     1;
+	}
 	if (!neg)
 		return 0;
-	w = cli->env_filters[1];
 	for (tok = strtok_r(neg, ":", &save); tok;
 	     tok = strtok_r(NULL, ":", &save)) {
 		if (push(&cli->filters, &cli->n_filters, w))
 			return PYN_ENOMEM;
-		w += sprintf(w, "!%s", tok) + 1;
+		w += sprintf(w, "!%s%s",
+			     pyn_plan_filter_is_glob(tok) ? "" : "\\", tok) +
+		     1;
 	}
 	return 0;
 }
@@ -314,6 +345,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 
 	memset(cli, 0, sizeof(*cli));
 	cli->retries = -1;
+	cli->durations = -1;
 	cli->color = "auto";
 	cli->junit_path = getenv("XML_OUTPUT_FILE");
 	if (cli->junit_path && !*cli->junit_path)
@@ -408,6 +440,23 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			break;
 		case OPT_CORE_DUMPS:
 			cli->core_dumps = true;
+			break;
+		case OPT_CONCISE:
+			cli->concise = true;
+			break;
+		case OPT_LAST_FAILED:
+			cli->last_failed = true;
+			break;
+		case OPT_FAILED_FIRST:
+			cli->failed_first = true;
+			break;
+		case OPT_DURATIONS:
+			if (!parse_uint(optarg, 0, 1000000, &v))
+				return usage_error(
+					err,
+					"option '--durations' needs a whole number (0: all), not '%s'",
+					optarg);
+			cli->durations = (int)v;
 			break;
 		case OPT_RETRIES:
 			if (!parse_uint(optarg, 0, 1000, &v))

@@ -44,6 +44,9 @@ struct pyn__cli {
 	const char **filters; /* -k, in order */
 	size_t n_filters;
 	bool list, check, fail_fast, limiters;
+	bool last_failed, failed_first; /* --lf, --ff */
+	int durations; /* --durations N: -1 not given, 0 all */
+	bool concise; /* --concise */
 	bool best_effort; /* --best-effort: unenforceable limits only warn */
 	const char *debug_id; /* --debug ID: that one test in the foreground */
 	const char *wrapper; /* --wrapper CMD ("" too: none), else NULL */
@@ -91,8 +94,13 @@ struct pyn__schedule {
 	int signal_fd; /* self-pipe read end: 'I' is an interrupt */
 	struct pyn__console *console;
 	const struct pyn__listener *listeners; /* TAP, JSON events */
-	/* Known durations (seconds, < 0 unknown) by plan index, or NULL. */
+	/*
+	 * Known durations (seconds, < 0 unknown) by plan index, or NULL:
+	 * with more than one lane, the longest known start first.
+	 */
 	const double *durations;
+	/* --failed-first: by plan index, tests that start before the rest. */
+	const bool *first;
 	/* Where captured output goes (report/spool.h), or NULL: memory. */
 	struct pyn__spool *spool;
 };
@@ -130,6 +138,14 @@ int pyn__debug_plan(struct pyn_plan *plan, const struct pyn__cli *cli,
  */
 int pyn__check_load(const struct pyn_plan *plan, struct pyn_error *err);
 
+/*
+ * --limiters: every limiter in the registry, supported here or why not,
+ * each plug-in with how a manifest loads it.  With `shipped`, first load
+ * the plug-ins of `module_dir` and $PYNTEST_PLUGIN_PATH, so that a user
+ * without a manifest sees every limiter one could use (limiters.c).
+ */
+void pyn__limiters_print(const char *module_dir, bool shipped);
+
 /* ---- the duration cache (schedule.c) ---- */
 
 /*
@@ -140,20 +156,31 @@ int pyn__check_load(const struct pyn_plan *plan, struct pyn_error *err);
 char *pyn__cache_path(const char *const *manifests, size_t n);
 /* Durations by plan index, -1 when unknown; NULL when no cache. */
 double *pyn__cache_load(const char *path, const struct pyn_plan *plan);
-/* Merge this run's durations into the file (best effort, atomic). */
+/*
+ * Merge this run's durations and failures into the file (best effort,
+ * atomic); tests not run keep what was known of them.
+ */
 void pyn__cache_save(const char *path, const struct pyn__report *report);
+/* Ids that failed last time, sorted (*n of them); NULL when none. */
+char **pyn__cache_failed(const char *path, size_t *n);
+/* Is `id` among them? */
+bool pyn__cache_has(char *const *ids, size_t n, const char *id);
+void pyn__cache_free_ids(char **ids, size_t n);
 
 /* A test's duration, as the cache and partition.c keep them. */
 struct pyn__timing {
 	char *id;
-	double seconds;
+	double seconds; /* < 0: unknown */
+	bool failed; /* did not meet its expectation last time (cache.c) */
+	bool done; /* cache.c: written already */
 };
 
 /* Order of struct pyn__timing by id, for qsort and bsearch. */
 int pyn__timing_by_id(const void *pa, const void *pb);
 /*
- * The durations of a cache file's "SECONDS ID" lines, sorted by id; *n
- * gets the count.  NULL (and *n 0) when it cannot be read.
+ * The durations of a cache file's "SECONDS ID" lines, and its "failed ID"
+ * lines, one item an id, sorted by id; *n gets the count.  NULL (and *n
+ * 0) when it cannot be read.
  */
 struct pyn__timing *pyn__cache_read(const char *path, size_t *n);
 void pyn__timings_free(struct pyn__timing *t, size_t n);

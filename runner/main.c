@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/suggest.h"
 #include "config/elf.h"
 #include "config/manifest.h"
 #include "host/loader.h"
@@ -51,6 +52,13 @@ static void warn(void *user, const char *message)
 		c->line_drawn = false;
 		fflush(c->out);
 	}
+	fprintf(stderr, "pyntest: warning: %s\n", message);
+}
+
+/* The plan's warnings (a filter that selects nothing), before any run. */
+static void plan_warn(void *user, const char *message)
+{
+	(void)user; /* the plan's user is the durations' */
 	fprintf(stderr, "pyntest: warning: %s\n", message);
 }
 
@@ -215,45 +223,65 @@ static int load_plugins(struct pyn_manifest *const *ms, size_t n,
 	return 0;
 }
 
+static const char *slot_name(void *user, size_t i)
+{
+	(void)user;
+	return i < pyn__registry_count() ? pyn__registry_get(i)->limiter->name :
+					   NULL;
+}
+
+/*
+ * --provider L=P names a limiter and one of its providers: a mistake is
+ * the command line's, said before any manifest line is blamed for it.
+ */
+static int check_forces(const struct pyn__cli *cli, struct pyn_error *err)
+{
+	for (size_t i = 0; i < cli->n_forces; i++) {
+		const struct pyn__provider_force *f = &cli->forces[i];
+		const struct pyn__limiter_slot *s =
+			pyn__registry_find(f->limiter, NULL);
+		const char *hint;
+
+		if (!s) {
+			hint = pyn__suggest_in(f->limiter, slot_name, NULL);
+			return pyn_error_set(
+				err, PYN_EUSAGE, NULL, 0, 0,
+				"option '--provider': no limiter '%s'%s%s%s",
+				f->limiter, hint ? "; did you mean '" : "",
+				hint ? hint : "", hint ? "'?" : "");
+		}
+		if (!s->supported && !strncmp(s->why, "unknown provider", 16))
+			return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
+					     "option '--provider': limiter "
+					     "'%s': %s",
+					     f->limiter, s->why);
+	}
+	return 0;
+}
+
 /* The plan's check of `limiters: {NAME: {KEY: VALUE}}`: the C API's. */
 static int validate_option(void *user, const char *limiter,
 			   const struct pyn_limiter_option *opt,
 			   struct pyn_error *err)
 {
+	char path[PATH_MAX];
+	size_t len;
+	int ret;
+
 	(void)user;
 	/* Unknown names have no place: the plan puts them at the key. */
-	return pyn__limiter_option_check(limiter, opt, PYN_EMANIFEST, err);
-}
-
-static void print_limiters(void)
-{
-	static const char *const words[] = { "wall_time", "cpu_time", "memory",
-					     "process_tree", "other" };
-	size_t n = pyn__registry_count();
-
-	printf("%-16s %-24s %-12s %s\n", "LIMITER", "PROVIDES", "PROVIDER",
-	       "SUPPORTED");
-	for (size_t i = 0; i < n; i++) {
-		const struct pyn__limiter_slot *s = pyn__registry_get(i);
-		char provides[128] = "";
-		size_t len = 0;
-
-		for (unsigned b = 0; b < 5; b++)
-			if (s->limiter->provides & (1u << b))
-				len += (size_t)snprintf(
-					provides + len, sizeof(provides) - len,
-					"%s%s", len ? "," : "", words[b]);
-		printf("%-16s %-24s %-12s %s%s\n", s->limiter->name,
-		       provides[0] ? provides : "-",
-		       s->provider[0] ? s->provider : "-",
-		       s->supported ? "yes" : "no: ",
-		       s->supported ? "" : s->why);
-		if (s->supported && s->fallback[0])
-			printf("%-16s   not its best here: %s\n", "",
-			       s->fallback);
-		if (!s->builtin)
-			printf("%-16s   plug-in %s\n", "", s->path);
+	ret = pyn__limiter_option_check(limiter, opt, PYN_EMANIFEST, err);
+	/* A plug-in pyntest ships, used without loading it: say how. */
+	if (ret && !opt && !pyn__registry_find(limiter, NULL) &&
+	    module_dir[0] && !strchr(limiter, '/') &&
+	    !pyn__module_resolve(limiter, module_dir, NULL, path,
+				 sizeof(path))) {
+		len = strlen(err->message);
+		snprintf(err->message + len, sizeof(err->message) - len,
+			 "; it is a plug-in: load it with 'plugins: [%s]'",
+			 limiter);
 	}
+	return ret;
 }
 
 static void first_name(void *user, const char *limit, const char *why)
@@ -351,6 +379,35 @@ static int check_enforceable(const struct pyn_plan *plan, bool best_effort,
 		}
 	}
 	return 0;
+}
+
+/* Last time's failures, for --last-failed and --failed-first. */
+struct failed_before {
+	char **ids; /* sorted */
+	size_t n;
+	size_t kept; /* selected tests among them */
+};
+
+static bool keep_failed(void *user, const char *id)
+{
+	struct failed_before *fb = user;
+	bool in = pyn__cache_has(fb->ids, fb->n, id);
+
+	fb->kept += in;
+	return in;
+}
+
+/* --last-failed says what it picked, as pytest does. */
+static void say_last_failed(const struct failed_before *fb, size_t n_tests)
+{
+	if (fb->kept)
+		fprintf(stderr,
+			"pyntest: --last-failed: %zu test%s that failed last time\n",
+			fb->kept, fb->kept == 1 ? "" : "s");
+	else
+		fprintf(stderr,
+			"pyntest: --last-failed: no selected test failed last time; running all %zu\n",
+			n_tests);
 }
 
 /* Create (or truncate) a file some protocol asks for; errors ignored. */
@@ -465,6 +522,8 @@ int main(int argc, char **argv)
 	const char *premature = getenv("TEST_PREMATURE_EXIT_FILE");
 	char *cache = NULL, shard[32];
 	struct pyn__durations sdur = { 0 };
+	struct failed_before fb = { NULL, 0, 0 };
+	bool *first = NULL;
 	double *durations = NULL, t0;
 	bool interrupted = false, tty, plan_built = false;
 	bool report_failed = false;
@@ -587,8 +646,16 @@ int main(int argc, char **argv)
 		status = PYN__EXIT_USAGE;
 		goto out;
 	}
+	if (check_forces(&cli, &err)) {
+		fprintf(stderr,
+			"pyntest: error: %s\n"
+			"Try 'pyntest --help' for more information.\n",
+			err.message);
+		status = PYN__EXIT_USAGE;
+		goto out;
+	}
 	if (cli.limiters) {
-		print_limiters();
+		pyn__limiters_print(module_dir, !cli.n_manifests);
 		status = PYN__EXIT_OK;
 		goto out;
 	}
@@ -615,6 +682,15 @@ int main(int argc, char **argv)
 	popts.validate_option = validate_option;
 	popts.enumerate = pyn__enumerate;
 	popts.plugin_dir = module_dir[0] ? module_dir : NULL;
+	popts.warn = plan_warn;
+	if (cli.last_failed || cli.failed_first) {
+		cache = pyn__cache_path(cli.manifests, cli.n_manifests);
+		fb.ids = pyn__cache_failed(cache, &fb.n);
+	}
+	if (cli.last_failed) {
+		popts.keep = keep_failed;
+		popts.keep_user = &fb;
+	}
 	ret = pyn_plan_build(&plan, manifests, n_loaded, &popts, &err);
 	if (ret) {
 		/* A program has no lines: drop the in-memory manifest's. */
@@ -632,6 +708,8 @@ int main(int argc, char **argv)
 		status = PYN__EXIT_USAGE;
 		goto out;
 	}
+	if (cli.last_failed)
+		say_last_failed(&fb, plan.n_tests);
 	/* A program given on the command line has no manifest lines. */
 	for (size_t i = 0; i < cli.n_manifests; i++) {
 		if (!is_elf(cli.manifests[i]))
@@ -725,6 +803,8 @@ int main(int argc, char **argv)
 		pyn__color_wanted(cli.color,
 				  cli.format ? STDERR_FILENO : STDOUT_FILENO),
 		plan.n_tests);
+	console.durations = cli.durations;
+	console.concise = cli.concise;
 	watch = make_watch(signal_fd, tty, &timer);
 	if (watch < 0) {
 		fprintf(stderr, "pyntest: error: cannot watch signals: %s\n",
@@ -742,8 +822,15 @@ int main(int argc, char **argv)
 	}
 	pyn__signals_engine(engine);
 
-	cache = pyn__cache_path(cli.manifests, cli.n_manifests);
+	if (!cache)
+		cache = pyn__cache_path(cli.manifests, cli.n_manifests);
 	durations = pyn__cache_load(cache, &plan);
+	if (cli.failed_first && fb.n) {
+		first = calloc(plan.n_tests + 1, sizeof(*first));
+		for (size_t i = 0; first && i < plan.n_tests; i++)
+			first[i] =
+				pyn__cache_has(fb.ids, fb.n, plan.tests[i].id);
+	}
 	memset(&sched, 0, sizeof(sched));
 	sched.jobs = cli.jobs;
 	sched.fail_fast = cli.fail_fast;
@@ -756,6 +843,7 @@ int main(int argc, char **argv)
 	/* Without a spool (no writable $TMPDIR or /tmp) output stays here. */
 	if (!pyn__spool_open(&spool))
 		sched.spool = &spool;
+	sched.first = first;
 	clock_gettime(CLOCK_REALTIME, &now);
 	report.start_epoch_s = (double)now.tv_sec;
 	report.manifests = cli.manifests;
@@ -815,6 +903,8 @@ out:
 		pyn_manifest_free(manifests[i]);
 	free(manifests);
 	free(durations);
+	free(first);
+	pyn__cache_free_ids(fb.ids, fb.n);
 	free(cache);
 	pyn__durations_release(&sdur);
 	if (watch >= 0)

@@ -4,9 +4,12 @@
  * the first failure or a signal, and remember how long tests took.
  *
  * Results land in the report at their plan index, so the report's order is
- * the manifest's whatever order tests finish in.  With durations from a
- * previous run, the longest known tests start first (ctest's cost data):
- * a long test started last would keep the run going alone at the end.
+ * the manifest's whatever order tests finish in.  They start in manifest
+ * order, except: --failed-first starts last time's failures first; with
+ * more than one lane and durations from a previous run, the longest known
+ * tests start first (ctest's cost data): a long test started last would
+ * keep the run going alone at the end.  One lane gains nothing from it,
+ * so -j 1 keeps the manifest's order.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,13 +31,16 @@
 struct order_item {
 	size_t index;
 	double seconds;
+	bool first;
 };
 
-/* Longest known first; unknown ones after, in plan order. */
+/* Failed-first ones first; then longest known; unknown after; plan order. */
 static int by_duration(const void *pa, const void *pb)
 {
 	const struct order_item *a = pa, *b = pb;
 
+	if (a->first != b->first)
+		return a->first ? -1 : 1;
 	if (a->seconds != b->seconds)
 		return a->seconds < b->seconds ? 1 : -1;
 	return a->index < b->index ? -1 : a->index > b->index;
@@ -180,6 +186,33 @@ static bool drain_watch(const struct pyn__schedule *s)
 	return stop;
 }
 
+/*
+ * Tests that never started (-x, an interrupt) are not run (SPEC §3): a
+ * skipped element saying why, never a failure.  Only tests that were
+ * running when a signal came are interrupted.
+ */
+static int mark_not_run(struct pyn__report *report, const char *why)
+{
+	for (size_t i = 0; i < report->n_entries; i++) {
+		struct pyn__report_entry *e = &report->entries[i];
+		struct pyn__attempt *a;
+
+		if (e->n_attempts)
+			continue;
+		a = new_attempt(e);
+		if (!a)
+			return PYN_ENOMEM;
+		a->result.outcome = PYN_OUTCOME_NOT_RUN;
+		a->result.peak_memory_bytes = -1;
+		a->verdict = PYN_OUTCOME_NOT_RUN;
+		if (asprintf(&a->message, PYN__NOT_RUN_PREFIX "%s", why) < 0) {
+			a->message = NULL;
+			return PYN_ENOMEM;
+		}
+	}
+	return 0;
+}
+
 int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		      const struct pyn__schedule *s, struct pyn__report *report,
 		      bool *interrupted, struct pyn_error *err)
@@ -190,6 +223,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 	size_t held = 0, hold_tried = SIZE_MAX;
 	unsigned running = 0, bits;
 	bool stop = false, autostart = !s->fail_fast;
+	const char *not_run_why;
 	int ret = 0;
 
 	*interrupted = false;
@@ -271,10 +305,12 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		if (t->retries)
 			autostart = false;
 		order[n_order].index = i;
-		order[n_order].seconds = s->durations ? s->durations[i] : -1;
+		order[n_order].seconds =
+			s->durations && s->jobs > 1 ? s->durations[i] : -1;
+		order[n_order].first = s->first && s->first[i];
 		n_order++;
 	}
-	if (s->durations)
+	if ((s->durations && s->jobs > 1) || s->first)
 		qsort(order, n_order, sizeof(*order), by_duration);
 	/* One lane: a held test starts only once the one running ended. */
 	pyn__engine_one_lane(engine, s->jobs == 1 && autostart && s->prestart);
@@ -426,6 +462,8 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			if (!pyn_engine_submit(engine, &e->test->task,
 					       &e->test->limits, user, &serr)) {
 				running++;
+				if (s->console)
+					pyn__console_retry(s->console, e);
 				continue;
 			}
 		}
@@ -443,6 +481,14 @@ out:
 	if (held)
 		pyn__engine_cancel(engine, (void *)(uintptr_t)held);
 	free(order);
+	not_run_why = "stopped after the first unexpected outcome (-x)";
+	if (*interrupted)
+		not_run_why = "the run was interrupted";
+	else if (ret)
+		not_run_why = "the run broke off";
+	if (report->entries && ret != PYN_ENOMEM &&
+	    mark_not_run(report, not_run_why))
+		ret = PYN_ENOMEM;
 	return ret;
 }
 

@@ -210,6 +210,18 @@ struct pyn__console {
 	size_t n_running;
 	size_t cap_running;
 	bool line_drawn; /* a progress line is on screen */
+	/* Finished so far, for the progress line. */
+	size_t n_passed, n_failed, n_skipped;
+	/*
+	 * --durations N: list the N slowest tests (0: all); -1 (the
+	 * default): only tests of SLOW_S and more, at most 5.
+	 */
+	int durations;
+	/*
+	 * --concise (pyntest_discover_tests): a line per test, passes too,
+	 * then the closing line; no after-run blocks.
+	 */
+	bool concise;
 };
 
 /* Colour choice of --color, NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, TERM. */
@@ -221,11 +233,20 @@ void pyn__console_release(struct pyn__console *c);
 void pyn__console_started(struct pyn__console *c, const char *id);
 void pyn__console_finished(struct pyn__console *c,
 			   const struct pyn__report_entry *e);
+/*
+ * The entry's last attempt did not meet its expectation and it runs
+ * again: a "TRY n WORD" line (nextest's), unless -q.
+ */
+void pyn__console_retry(struct pyn__console *c,
+			const struct pyn__report_entry *e);
 /* Redraw the progress line (TTY mode only), e.g. on a timer. */
 void pyn__console_tick(struct pyn__console *c);
 /* The after-run part: failures with output tails, slowest, summary. */
 void pyn__console_summary(struct pyn__console *c, const struct pyn__report *r);
-/* "FAIL", "SIGSEGV", "TIMEOUT", ... for an entry. */
+/*
+ * "FAIL", "SIGSEGV", "TIMEOUT", "FLAKY 2/3", "EXPECTED" (an expectation
+ * other than pass, met) ... for an entry.
+ */
 const char *pyn__console_status_word(const struct pyn__report_entry *e,
 				     char *buf, size_t len);
 /* Monotonic clock in seconds. */

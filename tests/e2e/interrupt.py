@@ -2,8 +2,10 @@
 """e2e: SIGINT and SIGTERM stop a run cleanly; SIGKILL leaves the old
 report intact.
 
-SIGINT/SIGTERM: pyntest exits 2, the report holds the finished result and
-every other test as `interrupted`, and no fixture process is left.
+SIGINT/SIGTERM: pyntest exits 2, the report holds the finished result,
+the test that was running as `interrupted`, every test that never started
+as `not_run` (a skipped element, no failure), and no fixture process is
+left.
 SIGKILL: the report file is replaced atomically, so the previous one
 stays as it was, and the test processes die with the runner.
 """
@@ -73,10 +75,17 @@ for sig in (signal.SIGINT, signal.SIGTERM):
         _, cases = read_report(rep)
         got = {tid: c.outcome for tid, c in cases.items()}
         want = {"sleepers.quick": "pass", "sleepers.sleep_1": "interrupted",
-                "sleepers.sleep_2": "interrupted", "sleepers.sleep_3": "interrupted",
-                "after.fx_pass": "interrupted"}
-        check(got == want, "%s: finished result kept, the rest interrupted\n     want %s\n"
+                "sleepers.sleep_2": "not_run", "sleepers.sleep_3": "not_run",
+                "after.fx_pass": "not_run"}
+        check(got == want, "%s: finished result kept, the running test interrupted, "
+              "the rest not run\n     want %s\n"
               "     got  %s" % (name, want, got))
+        c = cases.get("after.fx_pass")
+        if c is not None:
+            check(c.skipped is not None and c.error is None and
+                  (c.skipped.get("message") or "").startswith("not run: "),
+                  "%s: a test never started is <skipped message=\"not run: ...\">"
+                  % name)
         c = cases.get("sleepers.sleep_1")
         if c is not None:
             check(c.type == "Interrupted", "%s: <error type=\"Interrupted\"> (got %s)"

@@ -229,8 +229,8 @@ for mode in MODES:
     _, cases = read_report(rep)
     c = cases.get("ps.nap2")
     if check(c is not None, "%s: nap2 reported" % tag):
-        check("before it started" in c.message,
-              "%s: nap2 did not start (%s: %r)" % (tag, c.outcome, c.message))
+        check(c.outcome == "not_run" and c.message.startswith("not run: "),
+              "%s: nap2 did not start: not run (%s: %r)" % (tag, c.outcome, c.message))
     check(not wait_gone(processes_with_lib(LIB)),
           "%s: no process of the suite left" % tag)
 
@@ -263,9 +263,9 @@ for mode in MODES:
     for name in ("nap3", "nap4", "nap5"):
         c = cases.get("ps." + name)
         if check(c is not None, "%s: %s reported" % (tag, name)):
-            check(c.outcome == "interrupted" and
-                  "before it started" in c.message,
-                  "%s: %s interrupted before it started (%s: %r)"
+            check(c.outcome == "not_run" and
+                  c.message == "not run: the run was interrupted",
+                  "%s: %s not run: never started (%s: %r)"
                   % (tag, name, c.outcome, c.message))
     check(not wait_gone(processes_with_lib(LIB)),
           "%s: no process of the suite left" % tag)

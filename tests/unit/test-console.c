@@ -61,7 +61,10 @@ static void build(void)
 	a[1].verdict = PYN_OUTCOME_PASS;
 	a[1].result.wall_time_s = 0.1;
 	entries[report.n_entries - 1].n_attempts = 2;
+	tests[report.n_entries - 1].retries = 2;
 }
+
+static int durations = -1;
 
 /* Run the console over the report into a string. */
 static char *render(enum pyn__console_mode mode, int verbosity, bool color)
@@ -73,6 +76,7 @@ static char *render(enum pyn__console_mode mode, int verbosity, bool color)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	pyn__console_init(&c, f, mode, verbosity, color, report.n_entries);
+	c.durations = durations;
 	for (size_t i = 0; i < report.n_entries; i++)
 		pyn__console_started(&c, entries[i].test->id);
 	for (size_t i = 0; i < report.n_entries; i++)
@@ -81,6 +85,19 @@ static char *render(enum pyn__console_mode mode, int verbosity, bool color)
 	pyn__console_release(&c);
 	fclose(f);
 	return buf;
+}
+
+/* The report of build(): each test counted once, flaky among the passed. */
+#define CLOSING "6 tests in 2.345s: 2 passed, 3 failed, 1 skipped; 1 flaky\n"
+
+static char *render_durations(int n)
+{
+	char *s;
+
+	durations = n;
+	s = render(PYN__CONSOLE_PLAIN, 0, false);
+	durations = -1;
+	return s;
 }
 
 static const char *last_line(const char *s)
@@ -102,15 +119,18 @@ static void test_plain_lines(void)
 	s = render(PYN__CONSOLE_PLAIN, 0, false);
 	CU_ASSERT_PTR_NULL(strchr(s, '\r'));
 	CU_ASSERT_PTR_NULL(strchr(s, '\033'));
-	CU_ASSERT_PTR_NOT_NULL(
-		strstr(s, "FAIL  [ 0.012s] s.bad: t.c:3: CU_ASSERT(0)\n"));
+	/* Words right-aligned in one column. */
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-		s, "SIGSEGV [ 0.003s] s.segv: killed by signal SIGSEGV\n"));
+		s, "       FAIL [ 0.012s] s.bad: t.c:3: CU_ASSERT(0)\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
 		s,
-		"TIMEOUT [ 1.000s] s.slow: exceeded wall time limit 1.000 s\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "SKIP  [ 0.001s] s.skip: later\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "FLAKY [ 0.100s] s.flaky"));
+		"\n    SIGSEGV [ 0.003s] s.segv: killed by signal SIGSEGV\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		s, "\n    TIMEOUT [ 1.000s] s.slow: exceeded wall time limit "
+		   "1.000 s\n"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(s, "\n       SKIP [ 0.001s] s.skip: later\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\n  FLAKY 2/3 [ 0.100s] s.flaky\n"));
 	/* No PASS lines without -v. */
 	CU_ASSERT_PTR_NULL(strstr(s, "PASS "));
 	free(s);
@@ -122,14 +142,15 @@ static void test_verbose_and_quiet(void)
 
 	build();
 	s = render(PYN__CONSOLE_PLAIN, 1, false);
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "PASS  [ 0.500s] s.ok\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "       PASS [ 0.500s] s.ok\n"));
 	free(s);
 	s = render(PYN__CONSOLE_PLAIN, -1, false);
-	/* -q: only the breakdown and the closing line. */
-	CU_ASSERT_STRING_EQUAL(s,
-			       "6 tests: 2 passed, 1 flaky, 1 failed, 1 error, "
-			       "1 wall timeout, 1 skipped in 2.345s\n"
-			       "2 passed, 3 failed, 1 skipped\n");
+	/* -q: what did not meet its expectation, then the closing line. */
+	CU_ASSERT_STRING_EQUAL(
+		s,
+		"FAIL s.bad: t.c:3: CU_ASSERT(0)\n"
+		"SIGSEGV s.segv: killed by signal SIGSEGV\n"
+		"TIMEOUT s.slow: exceeded wall time limit 1.000 s\n" CLOSING);
 	free(s);
 }
 
@@ -139,19 +160,27 @@ static void test_summary(void)
 
 	build();
 	s = render(PYN__CONSOLE_PLAIN, 0, false);
-	CU_ASSERT_STRING_EQUAL(last_line(s), "2 passed, 3 failed, 1 skipped\n");
+	CU_ASSERT_STRING_EQUAL(last_line(s), CLOSING);
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(s, "--- FAIL s.bad: t.c:3: CU_ASSERT(0)\n"));
 	/* The tail: the last 10 lines of 12. */
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "stdout (last lines):\n      l3\n"));
 	CU_ASSERT_PTR_NULL(strstr(s, "      l2\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "      l12\n"));
-	/* Slowest first, at most 5. */
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "Slowest 5:\n     1.000s  s.slow\n"
+	/* By default only tests of 1 s and more. */
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(s, "Slowest (1 s and more):\n     1.000s  s.slow\n\n"));
+	free(s);
+	/* --durations N: the N slowest, whatever they took. */
+	s = render_durations(3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "Slowest 3:\n     1.000s  s.slow\n"
 					 "     0.500s  s.ok\n"
-					 "     0.100s  s.flaky\n"
-					 "     0.012s  s.bad\n"
-					 "     0.003s  s.segv\n"));
+					 "     0.100s  s.flaky\n\n"));
+	free(s);
+	/* Nothing slow: no list at all. */
+	report.n_entries = 2;
+	s = render(PYN__CONSOLE_PLAIN, 0, false);
+	CU_ASSERT_PTR_NULL(strstr(s, "Slowest"));
 	free(s);
 }
 
@@ -161,9 +190,9 @@ static void test_colour(void)
 
 	build();
 	s = render(PYN__CONSOLE_PLAIN, 0, true);
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\033[1m\033[31mFAIL \033[0m"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\033[1m\033[31m       FAIL\033[0m"));
 	/* The closing line stays plain even in colour. */
-	CU_ASSERT_STRING_EQUAL(last_line(s), "2 passed, 3 failed, 1 skipped\n");
+	CU_ASSERT_STRING_EQUAL(last_line(s), CLOSING);
 	free(s);
 
 	setenv("NO_COLOR", "1", 1);
@@ -191,8 +220,23 @@ static void test_tty_progress(void)
 	/* The progress line is redrawn in place and names running tests. */
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\r\033[K[0/6 "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "s.ok"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\r\033[KFAIL  [ 0.012s] s.bad"));
-	CU_ASSERT_STRING_EQUAL(last_line(s), "2 passed, 3 failed, 1 skipped\n");
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(s, "\r\033[K       FAIL [ 0.012s] s.bad"));
+	/* Counts so far on the progress line. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "] 1 passed, 1 failed | "));
+	CU_ASSERT_STRING_EQUAL(last_line(s), CLOSING);
+	free(s);
+	/* No terminal to ask: $COLUMNS; a progress line never wraps. */
+	setenv("COLUMNS", "30", 1);
+	s = render(PYN__CONSOLE_TTY, 0, false);
+	unsetenv("COLUMNS");
+	for (const char *p = strstr(s, "\r\033[K["); p;
+	     p = strstr(p + 1, "\r\033[K[")) {
+		size_t n = strcspn(p + 4, "\r\n");
+
+		CU_ASSERT(n <= 29);
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "...\r"));
 	free(s);
 }
 
@@ -207,9 +251,11 @@ static void test_leak_line(void)
 	s = render(PYN__CONSOLE_PLAIN, 0, false);
 	CU_ASSERT_PTR_NOT_NULL(strstr(
 		s,
-		"LEAK  [ 0.250s] s.leaky: left 2 processes running (killed)\n"));
+		"       LEAK [ 0.250s] s.leaky: left 2 processes running (killed)\n"));
 	/* Still a pass. */
-	CU_ASSERT_STRING_EQUAL(last_line(s), "3 passed, 3 failed, 1 skipped\n");
+	CU_ASSERT_STRING_EQUAL(
+		last_line(s),
+		"7 tests in 2.345s: 3 passed, 3 failed, 1 skipped; 1 flaky\n");
 	free(s);
 }
 
@@ -221,11 +267,36 @@ static void test_not_run(void)
 	build();
 	add("s.later", PYN_OUTCOME_NOT_RUN, 0, "the run was stopped");
 	s = render(PYN__CONSOLE_PLAIN, 0, false);
-	CU_ASSERT_PTR_NOT_NULL(
-		strstr(s, "NOT-RUN [ 0.000s] s.later: the run was stopped\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, ", 1 not run in 2.345s\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		s, "    NOT-RUN [ 0.000s] s.later: the run was stopped\n"));
 	CU_ASSERT_PTR_NULL(strstr(s, "--- NOT-RUN"));
-	CU_ASSERT_STRING_EQUAL(last_line(s), "2 passed, 3 failed, 1 skipped\n");
+	CU_ASSERT_STRING_EQUAL(
+		last_line(s),
+		"7 tests in 2.345s: 2 passed, 3 failed, 1 skipped, "
+		"1 not run; 1 flaky\n");
+	free(s);
+}
+
+/* expect: fail, met: an expected failure, never "passed" and "FAIL". */
+static void test_expected(void)
+{
+	struct pyn__attempt *a;
+	char *s;
+
+	build();
+	a = add("s.xf", PYN_OUTCOME_PASS, 0.004, "");
+	a->result.outcome = PYN_OUTCOME_FAIL;
+	a = add("s.xs", PYN_OUTCOME_PASS, 0.004, "");
+	a->result.outcome = PYN_OUTCOME_SKIPPED;
+	s = render(PYN__CONSOLE_PLAIN, 1, false);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(s, "\n   EXPECTED [ 0.004s] s.xf: fail, as expected\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		s, "\n       SKIP [ 0.004s] s.xs: skipped, as expected\n"));
+	CU_ASSERT_STRING_EQUAL(
+		last_line(s),
+		"8 tests in 2.345s: 2 passed, 3 failed, 2 skipped, "
+		"1 expected failure; 1 flaky\n");
 	free(s);
 }
 
@@ -236,6 +307,7 @@ static CU_TestInfo console_tests[] = {
 	{ "colour choice", test_colour },
 	{ "tty progress line", test_tty_progress },
 	{ "a pass that left processes is a LEAK line", test_leak_line },
+	{ "expected failures and skips", test_expected },
 	{ "not_run: counted apart, never failed", test_not_run },
 	CU_TEST_INFO_NULL,
 };

@@ -377,7 +377,13 @@ static void test_syntax_errors(void)
 		"1:5: error: invalid YAML: mapping values are not allowed in this context");
 	EXPECT_ERROR(
 		"suites:\n\t- x\n",
-		"2:1: error: invalid YAML: found character that cannot start any token (while scanning for the next token at line 2)");
+		"2:1: error: a tab character; YAML indents with spaces, never tabs");
+	EXPECT_ERROR(
+		"suites:\n  - name: s\n\tlibrary: x\n",
+		"3:1: error: a tab character; YAML indents with spaces, never tabs");
+	EXPECT_ERROR(
+		"suites:\n  - name: s\n   \t library: x\n",
+		"3:4: error: a tab character; YAML indents with spaces, never tabs");
 	EXPECT_ERROR(
 		"suites: []\n---\nsuites: []\n",
 		"2:1: error: a manifest holds one YAML document, not several");
