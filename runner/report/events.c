@@ -149,10 +149,14 @@ static void finished(void *user, const struct pyn__report_entry *e)
 	fprintf(f, ",\"exit_code\":%d,\"signal\":%d,\"leftover_processes\":%u",
 		a->result.exit_code, a->result.term_signal,
 		a->result.leftover_processes);
-	output(f, "stdout", a->result.out, a->result.out_len,
-	       a->result.out_total);
-	output(f, "stderr", a->result.err, a->result.err_len,
-	       a->result.err_total);
+	for (int k = 0; k < 2; k++) {
+		struct pyn__text txt;
+
+		pyn__run_text(&a->result, k, &txt);
+		output(f, k ? "stderr" : "stdout", txt.buf, txt.len,
+		       k ? a->result.err_total : a->result.out_total);
+		pyn__text_release(&txt);
+	}
 	fputs("}\n", f);
 	fflush(f);
 }

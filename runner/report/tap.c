@@ -105,12 +105,15 @@ static void diagnostics(FILE *f, const struct pyn__report_entry *e,
 			yaml_str(f, "at", at, (size_t)n, 0);
 	}
 	if (pyn__outcome_is_failed(v)) {
-		if (a->result.out_len)
-			yaml_str(f, "stdout", a->result.out, a->result.out_len,
-				 TAP_OUTPUT_TAIL);
-		if (a->result.err_len)
-			yaml_str(f, "stderr", a->result.err, a->result.err_len,
-				 TAP_OUTPUT_TAIL);
+		for (int k = 0; k < 2; k++) {
+			struct pyn__text txt;
+
+			pyn__run_text(&a->result, k, &txt);
+			if (txt.len)
+				yaml_str(f, k ? "stderr" : "stdout", txt.buf,
+					 txt.len, TAP_OUTPUT_TAIL);
+			pyn__text_release(&txt);
+		}
 	}
 	fputs("  ...\n", f);
 }

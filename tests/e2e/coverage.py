@@ -72,7 +72,10 @@ def build(cc, flags, out):
 
 
 def outcomes(report):
-    return {k: c.outcome for k, c in read_report(report)[1].items()}
+    # A program's tests are named NAME.CUNIT_SUITE.TEST (docs/cunit.md):
+    # compare by CUNIT_SUITE.TEST, as the library's are named.
+    return {".".join(k.split(".")[-2:]): c.outcome
+            for k, c in read_report(report)[1].items()}
 
 
 def pyntest(mode, what, out, extra):

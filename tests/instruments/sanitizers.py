@@ -159,8 +159,10 @@ elif PART in ("gcc_program", "clang_program"):
     prog = build(cc, ["-fsanitize=address,undefined"],
                  os.path.join(tmp, "prog_" + cc), True)
     expect = dict(ASAN)
-    run_modes(cc + " program", [prog, "--filter", "san.*"],
-              lambda n: "san." + n,
+    # A program's tests are PROGRAM.CUNIT_SUITE.TEST (docs/cunit.md).
+    name = "prog_" + cc
+    run_modes(cc + " program", [prog, "--filter", name + ".san.*"],
+              lambda n: name + ".san." + n,
               {k: v for k, v in expect.items()},
               extra_env=None)
 elif PART == "tsan":
