@@ -82,7 +82,12 @@ try:
         made = int(f.read().strip())
 except (OSError, ValueError):
     made = -1
-check(0 < made <= 15, "bomb: at most 15 forks succeeded under max_procs count 16 (made %d)"
+# Not root: max_procs falls back to RLIMIT_NPROC, which counts every
+# process of the user (the runner's, ctest's too: limiters/examples/
+# max_procs), so none of the 15 may be left to the test.
+low = 0 if os.geteuid() != 0 else 1
+check(low <= made <= 15,
+      "bomb: at most 15 forks succeeded under max_procs count 16 (made %d)"
       % made)
 if check(os.path.exists(rep), "bomb: report written"):
     _, cases = read_report(rep)
