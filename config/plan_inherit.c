@@ -34,6 +34,23 @@ static const struct pyn_setting *pick(const struct pyn_settings *const *chain,
 	}
 	return found;
 }
+
+/* Room for one more option in *opts (n used of *cap): 0, or -1. */
+static int grow_options(struct pyn_option **opts, size_t *cap, size_t n)
+{
+	struct pyn_option *no;
+	size_t nc;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 4;
+	no = realloc(*opts, nc * sizeof(*no));
+	if (!no)
+		return -1;
+	*opts = no;
+	*cap = nc;
+	return 0;
+}
 #define PICK(chain, n, field)                                                  \
 	pick((chain), (n), offsetof(struct pyn_settings, field))
 
@@ -125,18 +142,9 @@ int pyn__plan_inherit(struct pyn__build *b,
 					if (!strcmp(opts[m0].limiter, l->name))
 						break;
 				if (m0 == n_opts) {
-					if (n_opts == cap) {
-						size_t nc = cap ? cap * 2 : 4;
-						struct pyn_option *no = realloc(
-							opts, nc * sizeof(*no));
-
-						if (!no) {
-							free(opts);
-							return pyn__build_nomem(
-								b);
-						}
-						opts = no;
-						cap = nc;
+					if (grow_options(&opts, &cap, n_opts)) {
+						free(opts);
+						return pyn__build_nomem(b);
 					}
 					memset(&opts[n_opts], 0, sizeof(*opts));
 					opts[n_opts++].limiter = l->name;
@@ -155,18 +163,9 @@ int pyn__plan_inherit(struct pyn__build *b,
 						    lo->key))
 						break;
 				if (m == n_opts) {
-					if (n_opts == cap) {
-						size_t nc = cap ? cap * 2 : 4;
-						struct pyn_option *no = realloc(
-							opts, nc * sizeof(*no));
-
-						if (!no) {
-							free(opts);
-							return pyn__build_nomem(
-								b);
-						}
-						opts = no;
-						cap = nc;
+					if (grow_options(&opts, &cap, n_opts)) {
+						free(opts);
+						return pyn__build_nomem(b);
 					}
 					n_opts++;
 				}

@@ -17,9 +17,7 @@
 #include "runner/cli.h"
 #include "runner/partition.h"
 
-static int usage_error(struct pyn_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int usage_error(struct pyn_error *err, const char *fmt, ...)
+int pyn__usage_error(struct pyn_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -244,7 +242,7 @@ static int parse_shard(struct pyn__cli *cli, const char *arg,
 		*slash = '\0';
 	if (!slash || !parse_uint(slash + 1, 1, 1000000, &n) ||
 	    !parse_uint(tmp, 1, n, &i))
-		return usage_error(
+		return pyn__usage_error(
 			err,
 			"option '--shard' needs I/N with 1 <= I <= N, not '%s'",
 			arg);
@@ -319,10 +317,10 @@ static int unknown_option(const char *arg, struct pyn_error *err)
 		}
 	}
 	if (hint)
-		return usage_error(err,
-				   "unknown option '%s'; did you mean '--%s'?",
-				   arg, hint);
-	return usage_error(err, "unknown option '%s'", arg);
+		return pyn__usage_error(
+			err, "unknown option '%s'; did you mean '--%s'?", arg,
+			hint);
+	return pyn__usage_error(err, "unknown option '%s'", arg);
 }
 
 static int parse_time(const char *opt, const char *arg, double *out,
@@ -331,7 +329,7 @@ static int parse_time(const char *opt, const char *arg, double *out,
 	struct pyn_error e;
 
 	if (pyn__time_parse("time limit", NULL, arg, NULL, out, &e))
-		return usage_error(err, "option '%s': %s", opt, e.message);
+		return pyn__usage_error(err, "option '%s': %s", opt, e.message);
 	return 0;
 }
 
@@ -385,7 +383,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			else if (!strcmp(optarg, "json"))
 				cli->format = PYN__FORMAT_JSON;
 			else
-				return usage_error(
+				return pyn__usage_error(
 					err,
 					"option '--format' takes console, tap, tap13 or json, not '%s'",
 					optarg);
@@ -399,14 +397,14 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			else if (!strcmp(optarg, "strict"))
 				cli->flavor = PYN__JUNIT_STRICT;
 			else
-				return usage_error(
+				return pyn__usage_error(
 					err,
 					"option '--junit-flavor' takes default or strict, not '%s'",
 					optarg);
 			break;
 		case 'j':
 			if (!parse_uint(optarg, 1, 4096, &v))
-				return usage_error(
+				return pyn__usage_error(
 					err,
 					"option '-j/--jobs' needs a whole number from 1 to 4096, not '%s'",
 					optarg);
@@ -430,7 +428,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			break;
 		case OPT_DEBUG:
 			if (!*optarg)
-				return usage_error(
+				return pyn__usage_error(
 					err,
 					"option '--debug' needs a test id");
 			cli->debug_id = optarg;
@@ -452,7 +450,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			break;
 		case OPT_DURATIONS:
 			if (!parse_uint(optarg, 0, 1000000, &v))
-				return usage_error(
+				return pyn__usage_error(
 					err,
 					"option '--durations' needs a whole number (0: all), not '%s'",
 					optarg);
@@ -460,7 +458,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			break;
 		case OPT_RETRIES:
 			if (!parse_uint(optarg, 0, 1000, &v))
-				return usage_error(
+				return pyn__usage_error(
 					err,
 					"option '--retries' needs a whole number from 0 to 1000, not '%s'",
 					optarg);
@@ -479,7 +477,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			else if (!strcmp(optarg, "time"))
 				cli->shard_by = PYN_SHARD_BY_TIME;
 			else
-				return usage_error(
+				return pyn__usage_error(
 					err,
 					"option '--shard-by' takes hash, count or time, not '%s'",
 					optarg);
@@ -490,7 +488,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			break;
 		case OPT_SHARD_TOTAL:
 			if (!parse_uint(optarg, 1, 1000000, &v))
-				return usage_error(
+				return pyn__usage_error(
 					err,
 					"option '--shard-total' needs a whole number from 1 to 1000000, not '%s'",
 					optarg);
@@ -501,7 +499,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			if (ret >= 0)
 				cli->isolation = (enum pyn_isolation)ret;
 			else
-				return usage_error(
+				return pyn__usage_error(
 					err,
 					"option '--isolation' takes fork, spawn or forkserver, not '%s'",
 					optarg);
@@ -523,8 +521,9 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 
 			if (pyn__memory_parse("memory limit", NULL, optarg,
 					      NULL, &cli->memory_bytes, &e))
-				return usage_error(err, "option '--memory': %s",
-						   e.message);
+				return pyn__usage_error(err,
+							"option '--memory': %s",
+							e.message);
 			break;
 		}
 		case OPT_LIMITERS:
@@ -535,7 +534,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			struct pyn__provider_force *f;
 
 			if (!eq || eq == optarg || !eq[1])
-				return usage_error(
+				return pyn__usage_error(
 					err,
 					"option '--provider' needs LIMITER=PROVIDER, not '%s'",
 					optarg);
@@ -560,7 +559,7 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") &&
 			    strcmp(optarg, "always") && strcmp(optarg, "never"))
-				return usage_error(
+				return pyn__usage_error(
 					err,
 					"option '--color' takes auto, always or never, not '%s'",
 					optarg);
@@ -574,16 +573,17 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 			break;
 		case ':':
 			if (optopt)
-				return usage_error(
+				return pyn__usage_error(
 					err, "option '%s' needs an argument",
 					option_name(optopt, name,
 						    sizeof(name)));
-			return usage_error(err, "option '%s' needs an argument",
-					   argv[optind - 1]);
+			return pyn__usage_error(err,
+						"option '%s' needs an argument",
+						argv[optind - 1]);
 		default:
 			if (optopt)
-				return usage_error(err, "unknown option '-%c'",
-						   optopt);
+				return pyn__usage_error(
+					err, "unknown option '-%c'", optopt);
 			return unknown_option(argv[optind - 1], err);
 		}
 	}
@@ -607,9 +607,9 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 		cli->retries = 0;
 	}
 	if (!cli->n_manifests && !cli->limiters)
-		return usage_error(err, "no manifest given");
+		return pyn__usage_error(err, "no manifest given");
 	if (cli->n_program_args && cli->n_manifests != 1)
-		return usage_error(
+		return pyn__usage_error(
 			err, "arguments after '--' need exactly one PROGRAM");
 	return 0;
 }

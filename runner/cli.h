@@ -78,6 +78,9 @@ struct pyn__cli {
 int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 		   struct pyn_error *err);
 void pyn__cli_release(struct pyn__cli *cli);
+/* Fill `err` with PYN_EUSAGE and the message; returns PYN_EUSAGE. */
+int pyn__usage_error(struct pyn_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* The --help text. */
 void pyn__cli_usage(FILE *out);
 

@@ -39,20 +39,6 @@ static const struct env_source sources[] = {
 	{ "Kubernetes", NULL, "JOB_COMPLETION_INDEX", 0, false },
 };
 
-static int usage(struct pyn_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int usage(struct pyn_error *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	memset(err, 0, sizeof(*err));
-	err->code = PYN_EUSAGE;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	return PYN_EUSAGE;
-}
-
 static bool number(const char *s, unsigned long *out)
 {
 	char *end;
@@ -90,7 +76,7 @@ int pyn__partition_from_env(struct pyn__cli *cli, struct pyn_error *err)
 		}
 		if (!number(total, &n) || n < 1 || !number(index, &i) ||
 		    i < s->base || i - s->base >= n)
-			return usage(
+			return pyn__usage_error(
 				err,
 				"environment %s=%s and %s%s%s are not a shard of %s "
 				"(%u <= index < %u + total)",
@@ -108,7 +94,7 @@ int pyn__partition_from_env(struct pyn__cli *cli, struct pyn_error *err)
 		return 0;
 	}
 	if (cli->shard_total)
-		return usage(
+		return pyn__usage_error(
 			err,
 			"option '--shard-total' needs JOB_COMPLETION_INDEX "
 			"(a Kubernetes Indexed Job) in the environment");
@@ -181,8 +167,9 @@ int pyn__durations_load(struct pyn__durations *d, const char *path,
 	memset(d, 0, sizeof(*d));
 	text = pyn__xml_load(path, &len);
 	if (!text)
-		return usage(err, "cannot read durations from '%s': %s", path,
-			     strerror(errno));
+		return pyn__usage_error(err,
+					"cannot read durations from '%s': %s",
+					path, strerror(errno));
 	for (p = text; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
 		;
 	if (*p == '<') {
@@ -190,9 +177,11 @@ int pyn__durations_load(struct pyn__durations *d, const char *path,
 
 		free(text);
 		if (rc == PYN_ENOMEM)
-			return usage(err, "out of memory reading '%s'", path);
+			return pyn__usage_error(
+				err, "out of memory reading '%s'", path);
 		if (rc)
-			return usage(err, "'%s' is not well-formed XML", path);
+			return pyn__usage_error(
+				err, "'%s' is not well-formed XML", path);
 		snprintf(d->source, sizeof(d->source), "the JUnit report %s",
 			 path);
 		if (d->n)
@@ -204,10 +193,11 @@ int pyn__durations_load(struct pyn__durations *d, const char *path,
 			 path);
 	}
 	if (!d->n)
-		return usage(err,
-			     "'%s' holds no test durations (a JUnit report, or "
-			     "pyntest's cache of \"SECONDS ID\" lines)",
-			     path);
+		return pyn__usage_error(
+			err,
+			"'%s' holds no test durations (a JUnit report, or "
+			"pyntest's cache of \"SECONDS ID\" lines)",
+			path);
 	/* A test listed more than once (retries, merged reports): longest. */
 	for (size_t i = 0; i < d->n; i++) {
 		if (w && !strcmp(d->t[w - 1].id, d->t[i].id)) {
