@@ -66,10 +66,12 @@ static void note_odd(const char *path, const char *shown, char *odd, size_t len)
 	} else {
 		kind = "is not a regular file";
 	}
-	if (shown)
-		snprintf(odd, len, "%s (%s)", kind ? kind : why, shown);
-	else
-		snprintf(odd, len, "%s", kind ? kind : why);
+	/* Cut to fit, as every message is. */
+	if (shown &&
+	    snprintf(odd, len, "%s (%s)", kind ? kind : why, shown) < 0)
+		odd[0] = '\0';
+	else if (!shown && snprintf(odd, len, "%s", kind ? kind : why) < 0)
+		odd[0] = '\0';
 }
 
 static void append(char *buf, size_t len, const char *fmt, ...)

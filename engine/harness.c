@@ -299,9 +299,17 @@ void pyn__child_preset(void)
 {
 	/*
 	 * The server's own sends use MSG_NOSIGNAL: it needs no SIGPIPE
-	 * handler.  Each child arms the recorder when it needs it.
+	 * handler.
 	 */
 	reset_signals();
+	/*
+	 * The recorder for the fault signals, armed here once: a clone
+	 * inherits the handlers and the alternate stack, and arming them in
+	 * each child costs six calls and the libc pages they fault in.  In
+	 * the server no page is set: a fault there dies as it would.
+	 */
+	arm_recorder(false);
+	pyn__child_preset_errno();
 	if (preset.devnull < 0)
 		preset.devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	preset.rss = child_rss();
@@ -368,9 +376,13 @@ PYN__CHILD_TEXT void pyn__child_prepare(struct pyn__page *page, int result_fd,
 		if (err_fd != out_fd)
 			pyn__sys(SYS_close, err_fd);
 	}
-	if (!preset.on)
+	if (!preset.on) {
 		reset_signals();
-	arm_recorder(pyn__child_limits_memory(page));
+		arm_recorder(pyn__child_limits_memory(page));
+	} else if (pyn__child_limits_memory(page)) {
+		/* All the fatal signals, for a memory limit's evidence. */
+		arm_recorder(true);
+	}
 	/*
 	 * --core-dumps: the soft limit up to the hard one (a limiter may
 	 * lower it again: cpu_time's SIGXCPU must dump no core).

@@ -49,6 +49,9 @@ __attribute__((noreturn)) void
 pyn__child_setup_failed(struct pyn__page *page, const char *a, const char *b,
 			const char *c, const char *d);
 
+/* Where this thread's errno is, for the children it clones (harness_run.c). */
+void pyn__child_preset_errno(void);
+
 /* Is a limiter that limits memory active for this test? */
 bool pyn__child_limits_memory(const struct pyn__page *page);
 /*

@@ -146,7 +146,9 @@ void fx_child_cgroup(void)
 	pid_t c;
 
 	for (i = 0; i < k; i++) {
-		snprintf(path, sizeof(path), "%s/leftover", dirs[i]);
+		if (snprintf(path, sizeof(path), "%s/leftover", dirs[i]) >=
+		    (int)sizeof(path))
+			return;
 		if (mkdir(path, 0755) != 0 && errno != EEXIST)
 			return;
 	}
@@ -157,8 +159,10 @@ void fx_child_cgroup(void)
 
 		snprintf(pid, sizeof(pid), "%d", (int)getpid());
 		for (i = 0; i < k; i++) {
-			snprintf(path, sizeof(path), "%s/leftover/cgroup.procs",
-				 dirs[i]);
+			if (snprintf(path, sizeof(path),
+				     "%s/leftover/cgroup.procs",
+				     dirs[i]) >= (int)sizeof(path))
+				_exit(1);
 			fd = open(path, O_WRONLY);
 			if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
 				_exit(1);

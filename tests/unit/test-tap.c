@@ -35,7 +35,7 @@ static void one(const char *id, enum pyn_outcome outcome,
 	snprintf(entry.expected, sizeof(entry.expected), "pass");
 }
 
-static char *render(size_t number)
+__attribute__((noinline)) static char *render(size_t number)
 {
 	char *buf = NULL;
 	size_t len = 0;
