@@ -19,10 +19,13 @@
 #            it.  `fork` is glibc's fork(); `clone` a raw clone syscall (no
 #            fork handlers), as pyntest's fork server makes a program's
 #            tests (engine/worker_server.c: clone3, CLONE_PARENT);
-#            `bare` = fork with no test body, the cost of the process alone.
+#            `pin` = fork with the parent kept on one CPU and the child
+#            given all back, as pyntest's fork server does (no TLB
+#            shoot-down to the other CPU as the clone write-protects the
+#            parent's pages); `bare` = fork with no test body.
 # and measures, in ROUNDS (default 7) interleaved rounds (A B C ... A B C
 # ...), whole-command wall time / PROG_TESTS for: inproc (./prog),
-# floor fork, floor clone, floor bare, pyntest -j 1 and -j 2 (the program
+# floor fork, clone, pin and bare, pyntest -j 1 and -j 2 (the program
 # as a `program:` suite, forkserver isolation, a JUnit report written).
 # It prints min and median per test and pyntest -j 1 / fork floor against
 # issue 19's target (<= 1.3).  pyntest's figure includes listing the
@@ -177,9 +180,13 @@ C
 
 cat >floor.c <<'C'
 /*
- * floor MB N fork|clone|bare: touch MB MiB, then N times make a child that
- * runs the test body (none: bare) and _exits, and wait for it.
+ * floor MB N fork|clone|bare|pin: touch MB MiB, then N times make a child
+ * that runs the test body (none: bare) and _exits, and wait for it.  pin:
+ * fork with the parent kept on the CPU it is on and the child given all
+ * CPUs back, as pyntest's fork server does (engine/worker_server.c).
  */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/syscall.h>
@@ -190,13 +197,20 @@ cat >floor.c <<'C'
 int main(int argc, char **argv)
 {
 	unsigned long n_spin = spin_n();
+	cpu_set_t all, one;
 	int n, mode;
 
 	if (argc != 4)
 		return 2;
 	touch(strtoul(argv[1], NULL, 10));
 	n = atoi(argv[2]);
-	mode = !strcmp(argv[3], "clone") ? 1 : !strcmp(argv[3], "bare") ? 2 : 0;
+	mode = !strcmp(argv[3], "clone") ? 1 : !strcmp(argv[3], "bare") ? 2 :
+	       !strcmp(argv[3], "pin") ? 3 : 0;
+	sched_getaffinity(0, sizeof(all), &all);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	if (mode == 3)
+		sched_setaffinity(0, sizeof(one), &one);
 	for (int i = 0; i < n; i++) {
 		int status;
 		pid_t pid = mode == 1 ? (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)
@@ -205,6 +219,8 @@ int main(int argc, char **argv)
 		if (pid < 0)
 			return 3;
 		if (pid == 0) {
+			if (mode == 3)
+				sched_setaffinity(0, sizeof(all), &all);
 			if (mode != 2)
 				body(n_spin, (unsigned)i);
 			_exit(0);
@@ -311,12 +327,14 @@ run()
 	times[$name]+="${r[0]:-0} "
 	cpus[$name]+="${r[1]:-0} "
 }
-names=(inproc floor_fork floor_clone floor_bare pyntest_j1 pyntest_j2 start list)
+names=(inproc floor_fork floor_clone floor_pin floor_bare pyntest_j1 pyntest_j2
+	start list)
 declare -A cmds=(
 	[inproc]="./prog"
 	[floor_fork]="./floor $MB $N fork"
 	[floor_clone]="./floor $MB $N clone"
 	[floor_bare]="./floor $MB $N bare"
+	[floor_pin]="./floor $MB $N pin"
 	[pyntest_j1]="$pyn -q -j 1 -o $out/r1.xml prog.yaml"
 	[pyntest_j2]="$pyn -q -j 2 -o $out/r2.xml prog.yaml"
 	[start]="./start"
@@ -370,6 +388,7 @@ def ratios(a, b, d):
     return min(r), st.median(r)
 print("ratios per round (interleaved), min / median:")
 for a, b in (("pyntest_j1", "floor_fork"), ("pyntest_j1", "floor_clone"),
+             ("pyntest_j1", "floor_pin"),
              ("pyntest_j2", "floor_fork"), ("pyntest_j1", "inproc")):
     wm, wd = ratios(a, b, wall)
     cm, cd = ratios(a, b, cpu)

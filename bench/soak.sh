@@ -15,10 +15,18 @@
 #
 #   bash bench/soak.sh                  # 20,000 tests, -j 2
 #   SOAK_TESTS=2000 bash bench/soak.sh  # smaller
+#   SOAK_OUTPUT_MIB=1 bash bench/soak.sh   # the output soak instead:
+#            SOAK_TESTS tests printing SOAK_OUTPUT_MIB MiB each; PASS when
+#            the runner's own peak RSS (VmHWM) is <= SOAK_RSS_MB (20) and
+#            the report holds the output whole (bench/soak_output.sh;
+#            needs 2 x SOAK_TESTS x SOAK_OUTPUT_MIB MiB free in /tmp)
 # Environment: BUILD (default build-soak: built here when missing), SOAK_JOBS (2).
 # Not part of ctest.  Exit 0 when every check passed.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [ -n "${SOAK_OUTPUT_MIB:-}" ]; then
+	exec bash "$here/soak_output.sh"
+fi
 root=$(dirname "$here")
 N=${SOAK_TESTS:-20000}
 JOBS=${SOAK_JOBS:-2}
