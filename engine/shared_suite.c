@@ -150,6 +150,8 @@ static void page_clear(struct pyn__page *page)
 	page->skipped = 0;
 	page->skip_reason[0] = '\0';
 	page->setup_message[0] = '\0';
+	page->alloc_failed = 0;
+	page->alloc_failed_size = 0;
 }
 
 static void mark_output(void)
@@ -215,7 +217,7 @@ pyn__child_run_shared(struct pyn__page *page, struct pyn__module *module)
 	struct sigevent sev;
 	struct pyn__shared_record r;
 	double limit_s, t0 = (double)pyn__child_mono_ns(false) / 1e9;
-	uint64_t peak, hwm;
+	uint64_t peak, hwm, started_ns;
 	sigset_t set;
 	timer_t timer;
 	int have_timer = 0, found;
@@ -279,13 +281,13 @@ pyn__child_run_shared(struct pyn__page *page, struct pyn__module *module)
 		memset(&r, 0, sizeof(r));
 		r.state = PYN__SHARED_RUNNING;
 		r.peak_bytes = -1;
-		r.started_s = (double)pyn__child_mono_ns(false) / 1e9;
+		started_ns = pyn__child_mono_ns(false);
+		r.started_s = (double)started_ns / 1e9 - t0;
 		r.cpu_start_s = cpu_now();
 		cpu_arm(timer, have_timer, limit_s);
 		put_record(page, i, &r);
 		page->shared_index = (int32_t)i;
-		__atomic_store_n(&page->shared_started_ns,
-				 (uint64_t)(r.started_s * 1e9),
+		__atomic_store_n(&page->shared_started_ns, started_ns,
 				 __ATOMIC_RELEASE);
 		if (found)
 			run_one(page, module, &pick);
@@ -295,13 +297,12 @@ pyn__child_run_shared(struct pyn__page *page, struct pyn__module *module)
 				 "CUnit test '%s' not found in suite %s", name,
 				 pyn__page_str(page, page->task.cunit_suite));
 		pyn__child_flush_streams();
-		r.wall_s = (double)pyn__child_mono_ns(false) / 1e9 -
-			   r.started_s;
+		r.wall_s = (double)(pyn__child_mono_ns(false) - started_ns) /
+			   1e9;
 		r.cpu_s = cpu_now() - r.cpu_start_s;
 		pyn__read_status(&peak, &hwm, NULL);
 		r.peak_bytes = hwm ? (int64_t)hwm : -1;
 		settle(page, &r);
-		r.started_s -= t0;
 		put_record(page, i, &r);
 	}
 	/* Between tests: no deadline of a test counts any more. */
