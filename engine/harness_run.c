@@ -254,7 +254,8 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 		snprintf(page->setup_step, sizeof(page->setup_step),
 			 "initialization of CUnit suite '%s'",
 			 sinit.suite ? sinit.suite : "?");
-		ok = pyn__child_do_step(call_suite_init, &sinit) == 0 && !page->fail_called;
+		ok = pyn__child_do_step(call_suite_init, &sinit) == 0 &&
+		     !page->fail_called;
 		if (ok && sinit.rc != 0) {
 			fflush(NULL);
 			snprintf(rc_text, sizeof(rc_text), "%d", sinit.rc);
@@ -269,12 +270,14 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 		snprintf(page->setup_step, sizeof(page->setup_step),
 			 "setup of CUnit suite '%s'",
 			 pick.suite ? pick.suite : "?");
-		ok = pyn__child_do_step(call_void, &cu_setup) == 0 && !failed(page);
+		ok = pyn__child_do_step(call_void, &cu_setup) == 0 &&
+		     !failed(page);
 	}
 	if (ok && setup.fn) {
 		snprintf(page->setup_step, sizeof(page->setup_step),
 			 "setup '%s'", pyn__page_str(page, page->task.setup));
-		ok = pyn__child_do_step(call_void, &setup) == 0 && !failed(page);
+		ok = pyn__child_do_step(call_void, &setup) == 0 &&
+		     !failed(page);
 	}
 	/* A failed setup is an error of the setup, not a failed test. */
 	if (!ok && failed(page))

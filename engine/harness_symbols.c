@@ -203,9 +203,9 @@ int pyn__child_find_cunit_again(struct pyn__page *page,
 	CU_pTestRegistry (*get_registry)(void);
 
 	if (page->task.cunit_info)
-		return pick_info(pyn__child_symbol(page, module,
-						   page->task.cunit_info),
-				 sn, tn, pick);
+		return pick_info(
+			pyn__child_symbol(page, module, page->task.cunit_info),
+			sn, tn, pick);
 	*(void **)&get_registry = dlsym(RTLD_DEFAULT, "CU_get_registry");
 	return get_registry ? pick_in_registry(get_registry(), sn, tn, pick) :
 			      -1;

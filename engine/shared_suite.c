@@ -169,9 +169,8 @@ static void run_one(struct pyn__page *page, struct pyn__module *module,
 		    const struct pyn__cunit_pick *pick)
 {
 	struct void_fn setup = { NULL }, teardown = { NULL }, test = { NULL };
-	struct void_fn cu_setup = { pick->setup }, cu_teardown = {
-		pick->teardown
-	};
+	struct void_fn cu_setup = { pick->setup },
+		       cu_teardown = { pick->teardown };
 	int ok = 1;
 
 	setup.fn = (void (*)(void))pyn__child_symbol(page, module,
@@ -207,8 +206,8 @@ static void run_one(struct pyn__page *page, struct pyn__module *module,
 		pyn__child_do_step(call_void, &cu_teardown);
 }
 
-__attribute__((noreturn)) void
-pyn__child_run_shared(struct pyn__page *page, struct pyn__module *module)
+__attribute__((noreturn)) void pyn__child_run_shared(struct pyn__page *page,
+						     struct pyn__module *module)
 {
 	char *list = strdup(pyn__page_str(page, page->task.cunit_test) + 1);
 	char *name, *next, rc_text[16];
@@ -297,8 +296,8 @@ pyn__child_run_shared(struct pyn__page *page, struct pyn__module *module)
 				 "CUnit test '%s' not found in suite %s", name,
 				 pyn__page_str(page, page->task.cunit_suite));
 		pyn__child_flush_streams();
-		r.wall_s = (double)(pyn__child_mono_ns(false) - started_ns) /
-			   1e9;
+		r.wall_s =
+			(double)(pyn__child_mono_ns(false) - started_ns) / 1e9;
 		r.cpu_s = cpu_now() - r.cpu_start_s;
 		pyn__read_status(&peak, &hwm, NULL);
 		r.peak_bytes = hwm ? (int64_t)hwm : -1;

@@ -88,8 +88,7 @@ int pyn__shared_add(struct pyn__shared *sh, const struct pyn_plan *plan,
 	return 0;
 }
 
-struct pyn__shared_group *pyn__shared_of(const struct pyn__shared *sh,
-					 size_t i)
+struct pyn__shared_group *pyn__shared_of(const struct pyn__shared *sh, size_t i)
 {
 	return sh->by_head && i < sh->n ? sh->by_head[i] : NULL;
 }
