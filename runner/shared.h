@@ -42,7 +42,7 @@ void pyn__shared_free(struct pyn__shared *sh);
 int pyn__shared_add(struct pyn__shared *sh, const struct pyn_plan *plan,
 		    size_t i);
 
-/* The group test `i` heads, or NULL. */
+/* The group of two tests or more that test `i` heads, or NULL. */
 struct pyn__shared_group *pyn__shared_of(const struct pyn__shared *sh,
 					 size_t i);
 
