@@ -115,7 +115,7 @@ suites:
     cpu_time: %gs
     memory: 128MB
 """ % (prog("suite_life"), mode, scaled(2 if mode == "hang" else 20),
-       scaled(0.5)))
+       scaled(0.5 if mode == "spin" else 20)))
         rep = os.path.join(d, mode + ".xml")
         r = run([m], report=rep)
         c = cases(rep)
