@@ -95,6 +95,8 @@ struct pyn_settings {
 	struct pyn_setting expect;
 	struct pyn_setting skip; /* tests and overrides only */
 	struct pyn_setting wrapper; /* a tool's command line (text) */
+	/* `process:`: number 1 per-suite, 0 per-test (not at test level) */
+	struct pyn_setting process;
 	struct pyn_limiter_config *limiters;
 	size_t n_limiters;
 };

@@ -314,11 +314,43 @@ static int parse_limiters(struct pyn__manifest_ctx *c,
 	return 0;
 }
 
+/*
+ * `process: per-test | per-suite`: whether a CUnit suite's tests each get
+ * a process, or share one in registration order (docs/manifest.md).  A
+ * suite's word, so not a test's.
+ */
+static int parse_process(struct pyn__manifest_ctx *c, const struct pyn__node *n,
+			 struct pyn_setting *s, enum pyn__level level)
+{
+	s->loc = n->loc;
+	if (level == PYN__LEVEL_TEST)
+		return pyn__node_fail(c, n,
+				      "'process' is a suite's key (suite, "
+				      "defaults or overrides), not a test's");
+	if (pyn__node_is_null(n)) {
+		s->state = PYN_SETTING_NONE;
+		return 0;
+	}
+	if (n->kind == PYN__NODE_SCALAR && strcmp(n->value, "per-test") == 0) {
+		s->state = PYN_SETTING_SET;
+		s->number = 0;
+		return 0;
+	}
+	if (n->kind == PYN__NODE_SCALAR && strcmp(n->value, "per-suite") == 0) {
+		s->state = PYN_SETTING_SET;
+		s->number = 1;
+		return 0;
+	}
+	return pyn__node_fail(c, n,
+			      "bad process '%s'; use per-test or per-suite",
+			      n->kind == PYN__NODE_SCALAR ? n->value : "?");
+}
+
 static const char *const setting_keys[] = {
 	"wall_time",	"cpu_time",  "memory",
 	"output_limit", "isolation", "terminate_child_processes",
 	"retries",	"expect",    "limiters",
-	"wrapper",	NULL,
+	"wrapper",	"process",   NULL,
 };
 
 /*
@@ -386,6 +418,8 @@ int pyn__settings_parse(struct pyn__manifest_ctx *c, const struct pyn__node *k,
 		st->wrapper.state = PYN_SETTING_SET;
 		return pyn__manifest_strdup(c, &st->wrapper.text, v->value);
 	}
+	if (strcmp(key, "process") == 0)
+		return parse_process(c, v, &st->process, level);
 	if (strcmp(key, "skip") == 0 &&
 	    (level == PYN__LEVEL_TEST || level == PYN__LEVEL_OVERRIDE)) {
 		struct pyn_setting *s = &st->skip;

@@ -41,6 +41,11 @@ struct pyn_plan_test {
 	unsigned line; /* its line, 0: unknown */
 	unsigned column; /* its column, 0: unknown */
 	bool skip; /* `skip:` set: report skipped, do not run */
+	/*
+	 * `process: per-suite` on an imported CUnit test: it runs with the
+	 * other tests of its CUnit suite in one process (docs/cunit.md).
+	 */
+	bool shared_process;
 	char *skip_reason; /* NULL: none given */
 	/*
 	 * `program:` suites (SPEC §2): the resolved absolute path of the

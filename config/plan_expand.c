@@ -171,6 +171,7 @@ static int add_test(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 	t->expect = r.expect;
 	t->retries = r.retries;
 	t->skip = r.skip;
+	t->shared_process = r.shared_process && kind == PYN_TASK_CUNIT;
 	t->skip_reason = pyn__build_intern(b, r.skip_reason);
 	t->limits.wrapper = pyn__build_intern(b, r.wrapper);
 	t->task.kind = kind;

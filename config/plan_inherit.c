@@ -112,6 +112,8 @@ int pyn__plan_inherit(struct pyn__build *b,
 	s = PICK(chain, n, wrapper);
 	if (s && s->state == PYN_SETTING_SET)
 		r->wrapper = s->text;
+	s = PICK(chain, n, process);
+	r->shared_process = s && s->state == PYN_SETTING_SET && s->number == 1;
 	s = PICK(chain, n, skip);
 	if (s && s->state == PYN_SETTING_SET && s->flag) {
 		r->skip = true;

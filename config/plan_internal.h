@@ -130,6 +130,7 @@ struct pyn__inherited {
 	bool skip;
 	const char *skip_reason; /* borrowed from the manifest */
 	const char *wrapper; /* borrowed from the manifest, or NULL */
+	bool shared_process; /* `process: per-suite` */
 };
 
 /*

@@ -9,6 +9,9 @@
 #define PYN_ENGINE_ENGINE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include <pyntest/pyntest.h>
 
 struct pyn_engine;
 struct pyn_error;
@@ -142,5 +145,42 @@ int pyn__sanitizer_scale(unsigned bits, double *time, double *memory, char *why,
  * what fits.  The runner asks it of every test before anything runs.
  */
 int pyn__task_fits(const struct pyn_task *task, struct pyn_error *err);
+
+/*
+ * A CUnit suite in one process (`process: per-suite`, docs/cunit.md):
+ * the task's cunit_test is PYN__SHARED_MARK, the CPU limit of each test
+ * in seconds (0: none), then each test's name after a PYN__SHARED_MARK,
+ * in the order to run them.  The child runs the suite's init once, then
+ * each test (setup, test, teardown) in that order: before each it writes
+ * PYN__SHARED_OUT_MARK to its stdout and stderr, re-arms its CPU limit
+ * from the CPU it used so far, and counts its deadline from the test's
+ * start; after each it writes its record into the result bytes
+ * (res->data, one struct pyn__shared_record a test started, in order).
+ * A record still PYN__SHARED_RUNNING is the test that ended the process:
+ * the result's outcome is its outcome.
+ */
+#define PYN__SHARED_MARK '\x1e'
+#define PYN__SHARED_OUT_MARK "\x1epyntest: next test\x1e\n"
+#define PYN__SHARED_FAILURES 2
+
+enum pyn__shared_state {
+	PYN__SHARED_RUNNING = 0,
+	PYN__SHARED_PASSED = 1,
+	PYN__SHARED_FAILED = 2,
+	PYN__SHARED_SKIPPED = 3,
+	PYN__SHARED_ERROR = 4, /* its setup failed, or it is not found */
+};
+
+struct pyn__shared_record {
+	int32_t state; /* enum pyn__shared_state */
+	uint32_t n_failures;
+	double started_s; /* since the process's start */
+	double wall_s;
+	double cpu_start_s; /* the process's CPU time at its start */
+	double cpu_s;
+	int64_t peak_bytes; /* the process's VmHWM at its end, -1: unknown */
+	char message[1024];
+	struct pyn_failure failures[PYN__SHARED_FAILURES];
+};
 
 #endif /* PYN_ENGINE_ENGINE_H */

@@ -88,5 +88,27 @@ struct pyn__cunit_pick {
 /* Find the page's CUnit test; not found is a setup failure (_exits). */
 void pyn__child_find_cunit(struct pyn__page *page, struct pyn__module *module,
 			   struct pyn__cunit_pick *pick);
+void pyn__child_find_cunit_named(struct pyn__page *page,
+				 struct pyn__module *module, const char *tn,
+				 struct pyn__cunit_pick *pick);
+
+/*
+ * harness_run.c: one step (setup, test, teardown) under sigsetjmp: 0, or
+ * -1 when it jumped out; stdio's streams flushed when they hold output.
+ */
+int pyn__child_do_step(void (*fn)(void *), void *arg);
+void pyn__child_flush_streams(void);
+
+/*
+ * Find CUnit test `tn` of the page's suite once the registry is built
+ * (after pyn__child_find_cunit): 0, or -1 when it is not there.
+ */
+int pyn__child_find_cunit_again(struct pyn__page *page,
+				struct pyn__module *module, const char *tn,
+				struct pyn__cunit_pick *pick);
+
+/* shared_suite.c: the page's CUnit tests in one process; never returns. */
+__attribute__((noreturn)) void
+pyn__child_run_shared(struct pyn__page *page, struct pyn__module *module);
 
 #endif /* PYN_ENGINE_HARNESS_INT_H */

@@ -23,6 +23,7 @@
 
 #include <pyntest/test.h>
 
+#include "engine.h"
 #include "harness.h"
 #include "harness_int.h"
 #include "sys.h"
@@ -42,7 +43,7 @@ extern FILE *_IO_list_all __attribute__((weak));
  * (narrow streams with bytes between write_base and write_ptr; any wide
  * one is flushed), read without its lock: the process is ending.
  */
-PYN__CHILD_TEXT static void flush_streams(void)
+PYN__CHILD_TEXT void pyn__child_flush_streams(void)
 {
 #ifdef __GLIBC__
 	const FILE *fp;
@@ -129,7 +130,7 @@ void pyn__child_preset_errno(void)
 }
 
 /* One step (setup, test, teardown): returns 0, or -1 when it jumped out. */
-PYN__CHILD_TEXT static int step(void (*fn)(void *), void *arg)
+PYN__CHILD_TEXT int pyn__child_do_step(void (*fn)(void *), void *arg)
 {
 	int *e = errno_at ? errno_at : &errno;
 
@@ -220,6 +221,9 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 	 */
 	if (!page->task.program)
 		apply_env(page);
+	if (page->task.kind == PYN_TASK_CUNIT && page->task.cunit_test &&
+	    pyn__page_str(page, page->task.cunit_test)[0] == PYN__SHARED_MARK)
+		pyn__child_run_shared(page, module);
 	if (page->task.kind != PYN_TASK_FUNCTION) {
 		setup.fn = (void (*)(void))pyn__child_symbol(page, module,
 							     page->task.setup);
@@ -250,7 +254,8 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 		snprintf(page->setup_step, sizeof(page->setup_step),
 			 "initialization of CUnit suite '%s'",
 			 sinit.suite ? sinit.suite : "?");
-		ok = step(call_suite_init, &sinit) == 0 && !page->fail_called;
+		ok = pyn__child_do_step(call_suite_init, &sinit) == 0 &&
+		     !page->fail_called;
 		if (ok && sinit.rc != 0) {
 			fflush(NULL);
 			snprintf(rc_text, sizeof(rc_text), "%d", sinit.rc);
@@ -265,12 +270,14 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 		snprintf(page->setup_step, sizeof(page->setup_step),
 			 "setup of CUnit suite '%s'",
 			 pick.suite ? pick.suite : "?");
-		ok = step(call_void, &cu_setup) == 0 && !failed(page);
+		ok = pyn__child_do_step(call_void, &cu_setup) == 0 &&
+		     !failed(page);
 	}
 	if (ok && setup.fn) {
 		snprintf(page->setup_step, sizeof(page->setup_step),
 			 "setup '%s'", pyn__page_str(page, page->task.setup));
-		ok = step(call_void, &setup) == 0 && !failed(page);
+		ok = pyn__child_do_step(call_void, &setup) == 0 &&
+		     !failed(page);
 	}
 	/* A failed setup is an error of the setup, not a failed test. */
 	if (!ok && failed(page))
@@ -278,21 +285,21 @@ PYN__CHILD_TEXT void pyn__child_run(struct pyn__page *page,
 	if (ok && !page->skipped) {
 		page->state = PYN_CHILD_RUNNING;
 		if (fn)
-			step(fn, arg);
+			pyn__child_do_step(fn, arg);
 		else
-			step(call_void, &test);
+			pyn__child_do_step(call_void, &test);
 	}
 	page->state = PYN_CHILD_TEARDOWN;
 	if (teardown.fn)
-		step(call_void, &teardown);
+		pyn__child_do_step(call_void, &teardown);
 	if (cu_teardown.fn)
-		step(call_void, &cu_teardown);
+		pyn__child_do_step(call_void, &cu_teardown);
 	if (sclean.fn)
-		step(call_init, &sclean);
+		pyn__child_do_step(call_init, &sclean);
 	if (page->leak_check)
 		leak_check();
 
-	flush_streams();
+	pyn__child_flush_streams();
 	/*
 	 * The runner has the peak RSS from wait4 (ru_maxrss); VmPeak (the
 	 * address space) matters only to a memory limit.

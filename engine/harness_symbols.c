@@ -195,11 +195,31 @@ static int pick_live(struct pyn__page *page, const char *sn, const char *tn,
 	return pick_in_registry(get_registry(), sn, tn, pick);
 }
 
-void pyn__child_find_cunit(struct pyn__page *page, struct pyn__module *module,
-			   struct pyn__cunit_pick *pick)
+int pyn__child_find_cunit_again(struct pyn__page *page,
+				struct pyn__module *module, const char *tn,
+				struct pyn__cunit_pick *pick)
 {
 	const char *sn = pyn__page_str(page, page->task.cunit_suite);
-	const char *tn = pyn__page_str(page, page->task.cunit_test);
+	CU_pTestRegistry (*get_registry)(void);
+
+	if (page->task.cunit_info)
+		return pick_info(
+			pyn__child_symbol(page, module, page->task.cunit_info),
+			sn, tn, pick);
+	*(void **)&get_registry = dlsym(RTLD_DEFAULT, "CU_get_registry");
+	return get_registry ? pick_in_registry(get_registry(), sn, tn, pick) :
+			      -1;
+}
+
+/*
+ * The page's test, or (a suite in one process: cunit_test is a list,
+ * engine.h) the test named `first`.
+ */
+void pyn__child_find_cunit_named(struct pyn__page *page,
+				 struct pyn__module *module, const char *tn,
+				 struct pyn__cunit_pick *pick)
+{
+	const char *sn = pyn__page_str(page, page->task.cunit_suite);
 	int rc = -1;
 
 	if (page->task.program)
@@ -217,4 +237,11 @@ void pyn__child_find_cunit(struct pyn__page *page, struct pyn__module *module,
 	if (rc != 0)
 		pyn__child_setup_failed(page, "CUnit test '", tn ? tn : "",
 					"' not found in suite ", sn ? sn : "");
+}
+
+void pyn__child_find_cunit(struct pyn__page *page, struct pyn__module *module,
+			   struct pyn__cunit_pick *pick)
+{
+	pyn__child_find_cunit_named(
+		page, module, pyn__page_str(page, page->task.cunit_test), pick);
 }

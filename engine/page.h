@@ -120,6 +120,13 @@ struct pyn__page {
 	 * it sees, which may come late.
 	 */
 	volatile uint64_t ended_ns;
+	/*
+	 * A CUnit suite run in one process (shared_suite.c): the index of
+	 * the test running (-1: none yet) and when it started
+	 * (CLOCK_MONOTONIC); the deadline counts from there (timers.c).
+	 */
+	volatile int32_t shared_index;
+	volatile uint64_t shared_started_ns;
 	uint32_t n_limiters;
 	/*
 	 * The test's functions, looked up by the fork server before the clone

@@ -8,6 +8,7 @@
  * May call: loop.c, limiter_calls.c.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -98,6 +99,29 @@ void pyn__patience_arm(struct pyn_engine *e, double at)
 }
 
 /*
+ * A CUnit suite in one process (engine/shared_suite.c): each test's
+ * deadline counts from its own start, which the child writes into the
+ * page.  The deadline came while a test that started later runs: the
+ * timer is armed again for that test's, and true is returned.
+ */
+static bool shared_later(struct pyn__job *job)
+{
+	uint64_t ns;
+	double at;
+
+	if (!job->page)
+		return false;
+	ns = __atomic_load_n(&job->page->shared_started_ns, __ATOMIC_ACQUIRE);
+	if (!ns)
+		return false;
+	at = (double)ns / 1e9 + job->deadline_s;
+	if (at <= pyn__now())
+		return false;
+	pyn__timer_arm_at(job, at);
+	return true;
+}
+
+/*
  * A deadline came.  Its limiter may look again (a CPU budget of the whole
  * process tree, say) and ask for a later one: then the same timerfd is
  * armed for the next earliest deadline, no polling.
@@ -113,6 +137,8 @@ void pyn__timer_expired(struct pyn__job *job, double elapsed)
 	 * at its end, tell how it ended.
 	 */
 	if (job->pid > 0 && !job->reaped && pyn__pid_has_exited(job->pid))
+		return;
+	if (!job->killed_by && shared_later(job))
 		return;
 	if (!job->killed_by && pyn__limiters_deadline(job, elapsed)) {
 		pyn__timer_arm(job);

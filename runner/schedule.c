@@ -24,6 +24,7 @@
 
 #include "base/outcome.h"
 #include "runner/cli.h"
+#include "runner/shared.h"
 #include "runner/signals.h"
 #include "runner/verdict.h"
 #include "engine/engine.h"
@@ -213,6 +214,83 @@ static int mark_not_run(struct pyn__report *report, const char *why)
 	return 0;
 }
 
+/*
+ * The process of a CUnit suite that shares one ended: each test it ran
+ * gets its result; the rest go on in a new process (unless stopping).
+ * Returns 1 when that process was started, 0 when not, or PYN_ENOMEM.
+ */
+static int shared_done(struct pyn_engine *engine, const struct pyn_plan *plan,
+		       const struct pyn__schedule *s,
+		       struct pyn__report *report, struct pyn__shared_group *g,
+		       struct pyn_result *res, struct pyn_result *split,
+		       void *user, bool *stop)
+{
+	size_t from = g->from, got, k;
+	struct pyn_error serr;
+
+	for (k = 0; k < g->n - from; k++)
+		split[k] = (struct pyn_result)PYN_RESULT_INIT;
+	got = pyn__shared_split(g, plan, res, split);
+	for (k = 0; k < got; k++) {
+		size_t i = g->members[from + k];
+		struct pyn__report_entry *e = &report->entries[i];
+		struct pyn__attempt *a = new_attempt(e);
+		char why[1024];
+		bool met;
+
+		if (!a)
+			return PYN_ENOMEM;
+		if (k > 0) {
+			if (s->console)
+				pyn__console_started(s->console,
+						     plan->tests[i].id);
+			pyn__listeners_started(s->listeners, e);
+		}
+		met = pyn__expect_is_met(&e->test->expect, &split[k], why,
+					 sizeof(why));
+		if (run_take(&a->result, &split[k], s->spool) ||
+		    pyn__attempt_decide(a, &e->test->expect, met, why))
+			return PYN_ENOMEM;
+		if (a->result.outcome == PYN_OUTCOME_INTERRUPTED)
+			*stop = true;
+		if (s->console)
+			pyn__console_finished(s->console, e);
+		pyn__listeners_finished(s->listeners, e);
+		if (s->fail_fast && unexpected(a->verdict))
+			*stop = true;
+	}
+	for (k = got; k < g->n - from; k++)
+		pyn_result_release(&split[k]);
+	if (g->from >= g->n || *stop)
+		return 0;
+	if (pyn__shared_submit(engine, g, plan, user, &serr) != 0) {
+		/* The rest cannot start: each its error. */
+		for (k = g->from; k < g->n; k++) {
+			struct pyn__report_entry *e =
+				&report->entries[g->members[k]];
+			struct pyn__attempt *a = new_attempt(e);
+
+			if (!a)
+				return PYN_ENOMEM;
+			a->result.outcome = PYN_OUTCOME_ERROR;
+			a->result.peak_memory_bytes = -1;
+			a->verdict = PYN_OUTCOME_ERROR;
+			if (asprintf(&a->message, "cannot start test: %s",
+				     serr.message) < 0) {
+				a->message = NULL;
+				return PYN_ENOMEM;
+			}
+		}
+		return 0;
+	}
+	if (s->console)
+		pyn__console_started(s->console,
+				     plan->tests[g->members[g->from]].id);
+	pyn__listeners_started(s->listeners,
+			       &report->entries[g->members[g->from]]);
+	return 1;
+}
+
 int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		      const struct pyn__schedule *s, struct pyn__report *report,
 		      bool *interrupted, struct pyn_error *err)
@@ -222,14 +300,22 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 	/* The test made ahead of its start (plan index + 1), 0: none. */
 	size_t held = 0, hold_tried = SIZE_MAX;
 	unsigned running = 0, bits;
+	int added;
 	bool stop = false, autostart = !s->fail_fast;
 	const char *not_run_why;
+	struct pyn__shared shared;
+	struct pyn_result *split = NULL;
 	int ret = 0;
 
 	*interrupted = false;
+	if (pyn__shared_init(&shared, n) != 0)
+		return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
+				     "cannot schedule %zu tests: out of memory",
+				     n);
+	split = calloc(n ? n : 1, sizeof(*split));
 	report->entries = calloc(n ? n : 1, sizeof(*report->entries));
 	order = calloc(n ? n : 1, sizeof(*order));
-	if (!report->entries || !order) {
+	if (!report->entries || !order || !split) {
 		ret = pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
 				    "cannot schedule %zu tests: out of memory",
 				    n);
@@ -304,6 +390,16 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		 */
 		if (t->retries)
 			autostart = false;
+		/* Its CUnit suite's process runs it (runner/shared.c). */
+		added = pyn__shared_add(&shared, plan, i);
+		if (added < 0) {
+			ret = added;
+			goto out;
+		}
+		if (added == 1)
+			continue;
+		if (pyn__shared_of(&shared, i))
+			autostart = false;
 		order[n_order].index = i;
 		order[n_order].seconds =
 			s->durations && s->jobs > 1 ? s->durations[i] : -1;
@@ -319,6 +415,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		struct pyn_result res;
 		struct pyn__report_entry *e;
 		struct pyn__attempt *a;
+		struct pyn__shared_group *g;
 		char why[1024];
 		void *user = NULL;
 		bool met;
@@ -344,9 +441,13 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 					continue;
 				}
 			}
-			if (pyn_engine_submit(engine, &t->task, &t->limits,
-					      (void *)(uintptr_t)(i + 1),
-					      &serr)) {
+			g = pyn__shared_of(&shared, i);
+			if (g ? pyn__shared_submit(engine, g, plan,
+						   (void *)(uintptr_t)(i + 1),
+						   &serr) :
+				pyn_engine_submit(engine, &t->task, &t->limits,
+						  (void *)(uintptr_t)(i + 1),
+						  &serr)) {
 				/* Could not even start: that test's error. */
 				e = &report->entries[i];
 				a = new_attempt(e);
@@ -400,7 +501,8 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		 * starting it is a wake-up, not a fork (engine/prestart.c).
 		 */
 		if (!stop && !held && s->prestart && running >= s->jobs &&
-		    next < n_order && hold_tried != next) {
+		    next < n_order && hold_tried != next &&
+		    !pyn__shared_of(&shared, order[next].index)) {
 			size_t i = order[next].index;
 			const struct pyn_plan_test *t = &plan->tests[i];
 			struct pyn_error serr;
@@ -433,6 +535,17 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			continue;
 		}
 		running--;
+		g = pyn__shared_of(&shared, (uintptr_t)user - 1);
+		if (g) {
+			added = shared_done(engine, plan, s, report, g, &res,
+					    split, user, &stop);
+			if (added < 0) {
+				ret = added;
+				goto out;
+			}
+			running += (unsigned)added;
+			continue;
+		}
 		e = &report->entries[(uintptr_t)user - 1];
 		a = new_attempt(e);
 		if (!a) {
@@ -442,8 +555,14 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		}
 		met = pyn__expect_is_met(&e->test->expect, &res, why,
 					 sizeof(why));
-		if (run_take(&a->result, &res, s->spool) ||
-		    pyn__attempt_decide(a, &e->test->expect, met, why)) {
+		if (run_take(&a->result, &res, s->spool)) {
+			ret = PYN_ENOMEM;
+			goto out;
+		}
+		if (a->result.outcome == PYN_OUTCOME_FAIL)
+			pyn__shared_hint(plan, (uintptr_t)user - 1,
+					 &a->result.message);
+		if (pyn__attempt_decide(a, &e->test->expect, met, why)) {
 			ret = PYN_ENOMEM;
 			goto out;
 		}
@@ -481,6 +600,8 @@ out:
 	if (held)
 		pyn__engine_cancel(engine, (void *)(uintptr_t)held);
 	free(order);
+	free(split);
+	pyn__shared_free(&shared);
 	not_run_why = "stopped after the first unexpected outcome (-x)";
 	if (*interrupted)
 		not_run_why = "the run was interrupted";
