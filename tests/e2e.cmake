@@ -75,6 +75,8 @@ pyn_add_e2e_test(defects_engine SERIAL)
 pyn_add_e2e_test(defects_runner)
 # Habits from pytest, nextest and ctest (issue 21): -k, -x, --lf, summary.
 pyn_add_e2e_test(habits)
+# --exact: -k patterns as whole ids (issue 21, the HTML rerun commands).
+pyn_add_e2e_test(exact)
 pyn_add_e2e_test(missing_dep)
 pyn_add_e2e_test(prestart SERIAL)
 pyn_add_e2e_test(stopped_server SERIAL PARTS stopped stall)

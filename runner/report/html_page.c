@@ -300,7 +300,7 @@ const char pyn__html_page_tail[] =
 	"\treturn /^[A-Za-z0-9_.\\/:=@%+-]+$/.test(s) ? s : \"'\" + s.replace(/'/g, \"'\\\\''\") + \"'\";\n"
 	"}\n"
 	"function rerun(t) {\n"
-	"\treturn 'pyntest -k ' + shq(t.id) + ' ' + shq(t.manifest || D.manifests[0] || 'MANIFEST');\n"
+	"\treturn 'pyntest --exact -k ' + shq(t.id) + ' ' + shq(t.manifest || D.manifests[0] || 'MANIFEST');\n"
 	"}\n"
 	"function selectText(node) {\n"
 	"\tconst range = document.createRange();\n"
