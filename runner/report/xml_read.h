@@ -47,6 +47,14 @@ bool pyn__xml_attr(const struct pyn__xml_tag *t, const char *name,
 		   char **value);
 
 /*
+ * The text of [from, to) (an element's content), malloc'ed: entities
+ * and character references resolved, CDATA sections' content kept,
+ * tags, comments and processing instructions left out.  NULL when
+ * memory ran out.
+ */
+char *pyn__xml_text(const char *from, const char *to);
+
+/*
  * The first comment at or after `from` (before `end`) whose text starts
  * with `prefix`: its text after the prefix, up to "-->", copied into buf
  * (at most len - 1 bytes).  False when there is none.
