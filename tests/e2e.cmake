@@ -69,6 +69,8 @@ pyn_add_e2e_test(enforce)
 pyn_add_e2e_test(shards SERIAL)
 pyn_add_e2e_test(partitions)
 pyn_add_e2e_test(merge)
+# merge --html and the exact rerun commands, in headless Chromium.
+pyn_add_e2e_test(merge_html SERIAL)
 pyn_add_e2e_test(plugins_by_name)
 pyn_add_e2e_test(runpath)
 pyn_add_e2e_test(defects_engine SERIAL)
