@@ -11,10 +11,7 @@
 
 #include <pyntest/pyntest.h>
 
-/* Bytes [start, stop) of a report's text. */
-struct pyn__range {
-	const char *start, *stop;
-};
+#include "runner/report/xml_read.h"
 
 /* One report as `pyntest merge` read it (runner/merge.c). */
 struct pyn__merge_input {

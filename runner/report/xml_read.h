@@ -18,6 +18,11 @@
  */
 char *pyn__xml_load(const char *path, size_t *n);
 
+/* Bytes [start, stop) of a buffer. */
+struct pyn__range {
+	const char *start, *stop;
+};
+
 struct pyn__xml_tag {
 	const char *start; /* the '<' */
 	const char *stop; /* just past the '>' */
