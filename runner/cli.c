@@ -51,6 +51,8 @@ void pyn__cli_usage(FILE *out)
 	      "                         when it is a glob (has * ? [ or \\); a leading\n"
 	      "                         '!' excludes; repeatable; default\n"
 	      "                         $TESTBRIDGE_TEST_ONLY\n"
+	      "      --exact            -k PATs are whole ids, taken literally (no\n"
+	      "                         substring, no glob): -k a.t selects a.t only\n"
 	      "      --list             print test ids, one a line, and exit\n"
 	      "      --check            validate the manifests and exit\n"
 	      "      --lf, --last-failed\n"
@@ -142,6 +144,7 @@ enum {
 	OPT_FAILED_FIRST,
 	OPT_DURATIONS,
 	OPT_CONCISE,
+	OPT_EXACT,
 };
 
 static const struct option long_options[] = {
@@ -153,6 +156,7 @@ static const struct option long_options[] = {
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "filter", required_argument, NULL, 'k' },
+	{ "exact", no_argument, NULL, OPT_EXACT },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "fail-fast", no_argument, NULL, 'x' },
@@ -295,6 +299,37 @@ static int filters_from_env(struct pyn__cli *cli)
 	return 0;
 }
 
+/*
+ * --exact: each -k PAT (after its "!") becomes a glob that matches PAT
+ * alone: a `\\` before its first character and before each of `*?[\\`.
+ */
+static int exact_filters(struct pyn__cli *cli)
+{
+	size_t size = 0;
+	char *w;
+
+	for (size_t i = 0; i < cli->n_filters; i++)
+		size += 2 * strlen(cli->filters[i]) + 3;
+	cli->exact_filters = malloc(size ? size : 1);
+	if (!cli->exact_filters)
+		return PYN_ENOMEM;
+	w = cli->exact_filters;
+	for (size_t i = 0; i < cli->n_filters; i++) {
+		const char *p = cli->filters[i];
+
+		cli->filters[i] = w;
+		if (*p == '!')
+			*w++ = *p++;
+		for (const char *c = p; *c; c++) {
+			if (c == p || strchr("*?[\\", *c))
+				*w++ = '\\';
+			*w++ = *c;
+		}
+		*w++ = '\0';
+	}
+	return 0;
+}
+
 static const char *long_option_name(void *user, size_t i)
 {
 	(void)user;
@@ -413,6 +448,9 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 		case 'k':
 			if (push(&cli->filters, &cli->n_filters, optarg))
 				return PYN_ENOMEM;
+			break;
+		case OPT_EXACT:
+			cli->exact = true;
 			break;
 		case OPT_LIST:
 			cli->list = true;
@@ -597,6 +635,8 @@ int pyn__cli_parse(struct pyn__cli *cli, int argc, char **argv,
 		if (ret)
 			return ret;
 	}
+	if (cli->exact && exact_filters(cli))
+		return PYN_ENOMEM;
 	if (!cli->n_filters && filters_from_env(cli))
 		return PYN_ENOMEM;
 	/* --debug ID selects ID; the plan must then hold it alone. */
@@ -628,5 +668,6 @@ void pyn__cli_release(struct pyn__cli *cli)
 	free(cli->forces);
 	free(cli->env_filters[0]);
 	free(cli->env_filters[1]);
+	free(cli->exact_filters);
 	memset(cli, 0, sizeof(*cli));
 }

@@ -43,6 +43,7 @@ struct pyn__cli {
 	unsigned jobs;
 	const char **filters; /* -k, in order */
 	size_t n_filters;
+	bool exact; /* --exact: -k patterns are whole ids, literally */
 	bool list, check, fail_fast, limiters;
 	bool last_failed, failed_first; /* --lf, --ff */
 	int durations; /* --durations N: -1 not given, 0 all */
@@ -68,6 +69,7 @@ struct pyn__cli {
 	const char *color; /* "auto", "always", "never" */
 	bool help, version;
 	char *env_filters[2]; /* storage of TESTBRIDGE_TEST_ONLY globs */
+	char *exact_filters; /* storage of the --exact globs */
 };
 
 /*

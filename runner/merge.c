@@ -3,7 +3,7 @@
  * runner/merge.c - `pyntest merge`: the JUnit reports of a sharded run's
  * machines -> one JUnit report.
  *
- *   pyntest merge [-o OUT.xml] REPORT.xml...
+ *   pyntest merge [-o OUT.xml] [--html OUT.html] REPORT.xml...
  *
  * Each <testcase> is copied byte for byte, so both flavours (and other
  * tools' JUnit) merge as written; <testsuite>s of one name become one,
@@ -22,6 +22,7 @@
 
 #include "runner/cli.h"
 #include "runner/merge.h"
+#include "runner/report/html_merge.h"
 #include "runner/report/report.h"
 #include "runner/report/xml_read.h"
 
@@ -31,10 +32,8 @@ struct input {
 	size_t len;
 	unsigned shard_i, shard_n; /* 0/0: not a shard report */
 	bool root_skipped; /* its <testsuites> has skipped= */
-};
-
-struct range {
-	const char *start, *stop;
+	struct pyn__range *cases, *outs; /* for --html */
+	size_t n_cases, n_outs;
 };
 
 struct suite {
@@ -42,7 +41,7 @@ struct suite {
 	char *timestamp, *hostname; /* the first report's */
 	size_t tests, failures, errors, skipped;
 	double time;
-	struct range *cases, *props, *out, *err;
+	struct pyn__range *cases, *props, *out, *err;
 	size_t n_cases, n_props, n_out, n_err;
 };
 
@@ -74,10 +73,10 @@ static void say(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static bool push_range(struct range **a, size_t *n, const char *start,
+static bool push_range(struct pyn__range **a, size_t *n, const char *start,
 		       const char *stop)
 {
-	struct range *p = realloc(*a, (*n + 1) * sizeof(*p));
+	struct pyn__range *p = realloc(*a, (*n + 1) * sizeof(*p));
 
 	if (!p)
 		return false;
@@ -215,7 +214,8 @@ static int read_suite(struct merge *m, struct input *in, const char **pos,
 			s->failures += f;
 			s->errors += e && !f;
 			s->skipped += k && !f && !e;
-			if (!push_range(&s->cases, &s->n_cases, from, *pos))
+			if (!push_range(&s->cases, &s->n_cases, from, *pos) ||
+			    !push_range(&in->cases, &in->n_cases, from, *pos))
 				return PYN_ENOMEM;
 		} else if (pyn__xml_is(&c, "properties")) {
 			struct pyn__xml_tag p;
@@ -255,7 +255,9 @@ static int read_suite(struct merge *m, struct input *in, const char **pos,
 					close--;
 				if (!push_range(out ? &s->out : &s->err,
 						out ? &s->n_out : &s->n_err,
-						inner, close))
+						inner, close) ||
+				    (out && !push_range(&in->outs, &in->n_outs,
+							inner, close)))
 					return PYN_ENOMEM;
 			}
 		} else if (!skip_element(pos, end, &c, NULL, NULL, NULL)) {
@@ -411,8 +413,8 @@ static void esc(FILE *f, const char *s)
 	}
 }
 
-static void ranges(FILE *f, const char *indent, const struct range *r, size_t n,
-		   bool lines)
+static void ranges(FILE *f, const char *indent, const struct pyn__range *r,
+		   size_t n, bool lines)
 {
 	for (size_t i = 0; i < n; i++) {
 		fputs(indent, f);
@@ -503,8 +505,11 @@ static int write_merged(FILE *f, void *user)
 
 static void release(struct merge *m)
 {
-	for (size_t i = 0; i < m->n_in; i++)
+	for (size_t i = 0; i < m->n_in; i++) {
 		free(m->in[i].text);
+		free(m->in[i].cases);
+		free(m->in[i].outs);
+	}
 	free(m->in);
 	for (size_t i = 0; i < m->n_suites; i++) {
 		struct suite *s = &m->suites[i];
@@ -523,19 +528,49 @@ static void release(struct merge *m)
 	free(m->ids);
 }
 
+/* --html: the reports on the HTML report's page (html_merge.c). */
+static int write_html(const struct merge *m, const char *path,
+		      struct pyn_error *err)
+{
+	struct pyn__merge_input *in = calloc(m->n_in + 1, sizeof(*in));
+	int rc;
+
+	if (!in)
+		return pyn__report_error(err, PYN_ENOMEM, "out of memory");
+	for (size_t i = 0; i < m->n_in; i++) {
+		const struct input *x = &m->in[i];
+
+		in[i] = (struct pyn__merge_input){
+			.path = x->path,
+			.text = x->text,
+			.len = x->len,
+			.shard_i = x->shard_i,
+			.shard_n = x->shard_n,
+			.cases = x->cases,
+			.n_cases = x->n_cases,
+			.outs = x->outs,
+			.n_outs = x->n_outs,
+		};
+	}
+	rc = pyn__html_merge_write(path, in, m->n_in, err);
+	free(in);
+	return rc;
+}
+
 static void usage(FILE *f)
 {
-	fputs("Usage: pyntest merge [-o OUT.xml] REPORT.xml...\n"
+	fputs("Usage: pyntest merge [-o OUT.xml] [--html OUT.html] REPORT.xml...\n"
 	      "Merge the JUnit reports of a sharded run into one (stdout\n"
-	      "without -o).  A test in two reports, or a shard given twice or\n"
-	      "missing, is named and nothing is written (exit 1).\n",
+	      "without -o or --html), and with --html into one HTML report with\n"
+	      "a timeline lane per shard.  A test in two reports, or a shard\n"
+	      "given twice or missing, is named and nothing is written (exit 1).\n",
 	      f);
 }
 
 int pyn__merge_main(int argc, char **argv)
 {
 	struct merge m = { 0 };
-	const char *out = NULL;
+	const char *out = NULL, *html = NULL;
 	struct pyn_error err;
 	int status = PYN__EXIT_USAGE;
 
@@ -556,6 +591,14 @@ int pyn__merge_main(int argc, char **argv)
 			out = argv[i];
 			continue;
 		}
+		if (!strcmp(argv[i], "--html")) {
+			if (++i == argc) {
+				say("option '%s' needs a path", argv[i - 1]);
+				goto out;
+			}
+			html = argv[i];
+			continue;
+		}
 		if (argv[i][0] == '-' && argv[i][1]) {
 			say("unknown option '%s'", argv[i]);
 			usage(stderr);
@@ -569,9 +612,12 @@ int pyn__merge_main(int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < m.n_in; i++) {
-		if (out && !strcmp(out, m.in[i].path)) {
-			say("'%s' is both a report to merge and the output",
-			    out);
+		const char *o = out && !strcmp(out, m.in[i].path)   ? out :
+				html && !strcmp(html, m.in[i].path) ? html :
+								      NULL;
+
+		if (o) {
+			say("'%s' is both a report to merge and the output", o);
 			goto out;
 		}
 	}
@@ -594,14 +640,19 @@ int pyn__merge_main(int argc, char **argv)
 		status = PYN__EXIT_TESTS_FAILED;
 		goto out;
 	}
-	if (!out) {
+	if (html && write_html(&m, html, &err)) {
+		say("%s", err.message);
+		status = PYN__EXIT_INTERNAL;
+		goto out;
+	}
+	if (!out && !html) {
 		status = write_merged(stdout, &m) || fflush(stdout) ?
 				 PYN__EXIT_INTERNAL :
 				 PYN__EXIT_OK;
 		goto out;
 	}
-	if (pyn__report_write_atomic(out, "merged JUnit report", write_merged,
-				     &m, &err)) {
+	if (out && pyn__report_write_atomic(out, "merged JUnit report",
+					    write_merged, &m, &err)) {
 		say("%s", err.message);
 		status = PYN__EXIT_INTERNAL;
 		goto out;

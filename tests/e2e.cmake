@@ -69,12 +69,16 @@ pyn_add_e2e_test(enforce)
 pyn_add_e2e_test(shards SERIAL)
 pyn_add_e2e_test(partitions)
 pyn_add_e2e_test(merge)
+# merge --html and the exact rerun commands, in headless Chromium.
+pyn_add_e2e_test(merge_html SERIAL)
 pyn_add_e2e_test(plugins_by_name)
 pyn_add_e2e_test(runpath)
 pyn_add_e2e_test(defects_engine SERIAL)
 pyn_add_e2e_test(defects_runner)
 # Habits from pytest, nextest and ctest (issue 21): -k, -x, --lf, summary.
 pyn_add_e2e_test(habits)
+# --exact: -k patterns as whole ids (issue 21, the HTML rerun commands).
+pyn_add_e2e_test(exact)
 pyn_add_e2e_test(missing_dep)
 pyn_add_e2e_test(prestart SERIAL)
 pyn_add_e2e_test(stopped_server SERIAL PARTS stopped stall)

@@ -256,6 +256,35 @@ static void entry_json(FILE *f, const struct pyn__report_entry *e, size_t i)
 	fputs("]}", f);
 }
 
+void pyn__html_json_str(FILE *f, const char *s)
+{
+	jstr(f, s);
+}
+
+void pyn__html_json_num(FILE *f, double v)
+{
+	jnum(f, v);
+}
+
+void pyn__html_json_outcomes(FILE *f)
+{
+	/* The outcomes, from base/outcome.h: the page keeps no list. */
+	fputs("\"outcomes\":[", f);
+	for (int o = 0; o < PYN_OUTCOME_COUNT; o++) {
+		const struct pyn__outcome_info *info =
+			pyn__outcome_info((enum pyn_outcome)o);
+
+		fputs(o ? ",{\"name\":" : "{\"name\":", f);
+		jstr(f, pyn_outcome_name((enum pyn_outcome)o));
+		fputs(",\"label\":", f);
+		jstr(f, info->label);
+		fprintf(f, ",\"failed\":%s}",
+			pyn__outcome_is_failed((enum pyn_outcome)o) ? "true" :
+								      "false");
+	}
+	fputc(']', f);
+}
+
 static void data_json(FILE *f, const struct pyn__report *r)
 {
 	char stamp[64], host[256];
@@ -285,21 +314,9 @@ static void data_json(FILE *f, const struct pyn__report *r)
 			fputc(',', f);
 		jstr(f, r->manifests[i]);
 	}
-	/* The outcomes, from base/outcome.h: the page keeps no list. */
-	fputs("],\"outcomes\":[", f);
-	for (int o = 0; o < PYN_OUTCOME_COUNT; o++) {
-		const struct pyn__outcome_info *info =
-			pyn__outcome_info((enum pyn_outcome)o);
-
-		fputs(o ? ",{\"name\":" : "{\"name\":", f);
-		jstr(f, pyn_outcome_name((enum pyn_outcome)o));
-		fputs(",\"label\":", f);
-		jstr(f, info->label);
-		fprintf(f, ",\"failed\":%s}",
-			pyn__outcome_is_failed((enum pyn_outcome)o) ? "true" :
-								      "false");
-	}
-	fputs("],\"tests\":[", f);
+	fputs("],", f);
+	pyn__html_json_outcomes(f);
+	fputs(",\"tests\":[", f);
 	for (size_t i = 0; i < r->n_entries; i++)
 		entry_json(f, &r->entries[i], i);
 	fputs("]}", f);

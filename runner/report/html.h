@@ -31,6 +31,12 @@ int pyn__html_write_stream(const struct pyn__report *r, FILE *f,
  */
 void pyn__html_json_text(FILE *f, const char *s, size_t n);
 
+/* A JSON string of `s` (null for NULL) or number (null unless finite). */
+void pyn__html_json_str(FILE *f, const char *s);
+void pyn__html_json_num(FILE *f, double v);
+/* "outcomes":[{name, label, failed}...], base/outcome.h's table. */
+void pyn__html_json_outcomes(FILE *f);
+
 /*
  * The page before the data's <script type="application/json"> content,
  * and after it (html_page.c).

@@ -363,6 +363,14 @@ static void sanitizer_properties(struct out *o, const char *in,
 	property(o, in, "pyntest.limit_scale.memory", v);
 }
 
+/* Did the attempt start a process (a start offset for merge's timeline)? */
+static bool started(const struct pyn__report_entry *e,
+		    const struct pyn__attempt *a)
+{
+	return a && !e->test->skip &&
+	       (a->result.wall_time_s > 0 || a->result.start_s > 0);
+}
+
 static void testcase_properties(struct out *o,
 				const struct pyn__report_entry *e,
 				const struct pyn__attempt *a)
@@ -380,6 +388,10 @@ static void testcase_properties(struct out *o,
 	property(o, in, "pyntest.wall_time_s", v);
 	snprintf(v, sizeof(v), "%.3f", a ? a->result.cpu_time_s : 0.0);
 	property(o, in, "pyntest.cpu_time_s", v);
+	if (started(e, a)) {
+		snprintf(v, sizeof(v), "%.3f", a->result.start_s);
+		property(o, in, "pyntest.start_s", v);
+	}
 	if (a && a->result.peak_memory_bytes >= 0)
 		snprintf(v, sizeof(v), "%lld",
 			 (long long)a->result.peak_memory_bytes);
@@ -542,6 +554,9 @@ static void measurement_line(struct out *o, const struct pyn__report_entry *e)
 	    (size_t)n < sizeof(buf))
 		n += snprintf(buf + n, sizeof(buf) - n, " memory_provider=%s",
 			      a->result.memory_provider);
+	if (started(e, a) && n > 0 && (size_t)n < sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - n, " start_s=%.3f",
+			      a->result.start_s);
 	if (e->n_attempts > 1 && n > 0 && (size_t)n < sizeof(buf))
 		snprintf(buf + n, sizeof(buf) - n, " attempts=%zu",
 			 e->n_attempts);

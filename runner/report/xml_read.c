@@ -122,14 +122,11 @@ static void utf8(char **w, unsigned long u)
 	*w = o;
 }
 
-/* Decode the entities of [v, e) into a new string. */
-static char *decode(const char *v, const char *e)
+/* Decode the entities of [v, e) at *w (never longer than the input). */
+static void decode_at(char **wp, const char *v, const char *e)
 {
-	/* A reference is never shorter than what it stands for. */
-	char *out = malloc((size_t)(e - v) + 1), *w = out;
+	char *w = *wp;
 
-	if (!out)
-		return NULL;
 	while (v < e) {
 		const char *semi;
 		size_t n;
@@ -155,6 +152,51 @@ static char *decode(const char *v, const char *e)
 		else
 			n = 1, *w++ = '&';
 		v += n;
+	}
+	*wp = w;
+}
+
+/* Decode the entities of [v, e) into a new string. */
+static char *decode(const char *v, const char *e)
+{
+	/* A reference is never shorter than what it stands for. */
+	char *out = malloc((size_t)(e - v) + 1), *w = out;
+
+	if (!out)
+		return NULL;
+	decode_at(&w, v, e);
+	*w = '\0';
+	return out;
+}
+
+char *pyn__xml_text(const char *from, const char *to)
+{
+	char *out = malloc((size_t)(to - from) + 1), *w = out;
+
+	if (!out)
+		return NULL;
+	while (from < to) {
+		const char *lt = memchr(from, '<', (size_t)(to - from));
+		const char *close;
+
+		if (!lt) {
+			decode_at(&w, from, to);
+			break;
+		}
+		decode_at(&w, from, lt);
+		if ((size_t)(to - lt) >= 9 && !memcmp(lt, "<![CDATA[", 9)) {
+			const char *body = lt + 9;
+
+			close = past(body, to, "]]>");
+			memcpy(w, body,
+			       (size_t)((close ? close - 3 : to) - body));
+			w += (close ? close - 3 : to) - body;
+		} else if ((size_t)(to - lt) >= 4 && !memcmp(lt, "<!--", 4)) {
+			close = past(lt + 4, to, "-->");
+		} else {
+			close = past(lt, to, ">");
+		}
+		from = close ? close : to;
 	}
 	*w = '\0';
 	return out;

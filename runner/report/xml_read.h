@@ -18,6 +18,11 @@
  */
 char *pyn__xml_load(const char *path, size_t *n);
 
+/* Bytes [start, stop) of a buffer. */
+struct pyn__range {
+	const char *start, *stop;
+};
+
 struct pyn__xml_tag {
 	const char *start; /* the '<' */
 	const char *stop; /* just past the '>' */
@@ -45,6 +50,14 @@ bool pyn__xml_is(const struct pyn__xml_tag *t, const char *name);
  */
 bool pyn__xml_attr(const struct pyn__xml_tag *t, const char *name,
 		   char **value);
+
+/*
+ * The text of [from, to) (an element's content), malloc'ed: entities
+ * and character references resolved, CDATA sections' content kept,
+ * tags, comments and processing instructions left out.  NULL when
+ * memory ran out.
+ */
+char *pyn__xml_text(const char *from, const char *to);
 
 /*
  * The first comment at or after `from` (before `end`) whose text starts

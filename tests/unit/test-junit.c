@@ -208,6 +208,9 @@ static void test_default_flavour_validates(void)
 		"<property name=\"pyntest.memory_provider\" value=\"rlimit\"/>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
 		xml, "<property name=\"pyntest.signal\" value=\"SIGSEGV\"/>"));
+	/* Where it started, for `pyntest merge --html`'s timeline. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		xml, "<property name=\"pyntest.start_s\" value=\"0.000\"/>"));
 	free(xml);
 }
 
@@ -231,7 +234,7 @@ static void test_strict_flavour_validates(void)
 		"arith.spins: outcome=cpu_timeout expected=pass "
 		"wall_time_s=0.005 cpu_time_s=0.250 peak_memory_bytes=123456 "
 		"limit.wall_time_s=2.000 limit.memory_bytes=67108864 "
-		"memory_provider=rlimit\n"));
+		"memory_provider=rlimit start_s=0.000\n"));
 	free(xml);
 }
 
