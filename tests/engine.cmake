@@ -26,21 +26,34 @@ target_include_directories(fx_limiter PRIVATE ${PROJECT_SOURCE_DIR}/include)
 set_target_properties(fx_limiter PROPERTIES PREFIX ""
   LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/engine)
 
-pyn_add_unit_test(test-engine
-  SOURCES unit/test-engine.c $<TARGET_OBJECTS:pyntest_cunit_hook>
-  LIBS libpyntest
-  TIMEOUT 90
-  PARTS cpu_time memory library_memory library_cpu_time return_1g
-    without_pidfd)
-# The hook must be what dlopened fixtures bind CU_ASSERT to.
-set_target_properties(test-engine PROPERTIES ENABLE_EXPORTS ON)
-target_compile_definitions(test-engine PRIVATE
-  FIXTURE_LIB="$<TARGET_FILE:pyn_engine_fixture>"
-  CTOR_CRASH_LIB="$<TARGET_FILE:pyn_engine_ctor_crash>"
-  CTOR_HANG_LIB="$<TARGET_FILE:pyn_engine_ctor_hang>"
-  CTOR_EAT_LIB="$<TARGET_FILE:pyn_engine_ctor_eat>"
-  CTOR_SPIN_LIB="$<TARGET_FILE:pyn_engine_ctor_spin>"
-  FX_LIMITER="$<TARGET_FILE:fx_limiter>")
-add_dependencies(test-engine pyntest-worker pyn_engine_fixture
-  pyn_engine_ctor_crash pyn_engine_ctor_hang pyn_engine_ctor_eat
-  pyn_engine_ctor_spin fx_limiter)
+# The engine end to end, one program per concern (tests/unit/
+# test-engine-*.c, sharing engine_test.h).
+pyn_add_unit_test(test-engine-call
+  SOURCES unit/test-engine-call.c $<TARGET_OBJECTS:pyntest_cunit_hook>
+  LIBS libpyntest TIMEOUT 90
+  PARTS cpu_time memory return_1g)
+pyn_add_unit_test(test-engine-library
+  SOURCES unit/test-engine-library.c $<TARGET_OBJECTS:pyntest_cunit_hook>
+  LIBS libpyntest TIMEOUT 90
+  PARTS library_memory library_cpu_time)
+pyn_add_unit_test(test-engine-async
+  SOURCES unit/test-engine-async.c $<TARGET_OBJECTS:pyntest_cunit_hook>
+  LIBS libpyntest TIMEOUT 90)
+pyn_add_unit_test(test-engine-no-pidfd
+  SOURCES unit/test-engine-no-pidfd.c $<TARGET_OBJECTS:pyntest_cunit_hook>
+  LIBS libpyntest TIMEOUT 90)
+foreach(_t test-engine-call test-engine-library test-engine-async
+    test-engine-no-pidfd)
+  # The hook must be what dlopened fixtures bind CU_ASSERT to.
+  set_target_properties(${_t} PROPERTIES ENABLE_EXPORTS ON)
+  target_compile_definitions(${_t} PRIVATE
+    FIXTURE_LIB="$<TARGET_FILE:pyn_engine_fixture>"
+    CTOR_CRASH_LIB="$<TARGET_FILE:pyn_engine_ctor_crash>"
+    CTOR_HANG_LIB="$<TARGET_FILE:pyn_engine_ctor_hang>"
+    CTOR_EAT_LIB="$<TARGET_FILE:pyn_engine_ctor_eat>"
+    CTOR_SPIN_LIB="$<TARGET_FILE:pyn_engine_ctor_spin>"
+    FX_LIMITER="$<TARGET_FILE:fx_limiter>")
+  add_dependencies(${_t} pyntest-worker pyn_engine_fixture
+    pyn_engine_ctor_crash pyn_engine_ctor_hang pyn_engine_ctor_eat
+    pyn_engine_ctor_spin fx_limiter)
+endforeach()
