@@ -304,8 +304,11 @@ int main(int argc, char **argv)
 		status = PYN__EXIT_USAGE;
 		goto out;
 	}
-	if (cli.check && pyn__check_load(&plan, &err)) {
-		print_error(&err);
+	if (cli.check && pyn__check_load(&plan, &errs, &err)) {
+		if (err.code == PYN_EMANIFEST)
+			pyn__error_list_print(stderr, &errs);
+		else
+			print_error(&err);
 		status = err.code == PYN_EMANIFEST ? PYN__EXIT_USAGE :
 						     PYN__EXIT_INTERNAL;
 		goto out;
