@@ -44,9 +44,16 @@ static int parse_root(struct pyn__manifest_ctx *c, const struct pyn__node *root)
 				       *v = root->items[i + 1];
 
 		rc = pyn__node_check_key(c, root, i, keys);
-		if (rc)
-			return rc;
+		if (rc) {
+			if (!pyn__manifest_more(c, rc))
+				return rc;
+			if (k->kind == PYN__NODE_SCALAR &&
+			    strcmp(k->value, "suites") == 0)
+				have_suites = true; /* a repeated key */
+			continue;
+		}
 		if (strcmp(k->value, "version") == 0) {
+			/* Another version's grammar: no use reading on. */
 			if (v->kind != PYN__NODE_SCALAR ||
 			    strcmp(v->value, "1") != 0)
 				return pyn__node_fail(
@@ -68,7 +75,7 @@ static int parse_root(struct pyn__manifest_ctx *c, const struct pyn__node *root)
 			have_suites = true;
 			rc = pyn__suites_parse(c, v);
 		}
-		if (rc)
+		if (rc && !pyn__manifest_more(c, rc))
 			return rc;
 	}
 	if (!have_suites)
@@ -95,6 +102,10 @@ void pyn_manifest_free(struct pyn_manifest *m)
 	free(m);
 }
 
+static int load_buffer(struct pyn_manifest **manifest, const char *data,
+		       size_t len, const char *path, const char *dir,
+		       struct pyn_error *err, struct pyn__error_list *errors);
+
 static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -110,7 +121,17 @@ int pyn_manifest_load_buffer(struct pyn_manifest **manifest, const char *data,
 			     size_t len, const char *path, const char *dir,
 			     struct pyn_error *err)
 {
-	struct pyn__manifest_ctx c = { .path = path, .err = err };
+	return load_buffer(manifest, data, len, path, dir, err, NULL);
+}
+
+static int load_buffer(struct pyn_manifest **manifest, const char *data,
+		       size_t len, const char *path, const char *dir,
+		       struct pyn_error *err, struct pyn__error_list *errors)
+{
+	struct pyn__manifest_ctx c = { .path = path,
+				       .err = err,
+				       .errors = errors };
+	size_t before = errors ? errors->total : 0;
 	struct pyn__node *root = NULL;
 	int rc;
 
@@ -129,6 +150,8 @@ int pyn_manifest_load_buffer(struct pyn_manifest **manifest, const char *data,
 	if (rc)
 		goto out;
 	rc = parse_root(&c, root);
+	if (!rc && errors && errors->total > before)
+		rc = PYN_EMANIFEST; /* every mistake was listed, then */
 out:
 	pyn__node_free(root);
 	if (rc) {
@@ -139,8 +162,23 @@ out:
 	return 0;
 }
 
-int pyn_manifest_load(struct pyn_manifest **manifest, const char *path,
-		      struct pyn_error *err)
+int pyn_manifest_load_buffer_all(struct pyn_manifest **manifest,
+				 const char *data, size_t len, const char *path,
+				 const char *dir,
+				 struct pyn__error_list *errors)
+{
+	struct pyn_error err = { 0 };
+	size_t before = errors->total;
+	int rc = load_buffer(manifest, data, len, path, dir, &err, errors);
+
+	if (rc && errors->total == before)
+		pyn__error_list_add(errors, &err); /* out of memory */
+	pyn__error_list_sort(errors);
+	return rc;
+}
+
+static int load_file(struct pyn_manifest **manifest, const char *path,
+		     struct pyn_error *err, struct pyn__error_list *errors)
 {
 	struct stat st;
 	char *data = NULL;
@@ -195,9 +233,29 @@ int pyn_manifest_load(struct pyn_manifest **manifest, const char *path,
 			break;
 		len += (size_t)got;
 	}
-	rc = pyn_manifest_load_buffer(manifest, data, len, path, NULL, err);
+	rc = load_buffer(manifest, data, len, path, NULL, err, errors);
 out:
 	free(data);
 	close(fd);
+	return rc;
+}
+
+int pyn_manifest_load(struct pyn_manifest **manifest, const char *path,
+		      struct pyn_error *err)
+{
+	return load_file(manifest, path, err, NULL);
+}
+
+int pyn_manifest_load_all(struct pyn_manifest **manifest, const char *path,
+			  struct pyn__error_list *errors)
+{
+	struct pyn_error err = { 0 };
+	size_t before = errors->total;
+	int rc = load_file(manifest, path, &err, errors);
+
+	/* What stopped the reader before any check: a file or memory. */
+	if (rc && errors->total == before)
+		pyn__error_list_add(errors, &err);
+	pyn__error_list_sort(errors); /* duplicates are found late */
 	return rc;
 }

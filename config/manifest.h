@@ -11,7 +11,11 @@
  * Errors: the first mistake found is reported (PYN_ESYNTAX for malformed
  * YAML, PYN_EMANIFEST for everything else, PYN_EIO when the file cannot be
  * read, PYN_ENOMEM), with `err->file` the path as given by the caller and
- * line/column (1-based) of the offending node.
+ * line/column (1-based) of the offending node.  pyn_manifest_load_all()
+ * reports every independent mistake instead: the reader goes on past a bad
+ * key, value, test or suite, skipping only what that mistake spoilt (a
+ * suite with a bad key is not checked for the keys it lacks).  A YAML
+ * syntax error still stops it: libyaml cannot read on past one.
  */
 #ifndef PYN_CONFIG_MANIFEST_H
 #define PYN_CONFIG_MANIFEST_H
@@ -21,6 +25,8 @@
 #include <stdint.h>
 
 #include <pyntest/pyntest.h>
+
+#include "base/error_list.h"
 
 /* Where a node was in the manifest, 1-based; 0: unknown. */
 struct pyn_loc {
@@ -180,12 +186,25 @@ int pyn_manifest_load(struct pyn_manifest **manifest, const char *path,
 		      struct pyn_error *err);
 
 /*
+ * The same, with every mistake added to `errors` (in the order found; the
+ * caller may pyn__error_list_sort() them) rather than only the first.
+ */
+int pyn_manifest_load_all(struct pyn_manifest **manifest, const char *path,
+			  struct pyn__error_list *errors);
+
+/*
  * The same for `len` bytes at `data`, reported under the name `path`;
  * relative paths in it start from `dir` (NULL: the folder of `path`).
  */
 int pyn_manifest_load_buffer(struct pyn_manifest **manifest, const char *data,
 			     size_t len, const char *path, const char *dir,
 			     struct pyn_error *err);
+
+/* The same with every mistake added to `errors`, sorted. */
+int pyn_manifest_load_buffer_all(struct pyn_manifest **manifest,
+				 const char *data, size_t len, const char *path,
+				 const char *dir,
+				 struct pyn__error_list *errors);
 
 /* Free a manifest; accepts NULL. */
 void pyn_manifest_free(struct pyn_manifest *manifest);

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/error_list.h"
 #include "config/manifest.h"
 
 /* ---- manifest_tree.c ------------------------------------------------- */
@@ -50,8 +51,21 @@ struct pyn__node {
 struct pyn__manifest_ctx {
 	const char *path; /* as the caller gave it, for messages */
 	struct pyn_error *err;
+	/*
+	 * Every error goes here too when not NULL: the reader then goes on
+	 * past a mistake to find the next (pyn__manifest_more()).
+	 */
+	struct pyn__error_list *errors;
 	struct pyn_manifest *m; /* being filled */
 };
+
+/*
+ * After `rc` from a check: may the reader go on to find more mistakes?
+ * Only when collecting every error (c->errors), and only after an invalid
+ * value (PYN_EMANIFEST, already listed); never after a syntax error or
+ * out of memory.  The caller then skips what the mistake spoilt.
+ */
+bool pyn__manifest_more(const struct pyn__manifest_ctx *c, int rc);
 
 /*
  * Build the node tree of the one YAML document in `data` (several are an
@@ -140,6 +154,8 @@ void pyn__settings_release(struct pyn_settings *st);
  * `own` keys (NULL-terminated), then the setting keys.
  */
 void pyn__settings_keys(const char **out, const char *const *own);
+/* Is `key` one of the setting keys every level takes? */
+bool pyn__settings_is_key(const char *key);
 /* `defaults:` into c->m->defaults. */
 int pyn__defaults_parse(struct pyn__manifest_ctx *c, const struct pyn__node *n);
 

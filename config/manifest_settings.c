@@ -262,11 +262,14 @@ static int parse_limiters(struct pyn__manifest_ctx *c,
 		struct pyn_limiter_config *l = &st->limiters[st->n_limiters];
 
 		rc = pyn__node_check_key(c, n, i, NULL);
-		if (rc)
-			return rc;
-		if (!k->value[0])
-			return pyn__node_fail(c, k,
-					      "limiter name must not be empty");
+		if (!rc && !k->value[0])
+			rc = pyn__node_fail(c, k,
+					    "limiter name must not be empty");
+		if (rc) {
+			if (!pyn__manifest_more(c, rc))
+				return rc;
+			continue;
+		}
 		l->name = strdup(k->value);
 		if (!l->name)
 			return pyn__manifest_nomem(c);
@@ -276,11 +279,15 @@ static int parse_limiters(struct pyn__manifest_ctx *c,
 			l->removed = true;
 			continue;
 		}
-		if (v->kind != PYN__NODE_MAP)
-			return pyn__node_fail(
+		if (v->kind != PYN__NODE_MAP) {
+			rc = pyn__node_fail(
 				c, v,
 				"options of limiter '%s' must be a mapping {key: value}, not %s",
 				k->value, pyn__node_kind_name(v));
+			if (!pyn__manifest_more(c, rc))
+				return rc;
+			continue;
+		}
 		l->options = calloc(v->n / 2 + 1, sizeof(*l->options));
 		l->key_locs = calloc(v->n / 2 + 1, sizeof(*l->key_locs));
 		if (!l->options || !l->key_locs)
@@ -292,14 +299,17 @@ static int parse_limiters(struct pyn__manifest_ctx *c,
 				&l->options[l->n_options];
 
 			rc = pyn__node_check_key(c, v, j, NULL);
-			if (rc)
-				return rc;
-			if (ov->kind != PYN__NODE_SCALAR)
-				return pyn__node_fail(
+			if (!rc && ov->kind != PYN__NODE_SCALAR)
+				rc = pyn__node_fail(
 					c, ov,
 					"option '%s' of limiter '%s' must be a scalar, not %s",
 					ok->value, k->value,
 					pyn__node_kind_name(ov));
+			if (rc) {
+				if (!pyn__manifest_more(c, rc))
+					return rc;
+				continue;
+			}
 			o->key = strdup(ok->value);
 			o->value = strdup(ov->value);
 			l->key_locs[l->n_options] = ok->loc;
@@ -423,6 +433,8 @@ int pyn__settings_parse(struct pyn__manifest_ctx *c, const struct pyn__node *k,
 	if (strcmp(key, "skip") == 0 &&
 	    (level == PYN__LEVEL_TEST || level == PYN__LEVEL_OVERRIDE)) {
 		struct pyn_setting *s = &st->skip;
+		struct pyn__manifest_ctx quiet = *c;
+		struct pyn_error ignored;
 
 		s->loc = v->loc;
 		if (pyn__node_is_null(v)) {
@@ -434,8 +446,11 @@ int pyn__settings_parse(struct pyn__manifest_ctx *c, const struct pyn__node *k,
 				c, v,
 				"'skip' must be true, false or a reason, not %s",
 				pyn__node_kind_name(v));
+		/* Not a boolean is no mistake here: it is the reason. */
+		quiet.err = &ignored;
+		quiet.errors = NULL;
 		s->state = PYN_SETTING_SET;
-		if (pyn__node_bool(c, v, key, &s->flag) == 0)
+		if (pyn__node_bool(&quiet, v, key, &s->flag) == 0)
 			return 0;
 		s->flag = true;
 		return pyn__manifest_strdup(c, &s->text, v->value);
@@ -456,6 +471,16 @@ void pyn__settings_release(struct pyn_settings *st)
 }
 
 /* Every key a level takes: its own plus the settings. */
+bool pyn__settings_is_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; setting_keys[i]; i++)
+		if (!strcmp(key, setting_keys[i]))
+			return true;
+	return false;
+}
+
 void pyn__settings_keys(const char **out, const char *const *own)
 {
 	size_t n = 0, i;
@@ -486,7 +511,7 @@ int pyn__defaults_parse(struct pyn__manifest_ctx *c, const struct pyn__node *n)
 			rc = pyn__settings_parse(
 				c, n->items[i], n->items[i + 1],
 				&c->m->defaults, PYN__LEVEL_DEFAULTS);
-		if (rc)
+		if (rc && !pyn__manifest_more(c, rc))
 			return rc;
 	}
 	return 0;

@@ -35,6 +35,7 @@ static int parse_tests(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 		const struct pyn__node *item = n->items[i];
 		struct pyn_manifest_test *t = &s->tests[s->n_tests++];
 		const struct pyn__node *name = NULL, *function = NULL;
+		bool bad = false;
 
 		t->loc = item->loc;
 		if (item->kind == PYN__NODE_SCALAR &&
@@ -46,46 +47,54 @@ static int parse_tests(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 				const struct pyn__node *v = item->items[j + 1];
 
 				rc = pyn__node_check_key(c, item, j, keys);
-				if (rc)
-					goto out;
+				if (rc) {
+					if (!pyn__manifest_more(c, rc))
+						goto out;
+					continue;
+				}
 				if (strcmp(k->value, "name") == 0) {
 					rc = pyn__node_want_string(c, v,
 								   "name");
-					name = v;
+					if (!rc)
+						name = v;
+					bad = bad || rc;
 				} else if (strcmp(k->value, "function") == 0) {
 					rc = pyn__node_want_string(c, v,
 								   "function");
-					function = v;
+					if (!rc)
+						function = v;
+					bad = bad || rc;
 				} else {
 					rc = pyn__settings_parse(
 						c, k, v, &t->settings,
 						PYN__LEVEL_TEST);
 				}
-				if (rc)
+				if (rc && !pyn__manifest_more(c, rc))
 					goto out;
+				rc = 0; /* a bad limit: the name is still good */
 			}
 			if (!name)
 				name = function;
-			if (!name) {
+			if (!name && !bad)
 				rc = pyn__node_fail(c, item,
 						    "test has no 'name'");
-				goto out;
-			}
 		} else {
 			rc = pyn__node_fail(
 				c, item,
 				"a test must be a function name or a mapping, not %s",
 				pyn__node_kind_name(item));
-			goto out;
 		}
-		if (!name->value[0]) {
+		if (!rc && !bad && !name->value[0])
 			rc = pyn__node_fail(c, name,
 					    "test name must not be empty");
+		if (!rc && !bad)
+			rc = pyn__node_check_name(c, name, "test");
+		if (rc && !pyn__manifest_more(c, rc))
 			goto out;
+		if (rc || bad) {
+			rc = 0;
+			continue; /* the next test may be checked still */
 		}
-		rc = pyn__node_check_name(c, name, "test");
-		if (rc)
-			goto out;
 		if (pyn__manifest_strdup(c, &t->name, name->value) ||
 		    pyn__manifest_strdup(c, &t->function,
 					 function ? function->value :
@@ -106,7 +115,8 @@ static int parse_tests(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 				"duplicate test id '%s.%s' (first at line %u)",
 				s->name ? s->name : "", t->name,
 				s->tests[first].loc.line);
-			goto out;
+			if (!pyn__manifest_more(c, rc))
+				goto out;
 		}
 		rc = 0;
 	}
@@ -138,19 +148,29 @@ static int parse_overrides(struct pyn__manifest_ctx *c,
 		struct pyn_manifest_override *o =
 			&s->overrides[s->n_overrides++];
 
+		bool bad = false;
+
 		o->loc = item->loc;
-		if (item->kind != PYN__NODE_MAP)
-			return pyn__node_fail(
+		if (item->kind != PYN__NODE_MAP) {
+			rc = pyn__node_fail(
 				c, item,
 				"an override must be a mapping with 'match', not %s",
 				pyn__node_kind_name(item));
+			if (!pyn__manifest_more(c, rc))
+				return rc;
+			continue;
+		}
 		for (j = 0; j < item->n; j += 2) {
 			const struct pyn__node *k = item->items[j];
 			const struct pyn__node *v = item->items[j + 1];
 
 			rc = pyn__node_check_key(c, item, j, keys);
-			if (rc)
-				return rc;
+			if (rc) {
+				if (!pyn__manifest_more(c, rc))
+					return rc;
+				bad = true;
+				continue;
+			}
 			if (strcmp(k->value, "match") == 0) {
 				rc = pyn__node_want_string(c, v, "match");
 				if (!rc)
@@ -161,12 +181,17 @@ static int parse_overrides(struct pyn__manifest_ctx *c,
 				rc = pyn__settings_parse(c, k, v, &o->settings,
 							 PYN__LEVEL_OVERRIDE);
 			}
-			if (rc)
+			if (rc) {
+				if (!pyn__manifest_more(c, rc))
+					return rc;
+				bad = true;
+			}
+		}
+		if (!o->match && !bad) {
+			rc = pyn__node_fail(c, item, "override has no 'match'");
+			if (!pyn__manifest_more(c, rc))
 				return rc;
 		}
-		if (!o->match)
-			return pyn__node_fail(c, item,
-					      "override has no 'match'");
 	}
 	return 0;
 }
@@ -260,7 +285,7 @@ static int suite_string(struct pyn__manifest_ctx *c, const struct pyn__node *k,
 
 static int check_suite_shape(struct pyn__manifest_ctx *c,
 			     const struct pyn__node *n,
-			     struct pyn_manifest_suite *s)
+			     struct pyn_manifest_suite *s, bool has_tests)
 {
 	const char *lib_only[] = { "setup",    "teardown", "tests",
 				   "discover", "cunit",	   "cunit_register" };
@@ -294,7 +319,7 @@ static int check_suite_shape(struct pyn__manifest_ctx *c,
 		return pyn__manifest_fail_at(
 			c, s->startup_loc, PYN_EMANIFEST,
 			"'startup' needs 'program', 'cunit' or 'cunit_register': it limits how the suite's tests are found");
-	if (s->library && !s->tests && !s->discover && !s->cunit &&
+	if (s->library && !has_tests && !s->discover && !s->cunit &&
 	    !s->n_cunit_register)
 		return pyn__manifest_fail_at(
 			c, s->loc, PYN_EMANIFEST,
@@ -308,6 +333,7 @@ static int parse_suite(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 {
 	const char *keys[40];
 	const struct pyn__node *tests = NULL;
+	bool bad = false, named = false;
 	size_t i;
 	int rc;
 
@@ -322,16 +348,15 @@ static int parse_suite(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 	for (i = 0; i < n->n; i += 2) {
 		if (n->items[i]->kind == PYN__NODE_SCALAR &&
 		    strcmp(n->items[i]->value, "name") == 0) {
-			rc = pyn__node_want_string(c, n->items[i + 1], "name");
-			if (rc)
-				return rc;
+			named = true;
 			rc = suite_string(c, n->items[i], n->items[i + 1],
 					  &s->name, &s->loc);
 			if (!rc)
 				rc = pyn__node_check_name(c, n->items[i + 1],
 							  "suite");
-			if (rc)
+			if (rc && !pyn__manifest_more(c, rc))
 				return rc;
+			bad = rc != 0;
 			break;
 		}
 	}
@@ -340,8 +365,12 @@ static int parse_suite(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 		const char *key;
 
 		rc = pyn__node_check_key(c, n, i, keys);
-		if (rc)
-			return rc;
+		if (rc) {
+			if (!pyn__manifest_more(c, rc))
+				return rc;
+			bad = true;
+			continue;
+		}
 		key = k->value;
 		if (strcmp(key, "name") == 0)
 			continue;
@@ -385,18 +414,30 @@ static int parse_suite(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 		else
 			rc = pyn__settings_parse(c, k, v, &s->settings,
 						 PYN__LEVEL_SUITE);
-		if (rc)
-			return rc;
+		if (rc) {
+			if (!pyn__manifest_more(c, rc))
+				return rc;
+			/* A bad limit spoils nothing the shape needs. */
+			bad = bad || !pyn__settings_is_key(key);
+		}
 		/* Tests need the suite's name for their ids: after the loop. */
 	}
-	if (!s->name)
-		return pyn__node_fail(c, n, "suite has no 'name'");
+	if (!named) {
+		rc = pyn__node_fail(c, n, "suite has no 'name'");
+		if (!pyn__manifest_more(c, rc))
+			return rc;
+		bad = true;
+	}
 	if (tests) {
 		rc = parse_tests(c, tests, s);
-		if (rc)
+		if (rc && !pyn__manifest_more(c, rc))
 			return rc;
 	}
-	return check_suite_shape(c, n, s);
+	/*
+	 * What the suite lacks is judged only when its own keys were all
+	 * good: a bad 'library' is no missing one.
+	 */
+	return bad ? 0 : check_suite_shape(c, n, s, tests != NULL);
 }
 
 int pyn__suites_parse(struct pyn__manifest_ctx *c, const struct pyn__node *n)
@@ -418,8 +459,11 @@ int pyn__suites_parse(struct pyn__manifest_ctx *c, const struct pyn__node *n)
 		struct pyn_manifest_suite *s = &m->suites[m->n_suites++];
 
 		rc = parse_suite(c, n->items[i], s);
-		if (rc)
+		if (rc && !pyn__manifest_more(c, rc))
 			goto out;
+		rc = 0;
+		if (!s->name)
+			continue; /* already said */
 		rc = pyn__strset_add(&names, s->name, i, &first);
 		if (rc < 0) {
 			rc = pyn__manifest_nomem(c);
@@ -430,7 +474,8 @@ int pyn__suites_parse(struct pyn__manifest_ctx *c, const struct pyn__node *n)
 				c, s->loc, PYN_EMANIFEST,
 				"duplicate suite name '%s' (first at line %u)",
 				s->name, m->suites[first].loc.line);
-			goto out;
+			if (!pyn__manifest_more(c, rc))
+				goto out;
 		}
 		rc = 0;
 	}

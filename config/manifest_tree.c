@@ -63,8 +63,20 @@ int pyn__manifest_fail_at(struct pyn__manifest_ctx *c, struct pyn_loc loc,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (c->errors) {
+		struct pyn_error e;
+
+		pyn_error_set(&e, code, c->path, loc.line, loc.column, "%s",
+			      msg);
+		pyn__error_list_add(c->errors, &e);
+	}
 	return pyn_error_set(c->err, code, c->path, loc.line, loc.column, "%s",
 			     msg);
+}
+
+bool pyn__manifest_more(const struct pyn__manifest_ctx *c, int rc)
+{
+	return c->errors && rc == PYN_EMANIFEST;
 }
 
 int pyn__node_fail(struct pyn__manifest_ctx *c, const struct pyn__node *n,

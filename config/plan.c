@@ -14,11 +14,21 @@
 
 #include "config/plan_internal.h"
 
+/* `rc`, or 0 when it is a mistake already listed and the build goes on. */
+static int go_on(const struct pyn__build *b, int rc)
+{
+	return rc && pyn__build_more(b, rc) ? 0 : rc;
+}
+
 int pyn_plan_build(struct pyn_plan *plan, struct pyn_manifest *const *manifests,
 		   size_t n_manifests, const struct pyn_plan_options *options,
 		   struct pyn_error *err)
 {
-	struct pyn__build b = { .plan = plan, .opt = options, .err = err };
+	struct pyn__build b = { .plan = plan,
+				.opt = options,
+				.err = err,
+				.errors = options ? options->errors : NULL };
+	size_t before = b.errors ? b.errors->total : 0;
 	size_t i, j;
 	int rc = 0;
 
@@ -35,13 +45,23 @@ int pyn_plan_build(struct pyn_plan *plan, struct pyn_manifest *const *manifests,
 		    pyn__strset_add(&b.command_line, b.m->path, i, NULL) < 0)
 			rc = pyn__build_nomem(&b);
 		if (!rc)
-			rc = pyn__plan_check_limiters(&b, &b.m->defaults);
+			rc = go_on(&b, pyn__plan_check_limiters(
+					       &b, &b.m->defaults));
 		if (!rc)
-			rc = pyn__plan_add_plugins(&b);
+			rc = go_on(&b, pyn__plan_add_plugins(&b));
+		/* Each suite on its own: a bad one hides no later mistake. */
 		for (j = 0; !rc && j < b.m->n_suites; j++)
-			rc = pyn__plan_expand_suite(&b, &b.m->suites[j]);
+			rc = go_on(&b,
+				   pyn__plan_expand_suite(&b, &b.m->suites[j]));
 	}
 	b.m = NULL;
+	if (!rc && b.errors && b.errors->total > before) {
+		/* Every mistake is listed; `err` is the first of them. */
+		pyn__error_list_sort(b.errors);
+		if (err && b.errors->n)
+			*err = b.errors->items[0];
+		rc = b.errors->n ? b.errors->items[0].code : PYN_EMANIFEST;
+	}
 	if (!rc)
 		rc = pyn__plan_select(&b);
 	pyn__strset_release(&b.ids);

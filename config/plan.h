@@ -185,6 +185,12 @@ struct pyn_plan_options {
 	 * the manifest's folder and PYNTEST_PLUGIN_PATH (NULL: not at all).
 	 */
 	const char *plugin_dir;
+	/*
+	 * Not NULL: every independent mistake is added here (up to the
+	 * list's cap), the build going on past a bad suite, test, plug-in
+	 * or limiter option; `err` then holds the first in manifest order.
+	 */
+	struct pyn__error_list *errors;
 };
 
 /*

@@ -88,8 +88,37 @@ int pyn__build_fail_at(struct pyn__build *b, struct pyn_loc loc, int code,
 	va_end(ap);
 	if (b->m && b->m->command_line)
 		loc.line = loc.column = 0; /* no lines: the message names it */
+	if (b->errors) {
+		struct pyn_error e;
+
+		pyn_error_set(&e, code, b->m ? b->m->path : NULL, loc.line,
+			      loc.column, "%s", msg);
+		pyn__error_list_add(b->errors, &e);
+	}
 	return pyn_error_set(b->err, code, b->m ? b->m->path : NULL, loc.line,
 			     loc.column, "%s", msg);
+}
+
+int pyn__build_fail_error(struct pyn__build *b, const struct pyn_error *e)
+{
+	int code = e->code ? e->code : PYN_EMANIFEST;
+
+	if (b->errors) {
+		struct pyn_error copy = *e;
+
+		copy.code = code;
+		pyn__error_list_add(b->errors, &copy);
+	}
+	if (b->err) {
+		*b->err = *e;
+		b->err->code = code;
+	}
+	return code;
+}
+
+bool pyn__build_more(const struct pyn__build *b, int rc)
+{
+	return b->errors && rc != PYN_ENOMEM && rc != PYN_EINTERRUPTED;
 }
 
 char *pyn__build_strdup(struct pyn__build *b, const char *s)

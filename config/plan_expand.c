@@ -363,6 +363,27 @@ out:
 	return rc;
 }
 
+/* The limiter options of every level of suite `s`: the first error. */
+static int check_limiters(struct pyn__build *b,
+			  const struct pyn_manifest_suite *s)
+{
+	size_t n = 1 + s->n_tests + s->n_overrides, i;
+	int rc, first = 0;
+
+	for (i = 0; i < n; i++) {
+		rc = pyn__plan_check_limiters(
+			b, i == 0 ? &s->settings :
+			   i <= s->n_tests ?
+				    &s->tests[i - 1].settings :
+				    &s->overrides[i - 1 - s->n_tests].settings);
+		if (rc && !pyn__build_more(b, rc))
+			return rc;
+		if (!first)
+			first = rc;
+	}
+	return first;
+}
+
 int pyn__plan_expand_suite(struct pyn__build *b,
 			   const struct pyn_manifest_suite *s)
 {
@@ -370,7 +391,7 @@ int pyn__plan_expand_suite(struct pyn__build *b,
 	struct pyn__suite_ctx sc = { .s = s };
 	char path[PATH_MAX];
 	size_t i, first;
-	int rc;
+	int rc, bad;
 
 	rc = pyn__strset_add(&b->suites, s->name, 0, &first);
 	if (rc < 0)
@@ -381,13 +402,10 @@ int pyn__plan_expand_suite(struct pyn__build *b,
 			"duplicate suite name '%s' (also in an earlier manifest)",
 			s->name);
 
-	rc = pyn__plan_check_limiters(b, &s->settings);
-	for (i = 0; !rc && i < s->n_tests; i++)
-		rc = pyn__plan_check_limiters(b, &s->tests[i].settings);
-	for (i = 0; !rc && i < s->n_overrides; i++)
-		rc = pyn__plan_check_limiters(b, &s->overrides[i].settings);
-	if (rc)
-		return rc;
+	/* A bad limiter option hides neither the library nor its tests. */
+	bad = check_limiters(b, s);
+	if (bad && !pyn__build_more(b, bad))
+		return bad;
 
 	if ((s->n_env &&
 	     !(sc.env = pyn__build_strdup_array(b, s->env, s->n_env))) ||
@@ -412,7 +430,7 @@ int pyn__plan_expand_suite(struct pyn__build *b,
 		sc.program = pyn__build_strdup(b, path);
 		if (!sc.program)
 			return pyn__build_nomem(b);
-		return import_suite(b, &sc);
+		return bad ? bad : import_suite(b, &sc);
 	}
 
 	rc = pyn__plan_open_object(b, "test library", s->library,
@@ -426,6 +444,10 @@ int pyn__plan_expand_suite(struct pyn__build *b,
 		goto out;
 	}
 	rc = pyn__plan_check_suite_symbols(b, s, &syms);
+	if (rc && pyn__build_more(b, rc)) {
+		bad = bad ? bad : rc;
+		rc = 0;
+	}
 	for (i = 0; !rc && i < s->n_tests; i++) {
 		const struct pyn_manifest_test *t = &s->tests[i];
 
@@ -435,12 +457,17 @@ int pyn__plan_expand_suite(struct pyn__build *b,
 		if (!rc)
 			rc = add_test(b, &sc, t->name, t->function, t, t->loc,
 				      PYN_TASK_SYMBOL, NULL);
+		if (rc && pyn__build_more(b, rc)) {
+			bad = bad ? bad : rc; /* the next test on its own */
+			rc = 0;
+		}
 	}
-	if (!rc && s->discover)
+	/* Imports run code: not for a suite already known to be bad. */
+	if (!rc && !bad && s->discover)
 		rc = discover(b, &sc, &syms);
-	if (!rc && (s->cunit || s->n_cunit_register))
+	if (!rc && !bad && (s->cunit || s->n_cunit_register))
 		rc = import_suite(b, &sc);
 out:
 	pyn__elf_release(&syms);
-	return rc;
+	return rc ? rc : bad;
 }

@@ -220,9 +220,11 @@ int pyn__plan_check_limiters(struct pyn__build *b,
 			     const struct pyn_settings *st)
 {
 	size_t i, j;
+	int rc, first = 0;
 
 	if (!b->opt || !b->opt->validate_option)
 		return 0;
+	/* Each limiter and option on its own when collecting mistakes. */
 	for (i = 0; i < st->n_limiters; i++) {
 		const struct pyn_limiter_config *l = &st->limiters[i];
 		struct pyn_error e = { 0 };
@@ -231,9 +233,13 @@ int pyn__plan_check_limiters(struct pyn__build *b,
 			if (!e.message[0])
 				snprintf(e.message, sizeof(e.message),
 					 "unknown limiter '%s'", l->name);
-			return pyn__build_fail_at(
-				b, l->loc, e.code ? e.code : PYN_EMANIFEST,
-				"%s", e.message);
+			rc = pyn__build_fail_at(b, l->loc,
+						e.code ? e.code : PYN_EMANIFEST,
+						"%s", e.message);
+			if (!pyn__build_more(b, rc))
+				return rc;
+			first = first ? first : rc;
+			continue;
 		}
 		for (j = 0; j < l->n_options; j++) {
 			const struct pyn_limiter_option *lo = &l->options[j];
@@ -251,15 +257,16 @@ int pyn__plan_check_limiters(struct pyn__build *b,
 				snprintf(e.message, sizeof(e.message),
 					 "bad option '%s' of limiter '%s'",
 					 lo->key, l->name);
-			if (e.line) {
-				if (b->err)
-					*b->err = e;
-				return e.code ? e.code : PYN_EMANIFEST;
-			}
-			return pyn__build_fail_at(
-				b, loc, e.code ? e.code : PYN_EMANIFEST, "%s",
-				e.message);
+			if (e.line)
+				rc = pyn__build_fail_error(b, &e);
+			else
+				rc = pyn__build_fail_at(
+					b, loc, e.code ? e.code : PYN_EMANIFEST,
+					"%s", e.message);
+			if (!pyn__build_more(b, rc))
+				return rc;
+			first = first ? first : rc;
 		}
 	}
-	return 0;
+	return first;
 }

@@ -44,6 +44,7 @@ struct pyn__build {
 	struct pyn_plan *plan;
 	const struct pyn_plan_options *opt;
 	struct pyn_error *err;
+	struct pyn__error_list *errors; /* or NULL: stop at the first */
 	size_t cap; /* of plan->tests */
 	struct pyn__strset ids; /* id -> index in plan->tests */
 	struct pyn__strset suites; /* manifest suite name -> manifest index */
@@ -67,6 +68,13 @@ int pyn__build_nomem(struct pyn__build *b);
 int pyn__build_fail_at(struct pyn__build *b, struct pyn_loc loc, int code,
 		       const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Report `e`, found by a callback with its own place; returns its code. */
+int pyn__build_fail_error(struct pyn__build *b, const struct pyn_error *e);
+/*
+ * After `rc` from a step: may the build go on to find more mistakes?
+ * Only when collecting them (b->errors), and never after out of memory.
+ */
+bool pyn__build_more(const struct pyn__build *b, int rc);
 /* A copy of `s` in the plan's arena (NULL for NULL, or out of memory). */
 char *pyn__build_strdup(struct pyn__build *b, const char *s);
 /* The same, one copy per distinct string: for what many tests share. */

@@ -175,9 +175,8 @@ int pyn__plan_import_list(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 	rc = b->opt->enumerate(b->opt->user, &src, cases, n_cases, &e);
 	if (!rc)
 		return 0;
-	if (e.line && b->err) {
-		*b->err = e;
-		rc = e.code ? e.code : PYN_EMANIFEST;
+	if (e.line) {
+		rc = pyn__build_fail_error(b, &e);
 	} else {
 		rc = pyn__build_fail_at(
 			b, pyn__suite_import_loc(s),
@@ -202,7 +201,7 @@ int pyn__plan_add_plugins(struct pyn__build *b)
 	const struct pyn_manifest *m = b->m;
 	struct pyn_plan *plan = b->plan;
 	size_t i;
-	int rc;
+	int rc, bad = 0;
 
 	for (i = 0; i < m->n_plugins; i++) {
 		struct pyn_elf_symbols syms = { 0 };
@@ -216,6 +215,10 @@ int pyn__plan_add_plugins(struct pyn__build *b)
 			b, "plug-in", m->plugins[i], "PYNTEST_PLUGIN_PATH",
 			b->opt ? b->opt->plugin_dir : NULL, m->plugin_locs[i],
 			path, sizeof(path), &syms);
+		if (rc && pyn__build_more(b, rc)) {
+			bad = bad ? bad : rc; /* the next plug-in on its own */
+			continue;
+		}
 		if (rc)
 			return rc;
 		for (j = 0; j < syms.n_symbols; j++) {
@@ -228,11 +231,16 @@ int pyn__plan_add_plugins(struct pyn__build *b)
 				entry = s;
 		}
 		pyn__elf_release(&syms);
-		if (!entry)
-			return pyn__build_fail_at(
+		if (!entry) {
+			rc = pyn__build_fail_at(
 				b, m->plugin_locs[i], PYN_EABI,
 				"cannot use plug-in '%s': it exports no 'pyn_limiter_init'",
 				m->plugins[i]);
+			if (!pyn__build_more(b, rc))
+				return rc;
+			bad = bad ? bad : rc;
+			continue;
+		}
 		copy = pyn__build_strdup(b, path);
 		if (!copy)
 			return pyn__build_nomem(b);
@@ -251,5 +259,5 @@ int pyn__plan_add_plugins(struct pyn__build *b)
 		plugins[plan->n_plugins++] = copy;
 		plan->plugins = plugins;
 	}
-	return 0;
+	return bad;
 }

@@ -13,6 +13,7 @@
 
 #include <pyntest/test.h>
 
+#include "base/error_list.h"
 #include "host/loader.h"
 #include "runner/cli.h"
 
@@ -44,8 +45,13 @@ static const char *hint(const char *message)
 	return "";
 }
 
-int pyn__check_load(const struct pyn_plan *plan, struct pyn_error *err)
+int pyn__check_load(const struct pyn_plan *plan, struct pyn__error_list *errors,
+		    struct pyn_error *err)
 {
+	struct pyn_error e;
+	int first = 0;
+
+	/* Every library on its own: one that does not load hides no other. */
 	for (size_t i = 0; i < plan->n_tests; i++) {
 		const struct pyn_plan_test *t = &plan->tests[i];
 		struct pyn_limits limits = PYN_LIMITS_INIT;
@@ -74,7 +80,7 @@ int pyn__check_load(const struct pyn_plan *plan, struct pyn_error *err)
 			bool failed = res.outcome == PYN_OUTCOME_FAIL;
 
 			ret = pyn_error_set(
-				err, PYN_EMANIFEST, t->file, t->line, t->column,
+				&e, PYN_EMANIFEST, t->file, t->line, t->column,
 				"test library of test '%s' does not load: %s%s%s%s",
 				t->id,
 				failed ? "" : pyn_outcome_name(res.outcome),
@@ -82,8 +88,12 @@ int pyn__check_load(const struct pyn_plan *plan, struct pyn_error *err)
 				hint(why));
 		}
 		pyn_result_release(&res);
-		if (ret)
-			return ret;
+		if (ret) {
+			pyn__error_list_add(errors, &e);
+			if (!first && err)
+				*err = e;
+			first = first ? first : ret;
+		}
 	}
-	return 0;
+	return first;
 }

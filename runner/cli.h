@@ -138,10 +138,12 @@ int pyn__debug_plan(struct pyn_plan *plan, const struct pyn__cli *cli,
 
 /*
  * `--check`: load every test library of the plan once in a limited child
- * (check_load.c): 0, or PYN_EMANIFEST at the first test of a library that
- * does not load, with why and a hint.
+ * (check_load.c): 0, or PYN_EMANIFEST at the first test of each library
+ * that does not load, with why and a hint, every such library added to
+ * `errors` (`err` the first).  Another code when the engine failed.
  */
-int pyn__check_load(const struct pyn_plan *plan, struct pyn_error *err);
+int pyn__check_load(const struct pyn_plan *plan, struct pyn__error_list *errors,
+		    struct pyn_error *err);
 
 /*
  * --limiters: every limiter in the registry, supported here or why not,

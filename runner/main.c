@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/error_list.h"
 #include "config/manifest.h"
 #include "host/registry.h"
 #include "runner/main_internal.h"
@@ -63,6 +64,8 @@ int main(int argc, char **argv)
 	struct pyn__report_path reports[2];
 	size_t n_reports = 0;
 	size_t n_loaded = 0;
+	struct pyn__error_list errs = { 0 }; /* the manifests' and plan's */
+	bool nomem = false;
 
 	/*
 	 * Bazel's private scratch folder: tests that ask for a temporary
@@ -153,18 +156,23 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < cli.n_manifests; i++) {
 		const char *path = cli.manifests[i];
 
+		/* Every mistake of every manifest, in their order. */
 		if (pyn__program_is_elf(path))
 			ret = pyn__program_manifest(&manifests[i], i, &cli,
 						    &err);
 		else
-			ret = pyn_manifest_load(&manifests[i], path, &err);
-		if (ret) {
-			print_error(&err);
-			status = ret == PYN_ENOMEM ? PYN__EXIT_INTERNAL :
-						     PYN__EXIT_USAGE;
-			goto out;
-		}
-		n_loaded++;
+			ret = pyn_manifest_load_all(&manifests[i], path, &errs);
+		if (ret && pyn__program_is_elf(path))
+			pyn__error_list_add(&errs, &err);
+		if (!ret)
+			n_loaded++;
+		else if (ret == PYN_ENOMEM)
+			nomem = true;
+	}
+	if (errs.total) {
+		pyn__error_list_print(stderr, &errs);
+		status = nomem ? PYN__EXIT_INTERNAL : PYN__EXIT_USAGE;
+		goto out;
 	}
 	if (pyn__plugins_load(manifests, n_loaded, &err)) {
 		print_error(&err);
@@ -208,6 +216,7 @@ int main(int argc, char **argv)
 	popts.enumerate = pyn__enumerate;
 	popts.plugin_dir = pyn__plugins_dir()[0] ? pyn__plugins_dir() : NULL;
 	popts.warn = plan_warn;
+	popts.errors = &errs;
 	if (cli.last_failed || cli.failed_first) {
 		cache = pyn__cache_path(cli.manifests, cli.n_manifests);
 		fb.ids = pyn__cache_failed(cache, &fb.n);
@@ -218,12 +227,17 @@ int main(int argc, char **argv)
 	}
 	ret = pyn_plan_build(&plan, manifests, n_loaded, &popts, &err);
 	if (ret) {
+		if (!errs.total)
+			pyn__error_list_add(&errs, &err);
 		/* A program has no lines: drop the in-memory manifest's. */
-		for (size_t i = 0; i < cli.n_manifests; i++)
-			if (!strcmp(err.file, cli.manifests[i]) &&
-			    pyn__program_is_elf(cli.manifests[i]))
-				err.line = err.column = 0;
-		print_error(&err);
+		for (size_t k = 0; k < errs.n; k++)
+			for (size_t i = 0; i < cli.n_manifests; i++)
+				if (!strcmp(errs.items[k].file,
+					    cli.manifests[i]) &&
+				    pyn__program_is_elf(cli.manifests[i]))
+					errs.items[k].line =
+						errs.items[k].column = 0;
+		pyn__error_list_print(stderr, &errs);
 		status = ret == PYN_ENOMEM ? PYN__EXIT_INTERNAL :
 					     PYN__EXIT_USAGE;
 		goto out;
@@ -290,8 +304,11 @@ int main(int argc, char **argv)
 		status = PYN__EXIT_USAGE;
 		goto out;
 	}
-	if (cli.check && pyn__check_load(&plan, &err)) {
-		print_error(&err);
+	if (cli.check && pyn__check_load(&plan, &errs, &err)) {
+		if (err.code == PYN_EMANIFEST)
+			pyn__error_list_print(stderr, &errs);
+		else
+			print_error(&err);
 		status = err.code == PYN_EMANIFEST ? PYN__EXIT_USAGE :
 						     PYN__EXIT_INTERNAL;
 		goto out;
@@ -313,8 +330,9 @@ int main(int argc, char **argv)
 out:
 	if (plan_built)
 		pyn_plan_release(&plan);
-	for (size_t i = 0; manifests && i < n_loaded; i++)
+	for (size_t i = 0; manifests && i < cli.n_manifests; i++)
 		pyn_manifest_free(manifests[i]);
+	pyn__error_list_release(&errs);
 	free(manifests);
 	pyn__cache_free_ids(fb.ids, fb.n);
 	free(cache);

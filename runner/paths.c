@@ -18,6 +18,33 @@
 
 #include "runner/paths.h"
 
+/*
+ * access() says yes to root everywhere, and some folders (/proc, /sys)
+ * take no new file whatever their modes: make one, as the report's
+ * writer will, and remove it.
+ */
+static int probe(const char *what, const char *dir, struct pyn_error *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/.pyntest-probe-%ld.XXXXXX", dir,
+		     (long)getpid()) >= (int)sizeof(path))
+		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
+				     "%s: path too long", what);
+	fd = mkstemp(path);
+	if (fd < 0)
+		return pyn_error_set(
+			err, PYN_EUSAGE, NULL, 0, 0,
+			"%s: cannot create a file in folder '%s': %s", what,
+			dir,
+			errno == ENOENT ? "it takes no new files" :
+					  strerror(errno));
+	close(fd);
+	unlink(path);
+	return 0;
+}
+
 int pyn__report_path_check(const char *what, const char *path,
 			   struct pyn_error *err)
 {
@@ -58,7 +85,7 @@ int pyn__report_path_check(const char *what, const char *path,
 		return pyn_error_set(err, PYN_EUSAGE, NULL, 0, 0,
 				     "%s: cannot write in folder '%s': %s",
 				     what, dir, strerror(errno));
-	return 0;
+	return probe(what, dir, err);
 }
 
 /* Who a file is: device and inode when it exists, else where it would be. */

@@ -9,6 +9,8 @@ add_library(pyn_config_fixture SHARED ${CMAKE_CURRENT_SOURCE_DIR}/suites/bad/fix
 
 pyn_add_unit_test(test-manifest SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-manifest.c
   LIBS pyntest_config LABELS config)
+pyn_add_unit_test(test-manifest-errors SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-manifest-errors.c
+  LIBS pyntest_config LABELS config)
 pyn_add_unit_test(test-plan SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-plan.c
   LIBS pyntest_config LABELS config)
 target_compile_definitions(test-plan PRIVATE

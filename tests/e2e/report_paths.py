@@ -57,6 +57,11 @@ cases = [
      ["-o", "same.xml", "--html", "./same.xml", "suite.yaml"],
      "is the same file as option '-o/--junit-xml' 'same.xml'"),
     ("-o a path ending in /", ["-o", "newreport.xml/", "suite.yaml"], "ends with '/'"),
+    # Writable by its modes, even for root, yet no file can be made there.
+    ("-o in /proc", ["-o", "/proc/r.xml", "suite.yaml"],
+     "cannot create a file in folder '/proc'"),
+    ("--html in /proc", ["--html", "/proc/r.html", "suite.yaml"],
+     "cannot create a file in folder '/proc'"),
 ]
 for label, args, says in cases:
     restore()
