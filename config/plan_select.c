@@ -116,6 +116,18 @@ static void literal_part(const char *f, char *buf, size_t len)
 	buf[w] = '\0';
 }
 
+/* No wildcard left unescaped: a name (--exact, a Bazel filter), not a glob. */
+static bool is_literal(const char *f)
+{
+	for (; *f; f++) {
+		if (*f == '\\' && f[1])
+			f++;
+		else if (*f == '*' || *f == '?' || *f == '[')
+			return false;
+	}
+	return true;
+}
+
 /*
  * "-k 'test_pas' selects no test; closest ids: math.test_pass": the ids
  * (all of them, before any filter) that the filter is fewest edits from.
@@ -153,7 +165,9 @@ static void plan_suggest(struct pyn__build *b, const char *filter)
 				n++;
 		}
 	}
-	w = snprintf(msg, sizeof(msg), "filter '%s' selects no test", filter);
+	/* A name is shown as typed, without the escapes that made it one. */
+	w = snprintf(msg, sizeof(msg), "filter '%s' selects no test",
+		     is_literal(filter) ? lit : filter);
 	for (size_t k = 0; k < n && w > 0 && (size_t)w < sizeof(msg); k++)
 		w += snprintf(msg + w, sizeof(msg) - (size_t)w, "%s%s",
 			      k ? ", " : "; closest ids: ", best[k]);

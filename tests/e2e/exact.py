@@ -40,6 +40,12 @@ r, got = listed(["--exact", "-k", "test_a"])
 check(r.code == 5 and got == [],
       "--exact -k test_a: part of an id selects nothing, exit 5 "
       "(exit %d, got %r)" % (r.code, got))
+check("filter 'test_a' selects no test" in r.err,
+      "--exact: the warning shows the name as typed, not its escaped glob "
+      "(%r)" % r.err.strip()[:200])
+r, got = listed(["--exact", "-k", "suite.test_*"])
+check("filter 'suite.test_*' selects no test" in r.err,
+      "--exact: a '*' is shown as typed (%r)" % r.err.strip()[:200])
 r, got = listed(["--exact", "-k", "suite.test_*"])
 check(r.code == 5 and got == [],
       "--exact: '*' is a plain character (exit %d, got %r)" % (r.code, got))

@@ -68,7 +68,7 @@ for sig in (signal.SIGINT, signal.SIGTERM):
         out, err = p.communicate()
         check(False, "%s: pyntest ended within %.0f s" % (name, scaled(10)))
     check(p.returncode == 2, "%s: exit 2 (got %s)" % (name, p.returncode))
-    left = wait_gone(list(before), 2.0)
+    left = wait_gone(list(before), scaled(2.0))
     check(not left, "%s: no test process left (left: %s)" % (name, left))
     kill_all(left)
     if check(os.path.exists(rep), "%s: report written" % name):
@@ -108,7 +108,7 @@ except subprocess.TimeoutExpired:
     check(False, "SIGINT twice: pyntest ended within %.0f s" % scaled(10))
 check(p.returncode in (2, -signal.SIGINT, 130),
       "SIGINT twice: interrupted exit (got %s)" % p.returncode)
-left = wait_gone(list(before), 2.0)
+left = wait_gone(list(before), scaled(2.0))
 check(not left, "SIGINT twice: no test process left (left: %s)" % left)
 kill_all(left)
 
@@ -127,7 +127,7 @@ with open(rep, "rb") as f:
 leftovers = [x for x in os.listdir(tmp)
              if x not in ("SIGINT.xml", "SIGTERM.xml", "twice.xml", "kill.xml", "quick.done")]
 check(not leftovers, "SIGKILL: only the report in its folder (found %s)" % leftovers)
-left = wait_gone(list(before), 3.0)
+left = wait_gone(list(before), scaled(3.0))
 check(not left, "SIGKILL: the test processes died with pyntest (left: %s)" % left)
 kill_all(left)
 done()
