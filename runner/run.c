@@ -89,6 +89,7 @@ int pyn__run(const struct pyn__cli *cli, const struct pyn_plan *plan,
 	bool report_failed = false;
 	int status = PYN__EXIT_INTERNAL, ret, watch = -1, timer = -1;
 	int signal_fd = -1;
+	unsigned max_tries = 1;
 	struct pyn__spool spool = { .fd = -1 };
 	struct timespec now;
 
@@ -116,6 +117,10 @@ int pyn__run(const struct pyn__cli *cli, const struct pyn_plan *plan,
 		plan->n_tests);
 	console.durations = cli->durations;
 	console.concise = cli->concise;
+	for (size_t i = 0; i < plan->n_tests; i++)
+		if (plan->tests[i].retries + 1 > max_tries)
+			max_tries = plan->tests[i].retries + 1;
+	pyn__console_tries(&console, max_tries);
 	watch = make_watch(signal_fd, tty, &timer);
 	if (watch < 0) {
 		fprintf(stderr, "pyntest: error: cannot watch signals: %s\n",

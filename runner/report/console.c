@@ -79,6 +79,19 @@ void pyn__console_init(struct pyn__console *c, FILE *out,
 	c->total = total;
 	c->durations = -1;
 	c->start_s = pyn__now();
+	c->word_width = WORD_WIDTH;
+}
+
+void pyn__console_tries(struct pyn__console *c, unsigned max_tries)
+{
+	int digits = 1;
+
+	if (max_tries < 2)
+		return;
+	for (unsigned n = max_tries; n >= 10; n /= 10)
+		digits++;
+	/* "TRY " DIGITS " " WORD */
+	c->word_width = WORD_WIDTH + 5 + digits;
 }
 
 void pyn__console_release(struct pyn__console *c)
@@ -264,10 +277,10 @@ static void word_line(struct pyn__console *c, const char *word,
 		      const char *id, const char *note, const char *msg)
 {
 	if (c->color)
-		fprintf(c->out, "%s%s%*s%s", BOLD, colour, WORD_WIDTH, word,
+		fprintf(c->out, "%s%s%*s%s", BOLD, colour, c->word_width, word,
 			RESET);
 	else
-		fprintf(c->out, "%*s", WORD_WIDTH, word);
+		fprintf(c->out, "%*s", c->word_width, word);
 	fprintf(c->out, " [%6.3fs] %s", a ? a->result.wall_time_s : 0.0, id);
 	if (note)
 		fputs(note, c->out);

@@ -222,10 +222,17 @@ struct pyn__console {
 	 * then the closing line; no after-run blocks.
 	 */
 	bool concise;
+	/* The status word's column: wider when tests may be retried. */
+	int word_width;
 };
 
 /* Colour choice of --color, NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, TERM. */
 bool pyn__color_wanted(const char *when, int fd);
+/*
+ * Tests may be tried up to MAX_TRIES times: the column fits "TRY n " and
+ * the widest word after it, so every line's id starts in one column.
+ */
+void pyn__console_tries(struct pyn__console *c, unsigned max_tries);
 void pyn__console_init(struct pyn__console *c, FILE *out,
 		       enum pyn__console_mode mode, int verbosity, bool color,
 		       size_t total);

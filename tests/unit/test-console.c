@@ -65,6 +65,7 @@ static void build(void)
 }
 
 static int durations = -1;
+static unsigned max_tries = 1; /* for pyn__console_tries() */
 
 /* Run the console over the report into a string. */
 static char *render(enum pyn__console_mode mode, int verbosity, bool color)
@@ -77,6 +78,7 @@ static char *render(enum pyn__console_mode mode, int verbosity, bool color)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	pyn__console_init(&c, f, mode, verbosity, color, report.n_entries);
 	c.durations = durations;
+	pyn__console_tries(&c, max_tries);
 	for (size_t i = 0; i < report.n_entries; i++)
 		pyn__console_started(&c, entries[i].test->id);
 	for (size_t i = 0; i < report.n_entries; i++)
@@ -133,6 +135,22 @@ static void test_plain_lines(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\n  FLAKY 2/3 [ 0.100s] s.flaky\n"));
 	/* No PASS lines without -v. */
 	CU_ASSERT_PTR_NULL(strstr(s, "PASS "));
+	free(s);
+}
+
+/* With retries the column fits "TRY 3 " before the widest word. */
+static void test_tries_column(void)
+{
+	char *s;
+
+	build();
+	max_tries = 3;
+	s = render(PYN__CONSOLE_PLAIN, 0, false);
+	max_tries = 1;
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		s, "             FAIL [ 0.012s] s.bad: t.c:3: CU_ASSERT(0)\n"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(s, "\n        FLAKY 2/3 [ 0.100s] s.flaky\n"));
 	free(s);
 }
 
@@ -302,6 +320,7 @@ static void test_expected(void)
 
 static CU_TestInfo console_tests[] = {
 	{ "plain mode prints a line per non-pass", test_plain_lines },
+	{ "retries widen the word column", test_tries_column },
 	{ "-v and -q", test_verbose_and_quiet },
 	{ "summary, tails and slowest", test_summary },
 	{ "colour choice", test_colour },
