@@ -54,9 +54,10 @@ foreach(hash gnu sysv)
   list(APPEND _pyn_fixture_targets fixture_symbols_${hash})
 endforeach()
 
-pyn_add_limiter_unit_test(test-registry PARTS cgroup.run_dirs
-  cgroup.stale_run_dir cgroup.run_dir_at_exit cgroup.probe_no_run_dir)
+pyn_add_limiter_unit_test(test-registry)
 add_dependencies(test-registry ${_pyn_fixture_targets})
+pyn_add_limiter_unit_test(test-registry-providers PARTS cgroup.run_dirs
+  cgroup.stale_run_dir cgroup.run_dir_at_exit cgroup.probe_no_run_dir)
 pyn_add_limiter_unit_test(test-limiter-builtins PARTS memory.cgroup1
   memory.rlimit memory.cgroup2 memory.alloc_failed_but_passed
   process_tree.cgroup2 process_tree.subreaper)
