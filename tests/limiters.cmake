@@ -58,9 +58,12 @@ pyn_add_limiter_unit_test(test-registry)
 add_dependencies(test-registry ${_pyn_fixture_targets})
 pyn_add_limiter_unit_test(test-registry-providers PARTS cgroup.run_dirs
   cgroup.stale_run_dir cgroup.run_dir_at_exit cgroup.probe_no_run_dir)
-pyn_add_limiter_unit_test(test-limiter-builtins PARTS memory.cgroup1
-  memory.rlimit memory.cgroup2 memory.alloc_failed_but_passed
-  process_tree.cgroup2 process_tree.subreaper)
+# The built-in limiters (tests/unit/limiter_test.h drives their hooks).
+pyn_add_limiter_unit_test(test-limiter-util)
+pyn_add_limiter_unit_test(test-limiter-time)
+pyn_add_limiter_unit_test(test-limiter-memory PARTS_ONLY PARTS cgroup1 rlimit
+  cgroup2 alloc_failed_but_passed)
+pyn_add_limiter_unit_test(test-limiter-tree PARTS_ONLY PARTS cgroup2 subreaper)
 
 # A plug-in built out of tree against only include/, then loaded by
 # test-registry (PYN_TEST_OOT_PLUGIN).
