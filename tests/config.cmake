@@ -11,11 +11,15 @@ pyn_add_unit_test(test-manifest SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-ma
   LIBS pyntest_config LABELS config)
 pyn_add_unit_test(test-manifest-errors SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-manifest-errors.c
   LIBS pyntest_config LABELS config)
-pyn_add_unit_test(test-plan SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-plan.c
-  LIBS pyntest_config LABELS config)
-target_compile_definitions(test-plan PRIVATE
-  PYN_CONFIG_FIXTURE="$<TARGET_FILE:pyn_config_fixture>")
-add_dependencies(test-plan pyn_config_fixture)
+# manifests -> plan, by concern (tests/unit/plan_test.h).
+foreach(_t settings objects select)
+  pyn_add_unit_test(test-plan-${_t}
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-plan-${_t}.c
+    LIBS pyntest_config LABELS config)
+  target_compile_definitions(test-plan-${_t} PRIVATE
+    PYN_CONFIG_FIXTURE="$<TARGET_FILE:pyn_config_fixture>")
+  add_dependencies(test-plan-${_t} pyn_config_fixture)
+endforeach()
 
 # Every tests/suites/bad/NAME.yaml must fail with the first line of
 # NAME.expect, exactly (FILE:LINE:COLUMN: error: MESSAGE).
