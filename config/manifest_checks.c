@@ -81,8 +81,10 @@ int pyn__node_check_key(struct pyn__manifest_ctx *c,
 	if (k->kind != PYN__NODE_SCALAR)
 		return pyn__node_fail(c, k, "keys must be strings, not %s",
 				      pyn__node_kind_name(k));
+	/* An earlier key that is no string was reported already. */
 	for (j = 0; j < i; j += 2)
-		if (strcmp(map->items[j]->value, k->value) == 0)
+		if (map->items[j]->kind == PYN__NODE_SCALAR &&
+		    strcmp(map->items[j]->value, k->value) == 0)
 			return pyn__node_fail(
 				c, k, "duplicate key '%s' (first at line %u)",
 				k->value, map->items[j]->loc.line);
