@@ -222,13 +222,16 @@ static double best(void (*fn)(void *), size_t want)
 
 	for (int i = 0; i < 3; i++) {
 		struct pyn_limits lim = PYN_LIMITS_INIT;
-		struct pyn_result res;
+		struct pyn_result res = PYN_RESULT_INIT;
+		struct pyn_error err;
 		struct timespec t0, t1;
 		double t;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (pyn_call(fn, NULL, &lim, &res, NULL) != 0)
+		if (pyn_call(fn, NULL, &lim, &res, &err) != 0) {
+			fprintf(stderr, "ret_bench: %s\n", err.message);
 			exit(1);
+		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (res.outcome != PYN_OUTCOME_PASS || res.size != want ||
 		    (want && ((char *)res.data)[want - 1] != 7)) {
