@@ -45,5 +45,7 @@ if check(c is not None, "%s: mem_32mb reported" % prov):
     check(c.outcome == "pass", "%s: 32 MiB under 64 MiB passes (got %s: %s)"
           % (prov, c.outcome, c.message))
     peak = int(c.props.get("pyntest.peak_memory_bytes", "-1"))
-    check(32 << 20 <= peak < 64 << 20, "%s: mem_32mb peak is its own (%d)" % (prov, peak))
+    # Its own 32 MiB, give or take the pages its process had at start
+    # (subtracted) and gave back: not the server's, not the limit.
+    check(30 << 20 <= peak < 64 << 20, "%s: mem_32mb peak is its own (%d)" % (prov, peak))
 done()
