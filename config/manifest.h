@@ -110,9 +110,13 @@ struct pyn_settings {
 struct pyn_manifest_test {
 	char *name;
 	struct pyn_loc loc; /* of the entry (name, or the mapping) */
-	char *function; /* defaults to name */
+	char *function; /* defaults to name (then the same string) */
 	struct pyn_loc function_loc;
-	struct pyn_settings settings;
+	/*
+	 * What the entry sets, NULL: nothing.  Most tests of a large
+	 * manifest set nothing; a pointer keeps each entry small.
+	 */
+	struct pyn_settings *settings;
 };
 
 struct pyn_manifest_override {

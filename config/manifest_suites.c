@@ -64,9 +64,14 @@ static int parse_tests(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 					if (!rc)
 						function = v;
 					bad = bad || rc;
+				} else if (!t->settings &&
+					   !(t->settings = calloc(
+						     1,
+						     sizeof(*t->settings)))) {
+					rc = pyn__manifest_nomem(c);
 				} else {
 					rc = pyn__settings_parse(
-						c, k, v, &t->settings,
+						c, k, v, t->settings,
 						PYN__LEVEL_TEST);
 				}
 				if (rc && !pyn__manifest_more(c, rc))
@@ -96,12 +101,13 @@ static int parse_tests(struct pyn__manifest_ctx *c, const struct pyn__node *n,
 			continue; /* the next test may be checked still */
 		}
 		if (pyn__manifest_strdup(c, &t->name, name->value) ||
-		    pyn__manifest_strdup(c, &t->function,
-					 function ? function->value :
-						    name->value)) {
+		    (function &&
+		     pyn__manifest_strdup(c, &t->function, function->value))) {
 			rc = PYN_ENOMEM;
 			goto out;
 		}
+		if (!function)
+			t->function = t->name;
 		t->loc = name->loc;
 		t->function_loc = function ? function->loc : name->loc;
 		rc = pyn__strset_add(&names, t->name, i, &first);
@@ -493,9 +499,15 @@ void pyn__suite_release(struct pyn_manifest_suite *s)
 	free(s->setup);
 	free(s->teardown);
 	for (i = 0; i < s->n_tests; i++) {
-		free(s->tests[i].name);
-		free(s->tests[i].function);
-		pyn__settings_release(&s->tests[i].settings);
+		struct pyn_manifest_test *t = &s->tests[i];
+
+		if (t->function != t->name)
+			free(t->function);
+		free(t->name);
+		if (t->settings) {
+			pyn__settings_release(t->settings);
+			free(t->settings);
+		}
 	}
 	free(s->tests);
 	free(s->discover);

@@ -119,8 +119,8 @@ static int add_test(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 	}
 	chain[n++] = &b->m->defaults;
 	chain[n++] = &s->settings;
-	if (test)
-		chain[n++] = &test->settings;
+	if (test && test->settings)
+		chain[n++] = test->settings;
 	for (i = 0; i < s->n_overrides; i++)
 		if (fnmatch(s->overrides[i].match, id, 0) == 0 ||
 		    (cunit_id &&
@@ -371,11 +371,15 @@ static int check_limiters(struct pyn__build *b,
 	int rc, first = 0;
 
 	for (i = 0; i < n; i++) {
-		rc = pyn__plan_check_limiters(
-			b, i == 0 ? &s->settings :
-			   i <= s->n_tests ?
-				    &s->tests[i - 1].settings :
-				    &s->overrides[i - 1 - s->n_tests].settings);
+		const struct pyn_settings *set =
+			i == 0 ? &s->settings :
+			i <= s->n_tests ?
+				 s->tests[i - 1].settings :
+				 &s->overrides[i - 1 - s->n_tests].settings;
+
+		if (!set)
+			continue; /* a test that sets nothing */
+		rc = pyn__plan_check_limiters(b, set);
 		if (rc && !pyn__build_more(b, rc))
 			return rc;
 		if (!first)

@@ -104,7 +104,7 @@ static void keep_output(struct pyn__run *run, struct pyn__spool *spool,
  * output and properties over, and release the rest.
  */
 static int run_take(struct pyn__run *run, struct pyn_result *res,
-		    struct pyn__spool *spool)
+		    struct pyn__spool *spool, struct pyn__report *report)
 {
 	unsigned kept = res->n_failures < PYN_RESULT_FAILURES_MAX ?
 				res->n_failures :
@@ -116,9 +116,9 @@ static int run_take(struct pyn__run *run, struct pyn_result *res,
 	run->outcome = res->outcome;
 	if (!msg[0] && res->outcome == PYN_OUTCOME_SKIPPED)
 		msg = res->skip_reason;
-	run->message = strdup(msg);
-	snprintf(run->error_type, sizeof(run->error_type), "%s",
-		 res->error_type);
+	/* Most runs say nothing: no copy of "" for each. */
+	run->message = msg[0] ? strdup(msg) : NULL;
+	run->error_type = pyn__report_intern(report, res->error_type);
 	run->wall_time_s = res->wall_time_s;
 	run->cpu_time_s = res->cpu_time_s;
 	run->start_s = res->start_s;
@@ -143,11 +143,10 @@ static int run_take(struct pyn__run *run, struct pyn_result *res,
 	res->out = res->err = NULL;
 	res->properties = NULL;
 	res->n_properties = 0;
-	snprintf(run->memory_provider, sizeof(run->memory_provider), "%s",
-		 res->memory_provider);
-	snprintf(run->tree_provider, sizeof(run->tree_provider), "%s",
-		 res->tree_provider);
-	if (!run->message || (kept && !run->failures))
+	run->memory_provider = pyn__report_intern(report, res->memory_provider);
+	run->tree_provider = pyn__report_intern(report, res->tree_provider);
+	if ((msg[0] && !run->message) || (kept && !run->failures) ||
+	    !run->error_type || !run->memory_provider || !run->tree_provider)
 		ret = PYN_ENOMEM;
 	pyn_result_release(res);
 	return ret;
@@ -214,23 +213,14 @@ static int mark_not_run(struct pyn__report *report, const char *why)
 	return 0;
 }
 
-/*
- * The process of a CUnit suite that shares one ended: each test it ran
- * gets its result; the rest go on in a new process (unless stopping).
- * Returns 1 when that process was started, 0 when not, or PYN_ENOMEM.
- */
-static int shared_done(struct pyn_engine *engine, const struct pyn_plan *plan,
-		       const struct pyn__schedule *s,
-		       struct pyn__report *report, struct pyn__shared_group *g,
-		       struct pyn_result *res, struct pyn_result *split,
-		       void *user, bool *stop)
+/* Each member the process ran gets its result and verdict. */
+static int take_split(const struct pyn_plan *plan,
+		      const struct pyn__schedule *s, struct pyn__report *report,
+		      const struct pyn__shared_group *g, size_t from,
+		      struct pyn_result *split, size_t got, bool *stop)
 {
-	size_t from = g->from, got, k;
-	struct pyn_error serr;
+	size_t k;
 
-	for (k = 0; k < g->n - from; k++)
-		split[k] = (struct pyn_result)PYN_RESULT_INIT;
-	got = pyn__shared_split(g, plan, res, split);
 	for (k = 0; k < got; k++) {
 		size_t i = g->members[from + k];
 		struct pyn__report_entry *e = &report->entries[i];
@@ -248,7 +238,7 @@ static int shared_done(struct pyn_engine *engine, const struct pyn_plan *plan,
 		}
 		met = pyn__expect_is_met(&e->test->expect, &split[k], why,
 					 sizeof(why));
-		if (run_take(&a->result, &split[k], s->spool) ||
+		if (run_take(&a->result, &split[k], s->spool, report) ||
 		    pyn__attempt_decide(a, &e->test->expect, met, why))
 			return PYN_ENOMEM;
 		if (a->result.outcome == PYN_OUTCOME_INTERRUPTED)
@@ -259,10 +249,23 @@ static int shared_done(struct pyn_engine *engine, const struct pyn_plan *plan,
 		if (s->fail_fast && unexpected(a->verdict))
 			*stop = true;
 	}
-	for (k = got; k < g->n - from; k++)
-		pyn_result_release(&split[k]);
-	if (g->from >= g->n || *stop)
-		return 0;
+	return 0;
+}
+
+/*
+ * The members not run yet go on in a new process; when it cannot start,
+ * each gets its error.  Returns 1 when it started, 0 when not, or
+ * PYN_ENOMEM.
+ */
+static int shared_restart(struct pyn_engine *engine,
+			  const struct pyn_plan *plan,
+			  const struct pyn__schedule *s,
+			  struct pyn__report *report,
+			  struct pyn__shared_group *g, void *user)
+{
+	struct pyn_error serr;
+	size_t k;
+
 	if (pyn__shared_submit(engine, g, plan, user, &serr) != 0) {
 		/* The rest cannot start: each its error. */
 		for (k = g->from; k < g->n; k++) {
@@ -291,6 +294,40 @@ static int shared_done(struct pyn_engine *engine, const struct pyn_plan *plan,
 	return 1;
 }
 
+/*
+ * The process of a CUnit suite that shares one ended: each test it ran
+ * gets its result; the rest go on in a new process (unless stopping).
+ * Returns 1 when that process was started, 0 when not, or PYN_ENOMEM.
+ */
+static int shared_done(struct pyn_engine *engine, const struct pyn_plan *plan,
+		       const struct pyn__schedule *s,
+		       struct pyn__report *report, struct pyn__shared_group *g,
+		       struct pyn_result *res, void *user, bool *stop)
+{
+	size_t from = g->from, k;
+	/* A result for each member left: made here, not kept for the run. */
+	struct pyn_result *split = calloc(g->n - from, sizeof(*split));
+	int rc;
+
+	if (!split) {
+		pyn_result_release(res);
+		return PYN_ENOMEM;
+	}
+	for (k = 0; k < g->n - from; k++) /* PYN_RESULT_INIT: calloc'ed */
+		split[k].struct_size = sizeof(split[k]);
+	k = pyn__shared_split(g, plan, res, split);
+	rc = take_split(plan, s, report, g, from, split, k, stop);
+	/* Each taken one is already released: this frees the rest. */
+	for (k = 0; k < g->n - from; k++)
+		pyn_result_release(&split[k]);
+	free(split);
+	if (rc)
+		return rc;
+	if (g->from >= g->n || *stop)
+		return 0;
+	return shared_restart(engine, plan, s, report, g, user);
+}
+
 int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		      const struct pyn__schedule *s, struct pyn__report *report,
 		      bool *interrupted, struct pyn_error *err)
@@ -303,8 +340,8 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 	int added;
 	bool stop = false, autostart = !s->fail_fast;
 	const char *not_run_why;
+	char text[256]; /* an expectation, the sanitizers */
 	struct pyn__shared shared;
-	struct pyn_result *split = NULL;
 	int ret = 0;
 
 	*interrupted = false;
@@ -312,10 +349,9 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
 				     "cannot schedule %zu tests: out of memory",
 				     n);
-	split = calloc(n ? n : 1, sizeof(*split));
 	report->entries = calloc(n ? n : 1, sizeof(*report->entries));
 	order = calloc(n ? n : 1, sizeof(*order));
-	if (!report->entries || !order || !split) {
+	if (!report->entries || !order) {
 		ret = pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
 				    "cannot schedule %zu tests: out of memory",
 				    n);
@@ -329,12 +365,16 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		const struct pyn_plan_test *t = &plan->tests[i];
 
 		e->test = t;
-		pyn__expect_describe(&t->expect, e->expected,
-				     sizeof(e->expected));
+		pyn__expect_describe(&t->expect, text, sizeof(text));
+		e->expected = pyn__report_intern(report, text);
 		bits = pyn__sanitizers(t->program ? t->program :
 						    t->task.library);
-		pyn__sanitizer_names(bits, e->sanitizers,
-				     sizeof(e->sanitizers));
+		pyn__sanitizer_names(bits, text, sizeof(text));
+		e->sanitizers = pyn__report_intern(report, text);
+		if (!e->expected || !e->sanitizers) {
+			ret = PYN_ENOMEM;
+			goto out;
+		}
 		pyn__sanitizer_scale(bits, &e->time_scale, &e->memory_scale,
 				     NULL, 0);
 		if (t->skip) {
@@ -457,9 +497,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 				}
 				a->result.outcome = PYN_OUTCOME_ERROR;
 				a->result.peak_memory_bytes = -1;
-				snprintf(a->result.error_type,
-					 sizeof(a->result.error_type),
-					 "SetupError");
+				a->result.error_type = PYN__TYPE_SETUP_ERROR;
 				a->verdict = PYN_OUTCOME_ERROR;
 				if (asprintf(&a->message,
 					     "cannot start test: %s",
@@ -538,7 +576,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		g = pyn__shared_of(&shared, (uintptr_t)user - 1);
 		if (g) {
 			added = shared_done(engine, plan, s, report, g, &res,
-					    split, user, &stop);
+					    user, &stop);
 			if (added < 0) {
 				ret = added;
 				goto out;
@@ -555,7 +593,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		}
 		met = pyn__expect_is_met(&e->test->expect, &res, why,
 					 sizeof(why));
-		if (run_take(&a->result, &res, s->spool)) {
+		if (run_take(&a->result, &res, s->spool, report)) {
 			ret = PYN_ENOMEM;
 			goto out;
 		}
@@ -600,7 +638,6 @@ out:
 	if (held)
 		pyn__engine_cancel(engine, (void *)(uintptr_t)held);
 	free(order);
-	free(split);
 	pyn__shared_free(&shared);
 	not_run_why = "stopped after the first unexpected outcome (-x)";
 	if (*interrupted)
@@ -627,4 +664,9 @@ void pyn__report_release(struct pyn__report *report)
 	free(report->entries);
 	report->entries = NULL;
 	report->n_entries = 0;
+	for (size_t i = 0; i < report->n_strings; i++)
+		free(report->strings[i]);
+	free(report->strings);
+	report->strings = NULL;
+	report->n_strings = 0;
 }

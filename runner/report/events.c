@@ -103,7 +103,7 @@ static void finished(void *user, const struct pyn__report_entry *e)
 	fprintf(f, ",\"outcome\":\"%s\",\"verdict\":\"%s\",\"expected\":",
 		pyn_outcome_name(a && !not_run ? a->result.outcome : v),
 		pyn_outcome_name(v));
-	jstr(f, e->expected);
+	jstr(f, e->expected ? e->expected : "");
 	fprintf(f, ",\"met\":%s,\"flaky\":%s,\"attempts\":%zu",
 		v == PYN_OUTCOME_PASS ? "true" : "false",
 		pyn__entry_is_flaky(e) ? "true" : "false", e->n_attempts);

@@ -234,7 +234,7 @@ static void entry_json(FILE *f, const struct pyn__report_entry *e, size_t i)
 	fprintf(f, ",\"line\":%u,\"kind\":", t->line);
 	jstr(f, kind);
 	fputs(",\"expected\":", f);
-	jstr(f, e->expected[0] ? e->expected : "pass");
+	jstr(f, pyn__given(e->expected) ? e->expected : "pass");
 	fputs(",\"msg\":", f);
 	jstr(f, pyn__entry_message(e));
 	fputs(",\"lim\":{\"wall\":", f);

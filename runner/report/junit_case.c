@@ -162,7 +162,7 @@ static void sanitizer_properties(struct pyn__junit_out *o, const char *in,
 {
 	char v[64];
 
-	if (!e->sanitizers[0])
+	if (!pyn__given(e->sanitizers))
 		return;
 	pyn__junit_property(o, in, "pyntest.sanitizers", e->sanitizers);
 	snprintf(v, sizeof(v), "%g", e->time_scale);
@@ -192,7 +192,7 @@ static void testcase_properties(struct pyn__junit_out *o,
 			    a ? pyn_outcome_name(a->result.outcome) :
 				"interrupted");
 	pyn__junit_property(o, in, "pyntest.expected",
-			    e->expected[0] ? e->expected : "pass");
+			    pyn__given(e->expected) ? e->expected : "pass");
 	snprintf(v, sizeof(v), "%.3f", a ? a->result.wall_time_s : 0.0);
 	pyn__junit_property(o, in, "pyntest.wall_time_s", v);
 	snprintf(v, sizeof(v), "%.3f", a ? a->result.cpu_time_s : 0.0);
@@ -223,10 +223,10 @@ static void testcase_properties(struct pyn__junit_out *o,
 	sanitizer_properties(o, in, e);
 	if (!a)
 		goto out;
-	if (a->result.memory_provider[0])
+	if (pyn__given(a->result.memory_provider))
 		pyn__junit_property(o, in, "pyntest.memory_provider",
 				    a->result.memory_provider);
-	if (a->result.tree_provider[0])
+	if (pyn__given(a->result.tree_provider))
 		pyn__junit_property(o, in, "pyntest.tree_provider",
 				    a->result.tree_provider);
 	if (a->result.term_signal) {
@@ -348,7 +348,7 @@ void pyn__junit_measurement_line(struct pyn__junit_out *o,
 		     "cpu_time_s=%.3f peak_memory_bytes=%lld",
 		     e->test->id,
 		     a ? pyn_outcome_name(a->result.outcome) : "interrupted",
-		     e->expected[0] ? e->expected : "pass",
+		     pyn__given(e->expected) ? e->expected : "pass",
 		     a ? a->result.wall_time_s : 0.0,
 		     a ? a->result.cpu_time_s : 0.0,
 		     a ? (long long)a->result.peak_memory_bytes : -1LL);
@@ -362,7 +362,7 @@ void pyn__junit_measurement_line(struct pyn__junit_out *o,
 		n += snprintf(buf + n, sizeof(buf) - n,
 			      " limit.memory_bytes=%llu",
 			      (unsigned long long)lim->memory_bytes);
-	if (a && a->result.memory_provider[0] && n > 0 &&
+	if (a && pyn__given(a->result.memory_provider) && n > 0 &&
 	    (size_t)n < sizeof(buf))
 		n += snprintf(buf + n, sizeof(buf) - n, " memory_provider=%s",
 			      a->result.memory_provider);

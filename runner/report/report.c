@@ -55,7 +55,7 @@ const char *pyn__entry_message(const struct pyn__report_entry *e)
 const char *pyn__attempt_error_type(const struct pyn__attempt *a)
 {
 	if (a->verdict == PYN_OUTCOME_ERROR) {
-		if (a->result.error_type[0])
+		if (pyn__given(a->result.error_type))
 			return a->result.error_type;
 		return a->result.term_signal ? PYN__TYPE_SIGNAL :
 					       PYN__TYPE_SETUP_ERROR;
@@ -108,6 +108,27 @@ const char *pyn__format_bytes(uint64_t n, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%.1f %s", v, units[u]);
 	return buf;
+}
+
+const char *pyn__report_intern(struct pyn__report *r, const char *s)
+{
+	char **grown, *copy;
+
+	if (!s)
+		s = "";
+	/* Few distinct strings, and runs of the same one: newest first. */
+	for (size_t i = r->n_strings; i-- > 0;)
+		if (!strcmp(r->strings[i], s))
+			return r->strings[i];
+	grown = realloc(r->strings, (r->n_strings + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	r->strings = grown;
+	copy = strdup(s);
+	if (!copy)
+		return NULL;
+	r->strings[r->n_strings++] = copy;
+	return copy;
 }
 
 void pyn__run_release(struct pyn__run *run)

@@ -29,7 +29,12 @@
 struct pyn__run {
 	enum pyn_outcome outcome;
 	char *message; /* owned; NULL: none */
-	char error_type[32];
+	/*
+	 * The JUnit type, and which provider enforced each built-in limit:
+	 * NULL or "" for none.  Not owned: a few names shared by every run
+	 * (pyn__report_intern()).
+	 */
+	const char *error_type;
 	double wall_time_s;
 	double cpu_time_s;
 	int64_t peak_memory_bytes; /* -1: unknown */
@@ -54,8 +59,8 @@ struct pyn__run {
 	uint64_t out_at, err_at;
 	char **properties; /* owned "name=value" */
 	size_t n_properties;
-	char memory_provider[32];
-	char tree_provider[32];
+	const char *memory_provider;
+	const char *tree_provider;
 	/* Where it ran, for the HTML timeline (pyn_result's start_s, slot). */
 	double start_s;
 	unsigned slot;
@@ -86,12 +91,14 @@ struct pyn__attempt {
 
 struct pyn__report_entry {
 	const struct pyn_plan_test *test; /* borrowed from the plan */
-	char expected[64]; /* pyn__expect_describe() of the test */
 	/*
-	 * The sanitizers the test is built with ("AddressSanitizer+..."),
-	 * "" for none, and the factors its limits grew by under them.
+	 * pyn__expect_describe() of the test ("" or NULL: pass), and the
+	 * sanitizers it is built with ("AddressSanitizer+...", "" or NULL
+	 * for none); not owned (pyn__report_intern()).  Then the factors
+	 * its limits grew by under those sanitizers.
 	 */
-	char sanitizers[96];
+	const char *expected;
+	const char *sanitizers;
 	double time_scale;
 	double memory_scale;
 	/*
@@ -114,7 +121,25 @@ struct pyn__report {
 	const char *const *manifests;
 	size_t n_manifests;
 	unsigned jobs;
+	/*
+	 * The few distinct strings every entry and run points to (expected
+	 * outcomes, sanitizer names, error types, providers), each kept
+	 * once: 20,000 tests would otherwise carry 20,000 copies.
+	 */
+	char **strings;
+	size_t n_strings;
 };
+
+/*
+ * `s` kept once in the report (NULL and "" are ""): the copy's address,
+ * or NULL when out of memory.  Freed with the report.
+ */
+const char *pyn__report_intern(struct pyn__report *r, const char *s);
+/* Is `s` a non-empty string (the interned fields may be NULL)? */
+static inline bool pyn__given(const char *s)
+{
+	return s && s[0];
+}
 
 /* The outcome counting for an entry: its last attempt's verdict. */
 enum pyn_outcome pyn__entry_verdict(const struct pyn__report_entry *e);

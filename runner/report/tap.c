@@ -76,7 +76,8 @@ static void diagnostics(FILE *f, const struct pyn__report_entry *e,
 	fprintf(f, "  outcome: %s\n", pyn_outcome_name(a->result.outcome));
 	if (v != a->result.outcome)
 		fprintf(f, "  verdict: %s\n", pyn_outcome_name(v));
-	yaml_str(f, "expected", e->expected, strlen(e->expected), 0);
+	yaml_str(f, "expected", e->expected ? e->expected : "",
+		 e->expected ? strlen(e->expected) : 0, 0);
 	if (msg && *msg)
 		yaml_str(f, "message", msg, strlen(msg), 0);
 	fprintf(f, "  duration_s: %.3f\n", a->result.wall_time_s);
@@ -142,7 +143,7 @@ void pyn__tap_write_entry(FILE *f, size_t number,
 		reason(f, pyn__entry_message(e));
 	} else if (xfail) {
 		fputs(" # TODO expected ", f);
-		reason(f, e->expected);
+		reason(f, e->expected ? e->expected : "");
 	}
 	fputc('\n', f);
 	diagnostics(f, e, not_run);

@@ -169,28 +169,33 @@ static void test_every_key(void)
 	CU_ASSERT_STRING_EQUAL(t->function, "adds_small_numbers");
 	CU_ASSERT_EQUAL(t->loc.line, 21);
 	CU_ASSERT_EQUAL(t->loc.column, 9);
+	CU_ASSERT_PTR_NULL(t->settings); /* a bare name sets nothing */
 	t = &s->tests[1];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t->settings);
 	CU_ASSERT_STRING_EQUAL(t->name, "rejects_huge_alloc");
 	CU_ASSERT_STRING_EQUAL(t->function, "test_huge_alloc");
 	CU_ASSERT_EQUAL(t->function_loc.line, 23);
-	CU_ASSERT_EQUAL(t->settings.memory.bytes, 64ull << 20);
-	CU_ASSERT_EQUAL(t->settings.expect.expect.outcome,
+	CU_ASSERT_EQUAL(t->settings->memory.bytes, 64ull << 20);
+	CU_ASSERT_EQUAL(t->settings->expect.expect.outcome,
 			PYN_OUTCOME_MEMORY_LIMIT);
 	t = &s->tests[2];
-	CU_ASSERT_DOUBLE_EQUAL(t->settings.wall_time.seconds, 0.5, 1e-12);
-	CU_ASSERT_EQUAL(t->settings.cpu_time.state, PYN_SETTING_NONE);
-	CU_ASSERT_EQUAL(t->settings.expect.expect.kind, PYN_EXPECT_TIMEOUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t->settings);
+	CU_ASSERT_DOUBLE_EQUAL(t->settings->wall_time.seconds, 0.5, 1e-12);
+	CU_ASSERT_EQUAL(t->settings->cpu_time.state, PYN_SETTING_NONE);
+	CU_ASSERT_EQUAL(t->settings->expect.expect.kind, PYN_EXPECT_TIMEOUT);
 	t = &s->tests[3];
-	CU_ASSERT_EQUAL(t->settings.expect.expect.kind, PYN_EXPECT_SIGNAL);
-	CU_ASSERT_EQUAL(t->settings.expect.expect.value, 11);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t->settings);
+	CU_ASSERT_EQUAL(t->settings->expect.expect.kind, PYN_EXPECT_SIGNAL);
+	CU_ASSERT_EQUAL(t->settings->expect.expect.value, 11);
 	t = &s->tests[4];
-	CU_ASSERT_EQUAL(t->settings.expect.expect.kind, PYN_EXPECT_EXIT_CODE);
-	CU_ASSERT_EQUAL(t->settings.expect.expect.value, 3);
-	CU_ASSERT_EQUAL(t->settings.skip.state, PYN_SETTING_SET);
-	CU_ASSERT_TRUE(t->settings.skip.flag);
-	CU_ASSERT_STRING_EQUAL(t->settings.skip.text, "not on CI");
-	CU_ASSERT_EQUAL(t->settings.retries.state, PYN_SETTING_SET);
-	CU_ASSERT_EQUAL(t->settings.retries.number, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t->settings);
+	CU_ASSERT_EQUAL(t->settings->expect.expect.kind, PYN_EXPECT_EXIT_CODE);
+	CU_ASSERT_EQUAL(t->settings->expect.expect.value, 3);
+	CU_ASSERT_EQUAL(t->settings->skip.state, PYN_SETTING_SET);
+	CU_ASSERT_TRUE(t->settings->skip.flag);
+	CU_ASSERT_STRING_EQUAL(t->settings->skip.text, "not on CI");
+	CU_ASSERT_EQUAL(t->settings->retries.state, PYN_SETTING_SET);
+	CU_ASSERT_EQUAL(t->settings->retries.number, 0);
 
 	s = &m->suites[1];
 	CU_ASSERT_STRING_EQUAL(s->cunit, "legacy_suites");
@@ -288,7 +293,8 @@ static void test_expect_forms(void)
 			 "  - name: t\n    expect: %s\n",
 			 cases[i].text);
 		m = load(yaml);
-		e = &m->suites[0].tests[0].settings.expect.expect;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m->suites[0].tests[0].settings);
+		e = &m->suites[0].tests[0].settings->expect.expect;
 		CU_ASSERT_EQUAL(e->kind, cases[i].kind);
 		if (cases[i].kind != PYN_EXPECT_TIMEOUT)
 			CU_ASSERT_EQUAL(e->outcome, cases[i].outcome);
