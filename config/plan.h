@@ -22,6 +22,26 @@
 
 #include "config/manifest.h"
 
+/*
+ * Where the code of a suite's tests is, and what they run with: one copy
+ * for every test of the suite (pyn_plan_task() makes a test's task).
+ */
+struct pyn_plan_code {
+	const char *library; /* resolved absolute path; NULL for a program */
+	const char *setup; /* the suite's setup and teardown, or NULL */
+	const char *teardown;
+	const char *cunit_info; /* `cunit:` CU_SuiteInfo[] symbol, or NULL */
+	const char *const *cunit_register; /* `cunit_register:` */
+	size_t n_cunit_register;
+	const char *cwd; /* resolved absolute path, or NULL */
+	const char *const *env; /* "NAME=VALUE" */
+	size_t n_env;
+	/* `program:` suites (SPEC §2): the CUnit test program, its args. */
+	const char *program;
+	const char *const *args;
+	size_t n_args;
+};
+
 struct pyn_plan_test {
 	char *id; /* "classname.name", unique in the plan */
 	char *suite; /* JUnit testsuite name: the manifest suite's */
@@ -32,8 +52,20 @@ struct pyn_plan_test {
 	char *classname;
 	char *name; /* JUnit testcase name */
 	size_t order; /* position in manifest order, from 0 */
-	struct pyn_task task; /* ready for pyn_engine_submit */
-	struct pyn_limits limits; /* final limits */
+	/*
+	 * What it runs: PYN_TASK_SYMBOL `symbol` of code->library, or
+	 * PYN_TASK_CUNIT test `name` of registered suite `cunit_suite`.
+	 */
+	enum pyn_task_kind kind;
+	const char *symbol;
+	const char *cunit_suite;
+	const struct pyn_plan_code *code;
+	/*
+	 * Final limits: one copy for all the tests that have the same (a
+	 * plan of 20,000 tests mostly has a few); pyn_plan_set_limits()
+	 * changes a test's.
+	 */
+	const struct pyn_limits *limits;
 	struct pyn_expect expect;
 	unsigned retries; /* reruns allowed for an unexpected outcome */
 	char *manifest; /* the manifest that declared it */
@@ -47,14 +79,6 @@ struct pyn_plan_test {
 	 */
 	bool shared_process;
 	char *skip_reason; /* NULL: none given */
-	/*
-	 * `program:` suites (SPEC §2): the resolved absolute path of the
-	 * CUnit test program and its arguments; task.library is NULL then.
-	 * NULL/0 for library suites.
-	 */
-	char *program;
-	char **args;
-	size_t n_args;
 	/*
 	 * Not PASS: the program's start-up failed while its tests were
 	 * listed; the test stands for the whole program and is reported
@@ -73,6 +97,8 @@ struct pyn_plan {
 	size_t n_plugins;
 	/* Where every string above lives (private). */
 	struct pyn__plan_arena *arena;
+	/* The limits given out last, to share (private). */
+	const struct pyn_limits *recent_limits[4];
 };
 
 /*
@@ -203,6 +229,23 @@ int pyn_plan_build(struct pyn_plan *plan, struct pyn_manifest *const *manifests,
 		   struct pyn_error *err);
 
 void pyn_plan_release(struct pyn_plan *plan);
+
+/*
+ * Give test `t` of `plan` the limits `l` (copied; the options and the
+ * wrapper must outlive the plan, e.g. live in it).  Tests with equal
+ * limits share one copy.  Returns 0, or PYN_ENOMEM.
+ */
+int pyn_plan_set_limits(struct pyn_plan *plan, struct pyn_plan_test *t,
+			const struct pyn_limits *l);
+
+/* The program a test runs in, or its library: where its code is. */
+static inline const char *pyn_plan_test_code(const struct pyn_plan_test *t)
+{
+	return t->code->program ? t->code->program : t->code->library;
+}
+
+/* The task that runs test `t` (its strings are the plan's). */
+void pyn_plan_task(const struct pyn_plan_test *t, struct pyn_task *task);
 
 /* Does the -k pattern (without its "!") select `id`?  (plan_select.c) */
 bool pyn_plan_filter_match(const char *pattern, const char *id);

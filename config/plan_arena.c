@@ -147,6 +147,75 @@ char *pyn__build_intern(struct pyn__build *b, const char *s)
 	return copy;
 }
 
+static bool same_limits(const struct pyn_limits *a, const struct pyn_limits *b)
+{
+	return a->wall_time_s == b->wall_time_s &&
+	       a->cpu_time_s == b->cpu_time_s &&
+	       a->memory_bytes == b->memory_bytes &&
+	       a->terminate_child_processes == b->terminate_child_processes &&
+	       a->capture_output == b->capture_output &&
+	       a->output_limit == b->output_limit &&
+	       a->isolation == b->isolation && a->options == b->options &&
+	       a->n_options == b->n_options && a->wrapper == b->wrapper &&
+	       a->foreground == b->foreground &&
+	       a->core_dumps == b->core_dumps &&
+	       a->startup_wall_time_s == b->startup_wall_time_s &&
+	       a->startup_cpu_time_s == b->startup_cpu_time_s &&
+	       a->startup_memory_bytes == b->startup_memory_bytes;
+}
+
+int pyn_plan_set_limits(struct pyn_plan *plan, struct pyn_plan_test *t,
+			const struct pyn_limits *l)
+{
+	const size_t n =
+		sizeof(plan->recent_limits) / sizeof(plan->recent_limits[0]);
+	struct pyn_limits *copy;
+
+	/* Tests come suite by suite: the same limits come in runs. */
+	for (size_t i = 0; i < n && plan->recent_limits[i]; i++) {
+		if (same_limits(plan->recent_limits[i], l)) {
+			t->limits = plan->recent_limits[i];
+			return 0;
+		}
+	}
+	copy = pyn__arena_alloc(&plan->arena, sizeof(*copy));
+	if (!copy)
+		return PYN_ENOMEM;
+	*copy = *l;
+	copy->struct_size = sizeof(*copy);
+	memmove(&plan->recent_limits[1], &plan->recent_limits[0],
+		(n - 1) * sizeof(plan->recent_limits[0]));
+	plan->recent_limits[0] = copy;
+	t->limits = copy;
+	return 0;
+}
+
+void pyn_plan_task(const struct pyn_plan_test *t, struct pyn_task *task)
+{
+	const struct pyn_plan_code *c = t->code;
+
+	memset(task, 0, sizeof(*task));
+	task->kind = t->kind;
+	task->name = t->id;
+	task->library = c->library;
+	task->symbol = t->symbol;
+	task->setup = c->setup;
+	task->teardown = c->teardown;
+	task->cwd = c->cwd;
+	task->env = c->env;
+	task->n_env = c->n_env;
+	if (t->kind != PYN_TASK_SYMBOL) {
+		task->cunit_info = c->cunit_info;
+		task->cunit_register = c->cunit_register;
+		task->n_cunit_register = c->n_cunit_register;
+		task->cunit_suite = t->cunit_suite;
+		task->cunit_test = t->name;
+	}
+	task->program = c->program;
+	task->args = c->args;
+	task->n_args = c->n_args;
+}
+
 /* Copy a string array into the arena. */
 const char *const *pyn__build_strdup_array(struct pyn__build *b,
 					   char *const *src, size_t n)

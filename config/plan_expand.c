@@ -165,45 +165,28 @@ static int add_test(struct pyn__build *b, const struct pyn__suite_ctx *sc,
 	t->file = t->manifest;
 	t->line = loc.line;
 	t->column = loc.column;
-	t->limits = r.limits;
 	if (kind == PYN_TASK_CUNIT)
-		pyn__plan_startup(s, &t->limits);
+		pyn__plan_startup(s, &r.limits);
+	r.limits.wrapper = pyn__build_intern(b, r.wrapper);
+	if ((r.wrapper && !r.limits.wrapper) ||
+	    pyn_plan_set_limits(plan, t, &r.limits))
+		return pyn__build_nomem(b);
 	t->expect = r.expect;
 	t->retries = r.retries;
 	t->skip = r.skip;
 	t->shared_process = r.shared_process && kind == PYN_TASK_CUNIT;
 	t->skip_reason = pyn__build_intern(b, r.skip_reason);
-	t->limits.wrapper = pyn__build_intern(b, r.wrapper);
-	t->task.kind = kind;
-	t->task.name = t->id;
-	t->task.library = sc->library;
-	t->task.symbol = pyn__build_strdup(b, symbol);
-	t->task.cwd = sc->cwd;
-	t->task.env = sc->env;
-	t->task.n_env = s->n_env;
-	/* The suite's setup and teardown go around imported tests too. */
-	t->task.setup = pyn__build_intern(b, s->setup);
-	t->task.teardown = pyn__build_intern(b, s->teardown);
-	if (kind != PYN_TASK_SYMBOL) {
-		t->task.cunit_info = pyn__build_intern(b, s->cunit);
-		t->task.cunit_register = sc->cunit_register;
-		t->task.n_cunit_register = s->n_cunit_register;
-		t->task.cunit_suite = pyn__build_intern(b, cunit_suite);
-		t->task.cunit_test = t->name;
-	}
-	if (sc->program) {
-		t->program = (char *)sc->program;
-		t->args = (char **)sc->args;
-		t->n_args = s->n_args;
-		t->task.program = sc->program;
-		t->task.args = sc->args;
-		t->task.n_args = s->n_args;
-	}
+	t->kind = kind;
+	t->code = sc->code;
+	/* A function named like its test shares the name's string. */
+	t->symbol = symbol && !strcmp(symbol, name) ?
+			    t->name :
+			    pyn__build_strdup(b, symbol);
+	if (kind != PYN_TASK_SYMBOL)
+		t->cunit_suite = pyn__build_intern(b, cunit_suite);
 	if (!t->suite || !t->classname || !t->name || !t->manifest ||
-	    (symbol && !t->task.symbol) || (s->setup && !t->task.setup) ||
-	    (s->teardown && !t->task.teardown) ||
-	    (r.skip_reason && !t->skip_reason) ||
-	    (r.wrapper && !t->limits.wrapper))
+	    (symbol && !t->symbol) || (cunit_suite && !t->cunit_suite) ||
+	    (r.skip_reason && !t->skip_reason))
 		return pyn__build_nomem(b);
 	return 0;
 }
@@ -363,6 +346,34 @@ out:
 	return rc;
 }
 
+/* What every test of the suite runs with, once in the arena: 0 or -1. */
+static int suite_code(struct pyn__build *b, struct pyn__suite_ctx *sc)
+{
+	const struct pyn_manifest_suite *s = sc->s;
+	struct pyn_plan_code *c = pyn__arena_alloc(&b->plan->arena, sizeof(*c));
+
+	if (!c)
+		return -1;
+	c->library = sc->library;
+	/* The suite's setup and teardown go around imported tests too. */
+	c->setup = pyn__build_intern(b, s->setup);
+	c->teardown = pyn__build_intern(b, s->teardown);
+	c->cunit_info = pyn__build_intern(b, s->cunit);
+	c->cunit_register = sc->cunit_register;
+	c->n_cunit_register = s->n_cunit_register;
+	c->cwd = sc->cwd;
+	c->env = sc->env;
+	c->n_env = s->n_env;
+	c->program = sc->program;
+	c->args = sc->args;
+	c->n_args = s->n_args;
+	sc->code = c;
+	if ((s->setup && !c->setup) || (s->teardown && !c->teardown) ||
+	    (s->cunit && !c->cunit_info))
+		return -1;
+	return 0;
+}
+
 /* The limiter options of every level of suite `s`: the first error. */
 static int check_limiters(struct pyn__build *b,
 			  const struct pyn_manifest_suite *s)
@@ -432,7 +443,7 @@ int pyn__plan_expand_suite(struct pyn__build *b,
 		if (rc)
 			return rc;
 		sc.program = pyn__build_strdup(b, path);
-		if (!sc.program)
+		if (!sc.program || suite_code(b, &sc))
 			return pyn__build_nomem(b);
 		return bad ? bad : import_suite(b, &sc);
 	}
@@ -443,7 +454,7 @@ int pyn__plan_expand_suite(struct pyn__build *b,
 	if (rc)
 		return rc;
 	sc.library = pyn__build_strdup(b, path);
-	if (!sc.library) {
+	if (!sc.library || suite_code(b, &sc)) {
 		rc = pyn__build_nomem(b);
 		goto out;
 	}

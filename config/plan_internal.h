@@ -164,6 +164,7 @@ struct pyn__suite_ctx {
 	const char *const *env;
 	const char *const *args;
 	const char *const *cunit_register;
+	const struct pyn_plan_code *code; /* all of the above, for tests */
 };
 
 /*

@@ -59,17 +59,17 @@ int pyn__check_load(const struct pyn_plan *plan, struct pyn__error_list *errors,
 		bool seen = false;
 		int ret;
 
-		if (!t->task.library)
+		if (!t->code->library)
 			continue;
 		for (size_t k = 0; k < i && !seen; k++)
-			seen = plan->tests[k].task.library &&
-			       !strcmp(plan->tests[k].task.library,
-				       t->task.library);
+			seen = plan->tests[k].code->library &&
+			       !strcmp(plan->tests[k].code->library,
+				       t->code->library);
 		if (seen)
 			continue;
 		limits.wall_time_s = LOAD_WALL_TIME_S;
 		limits.isolation = PYN_ISOLATION_FORK;
-		ret = pyn_call(load_child, (void *)t->task.library, &limits,
+		ret = pyn_call(load_child, (void *)t->code->library, &limits,
 			       &res, err);
 		if (ret)
 			return ret;

@@ -66,7 +66,7 @@ static const char *unenforceable(const struct pyn_plan_test *t)
 {
 	const char *name = NULL;
 
-	pyn__limits_unsupported(&t->limits, first_name, &name);
+	pyn__limits_unsupported(t->limits, first_name, &name);
 	return name;
 }
 
@@ -78,6 +78,7 @@ static const char *unenforceable(const struct pyn_plan_test *t)
 int pyn__plan_scale_for_sanitizers(struct pyn_plan *plan)
 {
 	struct pyn_plan_test *t;
+	struct pyn_limits l;
 	double time, memory;
 	unsigned bits;
 	char why[256];
@@ -85,8 +86,7 @@ int pyn__plan_scale_for_sanitizers(struct pyn_plan *plan)
 
 	for (i = 0; i < plan->n_tests; i++) {
 		t = &plan->tests[i];
-		bits = pyn__sanitizers(t->program ? t->program :
-						    t->task.library);
+		bits = pyn__sanitizers(pyn_plan_test_code(t));
 		if (!bits)
 			continue;
 		if (pyn__sanitizer_scale(bits, &time, &memory, why,
@@ -94,10 +94,14 @@ int pyn__plan_scale_for_sanitizers(struct pyn_plan *plan)
 			fprintf(stderr, "pyntest: error: %s\n", why);
 			return -1;
 		}
-		t->limits.wall_time_s *= time;
-		t->limits.cpu_time_s *= time;
-		t->limits.memory_bytes =
-			(uint64_t)((double)t->limits.memory_bytes * memory);
+		l = *t->limits;
+		l.wall_time_s *= time;
+		l.cpu_time_s *= time;
+		l.memory_bytes = (uint64_t)((double)l.memory_bytes * memory);
+		if (pyn_plan_set_limits(plan, t, &l)) {
+			fprintf(stderr, "pyntest: error: out of memory\n");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -120,7 +124,10 @@ int pyn__plan_check_enforceable(const struct pyn_plan *plan, bool best_effort,
 		struct pyn_error e;
 		size_t index = 0;
 
-		if (pyn__task_fits(&t->task, &e))
+		struct pyn_task task;
+
+		pyn_plan_task(t, &task);
+		if (pyn__task_fits(&task, &e))
 			return pyn_error_set(
 				err, PYN_EMANIFEST, t->file, t->line, t->column,
 				"test '%s' cannot run: %s", t->id, e.message);

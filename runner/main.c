@@ -282,10 +282,10 @@ int main(int argc, char **argv)
 
 			if (cli.verbosity > 0)
 				printf("%s\t%.3f\t%.3f\t%llu\n", t->id,
-				       t->limits.wall_time_s,
-				       t->limits.cpu_time_s,
+				       t->limits->wall_time_s,
+				       t->limits->cpu_time_s,
 				       (unsigned long long)
-					       t->limits.memory_bytes);
+					       t->limits->memory_bytes);
 			else
 				printf("%s\n", t->id);
 		}

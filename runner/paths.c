@@ -162,7 +162,7 @@ static int clash_plan(const struct pyn__report_path *r,
 
 	for (size_t i = 0; i < plan->n_tests; i++) {
 		const struct pyn_plan_test *t = &plan->tests[i];
-		const char *lib = t->program ? t->program : t->task.library;
+		const char *lib = pyn_plan_test_code(t);
 
 		/* Tests of one suite share it: look once. */
 		if (!lib || (last && !strcmp(lib, last)))
@@ -170,8 +170,8 @@ static int clash_plan(const struct pyn__report_path *r,
 		last = lib;
 		if (same_library(id, lib))
 			return refuse(err, r,
-				      t->program ? "the test program" :
-						   "the test library",
+				      t->code->program ? "the test program" :
+							 "the test library",
 				      lib);
 	}
 	for (size_t i = 0; i < plan->n_plugins; i++)

@@ -341,6 +341,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 	bool stop = false, autostart = !s->fail_fast;
 	const char *not_run_why;
 	char text[256]; /* an expectation, the sanitizers */
+	struct pyn_task task; /* the one submitted */
 	struct pyn__shared shared;
 	int ret = 0;
 
@@ -367,8 +368,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		e->test = t;
 		pyn__expect_describe(&t->expect, text, sizeof(text));
 		e->expected = pyn__report_intern(report, text);
-		bits = pyn__sanitizers(t->program ? t->program :
-						    t->task.library);
+		bits = pyn__sanitizers(pyn_plan_test_code(t));
 		pyn__sanitizer_names(bits, text, sizeof(text));
 		e->sanitizers = pyn__report_intern(report, text);
 		if (!e->expected || !e->sanitizers) {
@@ -482,10 +482,11 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 				}
 			}
 			g = pyn__shared_of(&shared, i);
+			pyn_plan_task(t, &task);
 			if (g ? pyn__shared_submit(engine, g, plan,
 						   (void *)(uintptr_t)(i + 1),
 						   &serr) :
-				pyn_engine_submit(engine, &t->task, &t->limits,
+				pyn_engine_submit(engine, &task, t->limits,
 						  (void *)(uintptr_t)(i + 1),
 						  &serr)) {
 				/* Could not even start: that test's error. */
@@ -544,10 +545,12 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			size_t i = order[next].index;
 			const struct pyn_plan_test *t = &plan->tests[i];
 			struct pyn_error serr;
+			int rc;
 
-			int rc = pyn__engine_hold(engine, &t->task, &t->limits,
-						  (void *)(uintptr_t)(i + 1),
-						  autostart, &serr);
+			pyn_plan_task(t, &task);
+			rc = pyn__engine_hold(engine, &task, t->limits,
+					      (void *)(uintptr_t)(i + 1),
+					      autostart, &serr);
 
 			if (rc == 0)
 				held = i + 1;
@@ -616,8 +619,9 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			/* Rerun at once: it was going to run anyway. */
 			struct pyn_error serr;
 
-			if (!pyn_engine_submit(engine, &e->test->task,
-					       &e->test->limits, user, &serr)) {
+			pyn_plan_task(e->test, &task);
+			if (!pyn_engine_submit(engine, &task, e->test->limits,
+					       user, &serr)) {
 				running++;
 				if (s->console)
 					pyn__console_retry(s->console, e);

@@ -54,9 +54,9 @@ static bool same_suite(const struct pyn_plan_test *a,
 	return a->shared_process && b->shared_process &&
 	       same_str(a->suite, b->suite) &&
 	       same_str(a->classname, b->classname) &&
-	       same_str(a->task.cunit_suite, b->task.cunit_suite) &&
-	       same_str(a->task.library, b->task.library) &&
-	       same_str(a->program, b->program);
+	       same_str(a->cunit_suite, b->cunit_suite) &&
+	       same_str(a->code->library, b->code->library) &&
+	       same_str(a->code->program, b->code->program);
 }
 
 int pyn__shared_add(struct pyn__shared *sh, const struct pyn_plan *plan,
@@ -106,7 +106,7 @@ int pyn__shared_submit(struct pyn_engine *e, struct pyn__shared_group *g,
 	char *p;
 
 	for (k = g->from; k < g->n; k++)
-		len += strlen(plan->tests[g->members[k]].task.cunit_test) + 1;
+		len += strlen(plan->tests[g->members[k]].name) + 1;
 	free(g->list);
 	g->list = malloc(len);
 	if (!g->list)
@@ -114,16 +114,16 @@ int pyn__shared_submit(struct pyn_engine *e, struct pyn__shared_group *g,
 				     "out of memory");
 	/* The CPU limit is each test's, kept by the child (engine.h). */
 	p = g->list + sprintf(g->list, "%c%.9g", PYN__SHARED_MARK,
-			      head->limits.cpu_time_s > 0 ?
-				      head->limits.cpu_time_s :
+			      head->limits->cpu_time_s > 0 ?
+				      head->limits->cpu_time_s :
 				      0.0);
 	for (k = g->from; k < g->n; k++)
 		p += sprintf(p, "%c%s", PYN__SHARED_MARK,
-			     plan->tests[g->members[k]].task.cunit_test);
-	g->task = head->task;
+			     plan->tests[g->members[k]].name);
+	pyn_plan_task(head, &g->task);
 	g->task.cunit_test = g->list;
 	g->task.name = head->classname;
-	g->limits = head->limits;
+	g->limits = *head->limits;
 	g->limits.cpu_time_s = 0;
 	return pyn_engine_submit(e, &g->task, &g->limits, user, err);
 }
@@ -305,7 +305,7 @@ size_t pyn__shared_split(struct pyn__shared_group *g,
 	for (k = 0; m && k < done; k++) {
 		if (k == dead)
 			from_process(res, k < m ? &recs[k] : NULL,
-				     head->limits.cpu_time_s, &out[k]);
+				     head->limits->cpu_time_s, &out[k]);
 		else
 			from_record(&recs[k], &out[k]);
 	}
@@ -371,8 +371,8 @@ void pyn__shared_hint(const struct pyn_plan *plan, size_t i, char **message)
 	bool others = false;
 	char *s;
 
-	if (t->shared_process || t->task.kind != PYN_TASK_CUNIT ||
-	    !t->task.cunit_suite || !message || !*message)
+	if (t->shared_process || t->kind != PYN_TASK_CUNIT || !t->cunit_suite ||
+	    !message || !*message)
 		return;
 	for (size_t k = i > 0 ? i - 1 : 0; k < plan->n_tests && k <= i + 1;
 	     k++) {
@@ -386,7 +386,7 @@ void pyn__shared_hint(const struct pyn_plan *plan, size_t i, char **message)
 	if (asprintf(&s,
 		     "%s (hint: each test ran in its own process; "
 		     "'process: per-suite' runs CUnit suite '%s' in one)",
-		     *message, t->task.cunit_suite) < 0)
+		     *message, t->cunit_suite) < 0)
 		return;
 	free(*message);
 	*message = s;

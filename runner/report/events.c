@@ -86,7 +86,7 @@ static void finished(void *user, const struct pyn__report_entry *e)
 	size_t i = (size_t)(e->test - ev->plan->tests);
 	const struct pyn__attempt *a = pyn__entry_primary(e);
 	const struct pyn_plan_test *t = e->test;
-	const struct pyn_limits *l = &t->limits;
+	const struct pyn_limits *l = t->limits;
 	bool not_run = pyn__entry_is_not_run(e);
 	enum pyn_outcome v =
 		not_run ? PYN_OUTCOME_NOT_RUN : pyn__entry_verdict(e);

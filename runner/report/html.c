@@ -216,7 +216,7 @@ static void entry_json(FILE *f, const struct pyn__report_entry *e, size_t i)
 {
 	const struct pyn_plan_test *t = e->test;
 	const struct pyn__attempt *primary = pyn__entry_primary(e);
-	size_t limit = t->limits.capture_output ? t->limits.output_limit : 0;
+	size_t limit = t->limits->capture_output ? t->limits->output_limit : 0;
 	const char *kind;
 
 	if (pyn__entry_is_flaky(e))
@@ -238,11 +238,11 @@ static void entry_json(FILE *f, const struct pyn__report_entry *e, size_t i)
 	fputs(",\"msg\":", f);
 	jstr(f, pyn__entry_message(e));
 	fputs(",\"lim\":{\"wall\":", f);
-	jnum(f, t->limits.wall_time_s > 0 ? t->limits.wall_time_s : 0);
+	jnum(f, t->limits->wall_time_s > 0 ? t->limits->wall_time_s : 0);
 	fputs(",\"cpu\":", f);
-	jnum(f, t->limits.cpu_time_s > 0 ? t->limits.cpu_time_s : 0);
+	jnum(f, t->limits->cpu_time_s > 0 ? t->limits->cpu_time_s : 0);
 	fprintf(f, ",\"mem\":%llu},\"primary\":",
-		(unsigned long long)t->limits.memory_bytes);
+		(unsigned long long)t->limits->memory_bytes);
 	if (primary)
 		fprintf(f, "%zu", (size_t)(primary - e->attempts));
 	else

@@ -183,7 +183,7 @@ static void testcase_properties(struct pyn__junit_out *o,
 				const struct pyn__report_entry *e,
 				const struct pyn__attempt *a)
 {
-	const struct pyn_limits *lim = &e->test->limits;
+	const struct pyn_limits *lim = e->test->limits;
 	const char *in = "        ";
 	char v[64], name[256];
 
@@ -284,8 +284,8 @@ void pyn__junit_testcase(struct pyn__junit_out *o,
 			 const struct pyn__report_entry *e)
 {
 	const struct pyn__attempt *a = pyn__entry_primary(e);
-	size_t limit = e->test->limits.capture_output ?
-			       e->test->limits.output_limit :
+	size_t limit = e->test->limits->capture_output ?
+			       e->test->limits->output_limit :
 			       0;
 	const char *file;
 	unsigned line;
@@ -339,7 +339,7 @@ void pyn__junit_measurement_line(struct pyn__junit_out *o,
 				 const struct pyn__report_entry *e)
 {
 	const struct pyn__attempt *a = pyn__entry_primary(e);
-	const struct pyn_limits *lim = &e->test->limits;
+	const struct pyn_limits *lim = e->test->limits;
 	char buf[1024];
 	int n;
 

@@ -92,6 +92,7 @@ static void test_bytes_are_replaced(void)
 /* A small world: plan tests and entries, built by hand. */
 #define N_MAX 16
 static struct pyn_plan_test tests[N_MAX];
+static struct pyn_limits limits[N_MAX]; /* tests[i].limits */
 static struct pyn__report_entry entries[N_MAX];
 static struct pyn__attempt attempts[N_MAX][2];
 static struct pyn__report report;
@@ -116,10 +117,11 @@ static struct pyn__attempt *add(const char *suite, const char *name,
 	t->id = strdup(id);
 	t->suite = (char *)suite;
 	t->name = strdup(name);
-	t->limits = (struct pyn_limits)PYN_LIMITS_INIT;
-	t->limits.wall_time_s = 2;
-	t->limits.cpu_time_s = 1;
-	t->limits.memory_bytes = PYN_MiB(64);
+	limits[i] = (struct pyn_limits)PYN_LIMITS_INIT;
+	limits[i].wall_time_s = 2;
+	limits[i].cpu_time_s = 1;
+	limits[i].memory_bytes = PYN_MiB(64);
+	t->limits = &limits[i];
 	t->file = "suite.yaml";
 	t->line = (unsigned)(10 + i);
 	memset(&entries[i], 0, sizeof(entries[i]));

@@ -67,10 +67,11 @@ static void run(const struct pyn_plan *plan, int *configured, size_t *n)
 {
 	struct pyn_result res = PYN_RESULT_INIT;
 	struct pyn_error err = { 0 };
+	struct pyn_task task;
 
 	CU_ASSERT_EQUAL_FATAL(plan->n_tests, 1);
-	CU_ASSERT_EQUAL_FATAL(pyn_run(&plan->tests[0].task,
-				      &plan->tests[0].limits, &res, &err),
+	pyn_plan_task(&plan->tests[0], &task);
+	CU_ASSERT_EQUAL_FATAL(pyn_run(&task, plan->tests[0].limits, &res, &err),
 			      0);
 	CU_ASSERT_EQUAL(res.outcome, PYN_OUTCOME_PASS);
 	CU_ASSERT_EQUAL(probe(&res, configured, n), 0);
@@ -89,14 +90,14 @@ static void test_empty_map(void)
 
 	/* Not named: not configured. */
 	CU_ASSERT_EQUAL_FATAL(build(&plan, "{}", "{}"), 0);
-	CU_ASSERT_EQUAL(plan.tests[0].limits.n_options, 0);
+	CU_ASSERT_EQUAL(plan.tests[0].limits->n_options, 0);
 	run(&plan, &configured, &n);
 	CU_ASSERT_EQUAL(configured, 0);
 	pyn_plan_release(&plan);
 
 	/* `probe_a: {}`: one key-less entry, configured, no option. */
 	CU_ASSERT_EQUAL_FATAL(build(&plan, "{ probe_a: {} }", "{}"), 0);
-	l = &plan.tests[0].limits;
+	l = plan.tests[0].limits;
 	CU_ASSERT_EQUAL_FATAL(l->n_options, 1);
 	CU_ASSERT_STRING_EQUAL(l->options[0].limiter, "probe_a");
 	CU_ASSERT_PTR_NULL(l->options[0].option.key);
@@ -116,7 +117,7 @@ static void test_empty_map(void)
 	/* `null` below drops it again. */
 	CU_ASSERT_EQUAL_FATAL(
 		build(&plan, "{ probe_a: {} }", "{ probe_a: null }"), 0);
-	CU_ASSERT_EQUAL(plan.tests[0].limits.n_options, 0);
+	CU_ASSERT_EQUAL(plan.tests[0].limits->n_options, 0);
 	run(&plan, &configured, &n);
 	CU_ASSERT_EQUAL(configured, 0);
 	pyn_plan_release(&plan);

@@ -40,6 +40,7 @@ static int suite_clean(void)
 /* A small world: plan tests and entries, built by hand. */
 #define N_MAX 16
 static struct pyn_plan_test tests[N_MAX];
+static struct pyn_limits limits[N_MAX]; /* tests[i].limits */
 static struct pyn__report_entry entries[N_MAX];
 static struct pyn__attempt attempts[N_MAX][3];
 static const char *suites[] = { "arith", "io" };
@@ -60,9 +61,10 @@ static struct pyn__attempt *add(const char *suite, const char *name,
 	t->suite = (char *)suite;
 	t->name = strdup(name);
 	t->order = i;
-	t->limits = (struct pyn_limits)PYN_LIMITS_INIT;
-	t->limits.wall_time_s = 2;
-	t->limits.memory_bytes = PYN_MiB(64);
+	limits[i] = (struct pyn_limits)PYN_LIMITS_INIT;
+	limits[i].wall_time_s = 2;
+	limits[i].memory_bytes = PYN_MiB(64);
+	t->limits = &limits[i];
 	t->file = "suite.yaml";
 	t->line = (unsigned)(10 + i);
 	memset(&entries[i], 0, sizeof(entries[i]));
@@ -451,7 +453,7 @@ static void test_output_cut(void)
 	big[1023] = 'A'; /* the last byte kept */
 	big[1024] = 'B'; /* the first byte cut */
 	a = add("arith", "chatty", PYN_OUTCOME_PASS, "");
-	tests[0].limits.output_limit = 1024;
+	limits[0].output_limit = 1024;
 	a->result.out = big;
 	a->result.out_len = 3000;
 	a->result.out_total = 3000;

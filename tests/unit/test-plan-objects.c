@@ -35,8 +35,8 @@ static void test_library_paths(void)
 		NULL);
 	snprintf(want, sizeof(want), "%s/lib/libelsewhere.so", dir);
 	CU_ASSERT_PTR_NOT_NULL(
-		strstr(plan.tests[0].task.library, "/lib/libelsewhere.so"));
-	CU_ASSERT_EQUAL(plan.tests[0].task.library[0], '/');
+		strstr(plan.tests[0].code->library, "/lib/libelsewhere.so"));
+	CU_ASSERT_EQUAL(plan.tests[0].code->library[0], '/');
 	pyn_plan_release(&plan);
 	EXPECT_PLAN_ERROR(
 		"suites: [{ name: s, library: libnope, tests: [test_alpha] }]\n",
@@ -75,7 +75,8 @@ static void test_libtool_archive(void)
 	build_ok(&plan,
 		 "suites: [{ name: s, library: libla, tests: [test_alpha] }]\n",
 		 NULL);
-	CU_ASSERT_PTR_NOT_NULL(strstr(plan.tests[0].task.library, "/libla.la"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(plan.tests[0].code->library, "/libla.la"));
 	pyn_plan_release(&plan);
 	write_file("libbad.la", "dlname=''\n", 0644);
 	EXPECT_PLAN_ERROR(
@@ -251,7 +252,7 @@ static void test_discover(void)
 	CU_ASSERT_STRING_EQUAL(plan.tests[2].id, "s.test_gamma");
 	t = &plan.tests[1];
 	CU_ASSERT_EQUAL(t->expect.outcome, PYN_OUTCOME_PASS);
-	CU_ASSERT_STRING_EQUAL(t->task.setup, "fixture_setup");
+	CU_ASSERT_STRING_EQUAL(t->code->setup, "fixture_setup");
 	CU_ASSERT_EQUAL(t->line, 5);
 	CU_ASSERT_EQUAL(t->order, 1);
 	pyn_plan_release(&plan);
@@ -345,14 +346,26 @@ static void test_imported(void)
 	CU_ASSERT_STRING_EQUAL(t->suite, "legacy");
 	CU_ASSERT_STRING_EQUAL(t->classname, "legacy.Suite One");
 	CU_ASSERT_STRING_EQUAL(t->name, "adds");
-	CU_ASSERT_EQUAL(t->task.kind, PYN_TASK_CUNIT);
-	CU_ASSERT_STRING_EQUAL(t->task.cunit_info, "fixture_suites");
-	CU_ASSERT_EQUAL_FATAL(t->task.n_cunit_register, 1);
-	CU_ASSERT_STRING_EQUAL(t->task.cunit_register[0], "fixture_setup");
-	CU_ASSERT_STRING_EQUAL(t->task.cunit_suite, "Suite One");
-	CU_ASSERT_STRING_EQUAL(t->task.cunit_test, "adds");
-	CU_ASSERT_PTR_NOT_NULL(t->task.library);
-	CU_ASSERT_DOUBLE_EQUAL(t->limits.wall_time_s, 2, 1e-12);
+	CU_ASSERT_EQUAL(t->kind, PYN_TASK_CUNIT);
+	CU_ASSERT_STRING_EQUAL(t->code->cunit_info, "fixture_suites");
+	CU_ASSERT_EQUAL_FATAL(t->code->n_cunit_register, 1);
+	CU_ASSERT_STRING_EQUAL(t->code->cunit_register[0], "fixture_setup");
+	CU_ASSERT_STRING_EQUAL(t->cunit_suite, "Suite One");
+	CU_ASSERT_STRING_EQUAL(t->name, "adds");
+	CU_ASSERT_PTR_NOT_NULL(t->code->library);
+	{
+		struct pyn_task task;
+
+		pyn_plan_task(t, &task);
+		CU_ASSERT_EQUAL(task.kind, PYN_TASK_CUNIT);
+		CU_ASSERT_STRING_EQUAL(task.name, "legacy.Suite One.adds");
+		CU_ASSERT_STRING_EQUAL(task.cunit_info, "fixture_suites");
+		CU_ASSERT_EQUAL(task.n_cunit_register, 1);
+		CU_ASSERT_STRING_EQUAL(task.cunit_suite, "Suite One");
+		CU_ASSERT_STRING_EQUAL(task.cunit_test, "adds");
+		CU_ASSERT_PTR_NULL(task.symbol);
+	}
+	CU_ASSERT_DOUBLE_EQUAL(t->limits->wall_time_s, 2, 1e-12);
 	CU_ASSERT_EQUAL(t->expect.outcome, PYN_OUTCOME_PASS);
 	CU_ASSERT_EQUAL(plan.tests[1].expect.outcome, PYN_OUTCOME_FAIL);
 	pyn_plan_release(&plan);
@@ -367,8 +380,9 @@ static void test_imported(void)
 		 "    teardown: fixture_teardown\n",
 		 &opt);
 	CU_ASSERT_EQUAL_FATAL(plan.n_tests, 2);
-	CU_ASSERT_STRING_EQUAL(plan.tests[0].task.setup, "test_alpha");
-	CU_ASSERT_STRING_EQUAL(plan.tests[0].task.teardown, "fixture_teardown");
+	CU_ASSERT_STRING_EQUAL(plan.tests[0].code->setup, "test_alpha");
+	CU_ASSERT_STRING_EQUAL(plan.tests[0].code->teardown,
+			       "fixture_teardown");
 	pyn_plan_release(&plan);
 
 	build_ok(&plan,
@@ -381,12 +395,12 @@ static void test_imported(void)
 	CU_ASSERT_EQUAL_FATAL(plan.n_tests, 2);
 	t = &plan.tests[1];
 	CU_ASSERT_STRING_EQUAL(t->id, "kastore.Suite One.subtracts");
-	CU_ASSERT_PTR_NULL(t->task.library);
-	CU_ASSERT_PTR_NOT_NULL(strstr(t->program, "/prog"));
-	CU_ASSERT_EQUAL_FATAL(t->n_args, 1);
-	CU_ASSERT_STRING_EQUAL(t->args[0], "-v");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(t->task.cwd);
-	CU_ASSERT_EQUAL(t->task.cwd[0], '/');
+	CU_ASSERT_PTR_NULL(t->code->library);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t->code->program, "/prog"));
+	CU_ASSERT_EQUAL_FATAL(t->code->n_args, 1);
+	CU_ASSERT_STRING_EQUAL(t->code->args[0], "-v");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t->code->cwd);
+	CU_ASSERT_EQUAL(t->code->cwd[0], '/');
 	CU_ASSERT_PTR_NOT_NULL(strstr(last_source.program, "/prog"));
 	pyn_plan_release(&plan);
 
@@ -436,7 +450,7 @@ static void test_imported(void)
 	CU_ASSERT_EQUAL_FATAL(plan.n_tests, 4);
 	CU_ASSERT_STRING_EQUAL(plan.tests[0].id, "fast.Suite One.adds");
 	CU_ASSERT_STRING_EQUAL(plan.tests[2].id, "slow.Suite One.adds");
-	CU_ASSERT_STRING_EQUAL(plan.tests[2].args[0], "--slow");
+	CU_ASSERT_STRING_EQUAL(plan.tests[2].code->args[0], "--slow");
 	pyn_plan_release(&plan);
 	/* Overrides match the full id and the CUnit name SUITE.TEST. */
 	build_ok(&plan,

@@ -11,6 +11,7 @@ static void test_basic(void)
 {
 	struct pyn_plan plan;
 	const struct pyn_plan_test *t;
+	struct pyn_task task;
 	char lib[PATH_MAX + 64], real[PATH_MAX];
 
 	copy_fixture("libfix.so");
@@ -45,22 +46,26 @@ static void test_basic(void)
 	CU_ASSERT_EQUAL(t->order, 0);
 	CU_ASSERT_EQUAL(t->line, 10);
 	CU_ASSERT_EQUAL(t->column, 9);
-	CU_ASSERT_EQUAL(t->task.kind, PYN_TASK_SYMBOL);
-	CU_ASSERT_STRING_EQUAL(t->task.name, "s.test_alpha");
-	CU_ASSERT_STRING_EQUAL(t->task.library, real);
-	CU_ASSERT_STRING_EQUAL(t->task.symbol, "test_alpha");
-	CU_ASSERT_STRING_EQUAL(t->task.setup, "fixture_setup");
-	CU_ASSERT_STRING_EQUAL(t->task.teardown, "fixture_teardown");
-	CU_ASSERT_EQUAL_FATAL(t->task.n_env, 1);
-	CU_ASSERT_STRING_EQUAL(t->task.env[0], "A=b");
-	CU_ASSERT_PTR_NULL(t->task.cwd);
-	CU_ASSERT_DOUBLE_EQUAL(t->limits.wall_time_s, 10, 1e-12);
-	CU_ASSERT_DOUBLE_EQUAL(t->limits.cpu_time_s, 2, 1e-12);
-	CU_ASSERT_EQUAL(t->limits.memory_bytes, 64ull << 20);
-	CU_ASSERT_TRUE(t->limits.terminate_child_processes);
-	CU_ASSERT_TRUE(t->limits.capture_output);
-	CU_ASSERT_EQUAL(t->limits.output_limit, 1u << 20);
-	CU_ASSERT_EQUAL(t->limits.isolation, PYN_ISOLATION_FORKSERVER);
+	/* The task the engine gets, made from the test and its suite's. */
+	pyn_plan_task(t, &task);
+	CU_ASSERT_EQUAL(task.kind, PYN_TASK_SYMBOL);
+	CU_ASSERT_STRING_EQUAL(task.name, "s.test_alpha");
+	CU_ASSERT_STRING_EQUAL(task.library, real);
+	CU_ASSERT_STRING_EQUAL(task.symbol, "test_alpha");
+	CU_ASSERT_STRING_EQUAL(task.setup, "fixture_setup");
+	CU_ASSERT_STRING_EQUAL(task.teardown, "fixture_teardown");
+	CU_ASSERT_EQUAL_FATAL(task.n_env, 1);
+	CU_ASSERT_STRING_EQUAL(task.env[0], "A=b");
+	CU_ASSERT_PTR_NULL(task.cwd);
+	CU_ASSERT_PTR_NULL(task.cunit_suite); /* a library function's */
+	CU_ASSERT_PTR_NULL(task.program);
+	CU_ASSERT_DOUBLE_EQUAL(t->limits->wall_time_s, 10, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(t->limits->cpu_time_s, 2, 1e-12);
+	CU_ASSERT_EQUAL(t->limits->memory_bytes, 64ull << 20);
+	CU_ASSERT_TRUE(t->limits->terminate_child_processes);
+	CU_ASSERT_TRUE(t->limits->capture_output);
+	CU_ASSERT_EQUAL(t->limits->output_limit, 1u << 20);
+	CU_ASSERT_EQUAL(t->limits->isolation, PYN_ISOLATION_FORKSERVER);
 	CU_ASSERT_EQUAL(t->expect.kind, PYN_EXPECT_OUTCOME);
 	CU_ASSERT_EQUAL(t->expect.outcome, PYN_OUTCOME_PASS);
 	CU_ASSERT_EQUAL(t->retries, 0);
@@ -69,10 +74,10 @@ static void test_basic(void)
 
 	t = &plan.tests[1];
 	CU_ASSERT_STRING_EQUAL(t->id, "s.beta");
-	CU_ASSERT_STRING_EQUAL(t->task.symbol, "test_beta");
-	CU_ASSERT_DOUBLE_EQUAL(t->limits.wall_time_s, 1, 1e-12);
-	CU_ASSERT_DOUBLE_EQUAL(t->limits.cpu_time_s, 2, 1e-12);
-	CU_ASSERT_EQUAL(t->limits.memory_bytes, 0);
+	CU_ASSERT_STRING_EQUAL(t->symbol, "test_beta");
+	CU_ASSERT_DOUBLE_EQUAL(t->limits->wall_time_s, 1, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(t->limits->cpu_time_s, 2, 1e-12);
+	CU_ASSERT_EQUAL(t->limits->memory_bytes, 0);
 	CU_ASSERT_EQUAL(t->retries, 3);
 	CU_ASSERT_EQUAL(t->expect.kind, PYN_EXPECT_SIGNAL);
 	CU_ASSERT_EQUAL(t->expect.value, 6);
@@ -103,16 +108,16 @@ static void test_command_line_defaults(void)
 	t = find(&plan, "s.test_alpha");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	/* The manifest wins where it says something... */
-	CU_ASSERT_DOUBLE_EQUAL(t->limits.wall_time_s, 1, 1e-12);
-	CU_ASSERT_EQUAL(t->limits.isolation, PYN_ISOLATION_SPAWN);
+	CU_ASSERT_DOUBLE_EQUAL(t->limits->wall_time_s, 1, 1e-12);
+	CU_ASSERT_EQUAL(t->limits->isolation, PYN_ISOLATION_SPAWN);
 	/* ...the command line fills the rest. */
-	CU_ASSERT_DOUBLE_EQUAL(t->limits.cpu_time_s, 3, 1e-12);
-	CU_ASSERT_EQUAL(t->limits.memory_bytes, 1000);
+	CU_ASSERT_DOUBLE_EQUAL(t->limits->cpu_time_s, 3, 1e-12);
+	CU_ASSERT_EQUAL(t->limits->memory_bytes, 1000);
 	CU_ASSERT_EQUAL(t->retries, 2);
 	/* null and 0 are things the manifest says. */
 	t = find(&plan, "s.test_beta");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	CU_ASSERT_DOUBLE_EQUAL(t->limits.cpu_time_s, 0, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(t->limits->cpu_time_s, 0, 1e-12);
 	CU_ASSERT_EQUAL(t->retries, 0);
 	pyn_plan_release(&plan);
 
@@ -123,7 +128,7 @@ static void test_command_line_defaults(void)
 		"defaults: { isolation: spawn }\n"
 		"suites: [{ name: s, library: libfix, tests: [test_alpha] }]\n",
 		&opt);
-	CU_ASSERT_EQUAL(plan.tests[0].limits.isolation, PYN_ISOLATION_FORK);
+	CU_ASSERT_EQUAL(plan.tests[0].limits->isolation, PYN_ISOLATION_FORK);
 	pyn_plan_release(&plan);
 }
 
@@ -152,16 +157,16 @@ static void test_other_settings(void)
 		 NULL);
 	t = find(&plan, "s.test_alpha");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	CU_ASSERT_FALSE(t->limits.terminate_child_processes);
-	CU_ASSERT_EQUAL(t->limits.output_limit, 2u << 20);
-	CU_ASSERT_EQUAL(t->limits.isolation, PYN_ISOLATION_FORK);
+	CU_ASSERT_FALSE(t->limits->terminate_child_processes);
+	CU_ASSERT_EQUAL(t->limits->output_limit, 2u << 20);
+	CU_ASSERT_EQUAL(t->limits->isolation, PYN_ISOLATION_FORK);
 	CU_ASSERT_EQUAL(t->expect.outcome, PYN_OUTCOME_FAIL);
 	/* null goes back to the built-in default. */
 	t = find(&plan, "s.test_beta");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	CU_ASSERT_TRUE(t->limits.terminate_child_processes);
-	CU_ASSERT_EQUAL(t->limits.output_limit, 1u << 20);
-	CU_ASSERT_EQUAL(t->limits.isolation, PYN_ISOLATION_FORKSERVER);
+	CU_ASSERT_TRUE(t->limits->terminate_child_processes);
+	CU_ASSERT_EQUAL(t->limits->output_limit, 1u << 20);
+	CU_ASSERT_EQUAL(t->limits->isolation, PYN_ISOLATION_FORKSERVER);
 	CU_ASSERT_EQUAL(t->expect.kind, PYN_EXPECT_OUTCOME);
 	CU_ASSERT_EQUAL(t->expect.outcome, PYN_OUTCOME_PASS);
 	pyn_plan_release(&plan);
@@ -190,19 +195,19 @@ static void test_overrides(void)
 	t = find(&plan, "s.test_alpha");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_EQUAL(t->expect.kind, PYN_EXPECT_TIMEOUT);
-	CU_ASSERT_DOUBLE_EQUAL(t->limits.wall_time_s, 3, 1e-12);
-	CU_ASSERT_EQUAL(t->limits.memory_bytes, 10u << 20);
+	CU_ASSERT_DOUBLE_EQUAL(t->limits->wall_time_s, 3, 1e-12);
+	CU_ASSERT_EQUAL(t->limits->memory_bytes, 10u << 20);
 	CU_ASSERT_FALSE(t->skip);
 	t = find(&plan, "s.test_beta");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_EQUAL(t->expect.kind, PYN_EXPECT_TIMEOUT);
 	CU_ASSERT_TRUE(t->skip);
 	CU_ASSERT_STRING_EQUAL(t->skip_reason, "flaky");
-	CU_ASSERT_EQUAL(t->limits.memory_bytes, 0);
+	CU_ASSERT_EQUAL(t->limits->memory_bytes, 0);
 	t = find(&plan, "s.test_gamma");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_EQUAL(t->expect.kind, PYN_EXPECT_OUTCOME);
-	CU_ASSERT_DOUBLE_EQUAL(t->limits.wall_time_s, 0, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(t->limits->wall_time_s, 0, 1e-12);
 	pyn_plan_release(&plan);
 }
 
@@ -267,18 +272,18 @@ static void test_limiters(void)
 	CU_ASSERT_EQUAL(calls, 8);
 	t = find(&plan, "s.test_alpha");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	CU_ASSERT_EQUAL_FATAL(t->limits.n_options, 3);
-	CU_ASSERT_STRING_EQUAL(t->limits.options[0].limiter, "max_files");
-	CU_ASSERT_STRING_EQUAL(t->limits.options[0].option.key, "count");
-	CU_ASSERT_STRING_EQUAL(t->limits.options[0].option.value, "8");
-	CU_ASSERT_EQUAL(t->limits.options[0].option.line, 6);
-	CU_ASSERT_EQUAL(t->limits.options[0].option.column, 37);
-	CU_ASSERT_STRING_EQUAL(t->limits.options[1].option.key, "mode");
-	CU_ASSERT_STRING_EQUAL(t->limits.options[2].limiter, "max_procs");
-	CU_ASSERT_STRING_EQUAL(t->limits.options[2].option.value, "4");
+	CU_ASSERT_EQUAL_FATAL(t->limits->n_options, 3);
+	CU_ASSERT_STRING_EQUAL(t->limits->options[0].limiter, "max_files");
+	CU_ASSERT_STRING_EQUAL(t->limits->options[0].option.key, "count");
+	CU_ASSERT_STRING_EQUAL(t->limits->options[0].option.value, "8");
+	CU_ASSERT_EQUAL(t->limits->options[0].option.line, 6);
+	CU_ASSERT_EQUAL(t->limits->options[0].option.column, 37);
+	CU_ASSERT_STRING_EQUAL(t->limits->options[1].option.key, "mode");
+	CU_ASSERT_STRING_EQUAL(t->limits->options[2].limiter, "max_procs");
+	CU_ASSERT_STRING_EQUAL(t->limits->options[2].option.value, "4");
 	t = find(&plan, "s.test_beta");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	CU_ASSERT_EQUAL(t->limits.n_options, 2);
+	CU_ASSERT_EQUAL(t->limits->n_options, 2);
 	pyn_plan_release(&plan);
 
 	EXPECT_PLAN_ERROR(
