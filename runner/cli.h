@@ -118,7 +118,6 @@ struct pyn__schedule {
 int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		      const struct pyn__schedule *s, struct pyn__report *report,
 		      bool *interrupted, struct pyn_error *err);
-void pyn__report_release(struct pyn__report *report);
 
 /*
  * The plan's `enumerate` callback: list an imported CUnit suite's tests in

@@ -14,6 +14,7 @@
 
 #include "engine/engine.h"
 #include "runner/main_internal.h"
+#include "runner/record.h"
 #include "runner/report/html.h"
 #include "runner/signals.h"
 

@@ -24,6 +24,7 @@
 
 #include "base/outcome.h"
 #include "runner/cli.h"
+#include "runner/record.h"
 #include "runner/shared.h"
 #include "runner/signals.h"
 #include "runner/verdict.h"
@@ -45,111 +46,6 @@ static int by_duration(const void *pa, const void *pb)
 	if (a->seconds != b->seconds)
 		return a->seconds < b->seconds ? 1 : -1;
 	return a->index < b->index ? -1 : a->index > b->index;
-}
-
-static struct pyn__attempt *new_attempt(struct pyn__report_entry *e)
-{
-	struct pyn__attempt *p =
-		realloc(e->attempts, (e->n_attempts + 1) * sizeof(*p));
-
-	if (!p)
-		return NULL;
-	e->attempts = p;
-	p = &p[e->n_attempts++];
-	memset(p, 0, sizeof(*p));
-	return p;
-}
-
-/*
- * Keep one stream of captured output (`buf`, taken over): cut on a whole
- * UTF-8 character when the limit cut it, then appended to the spool so
- * the runner does not hold it; in memory, shrunk to size, only when the
- * spool cannot take it.
- */
-static void keep_output(struct pyn__run *run, struct pyn__spool *spool,
-			bool err, char *buf, size_t len, uint64_t total)
-{
-	uint64_t at = 0;
-	char *p;
-
-	if (buf && total > len)
-		len = pyn__utf8_whole(buf, len);
-	if (!buf || !len) {
-		free(buf);
-		buf = NULL;
-		len = 0;
-	} else if (spool && !pyn__spool_put(spool, buf, len, &at)) {
-		free(buf);
-		buf = NULL;
-		run->spool = spool;
-	} else if ((p = realloc(buf, len + 1))) {
-		buf = p;
-		buf[len] = '\0';
-	}
-	if (err) {
-		run->err = buf;
-		run->err_len = len;
-		run->err_total = total;
-		run->err_at = at;
-	} else {
-		run->out = buf;
-		run->out_len = len;
-		run->out_total = total;
-		run->out_at = at;
-	}
-}
-
-/*
- * Keep what the reporters need of `res` (see struct pyn__run), taking its
- * output and properties over, and release the rest.
- */
-static int run_take(struct pyn__run *run, struct pyn_result *res,
-		    struct pyn__spool *spool, struct pyn__report *report)
-{
-	unsigned kept = res->n_failures < PYN_RESULT_FAILURES_MAX ?
-				res->n_failures :
-				PYN_RESULT_FAILURES_MAX;
-	const char *msg = res->message;
-	int ret = 0;
-
-	memset(run, 0, sizeof(*run));
-	run->outcome = res->outcome;
-	if (!msg[0] && res->outcome == PYN_OUTCOME_SKIPPED)
-		msg = res->skip_reason;
-	/* Most runs say nothing: no copy of "" for each. */
-	run->message = msg[0] ? strdup(msg) : NULL;
-	run->error_type = pyn__report_intern(report, res->error_type);
-	run->wall_time_s = res->wall_time_s;
-	run->cpu_time_s = res->cpu_time_s;
-	run->start_s = res->start_s;
-	run->slot = res->slot;
-	run->peak_memory_bytes = res->peak_memory_bytes;
-	run->exit_code = res->exit_code;
-	run->term_signal = res->term_signal;
-	run->leftover_processes = res->leftover_processes;
-	run->n_failures = res->n_failures;
-	if (kept) {
-		run->failures = malloc(kept * sizeof(*run->failures));
-		if (run->failures) {
-			memcpy(run->failures, res->failures,
-			       kept * sizeof(*run->failures));
-			run->n_kept = kept;
-		}
-	}
-	keep_output(run, spool, false, res->out, res->out_len, res->out_total);
-	keep_output(run, spool, true, res->err, res->err_len, res->err_total);
-	run->properties = res->properties;
-	run->n_properties = res->n_properties;
-	res->out = res->err = NULL;
-	res->properties = NULL;
-	res->n_properties = 0;
-	run->memory_provider = pyn__report_intern(report, res->memory_provider);
-	run->tree_provider = pyn__report_intern(report, res->tree_provider);
-	if ((msg[0] && !run->message) || (kept && !run->failures) ||
-	    !run->error_type || !run->memory_provider || !run->tree_provider)
-		ret = PYN_ENOMEM;
-	pyn_result_release(res);
-	return ret;
 }
 
 static bool unexpected(enum pyn_outcome v)
@@ -186,33 +82,6 @@ static bool drain_watch(const struct pyn__schedule *s)
 	return stop;
 }
 
-/*
- * Tests that never started (-x, an interrupt) are not run (SPEC §3): a
- * skipped element saying why, never a failure.  Only tests that were
- * running when a signal came are interrupted.
- */
-static int mark_not_run(struct pyn__report *report, const char *why)
-{
-	for (size_t i = 0; i < report->n_entries; i++) {
-		struct pyn__report_entry *e = &report->entries[i];
-		struct pyn__attempt *a;
-
-		if (e->n_attempts)
-			continue;
-		a = new_attempt(e);
-		if (!a)
-			return PYN_ENOMEM;
-		a->result.outcome = PYN_OUTCOME_NOT_RUN;
-		a->result.peak_memory_bytes = -1;
-		a->verdict = PYN_OUTCOME_NOT_RUN;
-		if (asprintf(&a->message, PYN__NOT_RUN_PREFIX "%s", why) < 0) {
-			a->message = NULL;
-			return PYN_ENOMEM;
-		}
-	}
-	return 0;
-}
-
 /* Each member the process ran gets its result and verdict. */
 static int take_split(const struct pyn_plan *plan,
 		      const struct pyn__schedule *s, struct pyn__report *report,
@@ -224,7 +93,7 @@ static int take_split(const struct pyn_plan *plan,
 	for (k = 0; k < got; k++) {
 		size_t i = g->members[from + k];
 		struct pyn__report_entry *e = &report->entries[i];
-		struct pyn__attempt *a = new_attempt(e);
+		struct pyn__attempt *a = pyn__attempt_new(e);
 		char why[1024];
 		bool met;
 
@@ -238,7 +107,7 @@ static int take_split(const struct pyn_plan *plan,
 		}
 		met = pyn__expect_is_met(&e->test->expect, &split[k], why,
 					 sizeof(why));
-		if (run_take(&a->result, &split[k], s->spool, report) ||
+		if (pyn__run_take(&a->result, &split[k], s->spool, report) ||
 		    pyn__attempt_decide(a, &e->test->expect, met, why))
 			return PYN_ENOMEM;
 		if (a->result.outcome == PYN_OUTCOME_INTERRUPTED)
@@ -271,18 +140,10 @@ static int shared_restart(struct pyn_engine *engine,
 		for (k = g->from; k < g->n; k++) {
 			struct pyn__report_entry *e =
 				&report->entries[g->members[k]];
-			struct pyn__attempt *a = new_attempt(e);
-
-			if (!a)
+			if (!pyn__attempt_said(
+				    e, PYN_OUTCOME_ERROR,
+				    "cannot start test: ", serr.message))
 				return PYN_ENOMEM;
-			a->result.outcome = PYN_OUTCOME_ERROR;
-			a->result.peak_memory_bytes = -1;
-			a->verdict = PYN_OUTCOME_ERROR;
-			if (asprintf(&a->message, "cannot start test: %s",
-				     serr.message) < 0) {
-				a->message = NULL;
-				return PYN_ENOMEM;
-			}
 		}
 		return 0;
 	}
@@ -336,11 +197,10 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 	size_t n = plan->n_tests, next = 0, n_order = 0;
 	/* The test made ahead of its start (plan index + 1), 0: none. */
 	size_t held = 0, hold_tried = SIZE_MAX;
-	unsigned running = 0, bits;
+	unsigned running = 0;
 	int added;
 	bool stop = false, autostart = !s->fail_fast;
 	const char *not_run_why;
-	char text[256]; /* an expectation, the sanitizers */
 	struct pyn_task task; /* the one submitted */
 	struct pyn__shared shared;
 	int ret = 0;
@@ -350,48 +210,24 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		return pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
 				     "cannot schedule %zu tests: out of memory",
 				     n);
-	report->entries = calloc(n ? n : 1, sizeof(*report->entries));
 	order = calloc(n ? n : 1, sizeof(*order));
-	if (!report->entries || !order) {
+	if (!order || pyn__report_entries(report, plan)) {
 		ret = pyn_error_set(err, PYN_ENOMEM, NULL, 0, 0,
 				    "cannot schedule %zu tests: out of memory",
 				    n);
 		goto out;
 	}
-	report->n_entries = n;
-	report->suites = (const char *const *)plan->suites;
-	report->n_suites = plan->n_suites;
 	for (size_t i = 0; i < n; i++) {
 		struct pyn__report_entry *e = &report->entries[i];
 		const struct pyn_plan_test *t = &plan->tests[i];
 
-		e->test = t;
-		pyn__expect_describe(&t->expect, text, sizeof(text));
-		e->expected = pyn__report_intern(report, text);
-		bits = pyn__sanitizers(pyn_plan_test_code(t));
-		pyn__sanitizer_names(bits, text, sizeof(text));
-		e->sanitizers = pyn__report_intern(report, text);
-		if (!e->expected || !e->sanitizers) {
-			ret = PYN_ENOMEM;
-			goto out;
-		}
-		pyn__sanitizer_scale(bits, &e->time_scale, &e->memory_scale,
-				     NULL, 0);
 		if (t->skip) {
 			/* `skip:` in the manifest: reported, never run. */
-			struct pyn__attempt *a = new_attempt(e);
-
-			if (!a) {
-				ret = PYN_ENOMEM;
-				goto out;
-			}
-			a->result.outcome = PYN_OUTCOME_SKIPPED;
-			a->result.peak_memory_bytes = -1;
-			a->verdict = PYN_OUTCOME_SKIPPED;
-			a->message = strdup(t->skip_reason ?
-						    t->skip_reason :
-						    "skipped in the manifest");
-			if (!a->message) {
+			if (!pyn__attempt_said(
+				    e, PYN_OUTCOME_SKIPPED, "",
+				    t->skip_reason ?
+					    t->skip_reason :
+					    "skipped in the manifest")) {
 				ret = PYN_ENOMEM;
 				goto out;
 			}
@@ -402,20 +238,11 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		}
 		if (t->startup_outcome != PYN_OUTCOME_PASS) {
 			/* Its program never got to CUnit: said, not run. */
-			struct pyn__attempt *a = new_attempt(e);
-
-			if (!a) {
-				ret = PYN_ENOMEM;
-				goto out;
-			}
-			a->result.outcome = t->startup_outcome;
-			a->result.peak_memory_bytes = -1;
-			a->verdict = t->startup_outcome;
-			a->message = strdup(t->startup_message ?
-						    t->startup_message :
-						    "the program never got "
-						    "to CUnit");
-			if (!a->message) {
+			if (!pyn__attempt_said(e, t->startup_outcome, "",
+					       t->startup_message ?
+						       t->startup_message :
+						       "the program never got "
+						       "to CUnit")) {
 				ret = PYN_ENOMEM;
 				goto out;
 			}
@@ -491,22 +318,14 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 						  &serr)) {
 				/* Could not even start: that test's error. */
 				e = &report->entries[i];
-				a = new_attempt(e);
+				a = pyn__attempt_said(
+					e, PYN_OUTCOME_ERROR,
+					"cannot start test: ", serr.message);
 				if (!a) {
 					ret = PYN_ENOMEM;
 					goto out;
 				}
-				a->result.outcome = PYN_OUTCOME_ERROR;
-				a->result.peak_memory_bytes = -1;
 				a->result.error_type = PYN__TYPE_SETUP_ERROR;
-				a->verdict = PYN_OUTCOME_ERROR;
-				if (asprintf(&a->message,
-					     "cannot start test: %s",
-					     serr.message) < 0) {
-					a->message = NULL;
-					ret = PYN_ENOMEM;
-					goto out;
-				}
 				if (s->console)
 					pyn__console_finished(s->console, e);
 				pyn__listeners_finished(s->listeners, e);
@@ -588,7 +407,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 			continue;
 		}
 		e = &report->entries[(uintptr_t)user - 1];
-		a = new_attempt(e);
+		a = pyn__attempt_new(e);
 		if (!a) {
 			pyn_result_release(&res);
 			ret = PYN_ENOMEM;
@@ -596,7 +415,7 @@ int pyn__schedule_run(struct pyn_engine *engine, const struct pyn_plan *plan,
 		}
 		met = pyn__expect_is_met(&e->test->expect, &res, why,
 					 sizeof(why));
-		if (run_take(&a->result, &res, s->spool, report)) {
+		if (pyn__run_take(&a->result, &res, s->spool, report)) {
 			ret = PYN_ENOMEM;
 			goto out;
 		}
@@ -649,28 +468,7 @@ out:
 	else if (ret)
 		not_run_why = "the run broke off";
 	if (report->entries && ret != PYN_ENOMEM &&
-	    mark_not_run(report, not_run_why))
+	    pyn__report_not_run(report, not_run_why))
 		ret = PYN_ENOMEM;
 	return ret;
-}
-
-void pyn__report_release(struct pyn__report *report)
-{
-	if (!report)
-		return;
-	for (size_t i = 0; i < report->n_entries; i++) {
-		struct pyn__report_entry *e = &report->entries[i];
-
-		for (size_t k = 0; k < e->n_attempts; k++)
-			pyn__attempt_release(&e->attempts[k]);
-		free(e->attempts);
-	}
-	free(report->entries);
-	report->entries = NULL;
-	report->n_entries = 0;
-	for (size_t i = 0; i < report->n_strings; i++)
-		free(report->strings[i]);
-	free(report->strings);
-	report->strings = NULL;
-	report->n_strings = 0;
 }
