@@ -10,6 +10,9 @@ foreach(_t test-junit-valid test-junit-outcomes)
   target_compile_definitions(${_t} PRIVATE
     PYN_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 endforeach()
+# Reading reports back: the XML scanner's element skip.
+pyn_add_unit_test(test-xml-read SOURCES unit/test-xml-read.c
+  LIBS pyntest_report LABELS runner)
 pyn_add_unit_test(test-tap SOURCES unit/test-tap.c LIBS pyntest_report
   LABELS runner)
 pyn_add_unit_test(test-console SOURCES unit/test-console.c LIBS pyntest_report
