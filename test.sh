@@ -106,18 +106,19 @@ else
 fi
 
 # The robustness tests (label robust) and the e2e tests of processes,
-# limits and providers with the providers an ordinary user gets, so that
-# every provider is tested on every change: as an unprivileged user
-# (made with useradd when missing; skipped, saying why, when not root or
-# when that user cannot read the build tree), and with the subreaper and
-# rlimit providers forced.  Not the e2e tests that write into the build
-# tree (html, out-of-tree limiters) or time CPU against the wall clock
-# (isolation, outcomes): a few minutes in all.
+# limits, providers and suites that share a process with the providers
+# an ordinary user gets, so that every provider is tested on every
+# change: as an unprivileged user (made with useradd when missing;
+# skipped, saying why, when not root or when that user cannot read the
+# build tree), and with the subreaper and rlimit providers forced.  Not
+# the e2e tests that write into the build tree (html, out-of-tree
+# limiters) or time CPU against the wall clock (isolation, outcomes): a
+# few minutes in all.
 PYN_CI_USER=${PYN_CI_USER:-pyntest-ci}
 fallbacks() # DIR
 {
 	local dir=$1 rc=0 home t0=$SECONDS
-	local sel=(-R '^(robust[.].*|e2e[.](providers|memory_providers)[.].*|e2e[.](hostile|interrupt|enforce))$')
+	local sel=(-R '^(robust[.].*|e2e[.](providers|memory_providers)[.].*|e2e[.](hostile|interrupt|enforce|shared_suites))$')
 
 	echo "== ctest $dir, forced providers memory=rlimit,process_tree=subreaper"
 	PYNTEST_PROVIDERS=memory=rlimit,process_tree=subreaper \

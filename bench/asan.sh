@@ -25,28 +25,17 @@
 # ratios (min / median) pyntest / Check.  Environment: BUILD (default
 # build-bench, a Release build), ROUNDS, CC (gcc).  Not part of ctest.
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(dirname "$here")
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 N=${1:-200}
 ROUNDS=${ROUNDS:-5}
 CC=${CC:-gcc}
 
-build=${BUILD:-$root/build-bench}
-if [ ! -f "$build/CMakeCache.txt" ]; then
-	cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-		-DBUILD_TESTING=OFF >/dev/null
-fi
-cmake --build "$build" -j2 --target pyntest_cli pyntest-worker >/dev/null
-pyn=$build/bin/pyntest
+bench_prepare bench-asan
 if [ ! -x "$build/libexec/pyntest/pyntest-worker-san" ]; then
 	echo "bench: no pyntest-worker-san in $build: it cannot run ASan tests" >&2
 	exit 1
 fi
-out=$build/bench-asan
-mkdir -p "$out"
-cd "$out"
-export PYNTEST_CACHE_DIR=$out/cache
-rm -rf "$PYNTEST_CACHE_DIR"
 
 # ---- generate ------------------------------------------------------------
 body='char *p = malloc(256); memset(p, (int)sizeof(p), 256); sink = p[17]; free(p);'
@@ -86,47 +75,7 @@ done
 	echo '  srunner_run_all(sr, CK_SILENT); int f = srunner_ntests_failed(sr);'
 	echo '  srunner_free(sr); return f != 0; }'
 } >check_suite.c
-cat >measure.c <<'C'
-/*
- * measure CMD...: run CMD (its stdout to /dev/null), print "WALL_SECONDS
- * CPU_SECONDS EXIT"; CPU = user + system of CMD and every process it reaped.
- */
-#include <fcntl.h>
-#include <stdio.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-int main(int argc, char **argv)
-{
-	struct timespec t0, t1;
-	struct rusage ru;
-	int status;
-	pid_t pid;
-
-	if (argc < 2)
-		return 2;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	pid = fork();
-	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-
-		dup2(fd, 1);
-		execvp(argv[1], argv + 1);
-		_exit(127);
-	}
-	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
-		return 2;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("%.6f %.6f %d\n",
-	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-		       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6,
-	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-	return 0;
-}
-C
+bench_measure_c
 read -ra check_flags < <(pkg-config --cflags --libs check)
 $CC -O2 -o measure measure.c
 $CC -O1 -g -fsanitize=address -shared -fPIC -o libsuite_asan.so suite.c
@@ -135,24 +84,9 @@ $CC -O1 -g -fsanitize=address -o check_asan check_suite.c "${check_flags[@]}"
 $CC -O2 -o check_plain check_suite.c "${check_flags[@]}"
 
 echo "bench: N=$N tests per suite (malloc/memset/free of 256 bytes), $ROUNDS rounds, in $out"
-echo "load before: $(uptime)"
+bench_load before
 
 # ---- measure, interleaved --------------------------------------------------
-declare -A times cpus failed
-nfailed=0
-run()
-{
-	local name=$1 r
-	shift
-	read -ra r < <(./measure "$@" 2>/dev/null </dev/null | tail -1) || true
-	if [ "${#r[@]}" -ne 3 ] || [ "${r[2]}" != 0 ]; then
-		echo "bench: '$*' failed (${r[2]:-?}); its figures are not valid" >&2
-		failed[$name]=1
-		nfailed=$((nfailed + 1))
-	fi
-	times[$name]+="${r[0]:-0} "
-	cpus[$name]+="${r[1]:-0} "
-}
 names=(pyn_asan_j1 check_asan pyn_asan_j2 pyn_asan_nl check_asan_nl
 	pyn_plain_j1 check_plain)
 declare -A cmds=(
@@ -167,10 +101,10 @@ declare -A cmds=(
 for r in $(seq 1 "$ROUNDS"); do
 	for n in "${names[@]}"; do
 		# shellcheck disable=SC2086
-		run "$n" ${cmds[$n]}
+		bench_run "$n" ${cmds[$n]}
 	done
 done
-echo "load after:  $(uptime)"
+bench_load after
 for f in r_a1 r_a2 r_an r_p1; do
 	if ! grep -q "tests=\"$N\"" "$out/$f.xml" || grep -q '<failure\|<error' "$out/$f.xml"; then
 		echo "bench: $f.xml does not hold $N passing tests" >&2

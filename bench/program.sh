@@ -38,26 +38,15 @@
 # pyntest -j 1 and the fork floor.  Not part of ctest: figures, never
 # assertions.  docs/performance.md, "Program mode", has a run's figures.
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(dirname "$here")
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 N=${PROG_TESTS:-300}
 MB=${PROG_MB:-64}
 US=${PROG_TEST_US:-100}
 ROUNDS=${ROUNDS:-7}
 CC=${CC:-cc}
 
-build=${BUILD:-$root/build-bench}
-if [ ! -f "$build/CMakeCache.txt" ]; then
-	cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-		-DBUILD_TESTING=OFF >/dev/null
-fi
-cmake --build "$build" -j2 --target pyntest_cli pyntest-worker >/dev/null
-pyn=$build/bin/pyntest
-out=$build/bench-program
-mkdir -p "$out"
-cd "$out"
-export PYNTEST_CACHE_DIR=$out/cache
-rm -rf "$PYNTEST_CACHE_DIR"
+bench_prepare bench-program
 
 # ---- generate ------------------------------------------------------------
 cat >work.h <<'C'
@@ -244,47 +233,7 @@ int main(void)
 }
 C
 
-cat >measure.c <<'C'
-/*
- * measure CMD...: run CMD (its stdout to /dev/null), print "WALL_SECONDS
- * CPU_SECONDS EXIT"; CPU = user + system of CMD and every process it reaped.
- */
-#include <fcntl.h>
-#include <stdio.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-int main(int argc, char **argv)
-{
-	struct timespec t0, t1;
-	struct rusage ru;
-	int status;
-	pid_t pid;
-
-	if (argc < 2)
-		return 2;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	pid = fork();
-	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-
-		dup2(fd, 1);
-		execvp(argv[1], argv + 1);
-		_exit(127);
-	}
-	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
-		return 2;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("%.6f %.6f %d\n",
-	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-		       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6,
-	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-	return 0;
-}
-C
+bench_measure_c
 
 for p in calibrate floor start measure; do
 	$CC -O2 -o "$p" "$p.c"
@@ -306,27 +255,9 @@ if [ "$listed" != "$N" ]; then
 	exit 1
 fi
 echo "bench: $N tests of ${US} us (BENCH_SPIN=$BENCH_SPIN), $MB MiB touched, $ROUNDS rounds, in $out"
-echo "load before: $(uptime)"
+bench_load before
 
 # ---- measure, interleaved --------------------------------------------------
-calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
-median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-minimum() { tr ' ' '\n' | grep . | sort -g | head -1; }
-declare -A times cpus failed
-nfailed=0
-run()
-{
-	local name=$1 r
-	shift
-	read -ra r < <(./measure "$@" 2>/dev/null </dev/null | tail -1) || true
-	if [ "${#r[@]}" -ne 3 ] || [ "${r[2]}" != 0 ]; then
-		echo "bench: '$*' failed (${r[2]:-?}); its figures are not valid" >&2
-		failed[$name]=1
-		nfailed=$((nfailed + 1))
-	fi
-	times[$name]+="${r[0]:-0} "
-	cpus[$name]+="${r[1]:-0} "
-}
 names=(inproc floor_fork floor_clone floor_pin floor_bare pyntest_j1 pyntest_j2
 	start list)
 declare -A cmds=(
@@ -343,10 +274,10 @@ declare -A cmds=(
 for r in $(seq 1 "$ROUNDS"); do
 	for n in "${names[@]}"; do
 		# shellcheck disable=SC2086
-		run "$n" ${cmds[$n]}
+		bench_run "$n" ${cmds[$n]}
 	done
 done
-echo "load after:  $(uptime)"
+bench_load after
 for f in r1 r2; do
 	if ! grep -q "tests=\"$N\"" "$out/$f.xml" || grep -q '<failure\|<error' "$out/$f.xml"; then
 		echo "bench: $f.xml does not hold $N passing tests" >&2

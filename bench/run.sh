@@ -37,8 +37,8 @@
 # Not part of ctest: figures, never assertions.  docs/performance.md
 # explains the method and what limits the figures on a shared VM.
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(dirname "$here")
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 QUICK=${BENCH_QUICK:-0}
 if [ "$QUICK" = 1 ]; then
 	N=${1:-300} ROUNDS=${ROUNDS:-2} N_OVER=20 N_SPIN=4 SPIN_ROUNDS=1
@@ -53,20 +53,7 @@ t_begin=$EPOCHREALTIME
 . "$root/.ci/deps"
 pyn_install_deps bench
 
-build=${BUILD:-$root/build-bench}
-if [ ! -f "$build/CMakeCache.txt" ]; then
-	cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-		-DBUILD_TESTING=OFF >/dev/null
-fi
-cmake --build "$build" -j2 --target pyntest_cli pyntest-worker libpyntest \
-	>/dev/null
-pyn=$build/bin/pyntest
-out=$build/bench
-mkdir -p "$out"
-cd "$out"
-# Keep runs apart from the user's duration cache.
-export PYNTEST_CACHE_DIR=$out/cache
-rm -rf "$PYNTEST_CACHE_DIR"
+bench_prepare bench libpyntest
 # The default -j: pyntest takes the online CPUs (sysconf), as nproc does
 # unless an affinity mask narrows it; the N-lane floors use the same N.
 NJ=$(nproc)
@@ -326,9 +313,6 @@ $CC -O2 -o criterion_bench criterion_bench.c -lcriterion
 $CC -O2 -I"$root/include" -o ret_bench ret_bench.c -L"$build/lib" \
 	-lpyntest -lm -Wl,-rpath,"$build/lib"
 
-calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
-median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-minimum() { tr ' ' '\n' | grep . | sort -g | head -1; }
 # run VAR CMD...: wall seconds of CMD into times[VAR]; a failure is said.
 declare -A times rss failed
 run()

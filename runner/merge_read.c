@@ -59,37 +59,28 @@ static double attr_double(const struct pyn__xml_tag *t, const char *name)
 }
 
 /*
- * Skip to the end of the element whose start tag `t` was just read:
- * *pos past its end tag.  Fills what its direct children say of a
- * testcase (failure, error, skipped).  Returns false on broken markup.
+ * Past the end tag of testcase `t`, just read: fills what its direct
+ * children say of it (failure, error, skipped).  False on broken markup.
  */
-static bool skip_element(const char **pos, const char *end,
-			 const struct pyn__xml_tag *t, bool *failure,
-			 bool *error, bool *skipped)
+static bool read_case(const char **pos, const char *end,
+		      const struct pyn__xml_tag *t, bool *failure, bool *error,
+		      bool *skipped)
 {
 	struct pyn__xml_tag c;
-	int depth = 1;
 
 	if (t->empty)
 		return true;
-	while (depth > 0) {
-		if (pyn__xml_next(pos, end, &c) <= 0)
+	while (pyn__xml_next(pos, end, &c) > 0) {
+		if (c.closing)
+			return true;
+		*failure |= pyn__xml_is(&c, "failure");
+		*error |= pyn__xml_is(&c, "error");
+		*skipped |= pyn__xml_is(&c, "skipped");
+		if (!pyn__xml_skip(pos, end, &c, NULL))
 			return false;
-		if (c.closing) {
-			depth--;
-			continue;
-		}
-		if (depth == 1 && failure) {
-			*failure |= pyn__xml_is(&c, "failure");
-			*error |= pyn__xml_is(&c, "error");
-			*skipped |= pyn__xml_is(&c, "skipped");
-		}
-		if (!c.empty)
-			depth++;
 	}
-	return true;
+	return false;
 }
-
 static bool add_id(struct pyn__merge *m, const struct pyn__xml_tag *t,
 		   const char *path)
 {
@@ -149,7 +140,7 @@ static int read_suite(struct pyn__merge *m, struct pyn__merge_report *in,
 			if (!add_id(m, &c, in->path))
 				return PYN_ENOMEM;
 			case_time += attr_double(&c, "time");
-			if (!skip_element(pos, end, &c, &f, &e, &k))
+			if (!read_case(pos, end, &c, &f, &e, &k))
 				return PYN_EINVAL;
 			s->tests++;
 			s->failures += f;
@@ -169,8 +160,7 @@ static int read_suite(struct pyn__merge *m, struct pyn__merge_report *in,
 				if (p.closing)
 					break;
 				from = p.start;
-				if (!skip_element(pos, end, &p, NULL, NULL,
-						  NULL))
+				if (!pyn__xml_skip(pos, end, &p, NULL))
 					return PYN_EINVAL;
 				pyn__xml_attr(&p, "name", &name);
 				if (!name || strcmp(name, "pyntest.shard"))
@@ -184,16 +174,11 @@ static int read_suite(struct pyn__merge *m, struct pyn__merge_report *in,
 		} else if (pyn__xml_is(&c, "system-out") ||
 			   pyn__xml_is(&c, "system-err")) {
 			bool out = pyn__xml_is(&c, "system-out");
-			const char *inner = c.stop;
+			const char *inner = c.stop, *close;
 
-			if (!skip_element(pos, end, &c, NULL, NULL, NULL))
+			if (!pyn__xml_skip(pos, end, &c, &close))
 				return PYN_EINVAL;
 			if (!c.empty) {
-				/* Up to the '<' of the end tag. */
-				const char *close = *pos - 1;
-
-				while (close > inner && *close != '<')
-					close--;
 				if (!push_range(out ? &s->out : &s->err,
 						out ? &s->n_out : &s->n_err,
 						inner, close) ||
@@ -201,7 +186,7 @@ static int read_suite(struct pyn__merge *m, struct pyn__merge_report *in,
 							inner, close)))
 					return PYN_ENOMEM;
 			}
-		} else if (!skip_element(pos, end, &c, NULL, NULL, NULL)) {
+		} else if (!pyn__xml_skip(pos, end, &c, NULL)) {
 			return PYN_EINVAL;
 		}
 	}

@@ -16,20 +16,34 @@ foreach(p probe_a probe_b)
     LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/api)
 endforeach()
 
-pyn_add_unit_test(test-api
-  SOURCES unit/test-api.c
+# The API driven directly, by concern (tests/unit/api_test.h): what it
+# accepts, functions limited, limiter options and the token.
+pyn_add_unit_test(test-api-check
+  SOURCES unit/test-api-check.c
+  LIBS libpyntest
+  LABELS api)
+target_compile_definitions(test-api-check PRIVATE
+  MAX_FILES="$<TARGET_FILE:max_files>")
+add_dependencies(test-api-check pyntest-worker max_files)
+pyn_add_unit_test(test-api-limited
+  SOURCES unit/test-api-limited.c
+  LIBS libpyntest
+  LABELS api
+  TIMEOUT 90)
+target_compile_definitions(test-api-limited PRIVATE
+  API_FIXTURE="$<TARGET_FILE:pyn_api_fixture>")
+add_dependencies(test-api-limited pyntest-worker pyn_api_fixture)
+pyn_add_unit_test(test-api-options
+  SOURCES unit/test-api-options.c
   LIBS libpyntest
   LABELS api
   TIMEOUT 90
   PARTS no_network)
-target_compile_definitions(test-api PRIVATE
-  API_FIXTURE="$<TARGET_FILE:pyn_api_fixture>"
+target_compile_definitions(test-api-options PRIVATE
   PROBE_A="$<TARGET_FILE:probe_a>"
   PROBE_B="$<TARGET_FILE:probe_b>"
-  MAX_FILES="$<TARGET_FILE:max_files>"
   NO_NETWORK="$<TARGET_FILE:no_network>")
-add_dependencies(test-api pyntest-worker pyn_api_fixture probe_a probe_b
-  max_files no_network)
+add_dependencies(test-api-options pyntest-worker probe_a probe_b no_network)
 
 # The ABI: exports, struct sizes (older and newer callers), INIT macros.
 pyn_add_unit_test(test-abi

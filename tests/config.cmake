@@ -7,8 +7,12 @@
 # bad-input fixtures find it through PYNTEST_LIBRARY_PATH=<build>/lib.
 add_library(pyn_config_fixture SHARED ${CMAKE_CURRENT_SOURCE_DIR}/suites/bad/fixture_lib.c)
 
-pyn_add_unit_test(test-manifest SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-manifest.c
-  LIBS pyntest_config LABELS config)
+# manifests read and checked, by concern (tests/unit/manifest_test.h).
+foreach(_t read check)
+  pyn_add_unit_test(test-manifest-${_t}
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-manifest-${_t}.c
+    LIBS pyntest_config LABELS config)
+endforeach()
 pyn_add_unit_test(test-manifest-errors SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test-manifest-errors.c
   LIBS pyntest_config LABELS config)
 # manifests -> plan, by concern (tests/unit/plan_test.h).

@@ -1,9 +1,18 @@
 # SPDX-License-Identifier: MIT
 # Tests of the pyntest program and its reporters (runner/, runner/report/).
-pyn_add_unit_test(test-junit SOURCES unit/test-junit.c LIBS pyntest_report
-  LABELS runner PARTS junit10)
-target_compile_definitions(test-junit PRIVATE
-  PYN_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+# The JUnit writer, by concern (tests/unit/junit_test.h): valid reports
+# (part junit10: the third-party schema too) and what they say.
+pyn_add_unit_test(test-junit-valid SOURCES unit/test-junit-valid.c
+  LIBS pyntest_report LABELS runner PARTS junit10)
+pyn_add_unit_test(test-junit-outcomes SOURCES unit/test-junit-outcomes.c
+  LIBS pyntest_report LABELS runner)
+foreach(_t test-junit-valid test-junit-outcomes)
+  target_compile_definitions(${_t} PRIVATE
+    PYN_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+endforeach()
+# Reading reports back: the XML scanner's element skip.
+pyn_add_unit_test(test-xml-read SOURCES unit/test-xml-read.c
+  LIBS pyntest_report LABELS runner)
 pyn_add_unit_test(test-tap SOURCES unit/test-tap.c LIBS pyntest_report
   LABELS runner)
 pyn_add_unit_test(test-console SOURCES unit/test-console.c LIBS pyntest_report

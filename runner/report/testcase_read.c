@@ -61,31 +61,6 @@ static void set(struct pyn__testcase *t, const char *key, const char *v)
 		t->leftover = (unsigned)strtoul(v, NULL, 10);
 }
 
-/*
- * Past the end tag of the element whose start tag `t` was just read;
- * *inner gets the '<' of that end tag (the end of its content).
- */
-static bool skip(const char **pos, const char *end,
-		 const struct pyn__xml_tag *t, const char **inner)
-{
-	struct pyn__xml_tag c;
-	int depth = 1;
-
-	*inner = t->stop;
-	if (t->empty)
-		return true;
-	while (depth > 0) {
-		if (pyn__xml_next(pos, end, &c) <= 0)
-			return false;
-		if (c.closing)
-			depth--;
-		else if (!c.empty)
-			depth++;
-		*inner = c.start;
-	}
-	return true;
-}
-
 static void read_properties(const char **pos, const char *end,
 			    const struct pyn__xml_tag *t,
 			    struct pyn__testcase *x)
@@ -102,7 +77,7 @@ static void read_properties(const char **pos, const char *end,
 			set(x, name, value);
 		free(name);
 		free(value);
-		if (!skip(pos, end, &p, &inner))
+		if (!pyn__xml_skip(pos, end, &p, &inner))
 			return;
 	}
 }
@@ -192,7 +167,7 @@ bool pyn__testcase_read(const struct pyn__range *r, struct pyn__testcase *x)
 		} else if (pyn__xml_is(&c, "system-err")) {
 			text = &x->err;
 		}
-		if (!skip(&pos, r->stop, &c, &inner))
+		if (!pyn__xml_skip(&pos, r->stop, &c, &inner))
 			break;
 		if (text && !*text && !(*text = pyn__xml_text(from, inner)))
 			return false;

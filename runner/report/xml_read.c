@@ -97,6 +97,27 @@ bool pyn__xml_is(const struct pyn__xml_tag *t, const char *name)
 	       !memcmp(t->name, name, t->name_len);
 }
 
+bool pyn__xml_skip(const char **pos, const char *end,
+		   const struct pyn__xml_tag *t, const char **inner)
+{
+	struct pyn__xml_tag c;
+	const char *last = t->stop;
+	int depth = t->empty ? 0 : 1;
+
+	while (depth > 0) {
+		if (pyn__xml_next(pos, end, &c) <= 0)
+			return false;
+		if (c.closing)
+			depth--;
+		else if (!c.empty)
+			depth++;
+		last = c.start;
+	}
+	if (inner)
+		*inner = last;
+	return true;
+}
+
 /* Append UTF-8 for code point u at *w. */
 static void utf8(char **w, unsigned long u)
 {

@@ -43,6 +43,16 @@ int pyn__xml_next(const char **pos, const char *end, struct pyn__xml_tag *t);
 bool pyn__xml_is(const struct pyn__xml_tag *t, const char *name);
 
 /*
+ * Past the end of the element whose start tag `t` was just read: moves
+ * *pos past its end tag, over everything inside.  *inner (when inner is
+ * not NULL) gets the end of the element's content: the '<' of its end
+ * tag, or t->stop for an empty element.  False when the markup breaks
+ * or ends before the end tag.
+ */
+bool pyn__xml_skip(const char **pos, const char *end,
+		   const struct pyn__xml_tag *t, const char **inner);
+
+/*
  * The value of attribute `name` of start tag `t`, with the five entities
  * and character references resolved, malloc'ed into *value.  Returns
  * false (and *value NULL) when the tag has no such attribute or memory

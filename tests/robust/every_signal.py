@@ -18,71 +18,27 @@ import signal
 import subprocess
 import time
 
-from rb import manifest, read_pids
-from pyn_e2e import (PYNTEST, XSD, check, done, env, kill_all, log, read_report,
-                     scaled, validate, wait_gone, workdir)
+from rb import check_interrupted, finish, manifest, start_sleepers, wait_pids
+from pyn_e2e import PYNTEST, check, done, env, log, read_report, scaled, workdir
 
 tmp = workdir()
-
-
-def start(report, pidfile):
-    if os.path.exists(pidfile):
-        os.unlink(pidfile)
-    argv = [PYNTEST, "-j", "2", "-o", report, manifest("sleepers.yaml")]
-    log("$ " + " ".join(argv))
-    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env(PYN_RB_PIDFILE=pidfile))
-
-
-def wait_pids(p, pidfile, n=8, seconds=20.0):
-    deadline = time.monotonic() + scaled(seconds)
-    while time.monotonic() < deadline and p.poll() is None:
-        pids = read_pids(pidfile)
-        if len(pids) >= n:
-            return pids
-        time.sleep(0.02)
-    return read_pids(pidfile)
-
-
-def finish(p, label):
-    try:
-        out, err = p.communicate(timeout=scaled(10))
-    except subprocess.TimeoutExpired:
-        p.kill()
-        out, err = p.communicate()
-    return out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
-
-
-def interrupted_whole(label, p, pids, rep, err):
-    check(p.returncode == 2, "%s: exit 2 (got %s)\n%s" % (label, p.returncode, err[-600:]))
-    left = wait_gone(pids, 2.0)
-    check(not left, "%s: none of the %d processes left (left %s)" % (label, len(pids), left))
-    kill_all(left)
-    if check(os.path.exists(rep), "%s: report written" % label):
-        _, cases = read_report(rep)
-        got = sorted((k, c.outcome) for k, c in cases.items())
-        check(got == [("tree.one", "interrupted"), ("tree.two", "interrupted")],
-              "%s: both tests interrupted (%s)" % (label, got))
-        ok, out = validate(rep, XSD)
-        check(ok, "%s: report validates\n%s" % (label, out[:800]))
-
 
 for sig in (signal.SIGHUP, signal.SIGQUIT, signal.SIGALRM):
     label = sig.name
     rep = os.path.join(tmp, "%s.xml" % label)
     pidfile = os.path.join(tmp, "%s.pids" % label)
-    p = start(rep, pidfile)
+    p = start_sleepers(rep, pidfile)
     pids = wait_pids(p, pidfile)
     check(len(pids) == 8, "%s: 2 tests with 4 processes each running (%d)" % (label, len(pids)))
     p.send_signal(sig)
-    out, err = finish(p, label)
-    interrupted_whole(label, p, pids, rep, err)
+    out, err = finish(p)
+    check_interrupted(label, p, pids, rep, err)
 
 for sig in (signal.SIGUSR1, signal.SIGUSR2):
     label = sig.name
     rep = os.path.join(tmp, "%s.xml" % label)
     pidfile = os.path.join(tmp, "%s.pids" % label)
-    p = start(rep, pidfile)
+    p = start_sleepers(rep, pidfile)
     pids = wait_pids(p, pidfile)
     check(len(pids) == 8, "%s: 2 tests with 4 processes each running (%d)" % (label, len(pids)))
     p.send_signal(sig)
@@ -90,7 +46,7 @@ for sig in (signal.SIGUSR1, signal.SIGUSR2):
     check(p.poll() is None, "%s: pyntest still running 0.5 s later (exit %s)"
           % (label, p.returncode))
     p.send_signal(signal.SIGINT)
-    out, err = finish(p, label)
+    out, err = finish(p)
     status = [x for x in err.splitlines() if x.startswith("pyntest: status:")]
     if sig == signal.SIGUSR1:
         check(len(status) == 1 and "0 of 2 tests done" in status[0]
@@ -98,7 +54,7 @@ for sig in (signal.SIGUSR1, signal.SIGUSR2):
               "SIGUSR1: one status line naming both running tests (%s)" % status)
     else:
         check(not status, "SIGUSR2: no status line (%s)" % status)
-    interrupted_whole(label + " then SIGINT", p, pids, rep, err)
+    check_interrupted(label + " then SIGINT", p, pids, rep, err)
 
 # SIGPIPE: stdout read up to its first line, then closed.
 rep = os.path.join(tmp, "pipe.xml")
