@@ -98,18 +98,10 @@ declare -A cmds=(
 	[check_asan_nl]="env ASAN_OPTIONS=detect_leaks=0 CK_FORK=yes ./check_asan"
 	[check_plain]="env CK_FORK=yes ./check_plain"
 )
-for r in $(seq 1 "$ROUNDS"); do
-	for n in "${names[@]}"; do
-		# shellcheck disable=SC2086
-		bench_run "$n" ${cmds[$n]}
-	done
-done
+bench_interleave "$ROUNDS"
 bench_load after
 for f in r_a1 r_a2 r_an r_p1; do
-	if ! grep -q "tests=\"$N\"" "$out/$f.xml" || grep -q '<failure\|<error' "$out/$f.xml"; then
-		echo "bench: $f.xml does not hold $N passing tests" >&2
-		nfailed=$((nfailed + 1))
-	fi
+	bench_report_ok "$out/$f.xml" "$N"
 done
 
 for n in "${names[@]}"; do

@@ -22,6 +22,13 @@
 #	awk arithmetic; the median and the least of numbers on stdin.
 #   bench_load WHEN
 #	prints the machine's load (uptime), before and after measuring.
+#   bench_interleave ROUNDS
+#	ROUNDS times, bench_run each of names[] in turn with its command
+#	line cmds[NAME] (split at blanks): rounds alternate, so a change in
+#	the machine's load falls on every command alike.
+#   bench_report_ok REPORT N
+#	true when the JUnit REPORT holds N tests and no failure or error;
+#	else says so on stderr and counts it in nfailed.
 # shellcheck shell=bash
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -116,4 +123,27 @@ minimum() { tr ' ' '\n' | grep . | sort -g | head -1; }
 bench_load()
 {
 	printf 'load %-7s %s\n' "$1:" "$(uptime)"
+}
+
+# names and cmds are the calling script's.
+# shellcheck disable=SC2154
+bench_interleave()
+{
+	local r n
+
+	for r in $(seq 1 "$1"); do
+		for n in "${names[@]}"; do
+			# shellcheck disable=SC2086
+			bench_run "$n" ${cmds[$n]}
+		done
+	done
+}
+
+bench_report_ok()
+{
+	if ! grep -q "tests=\"$2\"" "$1" || grep -q '<failure\|<error' "$1"; then
+		echo "bench: $(basename "$1") does not hold $2 passing tests" >&2
+		nfailed=$((nfailed + 1))
+		return 1
+	fi
 }

@@ -271,19 +271,10 @@ declare -A cmds=(
 	[start]="./start"
 	[list]="$pyn --list prog.yaml"
 )
-for r in $(seq 1 "$ROUNDS"); do
-	for n in "${names[@]}"; do
-		# shellcheck disable=SC2086
-		bench_run "$n" ${cmds[$n]}
-	done
-done
+bench_interleave "$ROUNDS"
 bench_load after
 for f in r1 r2; do
-	if ! grep -q "tests=\"$N\"" "$out/$f.xml" || grep -q '<failure\|<error' "$out/$f.xml"; then
-		echo "bench: $f.xml does not hold $N passing tests" >&2
-		failed[pyntest_j${f#r}]=1
-		nfailed=$((nfailed + 1))
-	fi
+	bench_report_ok "$out/$f.xml" "$N" || failed[pyntest_j${f#r}]=1
 done
 
 # name wall... / cpu... per line, for the summary.
